@@ -1,0 +1,27 @@
+// Files that ship with the package (kernels, sample data), found from this
+// module whether it runs from source or from the dist/ bundle.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+function findRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "asconfig.json"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error("cannot find the engine's package root (asconfig.json) above " + import.meta.url);
+    dir = up;
+  }
+  return dir;
+}
+
+export const packageRoot = findRoot();
+
+/** build/<name>.wasm; a missing file means the kernels were not built. */
+export function kernelBytes(name: string): Uint8Array {
+  const file = join(packageRoot, "build", `${name}.wasm`);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
+  return readFileSync(file);
+}
+
+/** The bundled sample series (S&P 500 daily, 2000-2020). */
+export const sampleDataFile = join(packageRoot, "data", "sp500.csv");

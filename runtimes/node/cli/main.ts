@@ -1,0 +1,47 @@
+import type { CliIO, Command } from "./command.ts";
+import { UsageError } from "./command.ts";
+import { EngineError } from "../../../src/core/errors.ts";
+import { backtestCommand } from "./commands/backtest.ts";
+import { indicatorsCommand } from "./commands/indicators.ts";
+
+export const commands: readonly Command[] = [backtestCommand, indicatorsCommand];
+
+const help = () =>
+  ["Usage: nt <command> [options]", "", "Commands:", ...commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), "",
+    "Run `nt <command> --help` for a command's options."].join("\n");
+
+/** Runs `nt` with argv (without node and script); every failure becomes a message and an exit code. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h") {
+    io.out(help() + "\n");
+    return name ? 0 : 2;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`nt: unknown command "${name}"\n\n${help()}\n`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.out(command.usage + "\n");
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS"))) {
+      io.err(`nt ${name}: ${e.message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    if (e instanceof EngineError) {
+      io.err(`nt ${name}: ${e.message}\n`);
+      return 1;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === "ENOENT" || err.code === "EACCES" || err.code === "EISDIR") {
+      io.err(`nt ${name}: ${err.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,55 @@
+import type { StrategyParams } from "../strategies/strategy.ts";
+
+/** One round trip: from the fill that opened a position to the fill that closed it. */
+export interface TradeRecord {
+  readonly side: "long" | "short";
+  readonly entryTime: number;
+  readonly exitTime: number;
+  readonly entryPrice: number;
+  readonly exitPrice: number;
+  readonly quantity: number;
+  /** Realized P&L after commissions, in account currency. */
+  readonly pnl: number;
+  /** pnl / entry notional. */
+  readonly returnPct: number;
+  readonly commission: number;
+  readonly bars: number;
+  readonly entryReason: string;
+  readonly exitReason: string;
+}
+
+/** A signal or order the risk stage refused, and why. */
+export interface Rejection {
+  readonly time: number;
+  readonly symbol: string;
+  readonly reason: string;
+  readonly rule: string;
+}
+
+/** The result of a backtest, as plain data: the CLI, the API and the web page all render this. */
+export interface BacktestReport {
+  readonly symbol: string;
+  readonly strategy: { readonly name: string; readonly params: StrategyParams };
+  readonly bars: number;
+  /** Epoch ms of the first and last bar. */
+  readonly start: number;
+  readonly end: number;
+  readonly initialCash: number;
+  readonly finalEquity: number;
+  readonly totalReturn: number;
+  readonly cagr: number;
+  /** Annualized from per-bar returns with sample sd, risk-free 0. */
+  readonly sharpe: number;
+  readonly sortino: number;
+  /** Largest peak-to-trough fall of equity as a positive fraction. */
+  readonly maxDrawdown: number;
+  readonly winRate: number;
+  /** Fraction of bars with a non-zero position. */
+  readonly exposure: number;
+  readonly totalCommission: number;
+  readonly trades: readonly TradeRecord[];
+  readonly rejections: readonly Rejection[];
+  readonly equity: { readonly time: readonly number[]; readonly equity: readonly number[]; readonly drawdown: readonly number[] };
+  readonly barsPerSecond: number;
+  readonly elapsedMs: number;
+}

@@ -1,0 +1,46 @@
+/**
+ * Typed errors. Each names what is wrong and where (file, row, field), so a
+ * user knows what to fix; `code` is stable and machine-readable (the API maps
+ * it to a status).
+ */
+export interface ErrorLocation {
+  /** The field, parameter or column at fault. */
+  field?: string;
+  /** 1-based data row (header excluded) for tabular input. */
+  row?: number;
+  /** The file or source the input came from. */
+  source?: string;
+}
+
+export abstract class EngineError extends Error {
+  abstract readonly code: string;
+  readonly field?: string;
+  readonly row?: number;
+  readonly source?: string;
+
+  constructor(message: string, where: ErrorLocation = {}) {
+    super(describe(message, where));
+    this.name = new.target.name;
+    this.field = where.field;
+    this.row = where.row;
+    this.source = where.source;
+  }
+}
+
+function describe(message: string, { source, row }: ErrorLocation): string {
+  const at = [source, row === undefined ? undefined : `row ${row}`].filter(Boolean).join(", ");
+  return at ? `${at}: ${message}` : message;
+}
+
+/** Malformed or inconsistent market data. */
+export class MarketDataError extends EngineError { readonly code = "market_data"; }
+/** A strategy failed or was configured wrongly. */
+export class StrategyError extends EngineError { readonly code = "strategy"; }
+/** An order could not be created, routed or filled. */
+export class ExecutionError extends EngineError { readonly code = "execution"; }
+/** A pre-trade risk limit denied an order. */
+export class RiskLimitError extends EngineError { readonly code = "risk_limit"; }
+/** Invalid configuration or parameters. */
+export class ConfigError extends EngineError { readonly code = "config"; }
+/** A circuit breaker is open: new orders are halted until it is reset. */
+export class CircuitOpenError extends EngineError { readonly code = "circuit_open"; }

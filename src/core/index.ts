@@ -1,0 +1,6 @@
+export * from "./errors.ts";
+export * from "./money.ts";
+export * from "./data.ts";
+export * from "./orders.ts";
+export * from "./position.ts";
+export * from "./signal.ts";

@@ -1,0 +1,47 @@
+import { Decimal, ZERO } from "./money.ts";
+import type { Fill } from "./orders.ts";
+import type { SymbolId } from "./data.ts";
+
+/**
+ * A net position: signed quantity (negative is short) at an average entry
+ * price. Realized P&L accrues when a fill reduces or flips the position;
+ * commissions are tracked separately so P&L stays a price effect.
+ */
+export interface Position {
+  readonly symbol: SymbolId;
+  readonly quantity: Decimal;
+  readonly avgPrice: Decimal;
+  readonly realizedPnl: Decimal;
+  readonly commissions: Decimal;
+}
+
+export function flatPosition(symbol: SymbolId): Position {
+  return { symbol, quantity: ZERO, avgPrice: ZERO, realizedPnl: ZERO, commissions: ZERO };
+}
+
+/** The position after a fill, and the P&L that fill realized. */
+export function applyFill(pos: Position, fill: Fill): { position: Position; realized: Decimal } {
+  const signed = fill.side === "buy" ? fill.quantity : fill.quantity.neg();
+  const qty = pos.quantity;
+  const commissions = pos.commissions.plus(fill.commission);
+  const opening = qty.isZero() || qty.isNeg() === signed.isNeg();
+  if (opening) {
+    const newQty = qty.plus(signed);
+    const avgPrice = pos.avgPrice.times(qty.abs()).plus(fill.price.times(fill.quantity)).div(newQty.abs());
+    return { position: { ...pos, quantity: newQty, avgPrice, commissions }, realized: ZERO };
+  }
+  const closed = Decimal.min(qty.abs(), fill.quantity);
+  const direction = qty.isNeg() ? -1 : 1;
+  const realized = fill.price.minus(pos.avgPrice).times(closed).times(direction);
+  const newQty = qty.plus(signed);
+  const avgPrice = newQty.isZero() ? ZERO : newQty.isNeg() === qty.isNeg() ? pos.avgPrice : fill.price;
+  return {
+    position: { ...pos, quantity: newQty, avgPrice, realizedPnl: pos.realizedPnl.plus(realized), commissions },
+    realized,
+  };
+}
+
+/** Mark-to-market P&L of the open quantity at `price`. */
+export function unrealizedPnl(pos: Position, price: Decimal.Value): Decimal {
+  return new Decimal(price).minus(pos.avgPrice).times(pos.quantity);
+}

@@ -1,0 +1,63 @@
+import { ConfigError } from "../core/errors.ts";
+
+/** The exports every kernel module shares: its memory and the arena allocator. */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  reserve(bytes: number): number;
+  resetArena(): void;
+}
+
+/**
+ * Instantiates a kernel module from bytes the runtime adapter supplies.
+ * Kernel modules import nothing, so an import is a build error worth naming.
+ */
+export async function instantiateKernels<T extends KernelExports>(
+  bytes: BufferSource | WebAssembly.Module,
+  name: string,
+): Promise<T> {
+  const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes);
+  const imports = WebAssembly.Module.imports(module);
+  if (imports.length > 0) {
+    throw new ConfigError(`${name}.wasm must import nothing, but imports ${imports.map((i) => `${i.module}.${i.name}`).join(", ")}`);
+  }
+  const instance = await WebAssembly.instantiate(module, {});
+  return instance.exports as unknown as T;
+}
+
+/**
+ * Reused float64 buffers inside a module's memory. `ensure(slots, n)` reserves
+ * `slots` buffers of n values once and keeps them until a larger n arrives,
+ * so steady-state calls allocate nothing. Views are rebuilt after memory
+ * growth, which detaches the old ArrayBuffer.
+ */
+export class F64Arena {
+  private capacity = 0;
+  private ptrs: number[] = [];
+  private views: Float64Array[] = [];
+  private buffer: ArrayBuffer | null = null;
+
+  constructor(private readonly k: KernelExports, private readonly slots: number) {}
+
+  /** Makes room for n values in every slot; returns the slot addresses. */
+  ensure(n: number): readonly number[] {
+    if (n > this.capacity) {
+      const capacity = Math.max(n, 1024);
+      this.k.resetArena();
+      this.ptrs = [];
+      for (let s = 0; s < this.slots; s++) this.ptrs.push(this.k.reserve(capacity * 8) >>> 0);
+      this.capacity = capacity;
+      this.buffer = null;
+    }
+    return this.ptrs;
+  }
+
+  /** A view of the first n values of a slot, valid until the next ensure() that grows. */
+  view(slot: number, n: number): Float64Array {
+    const buf = this.k.memory.buffer;
+    if (this.buffer !== buf) {
+      this.buffer = buf;
+      this.views = this.ptrs.map((p) => new Float64Array(buf, p, this.capacity));
+    }
+    return n === this.capacity ? this.views[slot] : this.views[slot].subarray(0, n);
+  }
+}

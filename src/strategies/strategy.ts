@@ -1,0 +1,50 @@
+import type { Bar, SymbolId } from "../core/data.ts";
+import type { Signal } from "../core/signal.ts";
+
+/**
+ * What a strategy may see on each bar: the bars up to and including now, and
+ * its own position. It cannot see the future: `history.at(i)` for i beyond the
+ * current bar throws.
+ */
+export interface StrategyContext {
+  readonly symbol: SymbolId;
+  readonly history: BarHistory;
+  /** Signed quantity currently held (negative is short). */
+  readonly position: number;
+}
+
+export interface BarHistory {
+  /** Number of bars seen so far, the current one included. */
+  readonly length: number;
+  /** Bar i (0 = first); i must be < length. */
+  at(i: number): Bar;
+}
+
+/** A running strategy instance: stateful, fed one bar at a time. */
+export interface Strategy {
+  readonly name: string;
+  /** Called once per bar after it closes; returns a signal or null for no change. */
+  onBar(bar: Bar, ctx: StrategyContext): Signal | null;
+}
+
+export type ParamValue = number | boolean | string;
+export type StrategyParams = Record<string, ParamValue>;
+
+/** One parameter of a strategy, for validation, the CLI, the API and the web form. */
+export interface ParamSpec {
+  readonly name: string;
+  readonly type: "integer" | "number" | "boolean";
+  readonly default: ParamValue;
+  readonly min?: number;
+  readonly max?: number;
+  readonly description: string;
+}
+
+/** A strategy family: its metadata and a factory that validates parameters. */
+export interface StrategyDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly params: readonly ParamSpec[];
+  /** Builds an instance; throws StrategyError naming the bad parameter. */
+  create(params?: Partial<StrategyParams>): Strategy;
+}
