@@ -3,8 +3,12 @@
 import asc from "assemblyscript/asc";
 import { readdir, readFile } from "node:fs/promises";
 
-const target = process.argv.includes("--debug") ? "debug" : "release";
-const entries = (await readdir("assembly")).filter((f) => f.endsWith(".ts"));
+// Usage: node scripts/build-wasm.mjs [--debug] [entry ...]; no entries = all of them.
+const args = process.argv.slice(2);
+const target = args.includes("--debug") ? "debug" : "release";
+const only = args.filter((a) => !a.startsWith("--"));
+const entries = (await readdir("assembly"))
+  .filter((f) => f.endsWith(".ts") && (only.length === 0 || only.includes(f.slice(0, -3))));
 
 for (const file of entries) {
   const name = file.slice(0, -3);
