@@ -1,0 +1,43 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { parseBarsCsv } from "../../../../src/data/csv.ts";
+import { toCsv } from "../../../../src/data/csv-write.ts";
+import { computeIndicators, indicatorNames, parseIndicatorList } from "../../../../src/features/spec.ts";
+import { formatDates } from "../../../../src/report/dates.ts";
+import { WasmIndicators } from "../../../../src/kernels/indicators.ts";
+import { kernelBytes } from "../../assets.ts";
+import { UsageError, type Command } from "../command.ts";
+
+const usage = `Usage: nt indicators --data FILE.csv --spec LIST --out FILE.csv
+
+Computes indicators over OHLCV bars with the WASM kernels.
+
+  --data FILE.csv   bars (date,open,high,low,close,volume)
+  --spec LIST       comma-separated items, e.g. sma:20,ema:12,rsi:14,macd:12:26:9,bbands:20:2,
+                    atr:14,adx:14,stoch:14:3:3,obv,vwap:20,cci:20,willr:14,roc:10
+                    (known: ${indicatorNames.join(", ")})
+  --out FILE.csv    output: the date column, then one column per item (item.part for
+                    several outputs); empty where a value is not yet defined`;
+
+export const indicatorsCommand: Command = {
+  name: "indicators",
+  summary: "compute technical indicators over a CSV of bars into a CSV",
+  usage,
+  async run(argv, io) {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: { data: { type: "string" }, spec: { type: "string" }, out: { type: "string" } },
+    });
+    for (const flag of ["data", "spec", "out"] as const) if (!values[flag]) throw new UsageError(`--${flag} is required`);
+    const items = parseIndicatorList(values.spec!);
+    const series = parseBarsCsv(readFileSync(resolve(io.cwd, values.data!), "utf8"), { source: values.data! });
+    const kernels = await WasmIndicators.load(kernelBytes("indicators"));
+    const columns = computeIndicators(kernels, series, items);
+    const csv = toCsv(["date", ...columns.keys()], [formatDates(series.time), ...columns.values()]);
+    writeFileSync(resolve(io.cwd, values.out!), csv);
+    io.err(`wrote ${series.close.length} rows x ${columns.size} indicator columns to ${values.out}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,273 @@
+import { barAt, type Bar, type BarSeries } from "../core/data.ts";
+import { ConfigError } from "../core/errors.ts";
+import { Decimal } from "../core/money.ts";
+import { createOrder, type Fill, type Order, type OrderRequest } from "../core/orders.ts";
+import type { Signal } from "../core/signal.ts";
+import { Portfolio } from "../portfolio/portfolio.ts";
+import { TradeJournal } from "../portfolio/trades.ts";
+import { noShortSelling, sufficientCash, type PreTradeCheck } from "../risk/pretrade.ts";
+import type { Strategy, StrategyContext, StrategyParams } from "../strategies/strategy.ts";
+import { SimulatedExchange, type Execution } from "./exchange.ts";
+import { SeriesHistory } from "./history.ts";
+import { cagr, drawdowns, equityReturns, periodsPerYear, sharpeRatio, sortinoRatio } from "./metrics.ts";
+import type { BacktestReport, Rejection } from "./types.ts";
+
+export interface BacktestConfig {
+  /** Starting cash (default 100,000). */
+  initialCash?: number;
+  /** Adverse move on market and stop fills in basis points (default 1). */
+  slippageBps?: number;
+  /** Commission per share or unit (default 0.005). */
+  commissionPerShare?: number;
+  /** Commission per filled order (default 0). */
+  commissionPerOrder?: number;
+  /** Fraction of equity a new position takes (default 1: all in). */
+  positionFraction?: number;
+  /** Allow short positions on "short" signals (default false). */
+  allowShort?: boolean;
+  /** Protective stop this fraction away from the entry price, e.g. 0.05. */
+  stopLossPct?: number;
+  /** Take-profit limit this fraction away from the entry price, e.g. 0.1. */
+  takeProfitPct?: number;
+  /** Pre-trade checks in order; default: no short selling (unless allowShort) and sufficient cash. */
+  checks?: readonly PreTradeCheck[];
+  /** Bars per year for annualizing; default inferred from the timestamps. */
+  periodsPerYear?: number;
+  /** Strategy parameters to echo in the report. */
+  params?: StrategyParams;
+  /** Called every 65,536 bars and at the end. */
+  onProgress?: (done: number, total: number) => void;
+  /** Clock for bars-per-second, in ms (default performance.now). */
+  now?: () => number;
+}
+
+const PROTECTIVE = "protective";
+const MS_PER_YEAR = 365.25 * 86_400_000;
+
+/**
+ * Replays a bar series through the pipeline: strategy → signal → pre-trade
+ * checks → orders → simulated venue → portfolio → equity curve. A strategy
+ * decides on bar t's close; its orders are live from bar t+1.
+ */
+export function runBacktest(series: BarSeries, strategy: Strategy, config: BacktestConfig = {}): BacktestReport {
+  const run = new BacktestRun(series, strategy, resolveConfig(config));
+  return run.execute(config);
+}
+
+type Resolved = Required<Omit<BacktestConfig, "stopLossPct" | "takeProfitPct" | "onProgress" | "params" | "periodsPerYear">> &
+  Pick<BacktestConfig, "stopLossPct" | "takeProfitPct" | "onProgress" | "periodsPerYear">;
+
+function resolveConfig(c: BacktestConfig): Resolved {
+  const r: Resolved = {
+    initialCash: c.initialCash ?? 100_000,
+    slippageBps: c.slippageBps ?? 1,
+    commissionPerShare: c.commissionPerShare ?? 0.005,
+    commissionPerOrder: c.commissionPerOrder ?? 0,
+    positionFraction: c.positionFraction ?? 1,
+    allowShort: c.allowShort ?? false,
+    stopLossPct: c.stopLossPct,
+    takeProfitPct: c.takeProfitPct,
+    checks: c.checks ?? (c.allowShort ? [sufficientCash] : [noShortSelling, sufficientCash]),
+    periodsPerYear: c.periodsPerYear,
+    onProgress: c.onProgress,
+    now: c.now ?? (() => performance.now()),
+  };
+  positive("initialCash", r.initialCash);
+  nonNegative("slippageBps", r.slippageBps);
+  nonNegative("commissionPerShare", r.commissionPerShare);
+  nonNegative("commissionPerOrder", r.commissionPerOrder);
+  if (!(r.positionFraction > 0 && r.positionFraction <= 1)) {
+    throw new ConfigError(`positionFraction must be in (0, 1], got ${r.positionFraction}`, { field: "positionFraction" });
+  }
+  for (const key of ["stopLossPct", "takeProfitPct"] as const) {
+    const v = r[key];
+    if (v !== undefined && !(v > 0 && v < 1)) throw new ConfigError(`${key} must be in (0, 1), got ${v}`, { field: key });
+  }
+  if (r.periodsPerYear !== undefined) positive("periodsPerYear", r.periodsPerYear);
+  return r;
+}
+
+function positive(field: string, v: number): void {
+  if (!(Number.isFinite(v) && v > 0)) throw new ConfigError(`${field} must be a positive number, got ${v}`, { field });
+}
+function nonNegative(field: string, v: number): void {
+  if (!(Number.isFinite(v) && v >= 0)) throw new ConfigError(`${field} must be a number >= 0, got ${v}`, { field });
+}
+
+class BacktestRun {
+  private readonly portfolio: Portfolio;
+  private readonly exchange: SimulatedExchange;
+  private readonly journal = new TradeJournal();
+  private readonly history: SeriesHistory;
+  private readonly rejections: Rejection[] = [];
+  private readonly equity: Float64Array;
+  private readonly symbol: string;
+  private lastClose = NaN;
+  private orderCount = 0;
+
+  constructor(private readonly series: BarSeries, private readonly strategy: Strategy, private readonly cfg: Resolved) {
+    this.symbol = series.symbol;
+    this.portfolio = new Portfolio(cfg.initialCash);
+    this.exchange = new SimulatedExchange(cfg);
+    this.history = new SeriesHistory(series);
+    this.equity = new Float64Array(series.close.length);
+  }
+
+  execute(config: BacktestConfig): BacktestReport {
+    const { series, cfg } = this;
+    const n = series.close.length;
+    if (n === 0) throw new ConfigError("the bar series is empty", { field: "data" });
+    const started = cfg.now();
+    const portfolio = this.portfolio;
+    const history = this.history;
+    const ctx: StrategyContext = {
+      symbol: this.symbol,
+      history,
+      get position() { return portfolio.quantity(series.symbol); },
+    };
+    let exposed = 0;
+    for (let i = 0; i < n; i++) {
+      const bar = barAt(series, i);
+      if (this.exchange.openOrders.length > 0) this.matchOrders(bar, i);
+      this.lastClose = bar.close;
+      const qty = portfolio.quantity(this.symbol);
+      if (qty !== 0) exposed++;
+      this.equity[i] = portfolio.cashValue + qty * bar.close;
+      history.length = i + 1;
+      const signal = this.strategy.onBar(bar, ctx);
+      if (signal !== null) this.act(signal, i);
+      if ((i & 0xffff) === 0xffff) cfg.onProgress?.(i + 1, n);
+    }
+    cfg.onProgress?.(n, n);
+    return this.report(config, exposed / n, cfg.now() - started);
+  }
+
+  private matchOrders(bar: Bar, i: number): void {
+    const { executions } = this.exchange.match(bar, i);
+    for (const ex of executions) this.book(ex, bar, i);
+  }
+
+  private act(signal: Signal, i: number): void {
+    const current = this.portfolio.quantity(this.symbol);
+    const target = this.targetQuantity(signal);
+    if (target === null || (current !== 0 && Math.sign(current) === Math.sign(target))) return;
+    this.exchange.cancel((o) => o.tag !== PROTECTIVE);
+    const delta = target - current;
+    if (delta === 0) return;
+    if (Math.sign(target) !== Math.sign(current)) this.exchange.cancel((o) => o.tag === PROTECTIVE);
+    this.send({ symbol: this.symbol, side: delta > 0 ? "buy" : "sell", quantity: Math.abs(delta), tag: signal.reason }, i, signal.time);
+  }
+
+  /** The signed quantity a signal asks for, or null if it asks for nothing new. */
+  private targetQuantity(signal: Signal): number | null {
+    if (signal.direction === "flat") return 0;
+    const equity = this.portfolio.equity(() => this.lastClose);
+    const size = Math.floor((equity * this.cfg.positionFraction) / this.lastClose);
+    if (size <= 0) return null;
+    return signal.direction === "long" ? size : -size;
+  }
+
+  /** Creates an order, runs the pre-trade checks, and submits it unless one denies it. */
+  private send(req: OrderRequest, i: number, time: number): Order | null {
+    const order = createOrder(req, `o${++this.orderCount}`, time);
+    const position = this.portfolio.quantity(this.symbol);
+    const ctx = {
+      time, price: this.lastClose, cash: this.portfolio.cashValue, position,
+      equity: this.portfolio.cashValue + position * this.lastClose,
+    };
+    for (const check of this.cfg.checks) {
+      const reason = check.check(order, ctx);
+      if (reason !== null) {
+        this.rejections.push({ time, symbol: this.symbol, rule: check.rule, reason });
+        return null;
+      }
+    }
+    this.exchange.submit(order, i);
+    return order;
+  }
+
+  private book(ex: Execution, bar: Bar, i: number): void {
+    const { order } = ex;
+    const before = this.portfolio.quantity(this.symbol);
+    const quantity = this.affordable(order, ex.price, before);
+    if (quantity.isZero() || (order.timeInForce === "fok" && !quantity.eq(order.quantity))) {
+      this.rejections.push({
+        time: bar.time, symbol: this.symbol, rule: "cashAtFill",
+        reason: `order ${order.id} (${order.side} ${order.quantity} @ ${ex.price.toFixed(4)}) exceeds cash at fill`,
+      });
+      return;
+    }
+    const fill: Fill = {
+      orderId: order.id, symbol: this.symbol, side: order.side, quantity, price: ex.price,
+      commission: this.exchange.commission(quantity), time: bar.time,
+    };
+    const realized = this.portfolio.apply(fill);
+    this.journal.record(fill, before, realized.toNumber(), i, order.tag ?? order.type);
+    const after = this.portfolio.quantity(this.symbol);
+    if (order.tag === PROTECTIVE || after === 0 || Math.sign(after) !== Math.sign(before)) {
+      this.exchange.cancel((o) => o.tag === PROTECTIVE);
+    }
+    if (after !== 0 && Math.sign(after) !== Math.sign(before)) this.protect(after, ex.price, i, bar.time);
+  }
+
+  /** The part of an order cash can pay for at the fill price (sells and short covers are never capped). */
+  private affordable(order: Order, price: Decimal, before: number): Decimal {
+    if (order.side === "sell") return order.quantity;
+    const covering = Math.max(0, -before);
+    const opening = order.quantity.minus(covering);
+    if (opening.lte(0)) return order.quantity;
+    const cash = this.portfolio.cashBalance.plus(price.times(covering)).minus(this.cfg.commissionPerOrder);
+    const unitCost = price.plus(this.cfg.commissionPerShare);
+    const maxOpening = Decimal.max(0, cash.div(unitCost).floor());
+    return Decimal.min(order.quantity, maxOpening.plus(covering));
+  }
+
+  /** Places the stop-loss and take-profit exits for a new position (one cancels the other). */
+  private protect(quantity: number, entry: Decimal, i: number, time: number): void {
+    const { stopLossPct, takeProfitPct } = this.cfg;
+    const long = quantity > 0;
+    const side = long ? "sell" : "buy";
+    const base = { symbol: this.symbol, side, quantity: Math.abs(quantity), timeInForce: "gtc", tag: PROTECTIVE } as const;
+    if (stopLossPct !== undefined) {
+      const stopPrice = entry.times(long ? 1 - stopLossPct : 1 + stopLossPct).toDecimalPlaces(8);
+      this.send({ ...base, type: "stop", stopPrice }, i, time);
+    }
+    if (takeProfitPct !== undefined) {
+      const limitPrice = entry.times(long ? 1 + takeProfitPct : 1 - takeProfitPct).toDecimalPlaces(8);
+      this.send({ ...base, type: "limit", limitPrice }, i, time);
+    }
+  }
+
+  private report(config: BacktestConfig, exposure: number, elapsedMs: number): BacktestReport {
+    const { series, equity, cfg } = this;
+    const n = equity.length;
+    const perYear = cfg.periodsPerYear ?? periodsPerYear(series.time);
+    const returns = equityReturns(equity);
+    const { drawdown, max } = drawdowns(equity);
+    const trades = this.journal.closed;
+    const wins = trades.filter((t) => t.pnl > 0).length;
+    const finalEquity = equity[n - 1];
+    return {
+      symbol: this.symbol,
+      strategy: { name: this.strategy.name, params: config.params ?? {} },
+      bars: n,
+      start: series.time[0],
+      end: series.time[n - 1],
+      initialCash: cfg.initialCash,
+      finalEquity,
+      totalReturn: finalEquity / cfg.initialCash - 1,
+      cagr: cagr(cfg.initialCash, finalEquity, (series.time[n - 1] - series.time[0]) / MS_PER_YEAR),
+      sharpe: sharpeRatio(returns, perYear),
+      sortino: sortinoRatio(returns, perYear),
+      maxDrawdown: max,
+      winRate: trades.length ? wins / trades.length : 0,
+      exposure,
+      totalCommission: this.portfolio.totalCommissions.toNumber(),
+      trades,
+      rejections: this.rejections,
+      equity: { time: Array.from(series.time), equity: Array.from(equity), drawdown: Array.from(drawdown) },
+      barsPerSecond: elapsedMs > 0 ? Math.round(n / (elapsedMs / 1000)) : n * 1000,
+      elapsedMs,
+    };
+  }
+}

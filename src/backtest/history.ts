@@ -1,0 +1,23 @@
+import { barAt, type Bar, type BarSeries } from "../core/data.ts";
+import { StrategyError } from "../core/errors.ts";
+import type { BarHistory } from "../strategies/strategy.ts";
+
+/**
+ * The bars a strategy may see. The engine advances `length` one bar at a
+ * time; asking for a bar beyond it is look-ahead and fails the run.
+ */
+export class SeriesHistory implements BarHistory {
+  length = 0;
+
+  constructor(private readonly series: BarSeries) {}
+
+  at(i: number): Bar {
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) {
+      throw new StrategyError(
+        `history.at(${i}) is outside the bars seen so far (0..${this.length - 1}); a strategy cannot look ahead`,
+        { field: "history" },
+      );
+    }
+    return barAt(this.series, i);
+  }
+}

@@ -1,0 +1,74 @@
+/** Performance figures of an equity curve (float64 analytics). */
+
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * Bars per year from the median spacing of the timestamps: daily bars
+ * count 252 trading days, weekly 52, monthly 12; intraday bars scale 252
+ * days of 6.5 trading hours.
+ */
+export function periodsPerYear(time: Float64Array): number {
+  if (time.length < 2) return 252;
+  const gaps = new Float64Array(time.length - 1);
+  for (let i = 1; i < time.length; i++) gaps[i - 1] = time[i] - time[i - 1];
+  gaps.sort();
+  const days = gaps[gaps.length >> 1] / MS_PER_DAY;
+  if (days >= 25) return 12;
+  if (days >= 6) return 52;
+  if (days >= 0.75) return 252;
+  return (252 * 6.5) / (days * 24);
+}
+
+/** Simple returns of consecutive equity values. */
+export function equityReturns(equity: Float64Array): Float64Array {
+  const r = new Float64Array(Math.max(0, equity.length - 1));
+  for (let i = 1; i < equity.length; i++) r[i - 1] = equity[i] / equity[i - 1] - 1;
+  return r;
+}
+
+/** Annualized Sharpe ratio (risk-free 0, sample sd); 0 when returns do not vary. */
+export function sharpeRatio(returns: Float64Array, perYear: number): number {
+  const n = returns.length;
+  if (n < 2) return 0;
+  let mean = 0;
+  for (const r of returns) mean += r;
+  mean /= n;
+  let ss = 0;
+  for (const r of returns) ss += (r - mean) ** 2;
+  const sd = Math.sqrt(ss / (n - 1));
+  return sd > 0 ? (mean / sd) * Math.sqrt(perYear) : 0;
+}
+
+/** Annualized Sortino ratio: mean over downside deviation (MAR 0, divided by all n). */
+export function sortinoRatio(returns: Float64Array, perYear: number): number {
+  const n = returns.length;
+  if (n < 1) return 0;
+  let mean = 0;
+  let down = 0;
+  for (const r of returns) {
+    mean += r;
+    if (r < 0) down += r * r;
+  }
+  mean /= n;
+  const dd = Math.sqrt(down / n);
+  return dd > 0 ? (mean / dd) * Math.sqrt(perYear) : 0;
+}
+
+/** Drawdown at each point (0 or negative fraction) and the largest fall as a positive fraction. */
+export function drawdowns(equity: Float64Array): { drawdown: Float64Array; max: number } {
+  const drawdown = new Float64Array(equity.length);
+  let peak = -Infinity;
+  let max = 0;
+  for (let i = 0; i < equity.length; i++) {
+    peak = Math.max(peak, equity[i]);
+    drawdown[i] = equity[i] / peak - 1;
+    max = Math.max(max, -drawdown[i]);
+  }
+  return { drawdown, max };
+}
+
+/** Compound annual growth rate between two equity values over a span of years. */
+export function cagr(first: number, last: number, years: number): number {
+  if (years <= 0 || first <= 0) return 0;
+  return last <= 0 ? -1 : (last / first) ** (1 / years) - 1;
+}

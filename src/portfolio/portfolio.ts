@@ -1,0 +1,79 @@
+import type { SymbolId } from "../core/data.ts";
+import { Decimal, ZERO } from "../core/money.ts";
+import type { Fill } from "../core/orders.ts";
+import { applyFill, flatPosition, type Position } from "../core/position.ts";
+
+/**
+ * Cash and positions, kept in Decimal. Float mirrors of cash and quantities
+ * are refreshed on every fill so marking to market on each bar (analytics)
+ * costs a few float multiplies, not Decimal arithmetic.
+ */
+export class Portfolio {
+  private cash: Decimal;
+  private readonly positions = new Map<SymbolId, Position>();
+  private cashFloat: number;
+  private readonly qtyFloat = new Map<SymbolId, number>();
+  private realized = ZERO;
+  private commissions = ZERO;
+
+  constructor(initialCash: Decimal.Value) {
+    this.cash = new Decimal(initialCash);
+    this.cashFloat = this.cash.toNumber();
+  }
+
+  /** Books a fill; returns the P&L it realized (before commission). */
+  apply(fill: Fill): Decimal {
+    const { position, realized } = applyFill(this.position(fill.symbol), fill);
+    this.positions.set(fill.symbol, position);
+    const notional = fill.price.times(fill.quantity);
+    this.cash = (fill.side === "buy" ? this.cash.minus(notional) : this.cash.plus(notional)).minus(fill.commission);
+    this.cashFloat = this.cash.toNumber();
+    this.qtyFloat.set(fill.symbol, position.quantity.toNumber());
+    this.realized = this.realized.plus(realized);
+    this.commissions = this.commissions.plus(fill.commission);
+    return realized;
+  }
+
+  position(symbol: SymbolId): Position {
+    return this.positions.get(symbol) ?? flatPosition(symbol);
+  }
+
+  /** Signed quantity as a float, for decisions and marking. */
+  quantity(symbol: SymbolId): number {
+    return this.qtyFloat.get(symbol) ?? 0;
+  }
+
+  get cashBalance(): Decimal {
+    return this.cash;
+  }
+
+  get cashValue(): number {
+    return this.cashFloat;
+  }
+
+  get realizedPnl(): Decimal {
+    return this.realized;
+  }
+
+  get totalCommissions(): Decimal {
+    return this.commissions;
+  }
+
+  get openPositions(): Position[] {
+    return [...this.positions.values()].filter((p) => !p.quantity.isZero());
+  }
+
+  /** Equity at the given last prices (float64 analytics). */
+  equity(lastPrice: (symbol: SymbolId) => number): number {
+    let e = this.cashFloat;
+    for (const [symbol, q] of this.qtyFloat) if (q !== 0) e += q * lastPrice(symbol);
+    return e;
+  }
+
+  /** Exact equity at the given prices, in Decimal. */
+  equityExact(lastPrice: (symbol: SymbolId) => Decimal.Value): Decimal {
+    let e = this.cash;
+    for (const p of this.openPositions) e = e.plus(p.quantity.times(lastPrice(p.symbol)));
+    return e;
+  }
+}

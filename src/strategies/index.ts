@@ -1,0 +1,17 @@
+import { StrategyError } from "../core/errors.ts";
+import { meanReversion } from "./mean-reversion.ts";
+import { momentum } from "./momentum.ts";
+import type { StrategyDefinition } from "./strategy.ts";
+
+export type { Strategy, StrategyContext, StrategyDefinition, StrategyParams, ParamSpec, BarHistory } from "./strategy.ts";
+
+/** Every built-in strategy, by name. */
+export const strategies: readonly StrategyDefinition[] = [momentum, meanReversion];
+
+export function getStrategy(name: string): StrategyDefinition {
+  const def = strategies.find((s) => s.name === name);
+  if (!def) {
+    throw new StrategyError(`unknown strategy "${name}"; known: ${strategies.map((s) => s.name).join(", ")}`, { field: "strategy" });
+  }
+  return def;
+}
