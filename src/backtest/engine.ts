@@ -3,6 +3,7 @@ import { ConfigError } from "../core/errors.ts";
 import { Decimal } from "../core/money.ts";
 import { createOrder, type Fill, type Order, type OrderRequest } from "../core/orders.ts";
 import type { Signal } from "../core/signal.ts";
+import { unrealizedPnl } from "../core/position.ts";
 import { Portfolio } from "../portfolio/portfolio.ts";
 import { TradeJournal } from "../portfolio/trades.ts";
 import { noShortSelling, sufficientCash, type PreTradeCheck } from "../risk/pretrade.ts";
@@ -35,10 +36,32 @@ export interface BacktestConfig {
   periodsPerYear?: number;
   /** Strategy parameters to echo in the report. */
   params?: StrategyParams;
+  /** Sees every bar, signal, order, fill and rejection as it happens (streaming, paper sessions). */
+  onEvent?: (event: EngineEvent) => void;
   /** Called every 65,536 bars and at the end. */
   onProgress?: (done: number, total: number) => void;
   /** Clock for bars-per-second, in ms (default performance.now). */
   now?: () => number;
+}
+
+/** What happens in a run, in order, for streaming to a UI or a socket. */
+export type EngineEvent =
+  | { readonly type: "bar"; readonly symbol: string; readonly bar: Bar }
+  | { readonly type: "signal"; readonly signal: Signal }
+  | { readonly type: "order"; readonly order: Order }
+  | { readonly type: "fill"; readonly fill: Fill }
+  | { readonly type: "rejection"; readonly rejection: Rejection };
+
+/** The state of a run between bars: what a paper session shows. */
+export interface RunSnapshot {
+  readonly time: number;
+  readonly barsDone: number;
+  readonly barsTotal: number;
+  readonly cash: string;
+  readonly equity: number;
+  readonly positions: readonly { symbol: string; quantity: string; avgPrice: string; unrealizedPnl: string; realizedPnl: string }[];
+  readonly openOrders: readonly Order[];
+  readonly fills: readonly Fill[];
 }
 
 const PROTECTIVE = "protective";
@@ -50,12 +73,11 @@ const MS_PER_YEAR = 365.25 * 86_400_000;
  * decides on bar t's close; its orders are live from bar t+1.
  */
 export function runBacktest(series: BarSeries, strategy: Strategy, config: BacktestConfig = {}): BacktestReport {
-  const run = new BacktestRun(series, strategy, resolveConfig(config));
-  return run.execute(config);
+  return new Backtest(series, strategy, config).run();
 }
 
-type Resolved = Required<Omit<BacktestConfig, "stopLossPct" | "takeProfitPct" | "onProgress" | "params" | "periodsPerYear">> &
-  Pick<BacktestConfig, "stopLossPct" | "takeProfitPct" | "onProgress" | "periodsPerYear">;
+type Optional = "stopLossPct" | "takeProfitPct" | "onProgress" | "onEvent" | "params" | "periodsPerYear";
+type Resolved = Required<Omit<BacktestConfig, Optional>> & Pick<BacktestConfig, Optional>;
 
 function resolveConfig(c: BacktestConfig): Resolved {
   const r: Resolved = {
@@ -69,7 +91,9 @@ function resolveConfig(c: BacktestConfig): Resolved {
     takeProfitPct: c.takeProfitPct,
     checks: c.checks ?? (c.allowShort ? [sufficientCash] : [noShortSelling, sufficientCash]),
     periodsPerYear: c.periodsPerYear,
+    params: c.params,
     onProgress: c.onProgress,
+    onEvent: c.onEvent,
     now: c.now ?? (() => performance.now()),
   };
   positive("initialCash", r.initialCash);
@@ -94,52 +118,90 @@ function nonNegative(field: string, v: number): void {
   if (!(Number.isFinite(v) && v >= 0)) throw new ConfigError(`${field} must be a number >= 0, got ${v}`, { field });
 }
 
-class BacktestRun {
+/**
+ * One run over one series, steppable bar by bar (a paper session drives it
+ * from a timer) or run to the end (a backtest).
+ */
+export class Backtest {
+  private readonly cfg: Resolved;
   private readonly portfolio: Portfolio;
   private readonly exchange: SimulatedExchange;
   private readonly journal = new TradeJournal();
   private readonly history: SeriesHistory;
   private readonly rejections: Rejection[] = [];
+  private readonly fills: Fill[] = [];
   private readonly equity: Float64Array;
   private readonly symbol: string;
+  private readonly ctx: StrategyContext;
+  private next = 0;
+  private exposed = 0;
+  private elapsedMs = 0;
   private lastClose = NaN;
   private orderCount = 0;
 
-  constructor(private readonly series: BarSeries, private readonly strategy: Strategy, private readonly cfg: Resolved) {
+  constructor(private readonly series: BarSeries, private readonly strategy: Strategy, config: BacktestConfig = {}) {
+    this.cfg = resolveConfig(config);
+    if (series.close.length === 0) throw new ConfigError("the bar series is empty", { field: "data" });
     this.symbol = series.symbol;
-    this.portfolio = new Portfolio(cfg.initialCash);
-    this.exchange = new SimulatedExchange(cfg);
+    this.portfolio = new Portfolio(this.cfg.initialCash);
+    this.exchange = new SimulatedExchange(this.cfg);
     this.history = new SeriesHistory(series);
     this.equity = new Float64Array(series.close.length);
+    const portfolio = this.portfolio;
+    this.ctx = { symbol: this.symbol, history: this.history, get position() { return portfolio.quantity(series.symbol); } };
   }
 
-  execute(config: BacktestConfig): BacktestReport {
-    const { series, cfg } = this;
-    const n = series.close.length;
-    if (n === 0) throw new ConfigError("the bar series is empty", { field: "data" });
-    const started = cfg.now();
-    const portfolio = this.portfolio;
-    const history = this.history;
-    const ctx: StrategyContext = {
-      symbol: this.symbol,
-      history,
-      get position() { return portfolio.quantity(series.symbol); },
-    };
-    let exposed = 0;
-    for (let i = 0; i < n; i++) {
-      const bar = barAt(series, i);
-      if (this.exchange.openOrders.length > 0) this.matchOrders(bar, i);
-      this.lastClose = bar.close;
-      const qty = portfolio.quantity(this.symbol);
-      if (qty !== 0) exposed++;
-      this.equity[i] = portfolio.cashValue + qty * bar.close;
-      history.length = i + 1;
-      const signal = this.strategy.onBar(bar, ctx);
-      if (signal !== null) this.act(signal, i);
-      if ((i & 0xffff) === 0xffff) cfg.onProgress?.(i + 1, n);
+  get done(): boolean {
+    return this.next >= this.series.close.length;
+  }
+
+  /** Runs every remaining bar and returns the report. */
+  run(): BacktestReport {
+    const n = this.series.close.length;
+    const { onProgress } = this.cfg;
+    const started = this.cfg.now();
+    while (this.next < n) {
+      this.step();
+      if ((this.next & 0xffff) === 0 && onProgress) onProgress(this.next, n);
     }
-    cfg.onProgress?.(n, n);
-    return this.report(config, exposed / n, cfg.now() - started);
+    this.elapsedMs += this.cfg.now() - started;
+    onProgress?.(n, n);
+    return this.report();
+  }
+
+  /** Processes the next bar: fills, marking, then the strategy's decision on its close. */
+  step(): void {
+    const i = this.next++;
+    const bar = barAt(this.series, i);
+    this.cfg.onEvent?.({ type: "bar", symbol: this.symbol, bar });
+    if (this.exchange.openOrders.length > 0) this.matchOrders(bar, i);
+    this.lastClose = bar.close;
+    const qty = this.portfolio.quantity(this.symbol);
+    if (qty !== 0) this.exposed++;
+    this.equity[i] = this.portfolio.cashValue + qty * bar.close;
+    this.history.length = i + 1;
+    const signal = this.strategy.onBar(bar, this.ctx);
+    if (signal !== null) {
+      this.cfg.onEvent?.({ type: "signal", signal });
+      this.act(signal, i);
+    }
+  }
+
+  snapshot(): RunSnapshot {
+    const i = Math.max(0, this.next - 1);
+    return {
+      time: this.series.time[i],
+      barsDone: this.next,
+      barsTotal: this.series.close.length,
+      cash: this.portfolio.cashBalance.toString(),
+      equity: this.next > 0 ? this.equity[i] : this.cfg.initialCash,
+      positions: this.portfolio.openPositions.map((p) => ({
+        symbol: p.symbol, quantity: p.quantity.toString(), avgPrice: p.avgPrice.toString(),
+        unrealizedPnl: unrealizedPnl(p, this.lastClose).toString(), realizedPnl: p.realizedPnl.toString(),
+      })),
+      openOrders: this.exchange.openOrders,
+      fills: this.fills,
+    };
   }
 
   private matchOrders(bar: Bar, i: number): void {
@@ -178,11 +240,12 @@ class BacktestRun {
     for (const check of this.cfg.checks) {
       const reason = check.check(order, ctx);
       if (reason !== null) {
-        this.rejections.push({ time, symbol: this.symbol, rule: check.rule, reason });
+        this.reject({ time, symbol: this.symbol, rule: check.rule, reason });
         return null;
       }
     }
     this.exchange.submit(order, i);
+    this.cfg.onEvent?.({ type: "order", order });
     return order;
   }
 
@@ -191,7 +254,7 @@ class BacktestRun {
     const before = this.portfolio.quantity(this.symbol);
     const quantity = this.affordable(order, ex.price, before);
     if (quantity.isZero() || (order.timeInForce === "fok" && !quantity.eq(order.quantity))) {
-      this.rejections.push({
+      this.reject({
         time: bar.time, symbol: this.symbol, rule: "cashAtFill",
         reason: `order ${order.id} (${order.side} ${order.quantity} @ ${ex.price.toFixed(4)}) exceeds cash at fill`,
       });
@@ -202,12 +265,19 @@ class BacktestRun {
       commission: this.exchange.commission(quantity), time: bar.time,
     };
     const realized = this.portfolio.apply(fill);
+    this.fills.push(fill);
+    this.cfg.onEvent?.({ type: "fill", fill });
     this.journal.record(fill, before, realized.toNumber(), i, order.tag ?? order.type);
     const after = this.portfolio.quantity(this.symbol);
     if (order.tag === PROTECTIVE || after === 0 || Math.sign(after) !== Math.sign(before)) {
       this.exchange.cancel((o) => o.tag === PROTECTIVE);
     }
     if (after !== 0 && Math.sign(after) !== Math.sign(before)) this.protect(after, ex.price, i, bar.time);
+  }
+
+  private reject(rejection: Rejection): void {
+    this.rejections.push(rejection);
+    this.cfg.onEvent?.({ type: "rejection", rejection });
   }
 
   /** The part of an order cash can pay for at the fill price (sells and short covers are never capped). */
@@ -238,9 +308,13 @@ class BacktestRun {
     }
   }
 
-  private report(config: BacktestConfig, exposure: number, elapsedMs: number): BacktestReport {
-    const { series, equity, cfg } = this;
-    const n = equity.length;
+  /** The report over the bars processed so far. */
+  report(): BacktestReport {
+    const { series, cfg } = this;
+    const n = Math.max(1, this.next);
+    const equity = this.equity.subarray(0, n);
+    const exposure = this.exposed / n;
+    const elapsedMs = this.elapsedMs;
     const perYear = cfg.periodsPerYear ?? periodsPerYear(series.time);
     const returns = equityReturns(equity);
     const { drawdown, max } = drawdowns(equity);
@@ -249,7 +323,7 @@ class BacktestRun {
     const finalEquity = equity[n - 1];
     return {
       symbol: this.symbol,
-      strategy: { name: this.strategy.name, params: config.params ?? {} },
+      strategy: { name: this.strategy.name, params: cfg.params ?? {} },
       bars: n,
       start: series.time[0],
       end: series.time[n - 1],
@@ -265,7 +339,7 @@ class BacktestRun {
       totalCommission: this.portfolio.totalCommissions.toNumber(),
       trades,
       rejections: this.rejections,
-      equity: { time: Array.from(series.time), equity: Array.from(equity), drawdown: Array.from(drawdown) },
+      equity: { time: Array.from(series.time.subarray(0, n)), equity: Array.from(equity), drawdown: Array.from(drawdown) },
       barsPerSecond: elapsedMs > 0 ? Math.round(n / (elapsedMs / 1000)) : n * 1000,
       elapsedMs,
     };

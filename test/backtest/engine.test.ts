@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runBacktest } from "../../src/backtest/engine.ts";
+import { Backtest, runBacktest } from "../../src/backtest/engine.ts";
 import { StrategyError, ConfigError } from "../../src/core/errors.ts";
 import type { Strategy } from "../../src/strategies/strategy.ts";
 import { bars, scripted } from "./stubs.ts";
@@ -96,6 +96,24 @@ describe("backtest engine", () => {
     };
     expect(() => runBacktest(path, peeker)).toThrow(StrategyError);
     expect(() => runBacktest(path, peeker)).toThrow(/cannot look ahead/);
+  });
+
+  it("streams bars, signals, orders and fills in order, and steps like a paper session", () => {
+    const events: string[] = [];
+    const bt = new Backtest(path, scripted({ 1: "long", 3: "flat" }), {
+      initialCash: 10_000, ...costs, onEvent: (e) => events.push(e.type === "bar" ? `bar@${e.bar.close}` : e.type),
+    });
+    bt.step();
+    bt.step();
+    bt.step();
+    const snap = bt.snapshot();
+    expect(snap.barsDone).toBe(3);
+    expect(snap.positions).toEqual([{ symbol: "TEST", quantity: "98", avgPrice: "102", unrealizedPnl: "98", realizedPnl: "0" }]);
+    expect(snap.cash).toBe("2.02");
+    expect(bt.run().finalEquity).toBeCloseTo(10_192.04, 9);
+    expect(events).toEqual([
+      "bar@100", "bar@101", "signal", "order", "bar@103", "fill", "bar@105", "signal", "order", "bar@101", "fill",
+    ]);
   });
 
   it("rejects bad settings, naming them", () => {
