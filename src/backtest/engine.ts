@@ -6,7 +6,8 @@ import type { Signal } from "../core/signal.ts";
 import { unrealizedPnl } from "../core/position.ts";
 import { Portfolio } from "../portfolio/portfolio.ts";
 import { TradeJournal } from "../portfolio/trades.ts";
-import { noShortSelling, sufficientCash, type PreTradeCheck } from "../risk/pretrade.ts";
+import { noShortSelling, sufficientCash, type PreTradeCheck, type PreTradeContext } from "../risk/pretrade.ts";
+import type { PositionSizer } from "../risk/sizing.ts";
 import type { Strategy, StrategyContext, StrategyParams } from "../strategies/strategy.ts";
 import { SimulatedExchange, type Execution } from "./exchange.ts";
 import { SeriesHistory } from "./history.ts";
@@ -22,8 +23,10 @@ export interface BacktestConfig {
   commissionPerShare?: number;
   /** Commission per filled order (default 0). */
   commissionPerOrder?: number;
-  /** Fraction of equity a new position takes (default 1: all in). */
+  /** Fraction of equity a new position takes (default 1: all in); ignored when `sizer` is set. */
   positionFraction?: number;
+  /** Sizes new positions from the bars seen so far (volatility target, Kelly). */
+  sizer?: PositionSizer;
   /** Allow short positions on "short" signals (default false). */
   allowShort?: boolean;
   /** Protective stop this fraction away from the entry price, e.g. 0.05. */
@@ -76,7 +79,7 @@ export function runBacktest(series: BarSeries, strategy: Strategy, config: Backt
   return new Backtest(series, strategy, config).run();
 }
 
-type Optional = "stopLossPct" | "takeProfitPct" | "onProgress" | "onEvent" | "params" | "periodsPerYear";
+type Optional = "stopLossPct" | "takeProfitPct" | "onProgress" | "onEvent" | "params" | "periodsPerYear" | "sizer";
 type Resolved = Required<Omit<BacktestConfig, Optional>> & Pick<BacktestConfig, Optional>;
 
 function resolveConfig(c: BacktestConfig): Resolved {
@@ -91,6 +94,7 @@ function resolveConfig(c: BacktestConfig): Resolved {
     takeProfitPct: c.takeProfitPct,
     checks: c.checks ?? (c.allowShort ? [sufficientCash] : [noShortSelling, sufficientCash]),
     periodsPerYear: c.periodsPerYear,
+    sizer: c.sizer,
     params: c.params,
     onProgress: c.onProgress,
     onEvent: c.onEvent,
@@ -133,6 +137,7 @@ export class Backtest {
   private readonly equity: Float64Array;
   private readonly symbol: string;
   private readonly ctx: StrategyContext;
+  private readonly observers: PreTradeCheck[];
   private next = 0;
   private exposed = 0;
   private elapsedMs = 0;
@@ -147,6 +152,7 @@ export class Backtest {
     this.exchange = new SimulatedExchange(this.cfg);
     this.history = new SeriesHistory(series);
     this.equity = new Float64Array(series.close.length);
+    this.observers = this.cfg.checks.filter((c) => c.observe !== undefined);
     const portfolio = this.portfolio;
     this.ctx = { symbol: this.symbol, history: this.history, get position() { return portfolio.quantity(series.symbol); } };
   }
@@ -179,6 +185,7 @@ export class Backtest {
     const qty = this.portfolio.quantity(this.symbol);
     if (qty !== 0) this.exposed++;
     this.equity[i] = this.portfolio.cashValue + qty * bar.close;
+    for (const o of this.observers) o.observe!(bar.time, this.equity[i]);
     this.history.length = i + 1;
     const signal = this.strategy.onBar(bar, this.ctx);
     if (signal !== null) {
@@ -224,7 +231,8 @@ export class Backtest {
   private targetQuantity(signal: Signal): number | null {
     if (signal.direction === "flat") return 0;
     const equity = this.portfolio.equity(() => this.lastClose);
-    const size = Math.floor((equity * this.cfg.positionFraction) / this.lastClose);
+    const fraction = this.cfg.sizer ? this.cfg.sizer.fraction(this.history) : this.cfg.positionFraction;
+    const size = Math.floor((equity * fraction) / this.lastClose);
     if (size <= 0) return null;
     return signal.direction === "long" ? size : -size;
   }
@@ -233,9 +241,10 @@ export class Backtest {
   private send(req: OrderRequest, i: number, time: number): Order | null {
     const order = createOrder(req, `o${++this.orderCount}`, time);
     const position = this.portfolio.quantity(this.symbol);
-    const ctx = {
+    const value = position * this.lastClose;
+    const ctx: PreTradeContext = {
       time, price: this.lastClose, cash: this.portfolio.cashValue, position,
-      equity: this.portfolio.cashValue + position * this.lastClose,
+      equity: this.portfolio.cashValue + value, grossExposure: Math.abs(value), netExposure: value,
     };
     for (const check of this.cfg.checks) {
       const reason = check.check(order, ctx);
@@ -244,6 +253,7 @@ export class Backtest {
         return null;
       }
     }
+    for (const check of this.cfg.checks) check.accepted?.(order, ctx);
     this.exchange.submit(order, i);
     this.cfg.onEvent?.({ type: "order", order });
     return order;

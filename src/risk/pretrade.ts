@@ -10,24 +10,45 @@ export interface PreTradeContext {
   readonly equity: number;
   /** Signed quantity held in the order's symbol. */
   readonly position: number;
+  /** Sum of |position value| over all symbols, before this order. */
+  readonly grossExposure: number;
+  /** Sum of signed position values over all symbols, before this order. */
+  readonly netExposure: number;
 }
 
 /**
- * One pre-trade rule. Returns null to pass the order, or the reason it is
- * denied. The engine records every denial in the report.
+ * One pre-trade rule. `check` returns null to pass the order, or the reason
+ * it is denied; the engine records every denial in the report. Stateful
+ * rules (breakers, order rates) also watch equity and accepted orders.
  */
 export interface PreTradeCheck {
   readonly rule: string;
   check(order: Order, ctx: PreTradeContext): string | null;
+  /** Sees the marked equity after every bar. */
+  observe?(time: number, equity: number): void;
+  /** Told when an order passed every check and was sent. */
+  accepted?(order: Order, ctx: PreTradeContext): void;
+}
+
+/** Signed quantity held after the order fills. */
+export function positionAfter(order: Order, ctx: PreTradeContext): number {
+  return ctx.position + (order.side === "buy" ? 1 : -1) * order.quantity.toNumber();
+}
+
+/** True when the order moves the position toward zero without flipping it. */
+export function reducesExposure(order: Order, ctx: PreTradeContext): boolean {
+  const after = positionAfter(order, ctx);
+  return Math.abs(after) < Math.abs(ctx.position) && Math.sign(after) !== -Math.sign(ctx.position);
 }
 
 /** Denies orders that would open or grow a short position. */
 export const noShortSelling: PreTradeCheck = {
   rule: "noShortSelling",
   check(order, ctx) {
-    if (order.side === "buy") return null;
-    const after = ctx.position - order.quantity.toNumber();
-    return after < -1e-12 ? `selling ${order.quantity} would leave a short position of ${after}; short selling is disabled` : null;
+    const after = positionAfter(order, ctx);
+    return order.side === "sell" && after < -1e-12
+      ? `selling ${order.quantity} would leave a short position of ${after}; short selling is disabled`
+      : null;
   },
 };
 

@@ -1,0 +1,91 @@
+import { ConfigError } from "../core/errors.ts";
+import type { BarHistory } from "../strategies/strategy.ts";
+
+/** Decides what fraction of equity a new position takes, from the bars seen so far. */
+export interface PositionSizer {
+  readonly name: string;
+  fraction(history: BarHistory): number;
+}
+
+export interface VolTargetOptions {
+  /** Annualized volatility the position should carry, e.g. 0.15. */
+  target: number;
+  /** Bars of returns to estimate volatility from (default 20). */
+  lookback?: number;
+  /** Cap on the fraction (default 1: never levered). */
+  max?: number;
+  periodsPerYear?: number;
+}
+
+/** Fraction = target vol / realized vol (sample sd of simple returns, annualized), capped. */
+export function volatilityTarget(o: VolTargetOptions): PositionSizer {
+  const lookback = check("lookback", o.lookback ?? 20, 2);
+  const max = check("max", o.max ?? 1, 0);
+  const target = check("target", o.target, 0);
+  const perYear = o.periodsPerYear ?? 252;
+  return {
+    name: `volTarget(${target})`,
+    fraction(history) {
+      const r = recentReturns(history, lookback);
+      if (r === null) return 0;
+      const vol = Math.sqrt(variance(r) * perYear);
+      return vol > 0 ? Math.min(max, target / vol) : max;
+    },
+  };
+}
+
+export interface KellyOptions {
+  /** Share of the full Kelly fraction to bet (default 0.5, half Kelly). */
+  scale?: number;
+  lookback?: number;
+  max?: number;
+}
+
+/** Kelly fraction mean / variance of recent simple returns (PerformanceAnalytics' KellyRatio, Rf 0), scaled and clamped to [0, max]. */
+export function kelly(o: KellyOptions = {}): PositionSizer {
+  const scale = check("scale", o.scale ?? 0.5, 0);
+  const lookback = check("lookback", o.lookback ?? 60, 2);
+  const max = check("max", o.max ?? 1, 0);
+  return {
+    name: `kelly(${scale})`,
+    fraction(history) {
+      const r = recentReturns(history, lookback);
+      if (r === null) return 0;
+      const v = variance(r);
+      if (!(v > 0)) return 0;
+      return Math.max(0, Math.min(max, (scale * mean(r)) / v));
+    },
+  };
+}
+
+function check(field: string, v: number, min: number): number {
+  if (!(Number.isFinite(v) && v > min)) throw new ConfigError(`sizing ${field} must be a number > ${min}, got ${v}`, { field });
+  return v;
+}
+
+/** The last `lookback` close-to-close returns, or null while fewer bars exist. */
+function recentReturns(history: BarHistory, lookback: number): Float64Array | null {
+  const n = history.length;
+  if (n <= lookback) return null;
+  const r = new Float64Array(lookback);
+  let prev = history.at(n - lookback - 1).close;
+  for (let k = 0; k < lookback; k++) {
+    const c = history.at(n - lookback + k).close;
+    r[k] = c / prev - 1;
+    prev = c;
+  }
+  return r;
+}
+
+function mean(x: Float64Array): number {
+  let s = 0;
+  for (const v of x) s += v;
+  return s / x.length;
+}
+
+function variance(x: Float64Array): number {
+  const m = mean(x);
+  let s = 0;
+  for (const v of x) s += (v - m) ** 2;
+  return s / (x.length - 1);
+}
