@@ -1,15 +1,27 @@
 import type { BarSeries } from "../core/data.ts";
+import { ConfigError } from "../core/errors.ts";
+import { riskChecks, type RiskLimits } from "../risk/limits.ts";
+import { noShortSelling, sufficientCash } from "../risk/pretrade.ts";
+import { kelly, volatilityTarget, type PositionSizer } from "../risk/sizing.ts";
 import { getStrategy } from "../strategies/index.ts";
 import { resolveParams } from "../strategies/params.ts";
-import type { StrategyParams } from "../strategies/strategy.ts";
+import type { Strategy, StrategyParams } from "../strategies/strategy.ts";
 import { runBacktest, type BacktestConfig } from "./engine.ts";
 import type { BacktestReport } from "./types.ts";
 
-/** A backtest as every front end asks for it: a strategy by name, its parameters and the run's settings. */
+/** How new positions are sized, as plain data. */
+export type SizingSpec =
+  | { readonly method: "fixed"; readonly fraction: number }
+  | { readonly method: "volTarget"; readonly target: number; readonly lookback?: number; readonly max?: number }
+  | { readonly method: "kelly"; readonly scale?: number; readonly lookback?: number; readonly max?: number };
+
+/** A backtest as every front end asks for it, as plain data: strategy, parameters, settings, limits, sizing. */
 export interface BacktestRequest {
   readonly strategy: string;
   readonly params?: Partial<StrategyParams>;
-  readonly config?: Omit<BacktestConfig, "params" | "allowShort">;
+  readonly config?: Omit<BacktestConfig, "params" | "allowShort" | "checks" | "sizer">;
+  readonly limits?: RiskLimits;
+  readonly sizing?: SizingSpec;
 }
 
 /**
@@ -17,8 +29,27 @@ export interface BacktestRequest {
  * is allowed exactly when the strategy's own allowShort parameter says so.
  */
 export function runStrategyBacktest(series: BarSeries, req: BacktestRequest): BacktestReport {
+  return runBacktest(series, ...strategyAndConfig(req));
+}
+
+/** The strategy instance and engine settings a request describes (validated). */
+export function strategyAndConfig(req: BacktestRequest): [Strategy, BacktestConfig] {
   const def = getStrategy(req.strategy);
   const strategy = def.create(req.params);
   const params = resolveParams(def.name, def.params, req.params);
-  return runBacktest(series, strategy, { ...req.config, params, allowShort: params.allowShort === true });
+  const allowShort = params.allowShort === true;
+  const checks = [...(allowShort ? [] : [noShortSelling]), sufficientCash, ...riskChecks(req.limits ?? {})];
+  const sizing = req.sizing ? sizer(req.sizing) : undefined;
+  const positionFraction = req.sizing?.method === "fixed" ? req.sizing.fraction : req.config?.positionFraction;
+  return [strategy, { ...req.config, positionFraction, params, allowShort, checks, sizer: sizing }];
+}
+
+function sizer(spec: SizingSpec): PositionSizer | undefined {
+  switch (spec.method) {
+    case "fixed": return undefined;
+    case "volTarget": return volatilityTarget(spec);
+    case "kelly": return kelly(spec);
+    default:
+      throw new ConfigError(`sizing method must be fixed, volTarget or kelly, got ${JSON.stringify((spec as { method: unknown }).method)}`, { field: "sizing.method" });
+  }
 }

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { runStrategyBacktest } from "../../../../src/backtest/job.ts";
+import { runStrategyBacktest, type SizingSpec } from "../../../../src/backtest/job.ts";
 import { parseBarsCsv } from "../../../../src/data/csv.ts";
 import { renderReportHtml } from "../../../../src/report/html.ts";
 import { formatReportText } from "../../../../src/report/text.ts";
@@ -25,6 +25,15 @@ ${strategies.map((s) => `                           ${s.name}: ${s.params.map((p
   --fraction F           fraction of equity per position, (0, 1] (default 1)
   --stop-loss F          protective stop at this fraction from entry, e.g. 0.05
   --take-profit F        take-profit limit at this fraction from entry, e.g. 0.1
+  --sizing SPEC          fixed:F | vol:TARGET[:LOOKBACK] | kelly:SCALE[:LOOKBACK] (default fixed:1)
+Risk limits (denied orders are listed in the report):
+  --max-position N       largest quantity held
+  --max-notional N       largest position value
+  --max-gross F          largest gross exposure / equity
+  --max-net F            largest net exposure / equity
+  --max-orders N:DAYS    at most N orders in any DAYS-day window
+  --max-daily-loss F     halt new exposure for the day after losing this fraction
+  --max-drawdown F       halt new exposure after a drawdown of this fraction
   --json                 print the report as one JSON object
   --out FILE.html        also write a self-contained HTML report`;
 
@@ -41,6 +50,9 @@ export const backtestCommand: Command = {
         param: { type: "string", multiple: true, default: [] }, cash: { type: "string" },
         "slippage-bps": { type: "string" }, commission: { type: "string" }, "commission-order": { type: "string" },
         fraction: { type: "string" }, "stop-loss": { type: "string" }, "take-profit": { type: "string" },
+        sizing: { type: "string" }, "max-position": { type: "string" }, "max-notional": { type: "string" },
+        "max-gross": { type: "string" }, "max-net": { type: "string" }, "max-orders": { type: "string" },
+        "max-daily-loss": { type: "string" }, "max-drawdown": { type: "string" },
         json: { type: "boolean", default: false }, out: { type: "string" },
       },
     });
@@ -59,6 +71,16 @@ export const backtestCommand: Command = {
         stopLossPct: num(values["stop-loss"], "--stop-loss"),
         takeProfitPct: num(values["take-profit"], "--take-profit"),
         onProgress: (done, total) => io.progress(done, total, "backtest"),
+      },
+      sizing: values.sizing === undefined ? undefined : parseSizing(values.sizing),
+      limits: {
+        maxPositionQuantity: num(values["max-position"], "--max-position"),
+        maxPositionNotional: num(values["max-notional"], "--max-notional"),
+        maxGrossExposure: num(values["max-gross"], "--max-gross"),
+        maxNetExposure: num(values["max-net"], "--max-net"),
+        maxOrderRate: values["max-orders"] === undefined ? undefined : parseOrderRate(values["max-orders"]),
+        maxDailyLoss: num(values["max-daily-loss"], "--max-daily-loss"),
+        maxDrawdown: num(values["max-drawdown"], "--max-drawdown"),
       },
     });
     io.out(values.json ? JSON.stringify(report) + "\n" : formatReportText(report) + "\n");
@@ -80,6 +102,23 @@ export function parseParams(pairs: string[]): Record<string, string> {
     params[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
   }
   return params;
+}
+
+function parseSizing(spec: string): SizingSpec {
+  const [method, a, b] = spec.split(":");
+  const arg = (v: string | undefined, what: string) => num(v, `--sizing ${what}`);
+  switch (method) {
+    case "fixed": return { method: "fixed", fraction: arg(a ?? "1", "fraction")! };
+    case "vol": return { method: "volTarget", target: arg(a, "target")!, lookback: arg(b, "lookback") };
+    case "kelly": return { method: "kelly", scale: arg(a, "scale"), lookback: arg(b, "lookback") };
+    default: throw new UsageError(`--sizing expects fixed:F, vol:TARGET[:LOOKBACK] or kelly:SCALE[:LOOKBACK], got "${spec}"`);
+  }
+}
+
+function parseOrderRate(spec: string): { count: number; windowMs: number } {
+  const [count, days] = spec.split(":").map((v) => num(v, "--max-orders"));
+  if (count === undefined || days === undefined) throw new UsageError(`--max-orders expects N:DAYS, got "${spec}"`);
+  return { count, windowMs: days * 86_400_000 };
 }
 
 function num(value: string | undefined, flag: string): number | undefined {
