@@ -43,7 +43,7 @@ const DEFINITIONS: Record<string, Definition> = {
     compute: (i, b, [k, s, d]) => ({ ...i.stoch(b.high, b.low, b.close, k, s, d) }),
   },
   obv: { defaults: [], compute: (i, b) => i.obv(b.close, b.volume) },
-  vwap: { defaults: [20], compute: (i, b, [n]) => i.vwap(b.high, b.low, b.close, b.volume, n) },
+  vwap: { defaults: [20], compute: (i, b, [n]) => i.vwap(b.close, b.volume, n) },
   cci: { defaults: [20], compute: (i, b, [n]) => i.cci(b.high, b.low, b.close, n) },
   willr: { defaults: [14], compute: (i, b, [n]) => i.willr(b.high, b.low, b.close, n) },
   roc: { defaults: [10], compute: (i, b, [n]) => i.roc(b.close, n) },
