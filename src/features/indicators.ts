@@ -5,11 +5,51 @@
  * the input's length, with NaN where a value is not yet defined.
  */
 import { smaSeries } from "./sma.ts";
+import { emaSeries } from "./ema.ts";
+import { wmaSeries } from "./wma.ts";
+import { rsiSeries } from "./rsi.ts";
+import { macdSeries, type MacdResult } from "./macd.ts";
+import { bbandsSeries, type BollingerBands } from "./bbands.ts";
+import { rocSeries } from "./roc.ts";
+import { cciSeries } from "./cci.ts";
+import { atrSeries } from "./atr.ts";
+import { adxSeries, type AdxResult } from "./adx.ts";
+import { stochSeries, type StochResult } from "./stoch.ts";
+import { obvSeries } from "./obv.ts";
+import { vwapSeries } from "./vwap.ts";
+import { willrSeries } from "./willr.ts";
 
 export interface Indicators {
   sma(values: Float64Array, period: number): Float64Array;
+  ema(values: Float64Array, period: number): Float64Array;
+  wma(values: Float64Array, period: number): Float64Array;
+  rsi(values: Float64Array, period: number): Float64Array;
+  macd(values: Float64Array, fast: number, slow: number, signal: number): MacdResult;
+  bbands(values: Float64Array, period: number, k: number): BollingerBands;
+  roc(values: Float64Array, period: number): Float64Array;
+  cci(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array;
+  atr(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array;
+  adx(high: Float64Array, low: Float64Array, close: Float64Array, period: number): AdxResult;
+  stoch(high: Float64Array, low: Float64Array, close: Float64Array, kPeriod: number, kSlow: number, dPeriod: number): StochResult;
+  obv(close: Float64Array, volume: Float64Array): Float64Array;
+  /** Rolling VWAP of `price` (TTR weights the close). */
+  vwap(price: Float64Array, volume: Float64Array, period: number): Float64Array;
+  willr(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array;
 }
 
 export const tsIndicators: Indicators = {
   sma: smaSeries,
+  ema: emaSeries,
+  wma: wmaSeries,
+  rsi: rsiSeries,
+  macd: macdSeries,
+  bbands: bbandsSeries,
+  roc: rocSeries,
+  cci: cciSeries,
+  atr: atrSeries,
+  adx: adxSeries,
+  stoch: stochSeries,
+  obv: obvSeries,
+  vwap: vwapSeries,
+  willr: willrSeries,
 };

@@ -1,5 +1,10 @@
 import type { Indicators } from "../features/indicators.ts";
 import { checkPeriod } from "../features/params.ts";
+import { checkMacd, type MacdResult } from "../features/macd.ts";
+import { checkFinite, checkSameLength } from "../features/params.ts";
+import type { BollingerBands } from "../features/bbands.ts";
+import type { AdxResult } from "../features/adx.ts";
+import { checkStoch, type StochResult } from "../features/stoch.ts";
 import { F64Arena, instantiateKernels, type KernelExports } from "./module.ts";
 
 type Ptr = number;
@@ -7,6 +12,21 @@ type Ptr = number;
 /** The raw ABI of build/indicators.wasm (documented in README, "Kernel ABI"). */
 export interface IndicatorExports extends KernelExports {
   sma(src: Ptr, dst: Ptr, n: number, period: number): void;
+  ema(src: Ptr, dst: Ptr, n: number, period: number): void;
+  wma(src: Ptr, dst: Ptr, n: number, period: number): void;
+  rsi(src: Ptr, dst: Ptr, n: number, period: number): void;
+  macd(src: Ptr, macd: Ptr, signal: Ptr, hist: Ptr, n: number, fast: number, slow: number, signalPeriod: number): void;
+  bbands(src: Ptr, lower: Ptr, middle: Ptr, upper: Ptr, n: number, period: number, k: number): void;
+  roc(src: Ptr, dst: Ptr, n: number, period: number): void;
+  cci(high: Ptr, low: Ptr, close: Ptr, dst: Ptr, n: number, period: number): void;
+  atr(high: Ptr, low: Ptr, close: Ptr, dst: Ptr, n: number, period: number): void;
+  adx(high: Ptr, low: Ptr, close: Ptr, adx: Ptr, plusDI: Ptr, minusDI: Ptr, n: number, period: number): void;
+  /** `scratch` holds 8n bytes (two deques of i32 bar indices). */
+  stoch(high: Ptr, low: Ptr, close: Ptr, k: Ptr, d: Ptr, scratch: Ptr, n: number, kPeriod: number, kSlow: number, dPeriod: number): void;
+  obv(close: Ptr, volume: Ptr, dst: Ptr, n: number): void;
+  vwap(price: Ptr, volume: Ptr, dst: Ptr, n: number, period: number): void;
+  /** `highest` is scratch of n values; `scratch` holds 8n bytes. */
+  willr(high: Ptr, low: Ptr, close: Ptr, dst: Ptr, highest: Ptr, scratch: Ptr, n: number, period: number): void;
 }
 
 /** The most input plus output buffers any indicator kernel uses (e.g. ADX: 3 in, 3 out). */
@@ -36,6 +56,106 @@ export class WasmIndicators implements Indicators {
     return this.output(1, values.length);
   }
 
+  ema(values: Float64Array, period: number): Float64Array {
+    checkPeriod("ema.period", period);
+    const [src, dst] = this.input(values);
+    this.k.ema(src, dst, values.length, period);
+    return this.output(1, values.length);
+  }
+
+  wma(values: Float64Array, period: number): Float64Array {
+    checkPeriod("wma.period", period);
+    const [src, dst] = this.input(values);
+    this.k.wma(src, dst, values.length, period);
+    return this.output(1, values.length);
+  }
+
+  rsi(values: Float64Array, period: number): Float64Array {
+    checkPeriod("rsi.period", period);
+    const [src, dst] = this.input(values);
+    this.k.rsi(src, dst, values.length, period);
+    return this.output(1, values.length);
+  }
+
+  macd(values: Float64Array, fast: number, slow: number, signal: number): MacdResult {
+    checkMacd(fast, slow, signal);
+    const n = values.length;
+    const [src, m, s, h] = this.input(values);
+    this.k.macd(src, m, s, h, n, fast, slow, signal);
+    return { macd: this.output(1, n), signal: this.output(2, n), hist: this.output(3, n) };
+  }
+
+  bbands(values: Float64Array, period: number, k: number): BollingerBands {
+    checkPeriod("bbands.period", period);
+    checkFinite("bbands.k", k, 0);
+    const n = values.length;
+    const [src, lower, middle, upper] = this.input(values);
+    this.k.bbands(src, lower, middle, upper, n, period, k);
+    return { lower: this.output(1, n), middle: this.output(2, n), upper: this.output(3, n) };
+  }
+
+  roc(values: Float64Array, period: number): Float64Array {
+    checkPeriod("roc.period", period);
+    const [src, dst] = this.input(values);
+    this.k.roc(src, dst, values.length, period);
+    return this.output(1, values.length);
+  }
+
+  cci(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array {
+    checkPeriod("cci.period", period);
+    const n = checkSameLength("cci", high, low, close);
+    const [h, l, c, dst] = this.input(high, low, close);
+    this.k.cci(h, l, c, dst, n, period);
+    return this.output(3, n);
+  }
+
+  atr(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array {
+    checkPeriod("atr.period", period);
+    const n = checkSameLength("atr", high, low, close);
+    const [h, l, c, dst] = this.input(high, low, close);
+    this.k.atr(h, l, c, dst, n, windowArg(period, n));
+    return this.output(3, n);
+  }
+
+  adx(high: Float64Array, low: Float64Array, close: Float64Array, period: number): AdxResult {
+    checkPeriod("adx.period", period);
+    const n = checkSameLength("adx", high, low, close);
+    const [h, l, c, adx, plus, minus] = this.input(high, low, close);
+    this.k.adx(h, l, c, adx, plus, minus, n, windowArg(period, n));
+    return { adx: this.output(3, n), plusDI: this.output(4, n), minusDI: this.output(5, n) };
+  }
+
+  stoch(high: Float64Array, low: Float64Array, close: Float64Array, kPeriod: number, kSlow: number, dPeriod: number): StochResult {
+    checkStoch(kPeriod, kSlow, dPeriod);
+    const n = checkSameLength("stoch", high, low, close);
+    const [h, l, c, k, d, scratch] = this.input(high, low, close);
+    this.k.stoch(h, l, c, k, d, scratch, n, windowArg(kPeriod, n), windowArg(kSlow, n), windowArg(dPeriod, n));
+    return { k: this.output(3, n), d: this.output(4, n) };
+  }
+
+  obv(close: Float64Array, volume: Float64Array): Float64Array {
+    const n = checkSameLength("obv", close, volume);
+    const [c, v, dst] = this.input(close, volume);
+    this.k.obv(c, v, dst, n);
+    return this.output(2, n);
+  }
+
+  vwap(price: Float64Array, volume: Float64Array, period: number): Float64Array {
+    checkPeriod("vwap.period", period);
+    const n = checkSameLength("vwap", price, volume);
+    const [p, v, dst] = this.input(price, volume);
+    this.k.vwap(p, v, dst, n, windowArg(period, n));
+    return this.output(2, n);
+  }
+
+  willr(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array {
+    checkPeriod("willr.period", period);
+    const n = checkSameLength("willr", high, low, close);
+    const [h, l, c, dst, highest, scratch] = this.input(high, low, close);
+    this.k.willr(h, l, c, dst, highest, scratch, n, windowArg(period, n));
+    return this.output(3, n);
+  }
+
   /** Copies the inputs into slots 0..k-1; returns every slot's address. */
   private input(...series: Float64Array[]): readonly Ptr[] {
     const n = series[0].length;
@@ -48,4 +168,13 @@ export class WasmIndicators implements Indicators {
   private output(slot: number, n: number): Float64Array {
     return this.arena.view(slot, n).slice();
   }
+}
+
+/**
+ * A window length as the kernels take it (i32): any length above n leaves
+ * every output undefined, so clamping to n + 1 changes no result and keeps
+ * huge periods from wrapping around.
+ */
+function windowArg(period: number, n: number): number {
+  return Math.min(period, n + 1);
 }

@@ -1,0 +1,444 @@
+import type { BarSeries, SymbolId } from "../core/data.ts";
+import { ConfigError, MarketDataError } from "../core/errors.ts";
+
+export interface ParseBarsOptions {
+  /** Where the text came from (a file name or URL); named in every error. */
+  source?: string;
+  /** The series' symbol; defaults to the source's file name without extension, upper-cased. */
+  symbol?: SymbolId;
+}
+
+/**
+ * Parses OHLCV bars from CSV text into columns.
+ *
+ * Header: one column each for the date (named date, time or timestamp), open,
+ * high, low, close and volume, matched case-insensitively, quoted or not, in
+ * any order; other columns (adjclose, ...) are ignored. Dates may be
+ * YYYY-MM-DD, ISO 8601 date-times (UTC unless they carry Z or an offset), or
+ * epoch numbers: seconds when the first one is below 1e11 (before year 5138),
+ * milliseconds otherwise.
+ *
+ * Every row is validated; the first problem throws a MarketDataError naming
+ * the source, the 1-based data row and the field, so nothing half-read is
+ * ever returned.
+ */
+export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): BarSeries {
+  const symbol = opts.symbol ?? symbolFromSource(opts.source);
+  if (!symbol || /\s/.test(symbol)) {
+    throw new ConfigError(`symbol must be non-empty without whitespace, got ${JSON.stringify(symbol)}`, { field: "symbol" });
+  }
+  return new BarsCsvParser(text, opts.source).parse(symbol);
+}
+
+function symbolFromSource(source: string | undefined): string {
+  const file = source?.split(/[\\/]/).pop() ?? "";
+  const stem = file.replace(/\.[^.]*$/, "").trim().replace(/\s+/g, "_").toUpperCase();
+  return stem || "UNKNOWN";
+}
+
+// Column roles, in the order values are parsed and checked.
+const TIME = 0, OPEN = 1, HIGH = 2, LOW = 3, CLOSE = 4, VOLUME = 5;
+const ROLE_COUNT = 6;
+const ROLE_OF_NAME = new Map([
+  ["date", TIME], ["time", TIME], ["timestamp", TIME], ["open", OPEN], ["high", HIGH], ["low", LOW], ["close", CLOSE],
+  ["volume", VOLUME],
+]);
+const ROLE_NAME = ["date", "open", "high", "low", "close", "volume"];
+const ROLE_LABEL = ["date (or time, timestamp)", "open", "high", "low", "close", "volume"];
+
+const LF = 10, CR = 13, SPACE = 32, TAB = 9, QUOTE = 34, COMMA = 44;
+const PLUS = 43, MINUS = 45, DOT = 46, COLON = 58, ZERO = 48;
+
+/** 10^0 .. 10^15, each exact in float64, which the fast number path relies on. */
+const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/** Epoch numbers below this are seconds (up to year 5138); at or above, milliseconds (from 1973-03-03). */
+const SECONDS_LIMIT = 1e11;
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * The scanner. Lines and cells are found with indexOf (native, far faster
+ * than a charCodeAt loop), so JavaScript only touches the characters of the
+ * cells it converts; lines holding a quote take the slower, quote-aware path.
+ */
+class BarsCsvParser {
+  private pos = 0;
+  private row = 0;
+  // Bounds of the last cell scanned by scanCell (inside its quotes; the readers trim padding).
+  private cellStart = 0;
+  private cellEnd = 0;
+  /** 1000 for epoch seconds, 1 for ms; 0 until the first numeric date decides it. */
+  private epochScale = 0;
+  /** Header names as written, by column. */
+  private names: string[] = [];
+
+  constructor(private readonly text: string, private readonly source: string | undefined) {
+    // A UTF-8 byte order mark decoded as text.
+    if (text.charCodeAt(0) === 0xfeff) this.pos = 1;
+  }
+
+  parse(symbol: SymbolId): BarSeries {
+    const { roles, roleColumn } = this.parseHeader();
+    const names = this.names;
+    const field = (role: number) => names[roleColumn[role]];
+    const columnCount = roles.length;
+    const capacity = this.countLines();
+    const time = new Float64Array(capacity);
+    const open = new Float64Array(capacity);
+    const high = new Float64Array(capacity);
+    const low = new Float64Array(capacity);
+    const close = new Float64Array(capacity);
+    const volume = new Float64Array(capacity);
+    const starts = new Int32Array(ROLE_COUNT);
+    const ends = new Int32Array(ROLE_COUNT);
+    const text = this.text;
+    const len = text.length;
+    let p = this.pos;
+    let nextQuote = -1;
+    let n = 0;
+
+    while (p < len) {
+      let lineEnd = text.indexOf("\n", p);
+      if (lineEnd < 0) lineEnd = len;
+      const contentEnd = lineEnd > p && text.charCodeAt(lineEnd - 1) === CR ? lineEnd - 1 : lineEnd;
+      if (isBlank(text, p, contentEnd)) {
+        if (text.slice(lineEnd).trim() === "") break;
+        throw this.error("blank line inside the data; remove it", undefined, this.row + 1);
+      }
+      this.row++;
+
+      if (nextQuote < p) {
+        nextQuote = text.indexOf('"', p);
+        if (nextQuote < 0) nextQuote = len;
+      }
+      let col = 0;
+      if (nextQuote < lineEnd) {
+        this.pos = p;
+        for (let more = true; more; col++) {
+          more = this.scanCell();
+          const role = col < columnCount ? roles[col] : -1;
+          if (role >= 0) {
+            starts[role] = this.cellStart;
+            ends[role] = this.cellEnd;
+          }
+        }
+      } else {
+        for (let cellStart = p; ; col++) {
+          const comma = text.indexOf(",", cellStart);
+          const cellEnd = comma < 0 || comma > contentEnd ? contentEnd : comma;
+          const role = col < columnCount ? roles[col] : -1;
+          if (role >= 0) {
+            starts[role] = cellStart;
+            ends[role] = cellEnd;
+          }
+          if (cellEnd === contentEnd) break;
+          cellStart = cellEnd + 1;
+        }
+        col++;
+      }
+      p = lineEnd + 1;
+      if (col < columnCount) {
+        const missing = names.slice(col);
+        throw this.error(`missing fields: ${col} of ${columnCount} cells, no value for ${missing.join(", ")}`, missing[0]);
+      }
+      if (col > columnCount) {
+        throw this.error(`${col} cells but the header has ${columnCount} (an unquoted comma inside a value?)`);
+      }
+
+      const t = this.parseTime(starts[TIME], ends[TIME], roleColumn[TIME]);
+      const o = this.parseNumber(starts[OPEN], ends[OPEN], roleColumn[OPEN]);
+      const h = this.parseNumber(starts[HIGH], ends[HIGH], roleColumn[HIGH]);
+      const l = this.parseNumber(starts[LOW], ends[LOW], roleColumn[LOW]);
+      const c = this.parseNumber(starts[CLOSE], ends[CLOSE], roleColumn[CLOSE]);
+      const v = this.parseNumber(starts[VOLUME], ends[VOLUME], roleColumn[VOLUME]);
+      if (h < l) throw this.error(`high ${h} is below low ${l}`, field(HIGH));
+      if (o < l || o > h) throw this.error(`open ${o} is outside [low ${l}, high ${h}]`, field(OPEN));
+      if (c < l || c > h) throw this.error(`close ${c} is outside [low ${l}, high ${h}]`, field(CLOSE));
+      if (v < 0) throw this.error(`volume ${v} is negative`, field(VOLUME));
+      if (n > 0 && !(t > time[n - 1])) {
+        throw this.error(
+          `${isoOf(t)} is not after the previous row's ${isoOf(time[n - 1])}; dates must be strictly increasing`,
+          field(TIME),
+        );
+      }
+      time[n] = t;
+      open[n] = o;
+      high[n] = h;
+      low[n] = l;
+      close[n] = c;
+      volume[n] = v;
+      n++;
+    }
+    if (n === 0) throw this.error("no data rows after the header");
+
+    const fit = (a: Float64Array) => (n === capacity ? a : a.slice(0, n));
+    return { symbol, time: fit(time), open: fit(open), high: fit(high), low: fit(low), close: fit(close), volume: fit(volume) };
+  }
+
+  private parseHeader(): { roles: Int8Array; roleColumn: Int32Array } {
+    const text = this.text;
+    const lineEnd = text.indexOf("\n", this.pos);
+    if (isBlank(text, this.pos, lineEnd < 0 ? text.length : lineEnd)) throw this.error("empty input: expected a header line");
+    const names = this.names;
+    for (let more = true; more; ) {
+      more = this.scanCell();
+      names.push(text.slice(this.cellStart, this.cellEnd).replace(/""/g, '"').trim());
+    }
+    const roles = new Int8Array(names.length).fill(-1);
+    const roleColumn = new Int32Array(ROLE_COUNT).fill(-1);
+    names.forEach((name, col) => {
+      const role = ROLE_OF_NAME.get(name.toLowerCase()) ?? -1;
+      if (role < 0) return;
+      const previous = roleColumn[role];
+      if (previous >= 0) {
+        throw this.error(`header has both "${names[previous]}" and "${name}"; keep one ${ROLE_LABEL[role]} column`, name);
+      }
+      roles[col] = role;
+      roleColumn[role] = col;
+    });
+    const missing = [TIME, OPEN, HIGH, LOW, CLOSE, VOLUME].filter((role) => roleColumn[role] < 0);
+    if (missing.length > 0) {
+      const list = missing.map((role) => ROLE_LABEL[role]).join(", ");
+      throw this.error(`header is missing required column${missing.length > 1 ? "s" : ""} ${list}`, ROLE_NAME[missing[0]]);
+    }
+    return { roles, roleColumn };
+  }
+
+  /** An upper bound on the data rows: the lines left after the header. */
+  private countLines(): number {
+    const text = this.text;
+    let lines = 0;
+    let at = this.pos;
+    for (;;) {
+      const lf = text.indexOf("\n", at);
+      if (lf < 0) break;
+      lines++;
+      at = lf + 1;
+    }
+    return at < text.length ? lines + 1 : lines;
+  }
+
+  /**
+   * Scans one cell from `pos`, quote-aware, leaving its content bounds in
+   * cellStart/cellEnd and `pos` after its delimiter. Returns true when another
+   * cell follows on this line (the delimiter was a comma).
+   */
+  private scanCell(): boolean {
+    const text = this.text;
+    const len = text.length;
+    let p = this.pos;
+    let ch = text.charCodeAt(p);
+    while (ch === SPACE || ch === TAB) ch = text.charCodeAt(++p);
+    if (ch === QUOTE) {
+      const start = ++p;
+      for (;;) {
+        ch = text.charCodeAt(p);
+        // Bars never hold line breaks, so a quote still open at the line's end is a mistake.
+        if (p >= len || ch === LF) throw this.error("unterminated quoted cell: no closing quote on this line");
+        if (ch === QUOTE) {
+          if (text.charCodeAt(p + 1) !== QUOTE) break;
+          p++; // an escaped quote ("")
+        }
+        p++;
+      }
+      this.cellStart = start;
+      this.cellEnd = p;
+      ch = text.charCodeAt(++p);
+      while (ch === SPACE || ch === TAB || ch === CR) ch = text.charCodeAt(++p);
+      if (p < len && ch !== COMMA && ch !== LF) throw this.error("unexpected text after a closing quote");
+    } else {
+      const start = p;
+      while (p < len && ch !== COMMA && ch !== LF) ch = text.charCodeAt(++p);
+      this.cellStart = start;
+      this.cellEnd = p;
+    }
+    this.pos = p + 1;
+    return ch === COMMA;
+  }
+
+  /** The number in a cell (padding allowed); throws naming the column when it is not a finite number. */
+  private parseNumber(start: number, end: number, column: number): number {
+    const text = this.text;
+    while (start < end && isSpace(text.charCodeAt(start))) start++;
+    while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+    const value = parseDecimal(text, start, end);
+    if (Number.isNaN(value)) throw this.error(`expected a finite number, got "${text.slice(start, end)}"`, this.names[column]);
+    return value;
+  }
+
+  /** Epoch ms from a YYYY-MM-DD date, an ISO 8601 date-time, or an epoch number. */
+  private parseTime(start: number, end: number, column: number): number {
+    const text = this.text;
+    while (start < end && isSpace(text.charCodeAt(start))) start++;
+    while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+    if (end - start >= 10 && text.charCodeAt(start + 4) === MINUS) {
+      const t = parseIsoTime(text, start, end);
+      if (Number.isNaN(t)) {
+        throw this.error(
+          `cannot read date "${text.slice(start, end)}"; expected YYYY-MM-DD, an ISO 8601 date-time or epoch seconds/ms`,
+          this.names[column],
+        );
+      }
+      return t;
+    }
+    const epoch = this.parseNumber(start, end, column);
+    if (this.epochScale === 0) this.epochScale = Math.abs(epoch) < SECONDS_LIMIT ? 1000 : 1;
+    return this.epochScale === 1 ? epoch : Math.round(epoch * 1000);
+  }
+
+  private error(message: string, field?: string, row: number | undefined = this.row || undefined): MarketDataError {
+    return new MarketDataError(field === undefined ? message : `${field}: ${message}`, { source: this.source, row, field });
+  }
+}
+
+function isSpace(ch: number): boolean {
+  return ch === SPACE || ch === TAB || ch === CR;
+}
+
+function isBlank(text: string, start: number, end: number): boolean {
+  for (let p = start; p < end; p++) if (!isSpace(text.charCodeAt(p))) return false;
+  return true;
+}
+
+/**
+ * The decimal number [+-]digits[.digits][(e|E)[+-]digits] in text[start, end),
+ * or NaN when the text is anything else (empty, "NaN", "Infinity", "0x10") or
+ * overflows. With at most 15 digits and no exponent, one exact float64
+ * division gives the correctly rounded value (Clinger's fast path: both
+ * operands are exact, so IEEE rounds once); other forms go to Number().
+ */
+function parseDecimal(text: string, start: number, end: number): number {
+  let p = start;
+  let ch = text.charCodeAt(p);
+  const negative = ch === MINUS;
+  if (negative || ch === PLUS) p++;
+  let mantissa = 0;
+  let digits = 0;
+  let fractionDigits = 0;
+  for (; p < end; p++) {
+    const d = text.charCodeAt(p) - ZERO;
+    if (d < 0 || d > 9) break;
+    mantissa = mantissa * 10 + d;
+    digits++;
+  }
+  if (p < end && text.charCodeAt(p) === DOT) {
+    for (p++; p < end; p++) {
+      const d = text.charCodeAt(p) - ZERO;
+      if (d < 0 || d > 9) break;
+      mantissa = mantissa * 10 + d;
+      fractionDigits++;
+    }
+    digits += fractionDigits;
+  }
+  if (digits === 0) return NaN;
+  if (p === end) {
+    if (digits <= 15) {
+      const value = fractionDigits === 0 ? mantissa : mantissa / POW10[fractionDigits];
+      return negative ? -value : value;
+    }
+  } else {
+    ch = text.charCodeAt(p);
+    if (ch !== 101 && ch !== 69) return NaN; // e or E
+    ch = text.charCodeAt(++p);
+    if (ch === MINUS || ch === PLUS) p++;
+    const exponentStart = p;
+    for (; p < end; p++) {
+      const d = text.charCodeAt(p) - ZERO;
+      if (d < 0 || d > 9) return NaN;
+    }
+    if (p === exponentStart) return NaN;
+  }
+  // The text is now known to be a plain decimal, which Number() reads exactly.
+  const value = Number(text.slice(start, end));
+  return Number.isFinite(value) ? value : NaN;
+}
+
+/**
+ * YYYY-MM-DD[(T| )HH:MM[:SS[.fff...]]][Z | ±HH[:MM]] in text[start, end) to
+ * epoch ms, or NaN. Without a zone the time is taken as UTC. Fractions
+ * beyond milliseconds are truncated, as Date does.
+ */
+function parseIsoTime(text: string, start: number, end: number): number {
+  const year = readDigits(text, start, 4, end);
+  const month = readDigits(text, start + 5, 2, end);
+  const day = readDigits(text, start + 8, 2, end);
+  if (year < 0 || text.charCodeAt(start + 7) !== MINUS || month < 1 || month > 12) return NaN;
+  if (day < 1 || day > daysInMonth(year, month)) return NaN;
+  let ms = daysFromCivil(year, month, day) * MS_PER_DAY;
+  let p = start + 10;
+  if (p === end) return ms;
+
+  const sep = text.charCodeAt(p);
+  if (sep !== 84 && sep !== 116 && sep !== SPACE) return NaN; // T, t or space
+  const hour = readDigits(text, p + 1, 2, end);
+  const minute = readDigits(text, p + 4, 2, end);
+  if (hour < 0 || hour > 23 || text.charCodeAt(p + 3) !== COLON || minute < 0 || minute > 59) return NaN;
+  ms += (hour * 60 + minute) * 60_000;
+  p += 6;
+  if (p < end && text.charCodeAt(p) === COLON) {
+    const second = readDigits(text, p + 1, 2, end);
+    if (second < 0 || second > 59) return NaN;
+    ms += second * 1000;
+    p += 3;
+    if (p < end && (text.charCodeAt(p) === DOT || text.charCodeAt(p) === COMMA)) {
+      p++;
+      let scale = 100;
+      const fractionStart = p;
+      for (let d = text.charCodeAt(p) - ZERO; p < end && d >= 0 && d <= 9; d = text.charCodeAt(++p) - ZERO) {
+        ms += d * scale;
+        scale /= 10;
+      }
+      if (p === fractionStart) return NaN;
+      ms = Math.floor(ms);
+    }
+  }
+  if (p === end) return ms;
+
+  const zone = text.charCodeAt(p);
+  if (zone === 90 || zone === 122) return p + 1 === end ? ms : NaN; // Z or z
+  if (zone !== PLUS && zone !== MINUS) return NaN;
+  const offsetHours = readDigits(text, p + 1, 2, end);
+  if (offsetHours < 0 || offsetHours > 23) return NaN;
+  p += 3;
+  let offsetMinutes = 0;
+  if (p < end) {
+    if (text.charCodeAt(p) === COLON) p++;
+    offsetMinutes = readDigits(text, p, 2, end);
+    if (offsetMinutes < 0 || offsetMinutes > 59 || p + 2 !== end) return NaN;
+  }
+  const offset = (offsetHours * 60 + offsetMinutes) * 60_000;
+  // Local time = UTC + offset, so UTC = local - offset.
+  return zone === PLUS ? ms - offset : ms + offset;
+}
+
+/** The unsigned integer in the `count` digits at `at` (all before `end`), or -1. */
+function readDigits(text: string, at: number, count: number, end: number): number {
+  if (at + count > end) return -1;
+  let v = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - ZERO;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+function isoOf(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : iso;
+}

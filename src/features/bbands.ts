@@ -1,0 +1,102 @@
+import { checkFinite, checkPeriod } from "./params.ts";
+
+export interface BollingerBands {
+  lower: Float64Array;
+  middle: Float64Array;
+  upper: Float64Array;
+}
+
+function checkBbands(period: number, k: number): void {
+  checkPeriod("bbands.period", period);
+  checkFinite("bbands.k", k, 0);
+}
+
+/**
+ * Bollinger Bands (TA-Lib BBANDS with SMA, TTR BBands): middle = SMA(period),
+ * lower/upper = middle ∓ k * the population standard deviation of the same
+ * window. Seeding: none; the first values are at index period - 1, NaN before.
+ */
+export function bbandsSeries(values: Float64Array, period: number, k: number): BollingerBands {
+  checkBbands(period, k);
+  const n = values.length;
+  const lower = new Float64Array(n).fill(NaN);
+  const middle = new Float64Array(n).fill(NaN);
+  const upper = new Float64Array(n).fill(NaN);
+  for (let i = period - 1; i < n; i++) {
+    const [mean, sd] = meanSd(values.subarray(i - period + 1, i + 1));
+    middle[i] = mean;
+    lower[i] = mean - k * sd;
+    upper[i] = mean + k * sd;
+  }
+  return { lower, middle, upper };
+}
+
+/** Mean and population standard deviation, two-pass for accuracy. */
+function meanSd(window: ArrayLike<number>): [number, number] {
+  let sum = 0;
+  for (let j = 0; j < window.length; j++) sum += window[j];
+  const mean = sum / window.length;
+  let m2 = 0;
+  for (let j = 0; j < window.length; j++) m2 += (window[j] - mean) ** 2;
+  return [mean, Math.sqrt(m2 / window.length)];
+}
+
+/**
+ * Incremental Bollinger Bands over a ring buffer. `add` returns the middle
+ * band; `lower` and `upper` are getters. `replace` revises the latest value.
+ */
+export class Bbands {
+  private readonly window: Float64Array;
+  private readonly ordered: Float64Array;
+  private count = 0;
+  private mean = NaN;
+  private sd = NaN;
+
+  constructor(readonly period: number, readonly k: number) {
+    checkBbands(period, k);
+    this.window = new Float64Array(period);
+    this.ordered = new Float64Array(period);
+  }
+
+  /** Adds the next value; returns the middle band, NaN until `period` values are in. */
+  add(value: number): number {
+    this.window[this.count % this.period] = value;
+    this.count++;
+    return this.update();
+  }
+
+  /** Replaces the most recent value (a still-forming bar). */
+  replace(value: number): number {
+    if (this.count === 0) return this.add(value);
+    this.window[(this.count - 1) % this.period] = value;
+    return this.update();
+  }
+
+  get value(): number {
+    return this.mean;
+  }
+
+  get middle(): number {
+    return this.mean;
+  }
+
+  get lower(): number {
+    return this.mean - this.k * this.sd;
+  }
+
+  get upper(): number {
+    return this.mean + this.k * this.sd;
+  }
+
+  get isStable(): boolean {
+    return this.count >= this.period;
+  }
+
+  private update(): number {
+    if (this.count < this.period) return (this.mean = this.sd = NaN);
+    // Oldest first, so the sums run in the same order as in bbandsSeries.
+    for (let j = 0; j < this.period; j++) this.ordered[j] = this.window[(this.count + j) % this.period];
+    [this.mean, this.sd] = meanSd(this.ordered);
+    return this.mean;
+  }
+}

@@ -1,0 +1,71 @@
+import { checkPeriod, checkSameLength } from "./params.ts";
+
+/**
+ * Commodity channel index (TA-Lib CCI, TTR CCI): with typical price
+ * tp = (high + low + close) / 3, cci = (tp - SMA(tp)) / (0.015 * the mean
+ * absolute deviation of tp from that SMA), both over `period` bars.
+ * Seeding: none; the first value is at index period - 1, NaN before. A flat
+ * window (deviation 0) gives 0, as in TA-Lib.
+ */
+export function cciSeries(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array {
+  checkPeriod("cci.period", period);
+  const n = checkSameLength("cci", high, low, close);
+  const tp = high.map((h, i) => (h + low[i] + close[i]) / 3);
+  const out = new Float64Array(n).fill(NaN);
+  for (let i = period - 1; i < n; i++) out[i] = cciOf(tp.subarray(i - period + 1, i + 1));
+  return out;
+}
+
+/** CCI of the newest typical price in a window (oldest first). */
+function cciOf(window: ArrayLike<number>): number {
+  const p = window.length;
+  let sum = 0;
+  for (let j = 0; j < p; j++) sum += window[j];
+  const mean = sum / p;
+  let dev = 0;
+  for (let j = 0; j < p; j++) dev += Math.abs(window[j] - mean);
+  const mad = dev / p;
+  return mad === 0 ? 0 : (window[p - 1] - mean) / (0.015 * mad);
+}
+
+/** Incremental CCI over a ring of typical prices; `replace` revises the latest bar. */
+export class Cci {
+  private readonly window: Float64Array;
+  private readonly ordered: Float64Array;
+  private count = 0;
+  private last = NaN;
+
+  constructor(readonly period: number) {
+    checkPeriod("cci.period", period);
+    this.window = new Float64Array(period);
+    this.ordered = new Float64Array(period);
+  }
+
+  /** Adds the next bar; returns the CCI, NaN until `period` bars are in. */
+  add(high: number, low: number, close: number): number {
+    this.window[this.count % this.period] = (high + low + close) / 3;
+    this.count++;
+    return this.update();
+  }
+
+  /** Replaces the most recent bar (a still-forming one). */
+  replace(high: number, low: number, close: number): number {
+    if (this.count === 0) return this.add(high, low, close);
+    this.window[(this.count - 1) % this.period] = (high + low + close) / 3;
+    return this.update();
+  }
+
+  get value(): number {
+    return this.last;
+  }
+
+  get isStable(): boolean {
+    return this.count >= this.period;
+  }
+
+  private update(): number {
+    if (this.count < this.period) return (this.last = NaN);
+    for (let j = 0; j < this.period; j++) this.ordered[j] = this.window[(this.count + j) % this.period];
+    return (this.last = cciOf(this.ordered));
+  }
+}
