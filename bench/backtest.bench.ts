@@ -1,6 +1,7 @@
 // Backtester throughput: bars per second for each strategy on one symbol,
 // 1,000,000 synthetic GBM daily bars, default costs and checks.
 import { Bench } from "tinybench";
+import { medianMs } from "./stats.ts";
 import { runStrategyBacktest } from "../src/backtest/job.ts";
 import { syntheticBars } from "../src/data/synthetic.ts";
 
@@ -23,7 +24,7 @@ export async function run(): Promise<string> {
   }
   await bench.run();
   const rows = bench.tasks.map((t) => {
-    const ms = t.result!.latency.p50!;
+    const ms = medianMs(t);
     const barsPerSec = N / (ms / 1000);
     return `| ${t.name} | ${trades.get(t.name)} | ${ms.toFixed(0)} | ${(barsPerSec / 1e6).toFixed(2)} M | ${(barsPerSec / 1e6).toFixed(2)}x |`;
   });

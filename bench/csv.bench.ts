@@ -1,6 +1,7 @@
 // CSV loading speed: the bundled S&P 500 file and 1,000,000 generated rows.
 import { readFileSync } from "node:fs";
 import { Bench } from "tinybench";
+import { medianMs } from "./stats.ts";
 import { toCsv } from "../src/data/csv-write.ts";
 import { parseBarsCsv } from "../src/data/csv.ts";
 import { formatDates } from "../src/report/dates.ts";
@@ -16,7 +17,7 @@ export async function run(): Promise<string> {
   await bench.run();
   const rows = [5105, 1_000_000].map((n, k) => {
     const t = bench.tasks[k];
-    const ms = t.result!.latency.p50!;
+    const ms = medianMs(t);
     const mb = ((k === 0 ? sp500.length : big.length) / 1e6).toFixed(1);
     return `| ${t.name} | ${mb} MB | ${ms.toFixed(2)} | ${((ms * 1e6) / n).toFixed(0)} |`;
   });

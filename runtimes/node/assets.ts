@@ -17,10 +17,10 @@ function findRoot(): string {
 export const packageRoot = findRoot();
 
 /** build/<name>.wasm; a missing file means the kernels were not built. */
-export function kernelBytes(name: string): Uint8Array {
+export function kernelBytes(name: string): Uint8Array<ArrayBuffer> {
   const file = join(packageRoot, "build", `${name}.wasm`);
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
-  return readFileSync(file);
+  return new Uint8Array(readFileSync(file));
 }
 
 /** The bundled sample series (S&P 500 daily, 2000-2020). */

@@ -1,169 +1,99 @@
-import { barAt, type Bar, type BarSeries } from "../core/data.ts";
+import { barAt, type Bar, type BarSeries, type SymbolId } from "../core/data.ts";
 import { ConfigError } from "../core/errors.ts";
 import { Decimal } from "../core/money.ts";
 import { createOrder, type Fill, type Order, type OrderRequest } from "../core/orders.ts";
 import type { Signal } from "../core/signal.ts";
 import { unrealizedPnl } from "../core/position.ts";
 import { Portfolio } from "../portfolio/portfolio.ts";
+import { rebalanceOrders } from "../portfolio/rebalance.ts";
 import { TradeJournal } from "../portfolio/trades.ts";
-import { noShortSelling, sufficientCash, type PreTradeCheck, type PreTradeContext } from "../risk/pretrade.ts";
-import type { PositionSizer } from "../risk/sizing.ts";
-import type { Strategy, StrategyContext, StrategyParams } from "../strategies/strategy.ts";
+import type { PreTradeCheck, PreTradeContext } from "../risk/pretrade.ts";
+import type { BarHistory, Strategy, StrategyContext } from "../strategies/strategy.ts";
+import { resolveConfig, type BacktestConfig, type Resolved, type RunSnapshot } from "./config.ts";
 import { SimulatedExchange, type Execution } from "./exchange.ts";
 import { SeriesHistory } from "./history.ts";
 import { cagr, drawdowns, equityReturns, periodsPerYear, sharpeRatio, sortinoRatio } from "./metrics.ts";
 import type { BacktestReport, Rejection } from "./types.ts";
 
-export interface BacktestConfig {
-  /** Starting cash (default 100,000). */
-  initialCash?: number;
-  /** Adverse move on market and stop fills in basis points (default 1). */
-  slippageBps?: number;
-  /** Commission per share or unit (default 0.005). */
-  commissionPerShare?: number;
-  /** Commission per filled order (default 0). */
-  commissionPerOrder?: number;
-  /** Fraction of equity a new position takes (default 1: all in); ignored when `sizer` is set. */
-  positionFraction?: number;
-  /** Sizes new positions from the bars seen so far (volatility target, Kelly). */
-  sizer?: PositionSizer;
-  /** Allow short positions on "short" signals (default false). */
-  allowShort?: boolean;
-  /** Protective stop this fraction away from the entry price, e.g. 0.05. */
-  stopLossPct?: number;
-  /** Take-profit limit this fraction away from the entry price, e.g. 0.1. */
-  takeProfitPct?: number;
-  /** Pre-trade checks in order; default: no short selling (unless allowShort) and sufficient cash. */
-  checks?: readonly PreTradeCheck[];
-  /** Bars per year for annualizing; default inferred from the timestamps. */
-  periodsPerYear?: number;
-  /** Strategy parameters to echo in the report. */
-  params?: StrategyParams;
-  /** Sees every bar, signal, order, fill and rejection as it happens (streaming, paper sessions). */
-  onEvent?: (event: EngineEvent) => void;
-  /** Called every 65,536 bars and at the end. */
-  onProgress?: (done: number, total: number) => void;
-  /** Clock for bars-per-second, in ms (default performance.now). */
-  now?: () => number;
-}
-
-/** What happens in a run, in order, for streaming to a UI or a socket. */
-export type EngineEvent =
-  | { readonly type: "bar"; readonly symbol: string; readonly bar: Bar }
-  | { readonly type: "signal"; readonly signal: Signal }
-  | { readonly type: "order"; readonly order: Order }
-  | { readonly type: "fill"; readonly fill: Fill }
-  | { readonly type: "rejection"; readonly rejection: Rejection };
-
-/** The state of a run between bars: what a paper session shows. */
-export interface RunSnapshot {
-  readonly time: number;
-  readonly barsDone: number;
-  readonly barsTotal: number;
-  readonly cash: string;
-  readonly equity: number;
-  readonly positions: readonly { symbol: string; quantity: string; avgPrice: string; unrealizedPnl: string; realizedPnl: string }[];
-  readonly openOrders: readonly Order[];
-  readonly fills: readonly Fill[];
-}
+export type { BacktestConfig, EngineEvent, RebalanceSchedule, RunSnapshot } from "./config.ts";
 
 const PROTECTIVE = "protective";
 const MS_PER_YEAR = 365.25 * 86_400_000;
 
 /**
- * Replays a bar series through the pipeline: strategy → signal → pre-trade
+ * Replays bar series through the pipeline: strategy → signal → pre-trade
  * checks → orders → simulated venue → portfolio → equity curve. A strategy
  * decides on bar t's close; its orders are live from bar t+1.
  */
-export function runBacktest(series: BarSeries, strategy: Strategy, config: BacktestConfig = {}): BacktestReport {
+export function runBacktest(series: BarSeries | readonly BarSeries[], strategy: StrategyChoice, config: BacktestConfig = {}): BacktestReport {
   return new Backtest(series, strategy, config).run();
 }
 
-type Optional = "stopLossPct" | "takeProfitPct" | "onProgress" | "onEvent" | "params" | "periodsPerYear" | "sizer";
-type Resolved = Required<Omit<BacktestConfig, Optional>> & Pick<BacktestConfig, Optional>;
+/** One strategy instance per symbol (a factory), one shared instance for a single symbol, or none (rebalancing only). */
+export type StrategyChoice = Strategy | ((symbol: SymbolId) => Strategy) | null;
 
-function resolveConfig(c: BacktestConfig): Resolved {
-  const r: Resolved = {
-    initialCash: c.initialCash ?? 100_000,
-    slippageBps: c.slippageBps ?? 1,
-    commissionPerShare: c.commissionPerShare ?? 0.005,
-    commissionPerOrder: c.commissionPerOrder ?? 0,
-    positionFraction: c.positionFraction ?? 1,
-    allowShort: c.allowShort ?? false,
-    stopLossPct: c.stopLossPct,
-    takeProfitPct: c.takeProfitPct,
-    checks: c.checks ?? (c.allowShort ? [sufficientCash] : [noShortSelling, sufficientCash]),
-    periodsPerYear: c.periodsPerYear,
-    sizer: c.sizer,
-    params: c.params,
-    onProgress: c.onProgress,
-    onEvent: c.onEvent,
-    now: c.now ?? (() => performance.now()),
-  };
-  positive("initialCash", r.initialCash);
-  nonNegative("slippageBps", r.slippageBps);
-  nonNegative("commissionPerShare", r.commissionPerShare);
-  nonNegative("commissionPerOrder", r.commissionPerOrder);
-  if (!(r.positionFraction > 0 && r.positionFraction <= 1)) {
-    throw new ConfigError(`positionFraction must be in (0, 1], got ${r.positionFraction}`, { field: "positionFraction" });
-  }
-  for (const key of ["stopLossPct", "takeProfitPct"] as const) {
-    const v = r[key];
-    if (v !== undefined && !(v > 0 && v < 1)) throw new ConfigError(`${key} must be in (0, 1), got ${v}`, { field: key });
-  }
-  if (r.periodsPerYear !== undefined) positive("periodsPerYear", r.periodsPerYear);
-  return r;
-}
-
-function positive(field: string, v: number): void {
-  if (!(Number.isFinite(v) && v > 0)) throw new ConfigError(`${field} must be a positive number, got ${v}`, { field });
-}
-function nonNegative(field: string, v: number): void {
-  if (!(Number.isFinite(v) && v >= 0)) throw new ConfigError(`${field} must be a number >= 0, got ${v}`, { field });
+/** One symbol's slice of a run: its bars, what its strategy may see, and its venue. */
+interface Book {
+  readonly symbol: SymbolId;
+  readonly series: BarSeries;
+  readonly history: SeriesHistory;
+  readonly exchange: SimulatedExchange;
+  readonly strategy: Strategy | null;
+  readonly ctx: StrategyContext;
+  lastClose: number;
 }
 
 /**
- * One run over one series, steppable bar by bar (a paper session drives it
- * from a timer) or run to the end (a backtest).
+ * One run over one or more aligned series (same bar times), steppable bar by
+ * bar (a paper session drives it from a timer) or run to the end.
  */
 export class Backtest {
   private readonly cfg: Resolved;
+  private readonly books: Book[];
+  private readonly bySymbol = new Map<SymbolId, Book>();
+  private readonly histories = new Map<SymbolId, BarHistory>();
   private readonly portfolio: Portfolio;
-  private readonly exchange: SimulatedExchange;
   private readonly journal = new TradeJournal();
-  private readonly history: SeriesHistory;
   private readonly rejections: Rejection[] = [];
   private readonly fills: Fill[] = [];
+  private readonly time: Float64Array;
   private readonly equity: Float64Array;
-  private readonly symbol: string;
-  private readonly ctx: StrategyContext;
   private readonly observers: PreTradeCheck[];
+  private readonly strategyName: string;
   private next = 0;
   private exposed = 0;
   private elapsedMs = 0;
-  private lastClose = NaN;
   private orderCount = 0;
 
-  constructor(private readonly series: BarSeries, private readonly strategy: Strategy, config: BacktestConfig = {}) {
+  constructor(series: BarSeries | readonly BarSeries[], strategy: StrategyChoice, config: BacktestConfig = {}) {
     this.cfg = resolveConfig(config);
-    if (series.close.length === 0) throw new ConfigError("the bar series is empty", { field: "data" });
-    this.symbol = series.symbol;
+    const list = Array.isArray(series) ? (series as readonly BarSeries[]) : [series as BarSeries];
+    checkAligned(list);
+    this.time = list[0].time;
     this.portfolio = new Portfolio(this.cfg.initialCash);
-    this.exchange = new SimulatedExchange(this.cfg);
-    this.history = new SeriesHistory(series);
-    this.equity = new Float64Array(series.close.length);
+    this.books = list.map((s) => this.book(s, typeof strategy === "function" ? strategy(s.symbol) : strategy));
+    this.strategyName = strategy === null ? "rebalance" : this.books[0].strategy!.name;
+    this.equity = new Float64Array(this.time.length);
     this.observers = this.cfg.checks.filter((c) => c.observe !== undefined);
+  }
+
+  private book(series: BarSeries, strategy: Strategy | null): Book {
     const portfolio = this.portfolio;
-    this.ctx = { symbol: this.symbol, history: this.history, get position() { return portfolio.quantity(series.symbol); } };
+    const history = new SeriesHistory(series);
+    const ctx = { symbol: series.symbol, history, get position() { return portfolio.quantity(series.symbol); } };
+    const book: Book = { symbol: series.symbol, series, history, exchange: new SimulatedExchange(this.cfg), strategy, ctx, lastClose: NaN };
+    this.bySymbol.set(series.symbol, book);
+    this.histories.set(series.symbol, history);
+    return book;
   }
 
   get done(): boolean {
-    return this.next >= this.series.close.length;
+    return this.next >= this.time.length;
   }
 
   /** Runs every remaining bar and returns the report. */
   run(): BacktestReport {
-    const n = this.series.close.length;
+    const n = this.time.length;
     const { onProgress } = this.cfg;
     const started = this.cfg.now();
     while (this.next < n) {
@@ -175,114 +105,175 @@ export class Backtest {
     return this.report();
   }
 
-  /** Processes the next bar: fills, marking, then the strategy's decision on its close. */
+  /** Processes the next bar of every symbol: fills, marking, then decisions on the close. */
   step(): void {
     const i = this.next++;
-    const bar = barAt(this.series, i);
-    this.cfg.onEvent?.({ type: "bar", symbol: this.symbol, bar });
-    if (this.exchange.openOrders.length > 0) this.matchOrders(bar, i);
-    this.lastClose = bar.close;
-    const qty = this.portfolio.quantity(this.symbol);
-    if (qty !== 0) this.exposed++;
-    this.equity[i] = this.portfolio.cashValue + qty * bar.close;
-    for (const o of this.observers) o.observe!(bar.time, this.equity[i]);
-    this.history.length = i + 1;
-    const signal = this.strategy.onBar(bar, this.ctx);
-    if (signal !== null) {
+    const bars = this.books.map((b) => barAt(b.series, i));
+    if (this.cfg.onEvent) this.books.forEach((b, k) => this.cfg.onEvent!({ type: "bar", symbol: b.symbol, bar: bars[k] }));
+    this.matchOrders(bars, i);
+    let equity = this.portfolio.cashValue;
+    let exposed = false;
+    this.books.forEach((b, k) => {
+      b.lastClose = bars[k].close;
+      b.history.length = i + 1;
+      const q = this.portfolio.quantity(b.symbol);
+      if (q !== 0) {
+        exposed = true;
+        equity += q * b.lastClose;
+      }
+    });
+    if (exposed) this.exposed++;
+    this.equity[i] = equity;
+    for (const o of this.observers) o.observe!(this.time[i], equity);
+    this.books.forEach((b, k) => {
+      const signal = b.strategy?.onBar(bars[k], b.ctx) ?? null;
+      if (signal === null) return;
       this.cfg.onEvent?.({ type: "signal", signal });
-      this.act(signal, i);
-    }
+      this.act(b, signal, i);
+    });
+    if (this.cfg.rebalance && i % this.cfg.rebalance.every === 0) this.rebalance(i);
   }
 
   snapshot(): RunSnapshot {
     const i = Math.max(0, this.next - 1);
     return {
-      time: this.series.time[i],
+      time: this.time[i],
       barsDone: this.next,
-      barsTotal: this.series.close.length,
+      barsTotal: this.time.length,
       cash: this.portfolio.cashBalance.toString(),
       equity: this.next > 0 ? this.equity[i] : this.cfg.initialCash,
       positions: this.portfolio.openPositions.map((p) => ({
         symbol: p.symbol, quantity: p.quantity.toString(), avgPrice: p.avgPrice.toString(),
-        unrealizedPnl: unrealizedPnl(p, this.lastClose).toString(), realizedPnl: p.realizedPnl.toString(),
+        unrealizedPnl: unrealizedPnl(p, this.bySymbol.get(p.symbol)!.lastClose).toString(), realizedPnl: p.realizedPnl.toString(),
       })),
-      openOrders: this.exchange.openOrders,
+      openOrders: this.books.flatMap((b) => b.exchange.openOrders),
       fills: this.fills,
     };
   }
 
-  private matchOrders(bar: Bar, i: number): void {
-    const { executions } = this.exchange.match(bar, i);
-    for (const ex of executions) this.book(ex, bar, i);
+  /** Fills every symbol's live orders on this bar; sells are booked first so their cash pays for buys. */
+  private matchOrders(bars: Bar[], i: number): void {
+    const executions: { ex: Execution; bar: Bar }[] = [];
+    this.books.forEach((b, k) => {
+      if (b.exchange.openOrders.length === 0) return;
+      for (const ex of b.exchange.match(bars[k], i).executions) executions.push({ ex, bar: bars[k] });
+    });
+    if (executions.length > 1) executions.sort((a, b) => (a.ex.order.side === b.ex.order.side ? 0 : a.ex.order.side === "sell" ? -1 : 1));
+    for (const { ex, bar } of executions) this.fill(ex, bar, i);
   }
 
-  private act(signal: Signal, i: number): void {
-    const current = this.portfolio.quantity(this.symbol);
-    const target = this.targetQuantity(signal);
+  private act(b: Book, signal: Signal, i: number): void {
+    const current = this.portfolio.quantity(b.symbol);
+    const target = this.targetQuantity(b, signal);
     if (target === null || (current !== 0 && Math.sign(current) === Math.sign(target))) return;
-    this.exchange.cancel((o) => o.tag !== PROTECTIVE);
+    b.exchange.cancel((o) => o.tag !== PROTECTIVE);
     const delta = target - current;
     if (delta === 0) return;
-    if (Math.sign(target) !== Math.sign(current)) this.exchange.cancel((o) => o.tag === PROTECTIVE);
-    this.send({ symbol: this.symbol, side: delta > 0 ? "buy" : "sell", quantity: Math.abs(delta), tag: signal.reason }, i, signal.time);
+    if (Math.sign(target) !== Math.sign(current)) b.exchange.cancel((o) => o.tag === PROTECTIVE);
+    this.send(b, { symbol: b.symbol, side: delta > 0 ? "buy" : "sell", quantity: Math.abs(delta), tag: signal.reason }, i);
   }
 
   /** The signed quantity a signal asks for, or null if it asks for nothing new. */
-  private targetQuantity(signal: Signal): number | null {
+  private targetQuantity(b: Book, signal: Signal): number | null {
     if (signal.direction === "flat") return 0;
-    const equity = this.portfolio.equity(() => this.lastClose);
-    const fraction = this.cfg.sizer ? this.cfg.sizer.fraction(this.history) : this.cfg.positionFraction;
-    const size = Math.floor((equity * fraction) / this.lastClose);
+    const equity = this.currentEquity();
+    const fraction = this.cfg.sizer ? this.cfg.sizer.fraction(b.history) : this.cfg.positionFraction;
+    const size = Math.floor((equity * fraction) / b.lastClose);
     if (size <= 0) return null;
     return signal.direction === "long" ? size : -size;
   }
 
+  /** Sends the orders that move the book to the schedule's target weights. */
+  private rebalance(i: number): void {
+    const schedule = this.cfg.rebalance!;
+    const targets = schedule.weights(this.histories);
+    if (targets === null) return;
+    for (const b of this.books) b.exchange.cancel(() => true);
+    const positions: Record<SymbolId, number> = {};
+    const prices: Record<SymbolId, number> = {};
+    for (const b of this.books) {
+      positions[b.symbol] = this.portfolio.quantity(b.symbol);
+      prices[b.symbol] = b.lastClose;
+    }
+    const orders = rebalanceOrders({
+      positions, prices, targets, equity: this.currentEquity(), quantityStep: 1, minTradeValue: schedule.minTradeValue ?? 0,
+    });
+    for (const req of orders) this.send(this.bySymbol.get(req.symbol)!, req, i);
+  }
+
+  private currentEquity(): number {
+    return this.portfolio.equity((symbol) => this.bySymbol.get(symbol)!.lastClose);
+  }
+
   /** Creates an order, runs the pre-trade checks, and submits it unless one denies it. */
-  private send(req: OrderRequest, i: number, time: number): Order | null {
+  private send(b: Book, req: OrderRequest, i: number): Order | null {
+    const time = this.time[i];
     const order = createOrder(req, `o${++this.orderCount}`, time);
-    const position = this.portfolio.quantity(this.symbol);
-    const value = position * this.lastClose;
-    const ctx: PreTradeContext = {
-      time, price: this.lastClose, cash: this.portfolio.cashValue, position,
-      equity: this.portfolio.cashValue + value, grossExposure: Math.abs(value), netExposure: value,
-    };
+    const ctx = this.checkContext(b, time);
     for (const check of this.cfg.checks) {
       const reason = check.check(order, ctx);
       if (reason !== null) {
-        this.reject({ time, symbol: this.symbol, rule: check.rule, reason });
+        this.reject({ time, symbol: b.symbol, rule: check.rule, reason });
         return null;
       }
     }
     for (const check of this.cfg.checks) check.accepted?.(order, ctx);
-    this.exchange.submit(order, i);
+    b.exchange.submit(order, i);
     this.cfg.onEvent?.({ type: "order", order });
     return order;
   }
 
-  private book(ex: Execution, bar: Bar, i: number): void {
+  /**
+   * What the checks see. Cash is buying power: the balance plus the proceeds
+   * of working sells minus the cost of working buys (protective exits aside),
+   * so a rebalance's buys may spend what its sells will raise.
+   */
+  private checkContext(b: Book, time: number): PreTradeContext {
+    let gross = 0;
+    let net = 0;
+    let pending = 0;
+    for (const other of this.books) {
+      const value = this.portfolio.quantity(other.symbol) * other.lastClose;
+      gross += Math.abs(value);
+      net += value;
+      for (const o of other.exchange.openOrders) {
+        if (o.tag === PROTECTIVE) continue;
+        const value = o.quantity.toNumber() * (o.limitPrice?.toNumber() ?? other.lastClose);
+        pending += o.side === "sell" ? value : -value;
+      }
+    }
+    const balance = this.portfolio.cashValue;
+    return {
+      time, price: b.lastClose, cash: balance + pending, position: this.portfolio.quantity(b.symbol),
+      equity: balance + net, grossExposure: gross, netExposure: net,
+    };
+  }
+
+  private fill(ex: Execution, bar: Bar, i: number): void {
     const { order } = ex;
-    const before = this.portfolio.quantity(this.symbol);
+    const b = this.bySymbol.get(order.symbol)!;
+    const before = this.portfolio.quantity(b.symbol);
     const quantity = this.affordable(order, ex.price, before);
     if (quantity.isZero() || (order.timeInForce === "fok" && !quantity.eq(order.quantity))) {
       this.reject({
-        time: bar.time, symbol: this.symbol, rule: "cashAtFill",
+        time: bar.time, symbol: b.symbol, rule: "cashAtFill",
         reason: `order ${order.id} (${order.side} ${order.quantity} @ ${ex.price.toFixed(4)}) exceeds cash at fill`,
       });
       return;
     }
     const fill: Fill = {
-      orderId: order.id, symbol: this.symbol, side: order.side, quantity, price: ex.price,
-      commission: this.exchange.commission(quantity), time: bar.time,
+      orderId: order.id, symbol: b.symbol, side: order.side, quantity, price: ex.price,
+      commission: b.exchange.commission(quantity), time: bar.time,
     };
     const realized = this.portfolio.apply(fill);
     this.fills.push(fill);
     this.cfg.onEvent?.({ type: "fill", fill });
     this.journal.record(fill, before, realized.toNumber(), i, order.tag ?? order.type);
-    const after = this.portfolio.quantity(this.symbol);
+    const after = this.portfolio.quantity(b.symbol);
     if (order.tag === PROTECTIVE || after === 0 || Math.sign(after) !== Math.sign(before)) {
-      this.exchange.cancel((o) => o.tag === PROTECTIVE);
+      b.exchange.cancel((o) => o.tag === PROTECTIVE);
     }
-    if (after !== 0 && Math.sign(after) !== Math.sign(before)) this.protect(after, ex.price, i, bar.time);
+    if (after !== 0 && Math.sign(after) !== Math.sign(before)) this.protect(b, after, ex.price, i);
   }
 
   private reject(rejection: Rejection): void {
@@ -303,55 +294,73 @@ export class Backtest {
   }
 
   /** Places the stop-loss and take-profit exits for a new position (one cancels the other). */
-  private protect(quantity: number, entry: Decimal, i: number, time: number): void {
+  private protect(b: Book, quantity: number, entry: Decimal, i: number): void {
     const { stopLossPct, takeProfitPct } = this.cfg;
     const long = quantity > 0;
     const side = long ? "sell" : "buy";
-    const base = { symbol: this.symbol, side, quantity: Math.abs(quantity), timeInForce: "gtc", tag: PROTECTIVE } as const;
+    const base = { symbol: b.symbol, side, quantity: Math.abs(quantity), timeInForce: "gtc", tag: PROTECTIVE } as const;
     if (stopLossPct !== undefined) {
       const stopPrice = entry.times(long ? 1 - stopLossPct : 1 + stopLossPct).toDecimalPlaces(8);
-      this.send({ ...base, type: "stop", stopPrice }, i, time);
+      this.send(b, { ...base, type: "stop", stopPrice }, i);
     }
     if (takeProfitPct !== undefined) {
       const limitPrice = entry.times(long ? 1 + takeProfitPct : 1 - takeProfitPct).toDecimalPlaces(8);
-      this.send({ ...base, type: "limit", limitPrice }, i, time);
+      this.send(b, { ...base, type: "limit", limitPrice }, i);
     }
   }
 
   /** The report over the bars processed so far. */
   report(): BacktestReport {
-    const { series, cfg } = this;
+    const { cfg, time } = this;
     const n = Math.max(1, this.next);
     const equity = this.equity.subarray(0, n);
-    const exposure = this.exposed / n;
-    const elapsedMs = this.elapsedMs;
-    const perYear = cfg.periodsPerYear ?? periodsPerYear(series.time);
+    const perYear = cfg.periodsPerYear ?? periodsPerYear(time);
     const returns = equityReturns(equity);
     const { drawdown, max } = drawdowns(equity);
     const trades = this.journal.closed;
     const wins = trades.filter((t) => t.pnl > 0).length;
     const finalEquity = equity[n - 1];
     return {
-      symbol: this.symbol,
-      strategy: { name: this.strategy.name, params: cfg.params ?? {} },
+      symbol: this.books.map((b) => b.symbol).join(","),
+      strategy: { name: this.strategyName, params: cfg.params ?? {} },
       bars: n,
-      start: series.time[0],
-      end: series.time[n - 1],
+      start: time[0],
+      end: time[n - 1],
       initialCash: cfg.initialCash,
       finalEquity,
       totalReturn: finalEquity / cfg.initialCash - 1,
-      cagr: cagr(cfg.initialCash, finalEquity, (series.time[n - 1] - series.time[0]) / MS_PER_YEAR),
+      cagr: cagr(cfg.initialCash, finalEquity, (time[n - 1] - time[0]) / MS_PER_YEAR),
       sharpe: sharpeRatio(returns, perYear),
       sortino: sortinoRatio(returns, perYear),
       maxDrawdown: max,
       winRate: trades.length ? wins / trades.length : 0,
-      exposure,
+      exposure: this.exposed / n,
       totalCommission: this.portfolio.totalCommissions.toNumber(),
       trades,
       rejections: this.rejections,
-      equity: { time: Array.from(series.time.subarray(0, n)), equity: Array.from(equity), drawdown: Array.from(drawdown) },
-      barsPerSecond: elapsedMs > 0 ? Math.round(n / (elapsedMs / 1000)) : n * 1000,
-      elapsedMs,
+      equity: { time: Array.from(time.subarray(0, n)), equity: Array.from(equity), drawdown: Array.from(drawdown) },
+      barsPerSecond: this.elapsedMs > 0 ? Math.round(n / (this.elapsedMs / 1000)) : n * 1000,
+      elapsedMs: this.elapsedMs,
     };
+  }
+}
+
+/** Several series must share bar times, so one step is one moment for every symbol. */
+function checkAligned(list: readonly BarSeries[]): void {
+  if (list.length === 0) throw new ConfigError("no bar series given", { field: "data" });
+  const [first] = list;
+  if (first.close.length === 0) throw new ConfigError("the bar series is empty", { field: "data" });
+  const symbols = new Set<string>();
+  for (const s of list) {
+    if (symbols.has(s.symbol)) throw new ConfigError(`symbol ${s.symbol} appears twice`, { field: "data" });
+    symbols.add(s.symbol);
+    if (s.time.length !== first.time.length) {
+      throw new ConfigError(`${s.symbol} has ${s.time.length} bars but ${first.symbol} has ${first.time.length}; series must share bar times`, { field: "data" });
+    }
+    for (let i = 0; i < s.time.length; i++) {
+      if (s.time[i] !== first.time[i]) {
+        throw new ConfigError(`${s.symbol} bar ${i + 1} is at ${new Date(s.time[i]).toISOString()} but ${first.symbol}'s is at ${new Date(first.time[i]).toISOString()}; series must share bar times`, { field: "data" });
+      }
+    }
   }
 }

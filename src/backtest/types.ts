@@ -2,6 +2,7 @@ import type { StrategyParams } from "../strategies/strategy.ts";
 
 /** One round trip: from the fill that opened a position to the fill that closed it. */
 export interface TradeRecord {
+  readonly symbol: string;
   readonly side: "long" | "short";
   readonly entryTime: number;
   readonly exitTime: number;

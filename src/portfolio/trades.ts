@@ -71,7 +71,7 @@ export class TradeJournal {
     this.open.delete(symbol);
     const pnl = t.realized - t.commission;
     this.closed.push({
-      side: t.side, entryTime: t.entryTime, exitTime: time, entryPrice: t.entryNotional / t.quantity,
+      symbol, side: t.side, entryTime: t.entryTime, exitTime: time, entryPrice: t.entryNotional / t.quantity,
       exitPrice: t.exitNotional / t.exitQuantity, quantity: t.quantity, pnl, returnPct: pnl / t.entryNotional,
       commission: t.commission, bars: barIndex - t.entryIndex, entryReason: t.entryReason, exitReason: reason,
     });

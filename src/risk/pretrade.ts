@@ -6,6 +6,7 @@ export interface PreTradeContext {
   readonly time: number;
   /** Reference price for the order's symbol (last close). */
   readonly price: number;
+  /** Buying power: cash plus the proceeds of working sells, minus the cost of working buys. */
   readonly cash: number;
   readonly equity: number;
   /** Signed quantity held in the order's symbol. */

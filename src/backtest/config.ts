@@ -1,0 +1,120 @@
+import type { Bar, SymbolId } from "../core/data.ts";
+import { ConfigError } from "../core/errors.ts";
+import type { Fill, Order } from "../core/orders.ts";
+import type { Signal } from "../core/signal.ts";
+import { noShortSelling, sufficientCash, type PreTradeCheck } from "../risk/pretrade.ts";
+import type { PositionSizer } from "../risk/sizing.ts";
+import type { BarHistory, StrategyParams } from "../strategies/strategy.ts";
+import type { Rejection } from "./types.ts";
+
+export interface BacktestConfig {
+  /** Starting cash (default 100,000). */
+  initialCash?: number;
+  /** Adverse move on market and stop fills in basis points (default 1). */
+  slippageBps?: number;
+  /** Commission per share or unit (default 0.005). */
+  commissionPerShare?: number;
+  /** Commission per filled order (default 0). */
+  commissionPerOrder?: number;
+  /** Fraction of equity a new position takes (default 1: all in); ignored when `sizer` is set. */
+  positionFraction?: number;
+  /** Sizes new positions from the bars seen so far (volatility target, Kelly). */
+  sizer?: PositionSizer;
+  /** Allow short positions on "short" signals (default false). */
+  allowShort?: boolean;
+  /** Moves the whole book to target weights on a schedule (multi-asset portfolios). */
+  rebalance?: RebalanceSchedule;
+  /** Protective stop this fraction away from the entry price, e.g. 0.05. */
+  stopLossPct?: number;
+  /** Take-profit limit this fraction away from the entry price, e.g. 0.1. */
+  takeProfitPct?: number;
+  /** Pre-trade checks in order; default: no short selling (unless allowShort) and sufficient cash. */
+  checks?: readonly PreTradeCheck[];
+  /** Bars per year for annualizing; default inferred from the timestamps. */
+  periodsPerYear?: number;
+  /** Strategy parameters to echo in the report. */
+  params?: StrategyParams;
+  /** Sees every bar, signal, order, fill and rejection as it happens (streaming, paper sessions). */
+  onEvent?: (event: EngineEvent) => void;
+  /** Called every 65,536 bars and at the end. */
+  onProgress?: (done: number, total: number) => void;
+  /** Clock for bars-per-second, in ms (default performance.now). */
+  now?: () => number;
+}
+
+/** Moves the book to target weights every `every` bars, with market orders for the next open. */
+export interface RebalanceSchedule {
+  readonly every: number;
+  /** Target weight per symbol from the bars seen so far, or null to skip this date. */
+  weights(histories: ReadonlyMap<SymbolId, BarHistory>): Readonly<Record<SymbolId, number>> | null;
+  /** Skip trades worth less than this (default 0). */
+  readonly minTradeValue?: number;
+}
+
+/** What happens in a run, in order, for streaming to a UI or a socket. */
+export type EngineEvent =
+  | { readonly type: "bar"; readonly symbol: string; readonly bar: Bar }
+  | { readonly type: "signal"; readonly signal: Signal }
+  | { readonly type: "order"; readonly order: Order }
+  | { readonly type: "fill"; readonly fill: Fill }
+  | { readonly type: "rejection"; readonly rejection: Rejection };
+
+/** The state of a run between bars: what a paper session shows. */
+export interface RunSnapshot {
+  readonly time: number;
+  readonly barsDone: number;
+  readonly barsTotal: number;
+  readonly cash: string;
+  readonly equity: number;
+  readonly positions: readonly { symbol: string; quantity: string; avgPrice: string; unrealizedPnl: string; realizedPnl: string }[];
+  readonly openOrders: readonly Order[];
+  readonly fills: readonly Fill[];
+}
+
+type Optional = "rebalance" | "stopLossPct" | "takeProfitPct" | "onProgress" | "onEvent" | "params" | "periodsPerYear" | "sizer";
+export type Resolved = Required<Omit<BacktestConfig, Optional>> & Pick<BacktestConfig, Optional>;
+
+export function resolveConfig(c: BacktestConfig): Resolved {
+  const r: Resolved = {
+    initialCash: c.initialCash ?? 100_000,
+    slippageBps: c.slippageBps ?? 1,
+    commissionPerShare: c.commissionPerShare ?? 0.005,
+    commissionPerOrder: c.commissionPerOrder ?? 0,
+    positionFraction: c.positionFraction ?? 1,
+    allowShort: c.allowShort ?? false,
+    stopLossPct: c.stopLossPct,
+    takeProfitPct: c.takeProfitPct,
+    checks: c.checks ?? (c.allowShort ? [sufficientCash] : [noShortSelling, sufficientCash]),
+    periodsPerYear: c.periodsPerYear,
+    sizer: c.sizer,
+    rebalance: c.rebalance,
+    params: c.params,
+    onProgress: c.onProgress,
+    onEvent: c.onEvent,
+    now: c.now ?? (() => performance.now()),
+  };
+  positive("initialCash", r.initialCash);
+  nonNegative("slippageBps", r.slippageBps);
+  nonNegative("commissionPerShare", r.commissionPerShare);
+  nonNegative("commissionPerOrder", r.commissionPerOrder);
+  if (!(r.positionFraction > 0 && r.positionFraction <= 1)) {
+    throw new ConfigError(`positionFraction must be in (0, 1], got ${r.positionFraction}`, { field: "positionFraction" });
+  }
+  for (const key of ["stopLossPct", "takeProfitPct"] as const) {
+    const v = r[key];
+    if (v !== undefined && !(v > 0 && v < 1)) throw new ConfigError(`${key} must be in (0, 1), got ${v}`, { field: key });
+  }
+  if (r.periodsPerYear !== undefined) positive("periodsPerYear", r.periodsPerYear);
+  if (r.rebalance !== undefined && !(Number.isInteger(r.rebalance.every) && r.rebalance.every >= 1)) {
+    throw new ConfigError(`rebalance.every must be an integer >= 1, got ${r.rebalance.every}`, { field: "rebalance.every" });
+  }
+  return r;
+}
+
+function positive(field: string, v: number): void {
+  if (!(Number.isFinite(v) && v > 0)) throw new ConfigError(`${field} must be a positive number, got ${v}`, { field });
+}
+function nonNegative(field: string, v: number): void {
+  if (!(Number.isFinite(v) && v >= 0)) throw new ConfigError(`${field} must be a number >= 0, got ${v}`, { field });
+}
+
