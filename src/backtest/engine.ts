@@ -12,7 +12,7 @@ import type { BarHistory, Strategy, StrategyContext } from "../strategies/strate
 import { resolveConfig, type BacktestConfig, type Resolved, type RunSnapshot } from "./config.ts";
 import { SimulatedExchange, type Execution } from "./exchange.ts";
 import { SeriesHistory } from "./history.ts";
-import { cagr, drawdowns, equityReturns, periodsPerYear, sharpeRatio, sortinoRatio } from "./metrics.ts";
+import { cagr, drawdowns, equityReturns, periodsPerYear, ratios } from "./metrics.ts";
 import type { BacktestReport, Rejection } from "./types.ts";
 
 export type { BacktestConfig, EngineEvent, RebalanceSchedule, RunSnapshot } from "./config.ts";
@@ -317,6 +317,7 @@ export class Backtest {
     const perYear = cfg.periodsPerYear ?? periodsPerYear(time);
     const returns = equityReturns(equity);
     const { drawdown, max } = drawdowns(equity);
+    const { sharpe, sortino } = ratios(returns, perYear);
     const trades = this.journal.closed;
     const wins = trades.filter((t) => t.pnl > 0).length;
     const finalEquity = equity[n - 1];
@@ -330,8 +331,8 @@ export class Backtest {
       finalEquity,
       totalReturn: finalEquity / cfg.initialCash - 1,
       cagr: cagr(cfg.initialCash, finalEquity, (time[n - 1] - time[0]) / MS_PER_YEAR),
-      sharpe: sharpeRatio(returns, perYear),
-      sortino: sortinoRatio(returns, perYear),
+      sharpe,
+      sortino,
       maxDrawdown: max,
       winRate: trades.length ? wins / trades.length : 0,
       exposure: this.exposed / n,

@@ -1,3 +1,5 @@
+import { summary } from "../risk/summary.ts";
+
 /** Performance figures of an equity curve (float64 analytics). */
 
 const MS_PER_DAY = 86_400_000;
@@ -26,32 +28,17 @@ export function equityReturns(equity: Float64Array): Float64Array {
   return r;
 }
 
-/** Annualized Sharpe ratio (risk-free 0, sample sd); 0 when returns do not vary. */
-export function sharpeRatio(returns: Float64Array, perYear: number): number {
-  const n = returns.length;
-  if (n < 2) return 0;
-  let mean = 0;
-  for (const r of returns) mean += r;
-  mean /= n;
-  let ss = 0;
-  for (const r of returns) ss += (r - mean) ** 2;
-  const sd = Math.sqrt(ss / (n - 1));
-  return sd > 0 ? (mean / sd) * Math.sqrt(perYear) : 0;
-}
-
-/** Annualized Sortino ratio: mean over downside deviation (MAR 0, divided by all n). */
-export function sortinoRatio(returns: Float64Array, perYear: number): number {
-  const n = returns.length;
-  if (n < 1) return 0;
-  let mean = 0;
-  let down = 0;
-  for (const r of returns) {
-    mean += r;
-    if (r < 0) down += r * r;
-  }
-  mean /= n;
-  const dd = Math.sqrt(down / n);
-  return dd > 0 ? (mean / dd) * Math.sqrt(perYear) : 0;
+/**
+ * Annualized Sharpe (mean / sample sd x sqrt(periods), PerformanceAnalytics'
+ * geometric=FALSE) and Sortino (MAR 0) from src/risk; 0 when returns do not vary.
+ */
+export function ratios(returns: Float64Array, perYear: number): { sharpe: number; sortino: number } {
+  if (returns.length < 2) return { sharpe: 0, sortino: 0 };
+  const s = summary(returns, perYear);
+  return {
+    sharpe: s.stdDev > 0 ? s.sharpeAnnualizedArithmetic : 0,
+    sortino: s.downsideDeviation > 0 ? s.sortino * Math.sqrt(perYear) : 0,
+  };
 }
 
 /** Drawdown at each point (0 or negative fraction) and the largest fall as a positive fraction. */

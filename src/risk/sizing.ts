@@ -1,5 +1,6 @@
 import { ConfigError } from "../core/errors.ts";
 import type { BarHistory } from "../strategies/strategy.ts";
+import { summary } from "./summary.ts";
 
 /** Decides what fraction of equity a new position takes, from the bars seen so far. */
 export interface PositionSizer {
@@ -28,7 +29,7 @@ export function volatilityTarget(o: VolTargetOptions): PositionSizer {
     fraction(history) {
       const r = recentReturns(history, lookback);
       if (r === null) return 0;
-      const vol = Math.sqrt(variance(r) * perYear);
+      const vol = summary(r, perYear).annualizedVolatility;
       return vol > 0 ? Math.min(max, target / vol) : max;
     },
   };
@@ -51,9 +52,9 @@ export function kelly(o: KellyOptions = {}): PositionSizer {
     fraction(history) {
       const r = recentReturns(history, lookback);
       if (r === null) return 0;
-      const v = variance(r);
-      if (!(v > 0)) return 0;
-      return Math.max(0, Math.min(max, (scale * mean(r)) / v));
+      const { stdDev, kelly } = summary(r, 1);
+      if (!(stdDev > 0)) return 0;
+      return Math.max(0, Math.min(max, scale * kelly));
     },
   };
 }
@@ -75,17 +76,4 @@ function recentReturns(history: BarHistory, lookback: number): Float64Array | nu
     prev = c;
   }
   return r;
-}
-
-function mean(x: Float64Array): number {
-  let s = 0;
-  for (const v of x) s += v;
-  return s / x.length;
-}
-
-function variance(x: Float64Array): number {
-  const m = mean(x);
-  let s = 0;
-  for (const v of x) s += (v - m) ** 2;
-  return s / (x.length - 1);
 }

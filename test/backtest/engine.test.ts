@@ -28,6 +28,14 @@ describe("backtest engine", () => {
     expect(r.totalCommission).toBeCloseTo(3.96, 12);
     expect(r.exposure).toBeCloseTo(2 / 5, 12);
     expect(r.winRate).toBe(1);
+    const eq = r.equity.equity;
+    const rets = eq.slice(1).map((e, i) => e / eq[i] - 1);
+    const mean = rets.reduce((a, b) => a + b, 0) / rets.length;
+    const sd = Math.sqrt(rets.reduce((a, b) => a + (b - mean) ** 2, 0) / (rets.length - 1));
+    expect(r.sharpe).toBeCloseTo((mean / sd) * Math.sqrt(252), 10);
+    const down = Math.sqrt(rets.reduce((a, b) => a + Math.min(b, 0) ** 2, 0) / rets.length);
+    expect(r.sortino).toBeCloseTo((mean / down) * Math.sqrt(252), 10);
+    expect(r.maxDrawdown).toBeCloseTo(1 - 10_192.04 / (2.02 + 98 * 105), 12);
   });
 
   it("exits through a protective stop at the stop price and records the trade", () => {
