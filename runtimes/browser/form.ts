@@ -1,0 +1,131 @@
+// Forms generated from metadata: a strategy's ParamSpec list and the run
+// settings. Each field has a label, a help line and an error line, tied
+// together with aria-describedby; errors are the engine's own messages.
+import type { ParamSpec } from "../../src/strategies/strategy.ts";
+import { h } from "./dom.ts";
+import { paramLabel } from "./format.ts";
+
+export interface FieldSpec {
+  readonly name: string;
+  readonly label: string;
+  readonly type: "integer" | "number" | "boolean";
+  readonly value: number | boolean | string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly help: string;
+  /** A blank value means "none" (rather than an error). */
+  readonly optional?: boolean;
+}
+
+export function fieldsFromParams(specs: readonly ParamSpec[]): FieldSpec[] {
+  return specs.map((s) => ({
+    name: s.name,
+    label: paramLabel(s.name),
+    type: s.type,
+    value: s.default,
+    min: s.min,
+    max: s.max,
+    help: s.description + rangeText(s),
+  }));
+}
+
+function rangeText(s: ParamSpec): string {
+  if (s.type === "boolean") return "";
+  if (s.min !== undefined && s.max !== undefined) return ` (${s.min} to ${s.max})`;
+  if (s.min !== undefined) return ` (at least ${s.min})`;
+  if (s.max !== undefined) return ` (at most ${s.max})`;
+  return "";
+}
+
+/** The raw value of a field: text for numbers (the engine parses and checks it), a boolean for a checkbox. */
+export type RawValue = string | boolean;
+
+export class FieldSet {
+  private readonly inputs = new Map<string, HTMLInputElement>();
+  private readonly errors = new Map<string, HTMLElement>();
+  private specs: readonly FieldSpec[] = [];
+
+  /** `prefix` keeps ids unique (p-fast, s-initialCash); `testPrefix` names data-testid attributes. */
+  constructor(private readonly container: HTMLElement, private readonly prefix: string, private readonly testPrefix: string) {}
+
+  render(specs: readonly FieldSpec[]): void {
+    this.specs = specs;
+    this.inputs.clear();
+    this.errors.clear();
+    this.container.replaceChildren(...specs.map((s) => this.field(s)));
+  }
+
+  get fields(): readonly FieldSpec[] {
+    return this.specs;
+  }
+
+  private field(s: FieldSpec): HTMLElement {
+    const id = `${this.prefix}-${s.name}`;
+    const helpId = `${id}-help`;
+    const errorId = `${id}-error`;
+    const input = h("input", {
+      id, name: s.name, "data-testid": `${this.testPrefix}-${s.name}`, "aria-describedby": `${helpId} ${errorId}`,
+      ...(s.type === "boolean"
+        ? { type: "checkbox", checked: s.value === true }
+        : {
+          type: "number", inputmode: s.type === "integer" ? "numeric" : "decimal",
+          step: s.type === "integer" ? 1 : "any", min: s.min, max: s.max,
+          value: s.value === "" ? undefined : String(s.value), placeholder: s.optional ? "none" : undefined,
+        }),
+    });
+    this.inputs.set(s.name, input);
+    const error = h("p", { className: "field-error", id: errorId, "data-testid": `error-${s.name}` });
+    this.errors.set(s.name, error);
+    const help = h("p", { className: "field-help", id: helpId }, s.help);
+    if (s.type === "boolean") {
+      return h("div", { className: "field field-check", "data-field": s.name },
+        h("label", { for: id }, input, " ", s.label), help, error);
+    }
+    return h("div", { className: "field", "data-field": s.name }, h("label", { for: id }, s.label), input, help, error);
+  }
+
+  /** Every field's raw value; number fields the browser could not read come back as "NaN" text. */
+  values(): Record<string, RawValue> {
+    const out: Record<string, RawValue> = {};
+    for (const s of this.specs) {
+      const input = this.inputs.get(s.name)!;
+      if (s.type === "boolean") out[s.name] = input.checked;
+      else out[s.name] = input.validity.badInput ? "NaN" : input.value.trim();
+    }
+    return out;
+  }
+
+  setValue(name: string, value: number | boolean): void {
+    const input = this.inputs.get(name);
+    if (!input) return;
+    if (typeof value === "boolean") input.checked = value;
+    else input.value = String(value);
+  }
+
+  input(name: string): HTMLInputElement | undefined {
+    return this.inputs.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.inputs.has(name);
+  }
+
+  /** Shows `errors` (by field name) and clears the rest; returns the first invalid input. */
+  showErrors(errors: ReadonlyMap<string, string>): HTMLInputElement | null {
+    let first: HTMLInputElement | null = null;
+    for (const s of this.specs) {
+      const message = errors.get(s.name);
+      const input = this.inputs.get(s.name)!;
+      this.errors.get(s.name)!.textContent = message ?? "";
+      input.toggleAttribute("aria-invalid", message !== undefined);
+      if (message !== undefined) input.setAttribute("aria-invalid", "true");
+      if (message !== undefined && !first) first = input;
+    }
+    return first;
+  }
+
+  onInput(listener: () => void): void {
+    this.container.addEventListener("input", listener);
+    this.container.addEventListener("change", listener);
+  }
+}

@@ -1,0 +1,67 @@
+// The indicator lines drawn over a strategy's chart: what the strategy itself
+// looks at, computed over the whole series by the indicator kernels.
+import type { Indicators } from "../../src/features/indicators.ts";
+import type { StrategyParams } from "../../src/strategies/strategy.ts";
+import type { OverlaySpec } from "./protocol.ts";
+
+export const COLORS = {
+  fast: "#e8710a",
+  slow: "#1a73e8",
+  rsi: "#8e24aa",
+  band: "#00897b",
+  middle: "#5f6368",
+};
+
+/** The overlays for a strategy and its (validated) parameters; none for a strategy it does not know. */
+export function overlaysFor(strategy: string, params: StrategyParams): OverlaySpec[] {
+  switch (strategy) {
+    case "momentum": {
+      const { fast, slow, rsiPeriod, rsiMax, allowShort } = params as { fast: number; slow: number; rsiPeriod: number; rsiMax: number; allowShort: boolean };
+      // Longs are entered below rsiMax; shorts, when allowed, above 100 - rsiMax.
+      const levels = allowShort ? [rsiMax, 100 - rsiMax] : [rsiMax];
+      return [
+        { id: "sma-fast", label: `SMA(${fast})`, kind: "sma", args: [fast], pane: "price", color: COLORS.fast },
+        { id: "sma-slow", label: `SMA(${slow})`, kind: "sma", args: [slow], pane: "price", color: COLORS.slow },
+        { id: "rsi", label: `RSI(${rsiPeriod})`, kind: "rsi", args: [rsiPeriod], pane: "lower", color: COLORS.rsi, levels },
+      ];
+    }
+    case "mean-reversion": {
+      // Bands at ±entryZ standard deviations: a close outside them is an entry.
+      const { period, entryZ } = params as { period: number; entryZ: number };
+      const label = (part: string) => `BB(${period}, ${entryZ}) ${part}`;
+      return [
+        { id: "bb-upper", label: label("upper"), kind: "bbands.upper", args: [period, entryZ], pane: "price", color: COLORS.band },
+        { id: "bb-middle", label: label("middle"), kind: "bbands.middle", args: [period, entryZ], pane: "price", color: COLORS.middle },
+        { id: "bb-lower", label: label("lower"), kind: "bbands.lower", args: [period, entryZ], pane: "price", color: COLORS.band },
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+/** Computes every overlay over `close`; bands with the same arguments are computed once. */
+export function computeOverlays(ind: Indicators, close: Float64Array, specs: readonly OverlaySpec[]): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = {};
+  const bands = new Map<string, ReturnType<Indicators["bbands"]>>();
+  for (const spec of specs) {
+    switch (spec.kind) {
+      case "sma":
+        out[spec.id] = ind.sma(close, spec.args[0]);
+        break;
+      case "rsi":
+        out[spec.id] = ind.rsi(close, spec.args[0]);
+        break;
+      case "bbands.upper":
+      case "bbands.middle":
+      case "bbands.lower": {
+        const key = spec.args.join(":");
+        let b = bands.get(key);
+        if (!b) bands.set(key, (b = ind.bbands(close, spec.args[0], spec.args[1])));
+        out[spec.id] = b[spec.kind.slice("bbands.".length) as "upper" | "middle" | "lower"];
+        break;
+      }
+    }
+  }
+  return out;
+}

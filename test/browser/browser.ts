@@ -1,0 +1,65 @@
+// Shared set-up for the browser tests: the web build (rebuilt when stale),
+// the static server `nt web` uses, and Debian's headless Chromium driven by
+// playwright-core (never a downloaded browser).
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { startStaticServer, type StaticServer } from "../../runtimes/node/static-server.ts";
+
+export const root = new URL("../../", import.meta.url).pathname;
+export const CHROMIUM = "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+/** Builds dist/web with scripts/build-web.mjs when it is missing or older than its inputs. */
+export function ensureWebBuild(): void {
+  execFileSync(process.execPath, [`${root}scripts/build-web.mjs`, "--if-stale"], { cwd: root, stdio: "pipe" });
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium); .ci/run does this`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+export async function serveWeb(): Promise<StaticServer> {
+  return startStaticServer({ root: `${root}dist/web`, host: "127.0.0.1", port: 0 });
+}
+
+/** A fresh page that records console errors and uncaught exceptions. */
+export async function openPage(browser: Browser, url: string): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(url);
+  return { page, problems };
+}
+
+/** A deterministic random walk as OHLCV CSV text: `n` daily bars from 1900-01-01. */
+export function syntheticCsv(n: number, seed = 7): string {
+  let state = seed >>> 0;
+  const rand = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const round = (x: number) => Math.round(x * 1e4) / 1e4;
+  const lines = ["date,open,high,low,close,volume"];
+  let close = 100;
+  const t0 = Date.UTC(1900, 0, 1);
+  for (let i = 0; i < n; i++) {
+    const open = round(close);
+    close = round(open * (1 + (rand() - 0.495) * 0.04));
+    const high = round(Math.max(open, close) * (1 + rand() * 0.01));
+    const low = round(Math.min(open, close) * (1 - rand() * 0.01));
+    const date = new Date(t0 + i * 86_400_000).toISOString().slice(0, 10);
+    lines.push(`${date},${open},${high},${low},${close},${Math.round(1e6 + rand() * 1e6)}`);
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,371 @@
+// The browser app in a real browser (Debian's headless Chromium through
+// playwright-core): the numbers on the page must be the Node CLI's numbers.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os, { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BacktestReport } from "../../src/backtest/types.ts";
+import { runStrategyBacktest } from "../../src/backtest/job.ts";
+import { parseBarsCsv } from "../../src/data/csv.ts";
+import { main } from "../../runtimes/node/cli/main.ts";
+import type { StaticServer } from "../../runtimes/node/static-server.ts";
+import { ensureWebBuild, launchChromium, openPage, root, serveWeb, syntheticCsv } from "./browser.ts";
+
+const artifacts = join(root, "test-artifacts");
+const tmp = mkdtempSync(join(tmpdir(), "nt-web-"));
+
+let browser: Browser;
+let server: StaticServer;
+const timings: { clickToResultsMs: number; engineMs: number; overlayMs: number }[] = [];
+
+beforeAll(async () => {
+  ensureWebBuild();
+  mkdirSync(artifacts, { recursive: true });
+  [browser, server] = await Promise.all([launchChromium(), serveWeb()]);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  rmSync(tmp, { recursive: true, force: true });
+  if (timings.length > 0) writeBenchSection(browser?.version() ?? "Chromium");
+});
+
+/** `nt backtest ... --json`, run in-process through the CLI's main(). */
+async function cli(...argv: string[]): Promise<BacktestReport> {
+  let out = "";
+  let err = "";
+  const code = await main(["backtest", ...argv, "--json"], {
+    out: (t) => void (out += t), err: (t) => void (err += t), progress: () => {}, cwd: root,
+  });
+  expect(code, err).toBe(0);
+  return JSON.parse(out) as BacktestReport;
+}
+
+const sp500 = () => parseBarsCsv(readFileSync(join(root, "data/sp500.csv"), "utf8"), { source: "sp500.csv", symbol: "SPX" });
+
+async function waitForBundledData(page: Page): Promise<void> {
+  await page.waitForSelector("[data-testid=data-status][data-bars='5105']");
+  await page.waitForSelector("[data-testid=kernels][data-kernels]");
+}
+
+/** Clicks Run and waits for the n-th result to be on the page. */
+async function runBacktest(page: Page, n: number): Promise<void> {
+  await page.click("[data-testid=run]");
+  await page.waitForSelector(`[data-testid=results][data-runs='${n}']`, { timeout: 60_000 });
+}
+
+async function value(page: Page, testId: string): Promise<number> {
+  const v = await page.getAttribute(`[data-testid=${testId}]`, "data-value");
+  expect(v, testId).not.toBeNull();
+  return Number(v);
+}
+
+const STAT_KEYS = ["totalReturn", "cagr", "sharpe", "sortino", "maxDrawdown", "winRate", "exposure", "finalEquity", "totalCommission", "initialCash", "bars"] as const;
+
+/** Every figure on the page equals the report's, to the last bit. */
+async function expectStatsEqual(page: Page, report: BacktestReport): Promise<void> {
+  for (const key of STAT_KEYS) expect(await value(page, `stat-${key}`), key).toBe(report[key]);
+  expect(await value(page, "stat-trades")).toBe(report.trades.length);
+  expect(await value(page, "stat-rejections")).toBe(report.rejections.length);
+  const pnl = await page.$$eval("[data-testid=trade-pnl]", (cells) => cells.map((c) => Number(c.getAttribute("data-value"))));
+  expect(pnl).toEqual(report.trades.map((t) => t.pnl));
+}
+
+async function download(page: Page, testId: string): Promise<{ name: string; text: string }> {
+  const [dl] = await Promise.all([page.waitForEvent("download"), page.click(`[data-testid=${testId}]`)]);
+  return { name: dl.suggestedFilename(), text: readFileSync(await dl.path(), "utf8") };
+}
+
+/** The report without the two fields that time the run (they differ run to run). */
+function untimed(r: BacktestReport): Omit<BacktestReport, "elapsedMs" | "barsPerSecond"> {
+  const { elapsedMs: _e, barsPerSecond: _b, ...rest } = r;
+  return rest;
+}
+
+describe("the browser app", () => {
+  it("loads the bundled S&P 500 and the WASM kernels from static files", async () => {
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    expect(await page.getAttribute("[data-testid=data-status]", "data-symbol")).toBe("SPX");
+    expect(await page.getAttribute("[data-testid=kernels]", "data-kernels")).toBe("wasm");
+    // The form comes from the strategy metadata.
+    const options = await page.$$eval("[data-testid=strategy] option", (o) => o.map((x) => (x as HTMLOptionElement).value));
+    expect(options).toEqual(["momentum", "mean-reversion"]);
+    for (const name of ["fast", "slow", "rsiPeriod", "rsiMax", "allowShort"]) {
+      expect(await page.locator(`[data-testid=param-${name}]`).count(), name).toBe(1);
+    }
+    expect(await page.inputValue("[data-testid=param-slow]")).toBe("100");
+    expect(await page.getAttribute("[data-testid=param-rsiMax]", "max")).toBe("100");
+    // Every input has a label.
+    const unlabelled = await page.$$eval("input:not([type=file]), select", (els) =>
+      els.filter((e) => !(e as HTMLInputElement).labels?.length).map((e) => e.id));
+    expect(unlabelled).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it("runs momentum in a worker and shows exactly the numbers of `nt backtest --json`", async () => {
+    const expected = await cli();
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    await runBacktest(page, 1);
+    await expectStatsEqual(page, expected);
+    expect(await page.getAttribute("[data-testid=run-status]", "data-state")).toBe("done");
+    expect(await page.getAttribute("[data-testid=result-timing]", "data-kernels")).toBe("wasm");
+
+    // The overlays (computed by the WASM kernels) and both charts are drawn.
+    const legend = await page.textContent("[data-testid=price-legend]");
+    expect(legend).toContain("SMA(20)");
+    expect(legend).toContain("SMA(100)");
+    expect(legend).toContain("RSI(14)");
+    expect(await page.locator("#price-chart canvas").count()).toBeGreaterThan(0);
+    expect(await page.locator("#equity-chart canvas").count()).toBeGreaterThan(0);
+    expect(await page.locator("[data-testid=trade-row]").count()).toBe(expected.trades.length);
+
+    // The JSON export is the CLI's report; the CSV export lists the same trades.
+    const json = await download(page, "export-json");
+    expect(json.name).toBe("backtest-SPX-momentum.json");
+    const exported = JSON.parse(json.text) as BacktestReport;
+    expect(untimed(exported)).toEqual(untimed(expected));
+    expect(exported.elapsedMs).toBeGreaterThan(0);
+    const csv = await download(page, "export-csv");
+    const lines = csv.text.trim().split("\n");
+    expect(lines[0]).toBe("side,entry_time,exit_time,entry_price,exit_price,quantity,pnl,return_pct,commission,bars,entry_reason,exit_reason");
+    expect(lines.length).toBe(expected.trades.length + 1);
+    const first = expected.trades[0];
+    const cells = lines[1].split(",");
+    expect(cells.slice(0, 3)).toEqual([first.side, new Date(first.entryTime).toISOString().slice(0, 10), new Date(first.exitTime).toISOString().slice(0, 10)]);
+    expect(Number(cells[6])).toBe(first.pnl);
+
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(artifacts, "browser-results.png"), fullPage: true });
+
+    // Click to results on the bundled 5,105 bars, timed in the page (performance.now): the first
+    // run above and ten more.
+    const read = async () => ({
+      clickToResultsMs: Number(await page.getAttribute("[data-testid=result-timing]", "data-click-to-results-ms")),
+      engineMs: Number(await page.getAttribute("[data-testid=result-timing]", "data-engine-ms")),
+      overlayMs: Number(await page.getAttribute("[data-testid=result-timing]", "data-overlay-ms")),
+    });
+    timings.push(await read());
+    for (let k = 2; k <= 11; k++) {
+      await runBacktest(page, k);
+      timings.push(await read());
+    }
+    for (const t of timings) expect(t.clickToResultsMs).toBeGreaterThan(t.engineMs);
+    await expectStatsEqual(page, expected);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it("runs the parameters and settings typed into the generated form like the CLI flags", async () => {
+    const expected = await cli("--strategy", "mean-reversion", "--param", "period=30", "--param", "entryZ=1.5",
+      "--param", "allowShort=true", "--stop-loss", "0.05", "--commission", "0.01");
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    await page.selectOption("[data-testid=strategy]", "mean-reversion");
+    await page.fill("[data-testid=param-period]", "30");
+    await page.fill("[data-testid=param-entryZ]", "1.5");
+    await page.check("[data-testid=param-allowShort]");
+    await page.click("#settings summary");
+    await page.fill("[data-testid=setting-stopLossPct]", "0.05");
+    await page.fill("[data-testid=setting-commissionPerShare]", "0.01");
+    await runBacktest(page, 1);
+    expect(expected.trades.some((t) => t.side === "short")).toBe(true);
+    await expectStatsEqual(page, expected);
+    expect(await page.textContent("[data-testid=result-title]")).toContain("period=30, entryZ=1.5, exitZ=0, allowShort=true");
+    const legend = await page.textContent("[data-testid=price-legend]");
+    expect(legend).toContain("BB(30, 1.5) upper");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it("shows the engine's validation message next to the field at fault", async () => {
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    await page.fill("[data-testid=param-fast]", "150");
+    await expect.poll(() => page.textContent("[data-testid=error-fast]"))
+      .toBe("momentum: fast period (150) must be shorter than slow period (100)");
+    expect(await page.getAttribute("[data-testid=param-fast]", "aria-invalid")).toBe("true");
+    await page.click("[data-testid=run]");
+    expect(await page.textContent("[data-testid=run-status]")).toBe("Fix the highlighted fields first.");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("p-fast");
+    expect(await page.getAttribute("[data-testid=results]", "data-runs")).toBeNull();
+
+    await page.fill("[data-testid=param-fast]", "2.5");
+    await expect.poll(() => page.textContent("[data-testid=error-fast]")).toBe('momentum: parameter fast must be an integer, got "2.5"');
+    await page.fill("[data-testid=param-fast]", "20");
+    await page.fill("[data-testid=param-rsiMax]", "101");
+    await expect.poll(() => page.textContent("[data-testid=error-rsiMax]")).toBe('momentum: parameter rsiMax must be <= 100, got "101"');
+    expect(await page.textContent("[data-testid=error-fast]")).toBe("");
+    await page.fill("[data-testid=param-rsiMax]", "70");
+    await page.click("#settings summary");
+    await page.fill("[data-testid=setting-positionFraction]", "1.5");
+    await expect.poll(() => page.textContent("[data-testid=error-positionFraction]")).toBe("positionFraction must be in (0, 1], got 1.5");
+    await page.fill("[data-testid=setting-positionFraction]", "1");
+    await expect.poll(() => page.locator("[aria-invalid=true]").count()).toBe(0);
+    await runBacktest(page, 1);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it("names the bad row of a malformed CSV, picked or dropped, and keeps the loaded data", async () => {
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    const picked = "date,open,high,low,close,volume\n2020-01-02,10,11,9,10.5,100\n2020-01-03,10.5,11,10,10.8,120\n2020-01-06,10.8,11,10.2,12.5,90\n";
+    await page.setInputFiles("[data-testid=file-input]", { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(picked) });
+    await page.waitForSelector("[data-testid=data-error]:not([hidden])");
+    expect(await page.getAttribute("[data-testid=data-error]", "data-row")).toBe("3");
+    expect(await page.textContent("[data-testid=data-error-message]")).toBe("bad.csv, row 3: close: close 12.5 is outside [low 10.2, high 11]");
+    expect(await page.textContent("[data-testid=data-error-where]")).toBe(" (row 3, column “close”)");
+    await page.screenshot({ path: join(artifacts, "browser-csv-error.png") });
+    expect(await page.getAttribute("[data-testid=data-status]", "data-bars")).toBe("5105");
+
+    // Dropped on the drop zone: a text volume on row 2.
+    const dropped = "Date,Open,High,Low,Close,Volume\n2020-01-02,10,11,9,10.5,100\n2020-01-03,10.5,11,10,10.8,lots\n";
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], "dropped.csv", { type: "text/csv" }));
+      document.getElementById("dropzone")!.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, dropped);
+    await expect.poll(() => page.getAttribute("[data-testid=data-error]", "data-row")).toBe("2");
+    expect(await page.textContent("[data-testid=data-error-message]")).toBe('dropped.csv, row 2: Volume: expected a finite number, got "lots"');
+    expect(await page.getAttribute("[data-testid=data-status]", "data-bars")).toBe("5105");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it("backtests a CSV the user picks exactly like `nt backtest --data`", async () => {
+    const file = join(tmp, "synth.csv");
+    writeFileSync(file, syntheticCsv(800));
+    const expected = await cli("--data", file, "--param", "fast=10", "--param", "slow=40");
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    await page.setInputFiles("[data-testid=file-input]", file);
+    await page.waitForSelector("[data-testid=data-status][data-bars='800']");
+    expect(await page.getAttribute("[data-testid=data-status]", "data-symbol")).toBe("SYNTH");
+    await page.fill("[data-testid=param-fast]", "10");
+    await page.fill("[data-testid=param-slow]", "40");
+    await runBacktest(page, 1);
+    expect(expected.symbol).toBe("SYNTH");
+    expect(expected.trades.length).toBeGreaterThan(3);
+    await expectStatsEqual(page, expected);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it("cancels a long run between slices, and the worker goes on serving", async () => {
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    // 120,000 bars with a 5,000-bar band: seconds of engine time (about 2 s in Node), so the cancel lands mid-run.
+    await page.setInputFiles("[data-testid=file-input]", { name: "long.csv", mimeType: "text/csv", buffer: Buffer.from(syntheticCsv(120_000)) });
+    await page.waitForSelector("[data-testid=data-status][data-bars='120000']", { timeout: 30_000 });
+    await page.selectOption("[data-testid=strategy]", "mean-reversion");
+    await page.fill("[data-testid=param-period]", "5000");
+    await page.click("[data-testid=run]");
+    await page.waitForSelector("[data-testid=run-status][data-done]", { timeout: 30_000 });
+    await page.click("[data-testid=cancel]");
+    await page.waitForSelector("[data-testid=run-status][data-state=cancelled]", { timeout: 10_000 });
+    const done = Number(await page.getAttribute("[data-testid=run-status]", "data-done"));
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(120_000);
+    expect(await page.textContent("[data-testid=run-status]")).toMatch(/^Cancelled after \d+ bars\.$/);
+    expect(await page.getAttribute("[data-testid=results]", "data-runs")).toBeNull();
+    expect(await page.isEnabled("[data-testid=run]")).toBe(true);
+    // The same worker runs the next backtest.
+    await page.fill("[data-testid=param-period]", "20");
+    await runBacktest(page, 1);
+    expect(await value(page, "stat-bars")).toBe(120_000);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it("sweeps two parameters on a worker pool into a heat map whose cells equal direct backtests", async () => {
+    const series = sp500();
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    expect(await page.textContent("[data-testid=pool-size]")).toBe(String(Math.max(1, Math.min(16, cores))));
+    await page.selectOption("[data-testid=sweep-x-param]", "fast");
+    await page.fill("[data-testid=sweep-x-from]", "10");
+    await page.fill("[data-testid=sweep-x-to]", "110");
+    await page.fill("[data-testid=sweep-x-steps]", "3");
+    await page.selectOption("[data-testid=sweep-y-param]", "slow");
+    await page.fill("[data-testid=sweep-y-from]", "50");
+    await page.fill("[data-testid=sweep-y-to]", "150");
+    await page.fill("[data-testid=sweep-y-steps]", "3");
+    await page.click("[data-testid=sweep-run]");
+    await page.waitForSelector("[data-testid=sweep-status][data-state=done]", { timeout: 60_000 });
+
+    const cells = page.locator("[data-testid=heat-cell]");
+    expect(await cells.count()).toBe(9);
+    // fast >= slow is refused by the strategy: those cells carry its message.
+    const invalid = await page.$$eval("[data-testid=heat-cell][data-error]", (els) => els.map((e) => `${e.getAttribute("data-x")}/${e.getAttribute("data-y")}`).sort());
+    expect(invalid).toEqual(["110/100", "110/50", "60/50"]);
+    expect(await page.getAttribute("[data-testid=heat-cell][data-x='60'][data-y='50']", "data-error"))
+      .toBe("momentum: fast period (60) must be shorter than slow period (50)");
+    expect(await page.locator("[data-testid=heat-cell][data-value]").count()).toBe(6);
+
+    const direct = runStrategyBacktest(series, { strategy: "momentum", params: { fast: 60, slow: 150 } });
+    const cell = "[data-testid=heat-cell][data-x='60'][data-y='150']";
+    expect(Number(await page.getAttribute(cell, "data-value"))).toBe(direct.sharpe);
+    expect(Number(await page.getAttribute(cell, "data-trades"))).toBe(direct.trades.length);
+    await page.selectOption("[data-testid=sweep-metric]", "totalReturn");
+    await expect.poll(async () => Number(await page.getAttribute(cell, "data-value"))).toBe(direct.totalReturn);
+    await page.screenshot({ path: join(artifacts, "browser-sweep.png"), fullPage: true });
+
+    // A cell loads its parameters into the form and runs them.
+    await page.click("[data-testid=heat-cell][data-x='10'][data-y='100']");
+    await page.waitForSelector("[data-testid=results][data-runs='1']", { timeout: 60_000 });
+    expect(await page.inputValue("[data-testid=param-fast]")).toBe("10");
+    await expectStatsEqual(page, runStrategyBacktest(series, { strategy: "momentum", params: { fast: 10, slow: 100 } }));
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+});
+
+/** Replaces the browser section of bench/RESULTS.md (the markers the bench runner uses). */
+function writeBenchSection(chromiumVersion: string): void {
+  const file = join(root, "bench/RESULTS.md");
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
+  const ms = (x: number) => `${x.toFixed(1)} ms`;
+  const [first, ...warm] = timings;
+  const row = (label: string, xs: typeof timings) =>
+    `| ${label} | ${xs.length} | ${ms(median(xs.map((t) => t.clickToResultsMs)))} | ${ms(Math.min(...xs.map((t) => t.clickToResultsMs)))} | ` +
+    `${ms(Math.max(...xs.map((t) => t.clickToResultsMs)))} | ${ms(median(xs.map((t) => t.engineMs)))} | ${ms(median(xs.map((t) => t.overlayMs)))} |`;
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const section = [
+    "<!-- suite:browser -->",
+    "## browser",
+    "",
+    `_Measured on ${cpu} (${os.cpus().length} cores), headless Chromium ${chromiumVersion} (--disable-gpu: software rendering), ${new Date().toISOString().slice(0, 10)}; repeat with \`npx vitest run test/browser/web.test.ts\`._`,
+    "",
+    "Click on Run to results shown (performance.now in the page: the click, the backtest in the Web Worker,",
+    "the WASM indicator overlays, the statistics, trade list and both charts drawn, up to the next painted frame),",
+    "for momentum (fast 20, slow 100) over the bundled S&P 500, 5,105 daily bars, in one page. Taken while the",
+    "tests run, so other work on the machine shows up as noise in the wall-clock columns.",
+    "",
+    "| runs | n | click to results, median | min | max | engine in worker, median | overlays (WASM), median |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    row("first click after load", [first]),
+    ...(warm.length ? [row("following clicks", warm)] : []),
+    "<!-- /suite:browser -->",
+  ].join("\n");
+  let text = readFileSafe(file) ?? "# Benchmark results\n\nEvery figure below was measured by `npm run bench`; each section says how to repeat it.\n";
+  const re = /<!-- suite:browser -->[\s\S]*?<!-- \/suite:browser -->/;
+  text = re.test(text) ? text.replace(re, section) : `${text.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, text);
+}
+
+function readFileSafe(file: string): string | null {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
+}
