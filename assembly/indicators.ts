@@ -15,3 +15,4 @@ export { stoch } from "./indicators/stoch";
 export { obv } from "./indicators/obv";
 export { vwap } from "./indicators/vwap";
 export { willr } from "./indicators/willr";
+export { selfTest, selfCheck } from "./indicators/selfcheck";

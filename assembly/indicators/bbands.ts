@@ -1,9 +1,5 @@
 import { ld, st, fillNaN } from "../lib/arena";
 
-// The window's sum and squared deviations are recomputed exactly every RESUM
-// bars so the running updates' rounding error cannot accumulate.
-const RESUM: i32 = 4096;
-
 /**
  * Bollinger Bands (TA-Lib BBANDS with SMA, TTR BBands): middle = SMA(period),
  * upper/lower = middle ± k * population standard deviation over the same
@@ -18,30 +14,42 @@ export function bbands(
   }
   fillNaN(dLower, 0, period - 1); fillNaN(dMiddle, 0, period - 1); fillNaN(dUpper, 0, period - 1);
   const inv = 1.0 / <f64>period;
-  // sum: the window's sum; m2: its sum of squared deviations from the mean.
-  let sum = 0.0, m2 = 0.0, mean = 0.0;
-  let next = period - 1;
-  for (let i = period - 1; i < n; i++) {
-    if (i == next) {
-      sum = 0.0;
-      for (let j = i - period + 1; j <= i; j++) sum += ld(src, j);
-      mean = sum * inv;
-      m2 = 0.0;
-      for (let j = i - period + 1; j <= i; j++) { const d = ld(src, j) - mean; m2 += d * d; }
-      next += RESUM;
-    } else {
-      // Replacing x_old by x_new moves the mean by (x_new - x_old)/period and
-      // the squared deviations by (x_new - x_old)(x_new - mean' + x_old - mean),
-      // which stays accurate when the spread is small against the price level.
-      const xNew = ld(src, i), xOld = ld(src, i - period);
-      sum += xNew - xOld;
-      const prevMean = mean;
-      mean = sum * inv;
-      m2 += (xNew - xOld) * (xNew - mean + xOld - prevMean);
+  // Running sums of d = x - c and d^2 around a centre c near the data: the
+  // deviations then keep their own precision instead of the price level's,
+  // which matters when the spread is tiny against the price (E[x^2] - mean^2
+  // in raw prices would lose it all). Every `period` bars the sums are
+  // recomputed exactly around the window's mean, so rounding cannot
+  // accumulate and c never drifts further from the data than one window
+  // moves; that costs about three extra flops a bar.
+  for (let start = period - 1; start < n; start += period) {
+    let c = 0.0;
+    for (let j = start - period + 1; j <= start; j++) c += ld(src, j);
+    c *= inv;
+    let s1 = 0.0, s2 = 0.0;
+    for (let j = start - period + 1; j <= start; j++) {
+      const d = ld(src, j) - c;
+      s1 += d;
+      s2 += d * d;
     }
-    const width = k * sqrt(max(m2, 0.0) * inv);
-    st(dMiddle, i, mean);
-    st(dLower, i, mean - width);
-    st(dUpper, i, mean + width);
+    store(dLower, dMiddle, dUpper, start, c, s1 * inv, s2 * inv, k);
+    const end = min(start + period, n);
+    for (let i = start + 1; i < end; i++) {
+      const dNew = ld(src, i) - c, dOld = ld(src, i - period) - c;
+      s1 += dNew - dOld;
+      s2 += dNew * dNew - dOld * dOld;
+      store(dLower, dMiddle, dUpper, i, c, s1 * inv, s2 * inv, k);
+    }
   }
+}
+
+/** Writes the bands at bar i from the centre c and the means of d and d^2. */
+// @ts-ignore: decorator
+@inline function store(
+  dLower: usize, dMiddle: usize, dUpper: usize, i: i32, c: f64, meanD: f64, meanD2: f64, k: f64,
+): void {
+  const mean = c + meanD;
+  const width = k * sqrt(max(meanD2 - meanD * meanD, 0.0));
+  st(dMiddle, i, mean);
+  st(dLower, i, mean - width);
+  st(dUpper, i, mean + width);
 }

@@ -9,18 +9,16 @@ export function sma(src: usize, dst: usize, n: i32, period: i32): void {
   if (period > n) { fillNaN(dst, 0, n); return; }
   fillNaN(dst, 0, period - 1);
   const inv = 1.0 / <f64>period;
-  let sum = 0.0;
-  for (let i = 0; i < period; i++) sum += ld(src, i);
-  st(dst, period - 1, sum * inv);
-  let next = period + RESUM;
-  for (let i = period; i < n; i++) {
-    if (i == next) {
-      sum = 0.0;
-      for (let j = i - period + 1; j <= i; j++) sum += ld(src, j);
-      next += RESUM;
-    } else {
+  // Runs of RESUM bars, each from an exact sum; a separate inner loop rather
+  // than a resum test inside one loop, which V8 compiled ~3x slower in wma.
+  for (let start = period - 1; start < n; start += RESUM) {
+    let sum = 0.0;
+    for (let j = start - period + 1; j <= start; j++) sum += ld(src, j);
+    st(dst, start, sum * inv);
+    const end = min(start + RESUM, n);
+    for (let i = start + 1; i < end; i++) {
       sum += ld(src, i) - ld(src, i - period);
+      st(dst, i, sum * inv);
     }
-    st(dst, i, sum * inv);
   }
 }

@@ -1,7 +1,7 @@
 import type { Indicators } from "../features/indicators.ts";
-import { checkPeriod } from "../features/params.ts";
 import { checkMacd, type MacdResult } from "../features/macd.ts";
-import { checkFinite, checkSameLength } from "../features/params.ts";
+import { checkFinite, checkPeriod, checkSameLength } from "../features/params.ts";
+import { ConfigError } from "../core/errors.ts";
 import type { BollingerBands } from "../features/bbands.ts";
 import type { AdxResult } from "../features/adx.ts";
 import { checkStoch, type StochResult } from "../features/stoch.ts";
@@ -34,9 +34,10 @@ const SLOTS = 8;
 
 /**
  * Indicators computed by the WASM kernels. Inputs are copied once into
- * reused buffers in the module's memory and each output is copied once out,
- * so a call allocates nothing but its result arrays. Not reentrant: one
- * instance serves one thread.
+ * reused buffers in the module's memory and each output is copied once out:
+ * into fresh arrays, or, when the last argument gives them, into the
+ * caller's own arrays, so a steady stream of calls allocates nothing. Not
+ * reentrant: one instance serves one thread.
  */
 export class WasmIndicators implements Indicators {
   private readonly arena: F64Arena;
@@ -49,111 +50,111 @@ export class WasmIndicators implements Indicators {
     return new WasmIndicators(await instantiateKernels<IndicatorExports>(bytes, "indicators"));
   }
 
-  sma(values: Float64Array, period: number): Float64Array {
+  sma(values: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("sma.period", period);
     const [src, dst] = this.input(values);
-    this.k.sma(src, dst, values.length, period);
-    return this.output(1, values.length);
+    this.k.sma(src, dst, values.length, windowArg(period, values.length));
+    return this.output(1, values.length, out);
   }
 
-  ema(values: Float64Array, period: number): Float64Array {
+  ema(values: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("ema.period", period);
     const [src, dst] = this.input(values);
-    this.k.ema(src, dst, values.length, period);
-    return this.output(1, values.length);
+    this.k.ema(src, dst, values.length, windowArg(period, values.length));
+    return this.output(1, values.length, out);
   }
 
-  wma(values: Float64Array, period: number): Float64Array {
+  wma(values: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("wma.period", period);
     const [src, dst] = this.input(values);
-    this.k.wma(src, dst, values.length, period);
-    return this.output(1, values.length);
+    this.k.wma(src, dst, values.length, windowArg(period, values.length));
+    return this.output(1, values.length, out);
   }
 
-  rsi(values: Float64Array, period: number): Float64Array {
+  rsi(values: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("rsi.period", period);
     const [src, dst] = this.input(values);
-    this.k.rsi(src, dst, values.length, period);
-    return this.output(1, values.length);
+    this.k.rsi(src, dst, values.length, windowArg(period, values.length));
+    return this.output(1, values.length, out);
   }
 
-  macd(values: Float64Array, fast: number, slow: number, signal: number): MacdResult {
+  macd(values: Float64Array, fast: number, slow: number, signal: number, out?: MacdResult): MacdResult {
     checkMacd(fast, slow, signal);
     const n = values.length;
     const [src, m, s, h] = this.input(values);
-    this.k.macd(src, m, s, h, n, fast, slow, signal);
-    return { macd: this.output(1, n), signal: this.output(2, n), hist: this.output(3, n) };
+    this.k.macd(src, m, s, h, n, windowArg(fast, n), windowArg(slow, n), windowArg(signal, n));
+    return { macd: this.output(1, n, out?.macd), signal: this.output(2, n, out?.signal), hist: this.output(3, n, out?.hist) };
   }
 
-  bbands(values: Float64Array, period: number, k: number): BollingerBands {
+  bbands(values: Float64Array, period: number, k: number, out?: BollingerBands): BollingerBands {
     checkPeriod("bbands.period", period);
     checkFinite("bbands.k", k, 0);
     const n = values.length;
     const [src, lower, middle, upper] = this.input(values);
-    this.k.bbands(src, lower, middle, upper, n, period, k);
-    return { lower: this.output(1, n), middle: this.output(2, n), upper: this.output(3, n) };
+    this.k.bbands(src, lower, middle, upper, n, windowArg(period, n), k);
+    return { lower: this.output(1, n, out?.lower), middle: this.output(2, n, out?.middle), upper: this.output(3, n, out?.upper) };
   }
 
-  roc(values: Float64Array, period: number): Float64Array {
+  roc(values: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("roc.period", period);
     const [src, dst] = this.input(values);
-    this.k.roc(src, dst, values.length, period);
-    return this.output(1, values.length);
+    this.k.roc(src, dst, values.length, windowArg(period, values.length));
+    return this.output(1, values.length, out);
   }
 
-  cci(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array {
+  cci(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("cci.period", period);
     const n = checkSameLength("cci", high, low, close);
     const [h, l, c, dst] = this.input(high, low, close);
-    this.k.cci(h, l, c, dst, n, period);
-    return this.output(3, n);
+    this.k.cci(h, l, c, dst, n, windowArg(period, n));
+    return this.output(3, n, out);
   }
 
-  atr(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array {
+  atr(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("atr.period", period);
     const n = checkSameLength("atr", high, low, close);
     const [h, l, c, dst] = this.input(high, low, close);
     this.k.atr(h, l, c, dst, n, windowArg(period, n));
-    return this.output(3, n);
+    return this.output(3, n, out);
   }
 
-  adx(high: Float64Array, low: Float64Array, close: Float64Array, period: number): AdxResult {
+  adx(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out?: AdxResult): AdxResult {
     checkPeriod("adx.period", period);
     const n = checkSameLength("adx", high, low, close);
     const [h, l, c, adx, plus, minus] = this.input(high, low, close);
     this.k.adx(h, l, c, adx, plus, minus, n, windowArg(period, n));
-    return { adx: this.output(3, n), plusDI: this.output(4, n), minusDI: this.output(5, n) };
+    return { adx: this.output(3, n, out?.adx), plusDI: this.output(4, n, out?.plusDI), minusDI: this.output(5, n, out?.minusDI) };
   }
 
-  stoch(high: Float64Array, low: Float64Array, close: Float64Array, kPeriod: number, kSlow: number, dPeriod: number): StochResult {
+  stoch(high: Float64Array, low: Float64Array, close: Float64Array, kPeriod: number, kSlow: number, dPeriod: number, out?: StochResult): StochResult {
     checkStoch(kPeriod, kSlow, dPeriod);
     const n = checkSameLength("stoch", high, low, close);
     const [h, l, c, k, d, scratch] = this.input(high, low, close);
     this.k.stoch(h, l, c, k, d, scratch, n, windowArg(kPeriod, n), windowArg(kSlow, n), windowArg(dPeriod, n));
-    return { k: this.output(3, n), d: this.output(4, n) };
+    return { k: this.output(3, n, out?.k), d: this.output(4, n, out?.d) };
   }
 
-  obv(close: Float64Array, volume: Float64Array): Float64Array {
+  obv(close: Float64Array, volume: Float64Array, out?: Float64Array): Float64Array {
     const n = checkSameLength("obv", close, volume);
     const [c, v, dst] = this.input(close, volume);
     this.k.obv(c, v, dst, n);
-    return this.output(2, n);
+    return this.output(2, n, out);
   }
 
-  vwap(price: Float64Array, volume: Float64Array, period: number): Float64Array {
+  vwap(price: Float64Array, volume: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("vwap.period", period);
     const n = checkSameLength("vwap", price, volume);
     const [p, v, dst] = this.input(price, volume);
     this.k.vwap(p, v, dst, n, windowArg(period, n));
-    return this.output(2, n);
+    return this.output(2, n, out);
   }
 
-  willr(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array {
+  willr(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("willr.period", period);
     const n = checkSameLength("willr", high, low, close);
     const [h, l, c, dst, highest, scratch] = this.input(high, low, close);
     this.k.willr(h, l, c, dst, highest, scratch, n, windowArg(period, n));
-    return this.output(3, n);
+    return this.output(3, n, out);
   }
 
   /** Copies the inputs into slots 0..k-1; returns every slot's address. */
@@ -164,9 +165,12 @@ export class WasmIndicators implements Indicators {
     return ptrs;
   }
 
-  /** A fresh copy of output slot `slot`. */
-  private output(slot: number, n: number): Float64Array {
-    return this.arena.view(slot, n).slice();
+  /** Output slot `slot` copied into `out` (the caller's reused array) or into a fresh array. */
+  private output(slot: number, n: number, out?: Float64Array): Float64Array {
+    if (out === undefined) return this.arena.view(slot, n).slice();
+    if (out.length !== n) throw new ConfigError(`output array has length ${out.length}, expected ${n} (the input length)`, { field: "out" });
+    out.set(this.arena.view(slot, n));
+    return out;
   }
 }
 

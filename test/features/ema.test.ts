@@ -56,6 +56,8 @@ describe("ema", () => {
     expect(Array.from(emaSeries(x, 1))).toEqual([5, 1, 4]);
     expect(Array.from(wasm.ema(x, 3))).toEqual([NaN, NaN, 10 / 3]);
     expect(Array.from(wasm.ema(x, 4)).every(Number.isNaN)).toBe(true);
+    // 2^32 + 1 would wrap to 1 as the kernel's i32: the wrapper must not pass it on.
+    expect(Array.from(wasm.ema(x, 2 ** 32 + 1)).every(Number.isNaN)).toBe(true);
     expect(Array.from(emaSeries(x, 4)).every(Number.isNaN)).toBe(true);
     expect(wasm.ema(new Float64Array(0), 3).length).toBe(0);
     expect(emaSeries(new Float64Array(0), 3).length).toBe(0);

@@ -54,6 +54,7 @@ describe("rsi", () => {
     expect(Array.from(rsiSeries(x, 1))).toEqual([NaN, 0, 100]);
     // The first value needs period + 1 inputs.
     expect(Array.from(wasm.rsi(x, 3)).every(Number.isNaN)).toBe(true);
+    expect(Array.from(wasm.rsi(x, 2 ** 32 + 1)).every(Number.isNaN)).toBe(true); // not wrapped to 1
     expect(Array.from(rsiSeries(x, 3)).every(Number.isNaN)).toBe(true);
     expect(wasm.rsi(new Float64Array(0), 3).length).toBe(0);
     const s = new Rsi(1);

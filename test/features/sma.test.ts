@@ -39,3 +39,17 @@ describe("sma", () => {
     expect(() => new Sma(2.5)).toThrow(/sma.period/);
   });
 });
+
+describe("kernel outputs into caller arrays", () => {
+  it("writes into the given arrays and returns them, with the same values as fresh arrays", async () => {
+    const wasm = await wasmIndicators();
+    const x = Float64Array.from({ length: 500 }, (_, i) => 100 + Math.sin(i / 5) * 10);
+    const out = new Float64Array(500);
+    expect(wasm.sma(x, 10, out)).toBe(out);
+    expect(Array.from(out)).toEqual(Array.from(wasm.sma(x, 10)));
+    const bands = { lower: new Float64Array(500), middle: new Float64Array(500), upper: new Float64Array(500) };
+    expect(wasm.bbands(x, 20, 2, bands).upper).toBe(bands.upper);
+    expect(Array.from(bands.middle)).toEqual(Array.from(wasm.bbands(x, 20, 2).middle));
+    expect(() => wasm.sma(x, 10, new Float64Array(3))).toThrow(/output array has length 3, expected 500/);
+  });
+});

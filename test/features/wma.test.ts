@@ -41,6 +41,7 @@ describe("wma", () => {
     expect(Array.from(wasm.wma(x, 1))).toEqual([5, 1, 4]);
     expect(Array.from(wmaSeries(x, 1))).toEqual([5, 1, 4]);
     expect(Array.from(wasm.wma(x, 4)).every(Number.isNaN)).toBe(true);
+    expect(Array.from(wasm.wma(x, 2 ** 32 + 1)).every(Number.isNaN)).toBe(true); // not wrapped to 1
     expect(Array.from(wmaSeries(x, 4)).every(Number.isNaN)).toBe(true);
     expect(wasm.wma(new Float64Array(0), 3).length).toBe(0);
     const s = new Wma(2);
