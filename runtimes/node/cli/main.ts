@@ -3,8 +3,11 @@ import { UsageError } from "./command.ts";
 import { EngineError } from "../../../src/core/errors.ts";
 import { backtestCommand } from "./commands/backtest.ts";
 import { indicatorsCommand } from "./commands/indicators.ts";
+import { optimizeCommand } from "./commands/optimize.ts";
+import { riskCommand } from "./commands/risk.ts";
+import { webCommand } from "./commands/web.ts";
 
-export const commands: readonly Command[] = [backtestCommand, indicatorsCommand];
+export const commands: readonly Command[] = [backtestCommand, indicatorsCommand, optimizeCommand, riskCommand, webCommand];
 
 const help = () =>
   ["Usage: nt <command> [options]", "", "Commands:", ...commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), "",
