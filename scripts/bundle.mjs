@@ -1,5 +1,6 @@
 // Bundles the runtime entry points with esbuild.
 import { build } from "esbuild";
+import { edgeBuildOptions } from "../runtimes/edge/build.mjs";
 
 await build({
   entryPoints: { nt: "runtimes/node/cli/index.ts" },
@@ -14,3 +15,7 @@ await build({
   logLevel: "warning",
 });
 console.log("bundled dist/nt.mjs");
+
+// The edge entry: platform "neutral", kernels and sample data embedded.
+await build(edgeBuildOptions());
+console.log("bundled dist/edge.mjs");

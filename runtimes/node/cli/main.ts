@@ -5,9 +5,10 @@ import { backtestCommand } from "./commands/backtest.ts";
 import { indicatorsCommand } from "./commands/indicators.ts";
 import { optimizeCommand } from "./commands/optimize.ts";
 import { riskCommand } from "./commands/risk.ts";
+import { serveCommand } from "./commands/serve.ts";
 import { webCommand } from "./commands/web.ts";
 
-export const commands: readonly Command[] = [backtestCommand, indicatorsCommand, optimizeCommand, riskCommand, webCommand];
+export const commands: readonly Command[] = [backtestCommand, indicatorsCommand, optimizeCommand, riskCommand, serveCommand, webCommand];
 
 const help = () =>
   ["Usage: nt <command> [options]", "", "Commands:", ...commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), "",

@@ -1,0 +1,67 @@
+// The Deno adapter: Deno.serve for HTTP, Deno.upgradeWebSocket for streams,
+// kernels and sample data read with Deno's file API. It imports src/ as is.
+//   npx deno run --allow-read --allow-net --allow-env runtimes/deno/server.ts [--port N] [--host H] [--config FILE.toml]
+import { createApp, loadKernels, type StreamSocket } from "../../src/api/index.ts";
+import { loadAppConfig } from "../../src/config/app-config.ts";
+
+const root = new URL("../../", import.meta.url);
+const flags = parseFlags(Deno.args);
+const file = flags.config === undefined ? undefined : { name: flags.config, text: await Deno.readTextFile(flags.config) };
+const config = loadAppConfig({
+  env: Deno.env.toObject(),
+  file,
+  overrides: { host: flags.host, port: flags.port === undefined ? undefined : Number(flags.port) },
+});
+
+const wasm = async (name: string, required: boolean) => {
+  try {
+    return await Deno.readFile(new URL(`build/${name}.wasm`, root));
+  } catch (e) {
+    if (required || !(e instanceof Deno.errors.NotFound)) throw e;
+    return undefined;
+  }
+};
+const pkg = JSON.parse(await Deno.readTextFile(new URL("package.json", root)));
+const engine = createApp({
+  config,
+  kernels: await loadKernels({ indicators: (await wasm("indicators", true))!, risk: await wasm("risk", false), solver: await wasm("solver", false) }),
+  samples: [{
+    name: "sp500", symbol: "SPX", description: "S&P 500 index, daily, 2000-2020",
+    load: () => Deno.readTextFile(new URL("data/sp500.csv", root)),
+  }],
+  app: { name: pkg.name, version: pkg.version },
+});
+
+Deno.serve({
+  hostname: config.host,
+  port: config.port,
+  // The test suite and the benchmark read this line to find the port.
+  onListen: ({ hostname, port }) => console.log(`listening on http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`),
+}, (req, info) => engine.fetch(req, {
+  clientAddress: info.remoteAddr.hostname,
+  upgradeSocket: (attach) => {
+    const { socket, response } = Deno.upgradeWebSocket(req);
+    socket.onopen = () => attach(wrap(socket));
+    return response;
+  },
+}));
+
+function wrap(ws: WebSocket): StreamSocket {
+  return {
+    send: (text) => ws.send(text),
+    close: (code, reason) => ws.close(code, reason),
+    onClose: (listener) => ws.addEventListener("close", listener),
+  };
+}
+
+function parseFlags(args: string[]): { port?: string; host?: string; config?: string } {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--(port|host|config)(?:=(.*))?$/.exec(args[i]);
+    if (!m) throw new Error(`unknown argument ${args[i]}; usage: server.ts [--port N] [--host H] [--config FILE.toml]`);
+    const value = m[2] ?? args[++i];
+    if (value === undefined) throw new Error(`--${m[1]} needs a value`);
+    out[m[1]] = value;
+  }
+  return out;
+}

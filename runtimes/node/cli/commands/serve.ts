@@ -1,0 +1,51 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { configEnvVars, loadAppConfig } from "../../../../src/config/app-config.ts";
+import { startNodeServer } from "../../server.ts";
+import { UsageError, type Command } from "../command.ts";
+
+const usage = `Usage: nt serve [--port N] [--host H] [--config FILE.toml]
+
+Serves the HTTP API (indicators, backtests, risk, optimization, paper sessions
+over WebSockets; the routes are described at /openapi.json) until interrupted.
+
+  --port N            port to listen on (default 8787; 0 picks a free one)
+  --host H            interface to listen on (default 127.0.0.1: this machine only)
+  --config FILE.toml  settings file: [server] host, port, trust_proxy; [auth] token;
+                      [cors] origins; [limits] body, rate, burst, jobs, sessions
+
+Environment (overrides the file; flags override both): ${configEnvVars.join(", ")}.
+Routes that trade (/sessions) need NT_API_TOKEN and an Authorization: Bearer header.`;
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "serve the HTTP and WebSocket API",
+  usage,
+  async run(argv, io) {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: { port: { type: "string" }, host: { type: "string" }, config: { type: "string" } },
+    });
+    let port: number | undefined;
+    if (values.port !== undefined) {
+      if (!/^\d+$/.test(values.port)) throw new UsageError(`--port expects a number, got "${values.port}"`);
+      port = Number(values.port);
+    }
+    const file = values.config === undefined ? undefined : { name: values.config, text: readFileSync(resolve(io.cwd, values.config), "utf8") };
+    const config = loadAppConfig({ env: process.env, file, overrides: { port, host: values.host } });
+    const server = await startNodeServer(config);
+    io.err(`nt serve: listening on ${server.url} (API description at ${server.url}/openapi.json)\n`);
+    await new Promise<void>((done) => {
+      const stop = () => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        void server.close().then(done);
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
+    return 0;
+  },
+};

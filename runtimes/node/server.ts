@@ -1,0 +1,84 @@
+// The Node adapter: @hono/node-server for HTTP, `ws` for WebSockets (via the
+// HTTP server's 'upgrade' event), kernels and sample data from the package's files.
+import { serve, type Http2Bindings, type HttpBindings } from "@hono/node-server";
+import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import type { IncomingMessage, Server } from "node:http";
+import { STATUS_CODES } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import { createApp, loadKernels, type StreamSocket } from "../../src/api/index.ts";
+import type { AppConfig } from "../../src/config/app-config.ts";
+import { kernelBytes, packageRoot, sampleDataFile } from "./assets.ts";
+
+export interface NodeServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startNodeServer(config: AppConfig): Promise<NodeServer> {
+  const optional = (name: string) => (existsSync(`${packageRoot}/build/${name}.wasm`) ? kernelBytes(name) : undefined);
+  const pkg = JSON.parse(readFileSync(`${packageRoot}/package.json`, "utf8"));
+  const engine = createApp({
+    config,
+    kernels: await loadKernels({ indicators: kernelBytes("indicators"), risk: optional("risk"), solver: optional("solver") }),
+    samples: [{ name: "sp500", symbol: "SPX", description: "S&P 500 index, daily, 2000-2020", load: () => readFile(sampleDataFile, "utf8") }],
+    app: { name: pkg.name, version: pkg.version },
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({
+      fetch: (req: Request, env: HttpBindings | Http2Bindings) => engine.fetch(req, { clientAddress: env.incoming.socket?.remoteAddress }),
+      port: config.port,
+      hostname: config.host,
+    }, () => resolve(s as Server));
+  });
+  server.on("upgrade", (incoming: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade(incoming, socket, head));
+
+  // The app decides (auth, session lookup) through its normal route; only an accepted request is handed to ws.
+  async function upgrade(incoming: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on("error", () => socket.destroy());
+    let attach: ((s: StreamSocket) => void) | undefined;
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(incoming.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+    const req = new Request(`http://${incoming.headers.host ?? "localhost"}${incoming.url ?? "/"}`, { headers });
+    const res = await engine.fetch(req, {
+      clientAddress: incoming.socket.remoteAddress,
+      upgradeSocket: (a) => {
+        attach = a;
+        return new Response(null, { status: 200 });
+      },
+    });
+    if (attach === undefined) {
+      const body = Buffer.from(await res.arrayBuffer());
+      socket.end(`HTTP/1.1 ${res.status} ${STATUS_CODES[res.status] ?? ""}\r\ncontent-type: ${res.headers.get("content-type") ?? "text/plain"}\r\n` +
+        `content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
+      return;
+    }
+    const accepted = attach;
+    wss.handleUpgrade(incoming, socket, head, (ws) => accepted(wrap(ws)));
+  }
+
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () => new Promise<void>((resolve) => {
+      engine.close();
+      for (const ws of wss.clients) ws.terminate();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+function wrap(ws: WebSocket): StreamSocket {
+  return {
+    send: (text) => ws.send(text),
+    close: (code, reason) => ws.close(code, reason),
+    onClose: (listener) => void ws.on("close", listener),
+  };
+}

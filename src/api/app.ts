@@ -1,0 +1,71 @@
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import type { AppState } from "./context.ts";
+import type { ApiDeps, ApiEnv, Clock } from "./deps.ts";
+import { errorResponse, handleError } from "./errors.ts";
+import { SampleStore } from "./input/data.ts";
+import { BacktestJobs } from "./jobs.ts";
+import { bodyLimit } from "./middleware/body-limit.ts";
+import { rateLimit } from "./middleware/rate-limit.ts";
+import { analyticsRoutes } from "./routes/analytics.ts";
+import { backtestRoutes } from "./routes/backtest.ts";
+import { indicatorRoutes } from "./routes/indicators.ts";
+import { metaRoutes } from "./routes/meta.ts";
+import { sessionRoutes } from "./routes/sessions.ts";
+import { PaperSessions } from "./sessions.ts";
+
+const systemClock: Clock = { now: () => Date.now() };
+
+/** The app plus what a host needs to shut it down cleanly. */
+export interface EngineApp {
+  readonly app: Hono<ApiEnv>;
+  /** `app.fetch`, bound: what Deno.serve, an edge runtime or @hono/node-server call. */
+  readonly fetch: Hono<ApiEnv>["fetch"];
+  /** Stops every paper session (their timers would otherwise keep a process alive). */
+  close(): void;
+}
+
+/**
+ * The HTTP API over the engine, built on web standards only: each runtime
+ * adapter (runtimes/*) passes in its kernels, sample data, configuration and
+ * clock, and serves `fetch`.
+ */
+export function createApp(deps: ApiDeps): EngineApp {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log ?? ((message: string, err: unknown) => console.error(message, err));
+  const { config } = deps;
+  const state: AppState = {
+    deps, clock, log,
+    samples: new SampleStore(deps.samples),
+    jobs: new BacktestJobs(clock, config.maxJobs, log),
+    sessions: new PaperSessions(clock, config.maxSessions, log),
+  };
+
+  const app = new Hono<ApiEnv>();
+  app.onError((err, c) => handleError(err, c, log));
+  app.notFound((c) => errorResponse(404, "not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}; see /openapi.json`));
+
+  // CORS first, so preflights and error responses carry its headers too.
+  if (config.corsOrigins.length > 0) {
+    app.use("*", cors({
+      origin: config.corsOrigins.includes("*") ? "*" : [...config.corsOrigins],
+      allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+      allowHeaders: ["Authorization", "Content-Type"],
+      exposeHeaders: ["Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "X-NT-Rows", "X-NT-Columns"],
+      maxAge: 600,
+    }));
+  }
+  if (config.rateLimit.perSecond > 0) {
+    app.use("*", rateLimit({ ...config.rateLimit, clock, token: config.apiToken, trustProxy: config.trustProxy }));
+  }
+  // Only POST routes read a body; registering the limit for POST alone keeps GETs free of it.
+  app.post("*", bodyLimit(config.bodyLimitBytes));
+
+  metaRoutes(app, state);
+  indicatorRoutes(app, state);
+  backtestRoutes(app, state);
+  analyticsRoutes(app, state);
+  sessionRoutes(app, state);
+
+  return { app, fetch: app.fetch.bind(app), close: () => state.sessions.stopAll() };
+}

@@ -1,0 +1,17 @@
+import type { Hono } from "hono";
+import type { ApiDeps, ApiEnv, Clock } from "./deps.ts";
+import type { SampleStore } from "./input/data.ts";
+import type { BacktestJobs } from "./jobs.ts";
+import type { PaperSessions } from "./sessions.ts";
+
+/** What every route module gets: the injected deps and the app's own state. */
+export interface AppState {
+  readonly deps: ApiDeps;
+  readonly clock: Clock;
+  readonly log: (message: string, err: unknown) => void;
+  readonly samples: SampleStore;
+  readonly jobs: BacktestJobs;
+  readonly sessions: PaperSessions;
+}
+
+export type ApiApp = Hono<ApiEnv>;

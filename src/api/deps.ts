@@ -1,0 +1,59 @@
+import type { AppConfig } from "../config/app-config.ts";
+import type { BarSeries } from "../core/data.ts";
+import type { KernelSet } from "./kernels.ts";
+
+/** Wall-clock time in epoch milliseconds; injected so tests and every runtime agree on it. */
+export interface Clock {
+  now(): number;
+}
+
+/** A series that ships with the server, loaded on first use. */
+export interface SampleSeries {
+  readonly name: string;
+  readonly symbol: string;
+  readonly description: string;
+  /** CSV text (date,open,high,low,close,volume) or already-parsed bars. */
+  load(): string | BarSeries | Promise<string | BarSeries>;
+}
+
+/** Everything the app needs from its host, passed in by the runtime adapter. */
+export interface ApiDeps {
+  readonly config: AppConfig;
+  readonly kernels: KernelSet;
+  readonly samples: readonly SampleSeries[];
+  /** Package name and version, for GET /version. */
+  readonly app: { readonly name: string; readonly version: string };
+  readonly clock?: Clock;
+  /** Where unexpected errors are reported (default: console.error). */
+  readonly log?: (message: string, err: unknown) => void;
+}
+
+/**
+ * A WebSocket as the app uses it, whatever the runtime: send text, close, and
+ * hear when the peer goes away. Adapters wrap their native socket in this.
+ */
+export interface StreamSocket {
+  send(text: string): void;
+  close(code?: number, reason?: string): void;
+  onClose(listener: () => void): void;
+}
+
+/**
+ * Upgrades the current request to a WebSocket and hands the socket to
+ * `attach` once it is open; returns the response that completes the
+ * handshake (Deno's 101, or a marker the Node adapter recognizes).
+ */
+export type SocketUpgrade = (attach: (socket: StreamSocket) => void) => Response | Promise<Response>;
+
+/**
+ * Per-request values an adapter passes as the second argument of
+ * `app.fetch(request, env)`. Both are optional: a runtime without
+ * WebSockets or without a peer address simply leaves them out.
+ */
+export interface ApiBindings {
+  /** The peer's IP address, the rate limiter's key for clients without a token. */
+  clientAddress?: string;
+  upgradeSocket?: SocketUpgrade;
+}
+
+export type ApiEnv = { Bindings: ApiBindings };

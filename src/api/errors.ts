@@ -1,0 +1,65 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { EngineError } from "../core/errors.ts";
+
+/** The one error shape every route answers with. */
+export interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string; readonly field?: string };
+}
+
+/**
+ * An error with its HTTP status and JSON body. Routes and middleware throw it;
+ * the app's onError handler turns it (and EngineError, and anything else)
+ * into a response, so no handler builds error responses by hand.
+ */
+export class ApiError extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(status, { message });
+  }
+
+  override getResponse(): Response {
+    return errorResponse(this.status as ContentfulStatusCode, this.code, this.message, this.field, this.headers);
+  }
+}
+
+/** A request field with the wrong type, range or size: 400 naming the field. */
+export function invalid(field: string, message: string): ApiError {
+  return new ApiError(400, "validation", `${field} ${message}`, field);
+}
+
+export function notFound(what: string): ApiError {
+  return new ApiError(404, "not_found", what);
+}
+
+export function errorResponse(
+  status: ContentfulStatusCode, code: string, message: string, field?: string, headers: Record<string, string> = {},
+): Response {
+  const body: ErrorBody = { error: field === undefined ? { code, message } : { code, message, field } };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=UTF-8", ...headers },
+  });
+}
+
+/**
+ * The app's onError: ApiError keeps its status; an EngineError (bad data,
+ * unknown strategy, parameter out of range) is the client's mistake, 400 with
+ * its code and field; anything else is ours, 500 without internals.
+ */
+export function handleError(err: Error, c: Context, log: (message: string, err: unknown) => void): Response {
+  if (err instanceof ApiError) return err.getResponse();
+  if (err instanceof EngineError) return errorResponse(400, err.code, err.message, err.field);
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    return errorResponse(status, status === 413 ? "body_too_large" : "http_error", err.message || "request failed");
+  }
+  log(`${c.req.method} ${new URL(c.req.url).pathname} failed`, err);
+  return errorResponse(500, "internal", "internal server error");
+}

@@ -1,0 +1,6 @@
+// The HTTP API, runtime-neutral: runtimes/* adapters call createApp and serve its fetch.
+export { createApp, type EngineApp } from "./app.ts";
+export type { ApiBindings, ApiDeps, Clock, SampleSeries, SocketUpgrade, StreamSocket } from "./deps.ts";
+export { ApiError, type ErrorBody } from "./errors.ts";
+export { loadKernels, type KernelBytes, type KernelInfo, type KernelSet } from "./kernels.ts";
+export type { StreamMessage } from "./sessions.ts";

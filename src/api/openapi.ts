@@ -1,0 +1,281 @@
+import { indicatorNames } from "../features/spec.ts";
+import { strategies } from "../strategies/index.ts";
+import type { AppState } from "./context.ts";
+import { CONFIG_KEYS } from "./input/backtest.ts";
+import { OPTIMIZE_METHODS } from "./routes/analytics.ts";
+import { MAX_SYNC_BARS } from "./routes/backtest.ts";
+import { MAX_INDICATORS } from "./routes/indicators.ts";
+import { MAX_BARS_PER_SECOND } from "./routes/sessions.ts";
+
+/**
+ * The OpenAPI 3.1 description of every route createApp registers.
+ * test/api/openapi.test.ts enumerates app.routes and checks that this
+ * document lists each one and nothing else.
+ */
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Schema, description: string) => ({ description, content: { "application/json": { schema } } });
+const error = (description: string) => json(ref("Error"), description);
+const body = (schema: Schema) => ({ required: true, content: { "application/json": { schema } } });
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
+const num: Schema = { type: "number" };
+const nullableNums: Schema = { type: "array", items: { type: ["number", "null"] } };
+const nums: Schema = { type: "array", items: num };
+
+const common = {
+  "400": error("validation error naming the field"),
+  "413": error("request body too large"),
+  "429": error("rate limited; see Retry-After"),
+  "500": error("internal error"),
+};
+const authErrors = {
+  "401": error("no bearer token"),
+  "403": error("wrong bearer token, or no token configured on the server"),
+  "404": error("no such session"),
+};
+
+export function openApiDocument(state: AppState): Schema {
+  const { deps } = state;
+  const security = [{ bearer: [] }];
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "neural-trader-engine API",
+      version: deps.app.version,
+      description: "Indicators, backtests, risk, portfolio optimization and paper trading sessions. " +
+        "Every error answers { error: { code, message, field? } }.",
+    },
+    paths: {
+      "/health": { get: { summary: "liveness", responses: { "200": json({ type: "object", properties: { status: { const: "ok" } } }, "alive") } } },
+      "/version": { get: { summary: "package version and loaded kernel modules", responses: { "200": json(ref("Version"), "version") } } },
+      "/strategies": { get: { summary: "built-in strategies and their parameters", responses: { "200": json(ref("Strategies"), "catalogue") } } },
+      "/samples": { get: { summary: "bundled bar series", responses: { "200": json({ type: "object" }, "sample series") } } },
+      "/openapi.json": { get: { summary: "this document", responses: { "200": json({ type: "object" }, "OpenAPI 3.1") } } },
+      "/indicators": {
+        post: {
+          summary: "indicator columns over inline bars or a close series (null where undefined)",
+          requestBody: body(ref("IndicatorsRequest")),
+          responses: {
+            "200": {
+              description: "columns; with Accept: application/octet-stream, raw little-endian float64 columns one after another (NaN kept), named by the X-NT-Rows and X-NT-Columns headers",
+              content: {
+                "application/json": { schema: ref("IndicatorsResponse") },
+                "application/octet-stream": { schema: { type: "string", format: "binary" } },
+              },
+              headers: {
+                "X-NT-Rows": { description: "rows per column (binary answer)", schema: { type: "integer" } },
+                "X-NT-Columns": { description: "comma-separated column names, time first when bars were sent (binary answer)", schema: { type: "string" } },
+              },
+            },
+            ...common,
+          },
+        },
+      },
+      "/backtest": {
+        post: {
+          summary: `run a strategy over bars (at most ${MAX_SYNC_BARS}) and return the report`,
+          requestBody: body(ref("BacktestRequest")),
+          responses: { "200": json(ref("BacktestReport"), "report"), ...common },
+        },
+      },
+      "/backtests": {
+        post: {
+          summary: "start an asynchronous backtest job",
+          requestBody: body(ref("BacktestRequest")),
+          responses: { "202": json(ref("Job"), "job accepted; poll Location"), ...common },
+        },
+      },
+      "/backtests/{id}": {
+        get: {
+          summary: "a job's status, progress and (when done) report",
+          parameters: [idParam],
+          responses: { "200": json(ref("Job"), "job"), "404": error("no such job") },
+        },
+      },
+      "/risk": {
+        post: {
+          summary: "risk statistics of return series (PerformanceAnalytics conventions)",
+          requestBody: body({
+            type: "object", required: ["returns"],
+            properties: {
+              returns: { oneOf: [nullableNums, { type: "object", additionalProperties: nullableNums }] },
+              scale: { type: "number", exclusiveMinimum: 0, default: 252, description: "periods per year" },
+            },
+          }),
+          responses: { "200": json({ type: "object" }, "{ scale, report } or { scale, reports }"), ...common },
+        },
+      },
+      "/optimize": {
+        post: {
+          summary: "portfolio weights from returns or a covariance matrix",
+          requestBody: body({
+            type: "object", required: ["method"],
+            properties: {
+              method: { enum: OPTIMIZE_METHODS },
+              returns: { type: "array", items: nullableNums, description: "rows of periodic returns, one column per asset" },
+              covariance: { type: "array", items: nums, description: "n x n" },
+              expectedReturns: nums,
+              assets: { type: "array", items: { type: "string" } },
+              targetReturn: num, riskFree: num, longOnly: { type: "boolean" }, maxWeight: num,
+            },
+          }),
+          responses: { "200": json(ref("Optimized"), "weights"), ...common },
+        },
+      },
+      "/sessions": {
+        post: {
+          summary: "start a paper session replaying a series through a strategy",
+          security,
+          requestBody: body(ref("SessionRequest")),
+          responses: { "201": json(ref("Session"), "session started"), ...common, ...authErrors },
+        },
+        get: {
+          summary: "every paper session",
+          security,
+          responses: { "200": json({ type: "object", properties: { sessions: { type: "array", items: ref("Session") } } }, "sessions"), ...authErrors },
+        },
+      },
+      "/sessions/{id}": {
+        get: { summary: "status and snapshot", security, parameters: [idParam], responses: { "200": json(ref("Session"), "session"), ...authErrors } },
+        delete: { summary: "stop the session", security, parameters: [idParam], responses: { "200": json(ref("Session"), "stopped"), ...authErrors } },
+      },
+      "/sessions/{id}/positions": {
+        get: { summary: "cash, equity and open positions", security, parameters: [idParam], responses: { "200": json({ type: "object" }, "positions"), ...authErrors } },
+      },
+      "/sessions/{id}/orders": {
+        get: { summary: "open orders and fills", security, parameters: [idParam], responses: { "200": json({ type: "object" }, "orders"), ...authErrors } },
+      },
+      "/sessions/{id}/stream": {
+        get: {
+          summary: "WebSocket: JSON messages {type: session | bar | signal | order | fill | rejection | end}",
+          description: "Upgrade: websocket. The token may also be given as ?access_token= for clients that cannot set headers.",
+          security,
+          parameters: [idParam, { name: "access_token", in: "query", required: false, schema: { type: "string" } }],
+          responses: {
+            "101": { description: "switching protocols" },
+            "426": error("not a WebSocket upgrade request"),
+            "501": error("this runtime serves no WebSockets"),
+            ...authErrors,
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      schemas: {
+        Error: {
+          type: "object", required: ["error"],
+          properties: { error: { type: "object", required: ["code", "message"], properties: { code: { type: "string" }, message: { type: "string" }, field: { type: "string" } } } },
+        },
+        Version: {
+          type: "object",
+          properties: {
+            name: { type: "string" }, version: { type: "string" },
+            kernels: { type: "array", items: { type: "object", properties: { name: { type: "string" }, bytes: { type: "integer" }, sha256: { type: "string" }, exports: { type: "array", items: { type: "string" } } } } },
+          },
+        },
+        Strategies: {
+          type: "object",
+          properties: {
+            strategies: {
+              type: "array",
+              items: {
+                type: "object",
+                properties: {
+                  name: { enum: strategies.map((s) => s.name) }, description: { type: "string" },
+                  params: { type: "array", items: { type: "object", properties: { name: { type: "string" }, type: { enum: ["integer", "number", "boolean"] }, default: {}, min: num, max: num, description: { type: "string" } } } },
+                },
+              },
+            },
+          },
+        },
+        Bar: {
+          type: "object", required: ["open", "high", "low", "close", "volume"],
+          properties: { time: { type: "number", description: "epoch ms" }, date: { type: "string", description: "YYYY-MM-DD or ISO 8601" }, open: num, high: num, low: num, close: num, volume: num },
+        },
+        Bars: {
+          description: "rows of bars, or columns of equal length",
+          oneOf: [
+            { type: "array", items: ref("Bar"), minItems: 1 },
+            { type: "object", required: ["open", "high", "low", "close", "volume"], properties: { time: { type: "array" }, date: { type: "array" }, open: nums, high: nums, low: nums, close: nums, volume: nums } },
+          ],
+        },
+        IndicatorsRequest: {
+          type: "object", required: ["indicators"],
+          properties: {
+            bars: ref("Bars"),
+            series: { ...nums, description: "close prices, for indicators that need only the close" },
+            indicators: {
+              oneOf: [{ type: "array", items: { type: "string" }, minItems: 1, maxItems: MAX_INDICATORS }, { type: "string" }],
+              description: `items such as "sma:20", "macd:12:26:9"; known: ${indicatorNames.join(", ")}`,
+            },
+          },
+        },
+        IndicatorsResponse: {
+          type: "object",
+          properties: { rows: { type: "integer" }, time: nums, columns: { type: "object", additionalProperties: nullableNums } },
+        },
+        BacktestRequest: {
+          type: "object", required: ["strategy"],
+          description: "exactly one of sample, csv, bars",
+          properties: {
+            sample: { enum: deps.samples.map((s) => s.name) },
+            csv: { type: "string", description: "date,open,high,low,close,volume" },
+            bars: ref("Bars"),
+            symbol: { type: "string" },
+            strategy: { enum: strategies.map((s) => s.name) },
+            params: { type: "object", additionalProperties: { type: ["number", "boolean", "string"] } },
+            config: { type: "object", additionalProperties: false, properties: Object.fromEntries(CONFIG_KEYS.map((k) => [k, num])) },
+          },
+        },
+        SessionRequest: {
+          allOf: [ref("BacktestRequest"), {
+            type: "object", required: ["barsPerSecond"],
+            properties: { barsPerSecond: { type: "number", minimum: 0.01, maximum: MAX_BARS_PER_SECOND } },
+          }],
+        },
+        BacktestReport: {
+          type: "object",
+          properties: {
+            symbol: { type: "string" }, bars: { type: "integer" }, start: num, end: num, initialCash: num, finalEquity: num,
+            totalReturn: num, cagr: num, sharpe: num, sortino: num, maxDrawdown: num, winRate: num, exposure: num,
+            totalCommission: num, trades: { type: "array" }, rejections: { type: "array" },
+            equity: { type: "object", properties: { time: nums, equity: nums, drawdown: nums } },
+            barsPerSecond: num, elapsedMs: num,
+          },
+        },
+        Job: {
+          type: "object",
+          properties: {
+            id: { type: "string" }, status: { enum: ["queued", "running", "done", "failed"] },
+            progress: { type: "object", properties: { barsDone: { type: "integer" }, barsTotal: { type: "integer" }, fraction: num } },
+            createdAt: num, startedAt: { type: ["number", "null"] }, finishedAt: { type: ["number", "null"] },
+            result: ref("BacktestReport"), error: { type: "object" },
+          },
+        },
+        Session: {
+          type: "object",
+          properties: {
+            id: { type: "string" }, status: { enum: ["running", "finished", "stopped", "failed"] }, symbol: { type: "string" },
+            strategy: { type: "string" }, barsPerSecond: num, createdAt: num, endedAt: { type: ["number", "null"] },
+            snapshot: {
+              type: "object",
+              properties: {
+                time: num, barsDone: { type: "integer" }, barsTotal: { type: "integer" }, cash: { type: "string" }, equity: num,
+                positions: { type: "array" }, openOrders: { type: "array" }, fills: { type: "array" },
+              },
+            },
+          },
+        },
+        Optimized: {
+          type: "object",
+          properties: {
+            method: { enum: OPTIMIZE_METHODS }, assets: { type: "array", items: { type: "string" } }, weights: nums,
+            riskContributions: nums, volatility: num, expectedReturn: num, sharpe: num, iterations: { type: "integer" }, rows: { type: "integer" },
+          },
+        },
+      },
+    },
+  };
+}

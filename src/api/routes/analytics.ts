@@ -1,0 +1,128 @@
+import { estimateMoments } from "../../portfolio/estimate.ts";
+import { optimizePortfolio, type OptimizeMethod, type OptimizedPortfolio } from "../../portfolio/optimize.ts";
+import { riskReport } from "../../risk/report.ts";
+import { tsRisk } from "../../risk/stats.ts";
+import { tsSolver } from "../../solver/solver.ts";
+import type { ApiApp, AppState } from "../context.ts";
+import { invalid } from "../errors.ts";
+import { array, isObject, number, numbers, onlyKeys, readJsonObject, string, type Json } from "../input/validate.ts";
+
+export const OPTIMIZE_METHODS: readonly OptimizeMethod[] = ["minvar", "meanvar", "maxsharpe", "riskparity"];
+/** Most assets one optimization may have: the solver works on dense n x n matrices. */
+export const MAX_ASSETS = 500;
+
+/**
+ * POST /risk (return series in, PerformanceAnalytics-style statistics out)
+ * and POST /optimize (returns or a covariance matrix in, weights out), on the
+ * WASM kernels when the host loaded them, else on the TypeScript twins.
+ */
+export function analyticsRoutes(app: ApiApp, state: AppState): void {
+  const risk = state.deps.kernels.risk ?? tsRisk;
+  const solver = state.deps.kernels.solver ?? tsSolver;
+
+  app.post("/risk", async (c) => {
+    const body = await readJsonObject(c.req);
+    onlyKeys(body, ["returns", "scale"]);
+    const scale = body.scale === undefined ? 252 : number(body.scale, "scale", { min: 1e-9, max: 1e6 });
+    if (Array.isArray(body.returns)) {
+      return c.json({ scale, report: riskReport(returnSeries(body.returns, "returns"), scale, risk) });
+    }
+    if (!isObject(body.returns)) throw invalid("returns", "is required: an array of periodic returns (null = missing), or an object of named arrays");
+    const entries = Object.entries(body.returns);
+    if (entries.length === 0 || entries.length > MAX_ASSETS) throw invalid("returns", `must name 1 to ${MAX_ASSETS} series`);
+    const reports = Object.fromEntries(entries.map(([name, r]) => [name, riskReport(returnSeries(r, `returns.${name}`), scale, risk)]));
+    return c.json({ scale, reports });
+  });
+
+  app.post("/optimize", async (c) => {
+    const body = await readJsonObject(c.req);
+    onlyKeys(body, ["method", "returns", "covariance", "expectedReturns", "assets", "targetReturn", "riskFree", "longOnly", "maxWeight"]);
+    const method = string(body.method, "method", 16) as OptimizeMethod;
+    if (!OPTIMIZE_METHODS.includes(method)) throw invalid("method", `must be one of ${OPTIMIZE_METHODS.join(", ")}, got ${JSON.stringify(method)}`);
+    if ((body.returns === undefined) === (body.covariance === undefined)) {
+      throw invalid("returns", "give exactly one of returns (rows of periodic returns, one column per asset) or covariance (an n x n matrix)");
+    }
+    let covariance: Float64Array;
+    let expectedReturns: Float64Array | undefined;
+    let rows: number | undefined;
+    if (body.returns !== undefined) {
+      const columns = returnColumns(body.returns);
+      const moments = estimateMoments(columns);
+      covariance = moments.covariance;
+      expectedReturns = moments.mean;
+      rows = moments.rows;
+    } else {
+      covariance = matrix(body.covariance, "covariance");
+    }
+    const n = Math.round(Math.sqrt(covariance.length));
+    if (body.expectedReturns !== undefined) expectedReturns = numbers(body.expectedReturns, "expectedReturns", n, n);
+    const assets = body.assets === undefined ? Array.from({ length: n }, (_, i) => `asset${i + 1}`)
+      : array(body.assets, "assets", n, n).map((a, i) => string(a, `assets[${i}]`, 64));
+    const p = optimizePortfolio({
+      method, covariance, expectedReturns,
+      targetReturn: body.targetReturn === undefined ? undefined : number(body.targetReturn, "targetReturn"),
+      riskFree: body.riskFree === undefined ? undefined : number(body.riskFree, "riskFree"),
+      constraints: {
+        longOnly: body.longOnly === undefined ? undefined : boolean(body.longOnly, "longOnly"),
+        maxWeight: body.maxWeight === undefined ? undefined : number(body.maxWeight, "maxWeight", { min: 0 }),
+      },
+    }, solver);
+    return c.json(optimizeResponse(p, assets, rows));
+  });
+}
+
+function optimizeResponse(p: OptimizedPortfolio, assets: string[], rows: number | undefined) {
+  return {
+    method: p.method,
+    assets,
+    weights: Array.from(p.weights),
+    riskContributions: Array.from(p.riskContributions),
+    volatility: p.volatility,
+    ...(p.expectedReturn !== undefined ? { expectedReturn: p.expectedReturn } : {}),
+    ...(p.sharpe !== undefined ? { sharpe: p.sharpe } : {}),
+    iterations: p.iterations,
+    ...(rows !== undefined ? { rows } : {}),
+  };
+}
+
+/** Returns with null for a missing value (JSON has no NaN), as PerformanceAnalytics' NA. */
+function returnSeries(v: Json | undefined, field: string): Float64Array {
+  const a = array(v, field, 1, 10_000_000);
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (x === null) out[i] = NaN;
+    else if (typeof x === "number" && Number.isFinite(x)) out[i] = x;
+    else throw invalid(`${field}[${i}]`, `must be a finite number or null (missing), got ${JSON.stringify(x)}`);
+  }
+  return out;
+}
+
+/** `returns` as rows (one per period) of equal length (one value per asset) into asset columns. */
+function returnColumns(v: Json | undefined): Float64Array[] {
+  const rows = array(v, "returns", 2);
+  const first = returnSeries(rows[0], "returns[0]");
+  const n = first.length;
+  if (n > MAX_ASSETS) throw invalid("returns[0]", `has ${n} assets; at most ${MAX_ASSETS}`);
+  const columns = Array.from({ length: n }, () => new Float64Array(rows.length));
+  rows.forEach((row, t) => {
+    const values = t === 0 ? first : returnSeries(row, `returns[${t}]`);
+    if (values.length !== n) throw invalid(`returns[${t}]`, `has ${values.length} values; the first row has ${n}`);
+    values.forEach((x, k) => (columns[k][t] = x));
+  });
+  return columns;
+}
+
+/** A square matrix given as rows into row-major values. */
+function matrix(v: Json | undefined, field: string): Float64Array {
+  const rows = array(v, field, 1, MAX_ASSETS);
+  const n = rows.length;
+  const out = new Float64Array(n * n);
+  rows.forEach((row, i) => out.set(numbers(row, `${field}[${i}]`, n, n), i * n));
+  return out;
+}
+
+function boolean(v: Json | undefined, field: string): boolean {
+  if (typeof v !== "boolean") throw invalid(field, `must be true or false, got ${JSON.stringify(v)}`);
+  return v;
+}

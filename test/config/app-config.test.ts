@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { configEnvVars, defaultAppConfig, loadAppConfig } from "../../src/config/app-config.ts";
+import { ConfigError } from "../../src/core/errors.ts";
+
+const file = (text: string) => ({ file: { text, name: "nt.toml" } });
+
+function message(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as Error).message;
+  }
+  throw new Error("no error");
+}
+
+describe("loadAppConfig", () => {
+  it("defaults to loopback, no token, no CORS, 10 MiB bodies and a rate limit", () => {
+    const c = loadAppConfig();
+    expect(c).toEqual(defaultAppConfig);
+    expect(c.host).toBe("127.0.0.1");
+    expect(c.apiToken).toBeUndefined();
+    expect(c.bodyLimitBytes).toBe(10 * 1024 * 1024);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it("reads every NT_* variable", () => {
+    const c = loadAppConfig({
+      env: {
+        NT_HOST: "0.0.0.0", NT_PORT: "9000", NT_API_TOKEN: "abcdefghijklmnop", NT_CORS_ORIGINS: "https://a.example, http://localhost:5173",
+        NT_RATE_LIMIT: "600/min", NT_RATE_BURST: "25", NT_BODY_LIMIT: "512kb", NT_TRUST_PROXY: "true", NT_MAX_JOBS: "3", NT_MAX_SESSIONS: "2",
+        HOME: "/ignored",
+      },
+    });
+    expect(c).toEqual({
+      host: "0.0.0.0", port: 9000, apiToken: "abcdefghijklmnop", corsOrigins: ["https://a.example", "http://localhost:5173"],
+      rateLimit: { perSecond: 10, burst: 25 }, bodyLimitBytes: 512 * 1024, trustProxy: true, maxJobs: 3, maxSessions: 2,
+    });
+    expect(configEnvVars).toHaveLength(10);
+  });
+
+  it("layers file < environment < flags; a rate without a burst allows two seconds' worth", () => {
+    const c = loadAppConfig({
+      ...file('[server]\nhost = "10.0.0.1"\nport = 1000\n[limits]\nrate = "20/s"\nbody = "2mb"\n[cors]\norigins = ["*"]'),
+      env: { NT_PORT: "2000", NT_RATE_LIMIT: "" },
+      overrides: { port: 3000 },
+    });
+    expect(c.host).toBe("10.0.0.1");
+    expect(c.port).toBe(3000);
+    expect(c.rateLimit).toEqual({ perSecond: 20, burst: 40 });
+    expect(c.bodyLimitBytes).toBe(2 * 1024 * 1024);
+    expect(c.corsOrigins).toEqual(["*"]);
+    expect(loadAppConfig({ env: { NT_RATE_LIMIT: "off" } }).rateLimit.perSecond).toBe(0);
+  });
+
+  it("refuses bad values with the setting, the source and the line", () => {
+    expect(message(() => loadAppConfig({ env: { NT_PORT: "http" } }))).toBe("environment: NT_PORT must be an integer, got \"http\"");
+    expect(message(() => loadAppConfig({ env: { NT_PORT: "70000" } }))).toContain("between 0 and 65535");
+    expect(message(() => loadAppConfig({ env: { NT_API_TOKEN: "short" } }))).toContain("at least 16 printable characters");
+    expect(message(() => loadAppConfig({ env: { NT_CORS_ORIGINS: "https://a.example/path" } }))).toContain("origin such as");
+    expect(message(() => loadAppConfig({ env: { NT_RATE_LIMIT: "fast" } }))).toContain('rate such as "100/s"');
+    expect(message(() => loadAppConfig({ env: { NT_BODY_LIMIT: "10" } }))).toContain("between 1kb and 1gb");
+    expect(message(() => loadAppConfig({ env: { NT_TRUST_PROXY: "yes" } }))).toContain("true or false");
+    expect(message(() => loadAppConfig(file("[server]\nport = 80\nhost = 5")))).toBe("nt.toml: line 3: server.host must be a string, got 5");
+    expect(message(() => loadAppConfig(file("[limits]\nbodyy = 1")))).toBe("nt.toml: line 2: limits.bodyy unknown key; [limits] takes rate, burst, body, jobs, sessions");
+    expect(message(() => loadAppConfig(file("[database]\nurl = 'x'")))).toContain('line 1: unknown table or key "database"');
+    expect(message(() => loadAppConfig(file("port = 80")))).toContain('unknown table or key "port"');
+    expect(message(() => loadAppConfig(file("[server]\nport = 80\nport = 81")))).toContain('line 3 (key "server.port"): is defined twice');
+    expect(message(() => loadAppConfig({ overrides: { host: "" } }))).toContain("--host");
+  });
+});
