@@ -1,7 +1,7 @@
 import { indicatorNames } from "../features/spec.ts";
 import { strategies } from "../strategies/index.ts";
 import type { AppState } from "./context.ts";
-import { CONFIG_KEYS } from "./input/backtest.ts";
+import { CONFIG_KEYS, LIMIT_KEYS, SIZING_KEYS } from "./input/backtest.ts";
 import { OPTIMIZE_METHODS } from "./routes/analytics.ts";
 import { MAX_SYNC_BARS } from "./routes/backtest.ts";
 import { MAX_INDICATORS } from "./routes/indicators.ts";
@@ -227,6 +227,19 @@ export function openApiDocument(state: AppState): Schema {
             strategy: { enum: strategies.map((s) => s.name) },
             params: { type: "object", additionalProperties: { type: ["number", "boolean", "string"] } },
             config: { type: "object", additionalProperties: false, properties: Object.fromEntries(CONFIG_KEYS.map((k) => [k, num])) },
+            limits: {
+              type: "object", additionalProperties: false,
+              properties: {
+                ...Object.fromEntries(LIMIT_KEYS.map((k) => [k, num])),
+                maxOrderRate: { type: "object", required: ["count", "windowMs"], properties: { count: num, windowMs: num } },
+              },
+            },
+            sizing: {
+              oneOf: Object.entries(SIZING_KEYS).map(([method, keys]) => ({
+                type: "object", required: ["method"], additionalProperties: false,
+                properties: { method: { const: method }, ...Object.fromEntries(keys.map((k) => [k, num])) },
+              })),
+            },
           },
         },
         SessionRequest: {

@@ -4,7 +4,7 @@ import type { BarSeries } from "../core/data.ts";
 import { EngineError } from "../core/errors.ts";
 import type { Clock, StreamSocket } from "./deps.ts";
 import { ApiError } from "./errors.ts";
-import { strategyBacktest } from "./strategy-run.ts";
+import { strategyBacktest } from "../backtest/job.ts";
 
 export type SessionStatus = "running" | "finished" | "stopped" | "failed";
 

@@ -95,6 +95,7 @@ export function resolveConfig(c: BacktestConfig): Resolved {
   };
   positive("initialCash", r.initialCash);
   nonNegative("slippageBps", r.slippageBps);
+  if (r.slippageBps >= 10_000) throw new ConfigError(`slippageBps must be below 10000 (100%), got ${r.slippageBps}`, { field: "slippageBps" });
   nonNegative("commissionPerShare", r.commissionPerShare);
   nonNegative("commissionPerOrder", r.commissionPerOrder);
   if (!(r.positionFraction > 0 && r.positionFraction <= 1)) {

@@ -69,6 +69,9 @@ export class Backtest {
     this.cfg = resolveConfig(config);
     const list = Array.isArray(series) ? (series as readonly BarSeries[]) : [series as BarSeries];
     checkAligned(list);
+    if (list.length > 1 && strategy !== null && typeof strategy !== "function") {
+      throw new ConfigError("several series need a strategy factory (symbol => Strategy): one instance would mix their indicator state", { field: "strategy" });
+    }
     this.time = list[0].time;
     this.portfolio = new Portfolio(this.cfg.initialCash);
     this.books = list.map((s) => this.book(s, typeof strategy === "function" ? strategy(s.symbol) : strategy));
@@ -158,29 +161,33 @@ export class Backtest {
       if (b.exchange.openOrders.length === 0) return;
       for (const ex of b.exchange.match(bars[k], i).executions) executions.push({ ex, bar: bars[k] });
     });
-    if (executions.length > 1) executions.sort((a, b) => (a.ex.order.side === b.ex.order.side ? 0 : a.ex.order.side === "sell" ? -1 : 1));
+    if (executions.length > 1) executions.sort((a, b) => fillOrder(a.ex.order) - fillOrder(b.ex.order));
     for (const { ex, bar } of executions) this.fill(ex, bar, i);
   }
 
+  /**
+   * Moves the symbol toward the signal's direction. A reversal is two orders,
+   * the exit first, so a check that denies the new position (a breaker, no
+   * shorting) still lets the old one close. An existing position on the
+   * signal's side is left as it is.
+   */
   private act(b: Book, signal: Signal, i: number): void {
     const current = this.portfolio.quantity(b.symbol);
-    const target = this.targetQuantity(b, signal);
-    if (target === null || (current !== 0 && Math.sign(current) === Math.sign(target))) return;
+    const want = signal.direction === "long" ? 1 : signal.direction === "short" ? -1 : 0;
+    if (current !== 0 && Math.sign(current) === want) return;
     b.exchange.cancel((o) => o.tag !== PROTECTIVE);
-    const delta = target - current;
-    if (delta === 0) return;
-    if (Math.sign(target) !== Math.sign(current)) b.exchange.cancel((o) => o.tag === PROTECTIVE);
-    this.send(b, { symbol: b.symbol, side: delta > 0 ? "buy" : "sell", quantity: Math.abs(delta), tag: signal.reason }, i);
+    if (current !== 0) {
+      b.exchange.cancel((o) => o.tag === PROTECTIVE);
+      this.send(b, { symbol: b.symbol, side: current > 0 ? "sell" : "buy", quantity: Math.abs(current), tag: signal.reason }, i);
+    }
+    const size = want === 0 ? 0 : this.openingSize(b, signal);
+    if (size > 0) this.send(b, { symbol: b.symbol, side: want > 0 ? "buy" : "sell", quantity: size, tag: signal.reason }, i);
   }
 
-  /** The signed quantity a signal asks for, or null if it asks for nothing new. */
-  private targetQuantity(b: Book, signal: Signal): number | null {
-    if (signal.direction === "flat") return 0;
-    const equity = this.currentEquity();
-    const fraction = this.cfg.sizer ? this.cfg.sizer.fraction(b.history) : this.cfg.positionFraction;
-    const size = Math.floor((equity * fraction) / b.lastClose);
-    if (size <= 0) return null;
-    return signal.direction === "long" ? size : -size;
+  /** Units a new position takes: its fraction of equity (fixed or from the sizer) at the last close. */
+  private openingSize(b: Book, signal: Signal): number {
+    const fraction = this.cfg.sizer ? this.cfg.sizer.fraction(b.history, signal.direction) : this.cfg.positionFraction;
+    return Math.max(0, Math.floor((this.currentEquity() * fraction) / b.lastClose));
   }
 
   /** Sends the orders that move the book to the schedule's target weights. */
@@ -188,7 +195,7 @@ export class Backtest {
     const schedule = this.cfg.rebalance!;
     const targets = schedule.weights(this.histories);
     if (targets === null) return;
-    for (const b of this.books) b.exchange.cancel(() => true);
+    for (const b of this.books) b.exchange.cancel((o) => o.tag !== PROTECTIVE);
     const positions: Record<SymbolId, number> = {};
     const prices: Record<SymbolId, number> = {};
     for (const b of this.books) {
@@ -224,28 +231,31 @@ export class Backtest {
   }
 
   /**
-   * What the checks see. Cash is buying power: the balance plus the proceeds
-   * of working sells minus the cost of working buys (protective exits aside),
-   * so a rebalance's buys may spend what its sells will raise.
+   * What the checks see. Positions and exposures count the orders already
+   * working (protective exits aside) as if filled, so a batch of orders is
+   * checked as a whole; cash is buying power: the balance plus the proceeds
+   * of working sells minus the cost of working buys.
    */
   private checkContext(b: Book, time: number): PreTradeContext {
     let gross = 0;
     let net = 0;
     let pending = 0;
+    let position = 0;
     for (const other of this.books) {
-      const value = this.portfolio.quantity(other.symbol) * other.lastClose;
-      gross += Math.abs(value);
-      net += value;
+      let quantity = this.portfolio.quantity(other.symbol);
       for (const o of other.exchange.openOrders) {
         if (o.tag === PROTECTIVE) continue;
-        const value = o.quantity.toNumber() * (o.limitPrice?.toNumber() ?? other.lastClose);
-        pending += o.side === "sell" ? value : -value;
+        const q = o.quantity.toNumber();
+        pending += (o.side === "sell" ? 1 : -1) * q * (o.limitPrice?.toNumber() ?? other.lastClose);
+        quantity += o.side === "buy" ? q : -q;
       }
+      if (other === b) position = quantity;
+      gross += Math.abs(quantity * other.lastClose);
+      net += quantity * other.lastClose;
     }
-    const balance = this.portfolio.cashValue;
     return {
-      time, price: b.lastClose, cash: balance + pending, position: this.portfolio.quantity(b.symbol),
-      equity: balance + net, grossExposure: gross, netExposure: net,
+      time, price: b.lastClose, cash: this.portfolio.cashValue + pending, position,
+      equity: this.currentEquity(), grossExposure: gross, netExposure: net,
     };
   }
 
@@ -253,6 +263,9 @@ export class Backtest {
     const { order } = ex;
     const b = this.bySymbol.get(order.symbol)!;
     const before = this.portfolio.quantity(b.symbol);
+    // Both exits of a position can trigger in one bar; the first one to fill
+    // (the stop: the bar's path is unknown, so assume the worse) cancels the other.
+    if (order.tag === PROTECTIVE && !(before !== 0 && (order.side === "sell") === before > 0)) return;
     const quantity = this.affordable(order, ex.price, before);
     if (quantity.isZero() || (order.timeInForce === "fok" && !quantity.eq(order.quantity))) {
       this.reject({
@@ -269,11 +282,17 @@ export class Backtest {
     this.fills.push(fill);
     this.cfg.onEvent?.({ type: "fill", fill });
     this.journal.record(fill, before, realized.toNumber(), i, order.tag ?? order.type);
-    const after = this.portfolio.quantity(b.symbol);
-    if (order.tag === PROTECTIVE || after === 0 || Math.sign(after) !== Math.sign(before)) {
-      b.exchange.cancel((o) => o.tag === PROTECTIVE);
+    if (!quantity.eq(order.quantity)) {
+      this.reject({
+        time: bar.time, symbol: b.symbol, rule: "cashAtFill",
+        reason: `order ${order.id} filled ${quantity} of ${order.quantity} @ ${ex.price.toFixed(4)}: cash covered no more`,
+      });
     }
-    if (after !== 0 && Math.sign(after) !== Math.sign(before)) this.protect(b, after, ex.price, i);
+    const after = this.portfolio.quantity(b.symbol);
+    if (after !== before) {
+      b.exchange.cancel((o) => o.tag === PROTECTIVE);
+      if (after !== 0 && order.tag !== PROTECTIVE) this.protect(b, after, this.portfolio.position(b.symbol).avgPrice, i);
+    }
   }
 
   private reject(rejection: Rejection): void {
@@ -281,19 +300,19 @@ export class Backtest {
     this.cfg.onEvent?.({ type: "rejection", rejection });
   }
 
-  /** The part of an order cash can pay for at the fill price (sells and short covers are never capped). */
+  /** The part of an order cash can pay for at the fill price; sells and the covering part of a buy are never capped. */
   private affordable(order: Order, price: Decimal, before: number): Decimal {
     if (order.side === "sell") return order.quantity;
     const covering = Math.max(0, -before);
     const opening = order.quantity.minus(covering);
     if (opening.lte(0)) return order.quantity;
-    const cash = this.portfolio.cashBalance.plus(price.times(covering)).minus(this.cfg.commissionPerOrder);
     const unitCost = price.plus(this.cfg.commissionPerShare);
+    const cash = this.portfolio.cashBalance.minus(unitCost.times(covering)).minus(this.cfg.commissionPerOrder);
     const maxOpening = Decimal.max(0, cash.div(unitCost).floor());
     return Decimal.min(order.quantity, maxOpening.plus(covering));
   }
 
-  /** Places the stop-loss and take-profit exits for a new position (one cancels the other). */
+  /** Places the stop-loss and take-profit exits for a position at its average entry (one cancels the other). */
   private protect(b: Book, quantity: number, entry: Decimal, i: number): void {
     const { stopLossPct, takeProfitPct } = this.cfg;
     const long = quantity > 0;
@@ -314,6 +333,7 @@ export class Backtest {
     const { cfg, time } = this;
     const n = Math.max(1, this.next);
     const equity = this.equity.subarray(0, n);
+    if (this.next === 0) equity[0] = cfg.initialCash;
     const perYear = cfg.periodsPerYear ?? periodsPerYear(time);
     const returns = equityReturns(equity);
     const { drawdown, max } = drawdowns(equity);
@@ -344,6 +364,11 @@ export class Backtest {
       elapsedMs: this.elapsedMs,
     };
   }
+}
+
+/** Sells before buys (their cash pays for the buys), and a protective stop before its take-profit sibling. */
+function fillOrder(o: Order): number {
+  return (o.side === "sell" ? 0 : 2) + (o.type === "limit" ? 1 : 0);
 }
 
 /** Several series must share bar times, so one step is one moment for every symbol. */

@@ -9,7 +9,12 @@ import type { BarHistory } from "../strategies/strategy.ts";
 export class SeriesHistory implements BarHistory {
   length = 0;
 
-  constructor(private readonly series: BarSeries) {}
+  // A true private field: a strategy cannot reach the whole series at run time.
+  readonly #series: BarSeries;
+
+  constructor(series: BarSeries) {
+    this.#series = series;
+  }
 
   at(i: number): Bar {
     if (!Number.isInteger(i) || i < 0 || i >= this.length) {
@@ -18,6 +23,6 @@ export class SeriesHistory implements BarHistory {
         { field: "history" },
       );
     }
-    return barAt(this.series, i);
+    return barAt(this.#series, i);
   }
 }

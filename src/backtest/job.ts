@@ -6,7 +6,7 @@ import { kelly, volatilityTarget, type PositionSizer } from "../risk/sizing.ts";
 import { getStrategy } from "../strategies/index.ts";
 import { resolveParams } from "../strategies/params.ts";
 import type { Strategy, StrategyParams } from "../strategies/strategy.ts";
-import { runBacktest, type BacktestConfig } from "./engine.ts";
+import { Backtest, type BacktestConfig } from "./engine.ts";
 import type { BacktestReport } from "./types.ts";
 
 /** How new positions are sized, as plain data. */
@@ -29,7 +29,13 @@ export interface BacktestRequest {
  * is allowed exactly when the strategy's own allowShort parameter says so.
  */
 export function runStrategyBacktest(series: BarSeries, req: BacktestRequest): BacktestReport {
-  return runBacktest(series, ...strategyAndConfig(req));
+  return strategyBacktest(series, req).run();
+}
+
+/** The same run, steppable (async jobs, paper sessions); `extra` adds an event stream or a clock. */
+export function strategyBacktest(series: BarSeries, req: BacktestRequest, extra: Pick<BacktestConfig, "onEvent" | "now"> = {}): Backtest {
+  const [strategy, config] = strategyAndConfig(req);
+  return new Backtest(series, strategy, { ...config, ...extra });
 }
 
 /** The strategy instance and engine settings a request describes (validated). */

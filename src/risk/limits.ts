@@ -60,7 +60,8 @@ function exposureLimit(rule: string, limit: number, gross: boolean): PreTradeChe
   return {
     rule,
     check(order, ctx) {
-      if (reducesExposure(order, ctx) || !(ctx.equity > 0)) return null;
+      if (reducesExposure(order, ctx)) return null;
+      if (!(ctx.equity > 0)) return `equity is ${round(ctx.equity)}: no new exposure (${rule})`;
       const before = ctx.position * ctx.price;
       const after = positionAfter(order, ctx) * ctx.price;
       const exposure = gross ? ctx.grossExposure - Math.abs(before) + Math.abs(after) : Math.abs(ctx.netExposure - before + after);
@@ -76,13 +77,15 @@ class OrderRateLimit implements PreTradeCheck {
 
   constructor(private readonly count: number, private readonly windowMs: number) {}
 
-  check(_order: Order, ctx: PreTradeContext): string | null {
+  /** Exits and protective orders are never held back: they reduce risk. */
+  check(order: Order, ctx: PreTradeContext): string | null {
+    if (reducesExposure(order, ctx)) return null;
     while (this.sent.length && this.sent[0] <= ctx.time - this.windowMs) this.sent.shift();
     return this.sent.length >= this.count ? `${this.sent.length} orders already sent within ${this.windowMs / 3_600_000} h; maxOrderRate is ${this.count}` : null;
   }
 
-  accepted(_order: Order, ctx: PreTradeContext): void {
-    this.sent.push(ctx.time);
+  accepted(order: Order, ctx: PreTradeContext): void {
+    if (!reducesExposure(order, ctx)) this.sent.push(ctx.time);
   }
 }
 

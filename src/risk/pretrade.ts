@@ -9,11 +9,11 @@ export interface PreTradeContext {
   /** Buying power: cash plus the proceeds of working sells, minus the cost of working buys. */
   readonly cash: number;
   readonly equity: number;
-  /** Signed quantity held in the order's symbol. */
+  /** Signed quantity in the order's symbol, held plus working orders. */
   readonly position: number;
-  /** Sum of |position value| over all symbols, before this order. */
+  /** Sum of |position value| over all symbols (held plus working), before this order. */
   readonly grossExposure: number;
-  /** Sum of signed position values over all symbols, before this order. */
+  /** Sum of signed position values over all symbols (held plus working), before this order. */
   readonly netExposure: number;
 }
 
@@ -53,13 +53,12 @@ export const noShortSelling: PreTradeCheck = {
   },
 };
 
-/** Denies buys (beyond covering a short) whose cost at the reference price exceeds cash. */
+/** Denies buys that add exposure and cost more than the buying power at the reference price (covering a short always passes). */
 export const sufficientCash: PreTradeCheck = {
   rule: "sufficientCash",
   check(order, ctx) {
-    if (order.side === "sell") return null;
-    const opening = Math.max(0, order.quantity.toNumber() - Math.max(0, -ctx.position));
-    const cost = opening * ctx.price;
+    if (order.side === "sell" || reducesExposure(order, ctx)) return null;
+    const cost = order.quantity.toNumber() * ctx.price;
     return cost > ctx.cash + 1e-9 ? `buying ${order.quantity} at ~${ctx.price} costs ${cost.toFixed(2)}, more than cash ${ctx.cash.toFixed(2)}` : null;
   },
 };

@@ -1,11 +1,13 @@
 import { ConfigError } from "../core/errors.ts";
 import type { BarHistory } from "../strategies/strategy.ts";
 import { summary } from "./summary.ts";
+import { periodsPerYear } from "../backtest/metrics.ts";
+import type { Direction } from "../core/signal.ts";
 
-/** Decides what fraction of equity a new position takes, from the bars seen so far. */
+/** Decides what fraction of equity a new position takes, from the bars seen so far and the side it is on. */
 export interface PositionSizer {
   readonly name: string;
-  fraction(history: BarHistory): number;
+  fraction(history: BarHistory, direction: Direction): number;
 }
 
 export interface VolTargetOptions {
@@ -15,6 +17,7 @@ export interface VolTargetOptions {
   lookback?: number;
   /** Cap on the fraction (default 1: never levered). */
   max?: number;
+  /** Bars per year; default inferred from the spacing of the bars' times (252 for daily). */
   periodsPerYear?: number;
 }
 
@@ -23,12 +26,14 @@ export function volatilityTarget(o: VolTargetOptions): PositionSizer {
   const lookback = check("lookback", o.lookback ?? 20, 2);
   const max = check("max", o.max ?? 1, 0);
   const target = check("target", o.target, 0);
-  const perYear = o.periodsPerYear ?? 252;
+  if (o.periodsPerYear !== undefined) check("periodsPerYear", o.periodsPerYear, 0);
   return {
     name: `volTarget(${target})`,
     fraction(history) {
       const r = recentReturns(history, lookback);
       if (r === null) return 0;
+      const n = history.length;
+      const perYear = o.periodsPerYear ?? periodsPerYear(Float64Array.from({ length: lookback + 1 }, (_, k) => history.at(n - lookback - 1 + k).time));
       const vol = summary(r, perYear).annualizedVolatility;
       return vol > 0 ? Math.min(max, target / vol) : max;
     },
@@ -42,19 +47,23 @@ export interface KellyOptions {
   max?: number;
 }
 
-/** Kelly fraction mean / variance of recent simple returns (PerformanceAnalytics' KellyRatio, Rf 0), scaled and clamped to [0, max]. */
+/**
+ * Kelly fraction mean / variance of recent simple returns (PerformanceAnalytics'
+ * KellyRatio, Rf 0), scaled and clamped to [0, max]; a short bets on -mean.
+ */
 export function kelly(o: KellyOptions = {}): PositionSizer {
   const scale = check("scale", o.scale ?? 0.5, 0);
   const lookback = check("lookback", o.lookback ?? 60, 2);
   const max = check("max", o.max ?? 1, 0);
   return {
     name: `kelly(${scale})`,
-    fraction(history) {
+    fraction(history, direction) {
       const r = recentReturns(history, lookback);
       if (r === null) return 0;
       const { stdDev, kelly } = summary(r, 1);
       if (!(stdDev > 0)) return 0;
-      return Math.max(0, Math.min(max, scale * kelly));
+      const edge = direction === "short" ? -kelly : kelly;
+      return Math.max(0, Math.min(max, scale * edge));
     },
   };
 }

@@ -141,6 +141,9 @@ export function apiCases(target: () => Target): void {
     await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", params: { fast: 0 } }), 400, "strategy", "fast");
     await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", config: { positionFraction: 2 } }), 400, "config", "positionFraction");
     await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", config: { cash: 1 } }), 400, "validation", "config.cash");
+    await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", limits: { maxDrawdown: 2 } }), 400, "config", "maxDrawdown");
+    await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", limits: { maxLoss: 1 } }), 400, "validation", "limits.maxLoss");
+    await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", sizing: { method: "martingale" } }), 400, "validation", "sizing.method");
     await expectError(await post(t, "/backtest", { sample: "nasdaq", strategy: "momentum" }), 400, "validation", "sample");
     await expectError(await post(t, "/backtest", { strategy: "momentum" }), 400, "validation", "sample");
     await expectError(await post(t, "/backtest", { sample: "sp500", csv: "x", strategy: "momentum" }), 400, "validation", "csv");
@@ -149,7 +152,10 @@ export function apiCases(target: () => Target): void {
 
   it("POST /backtests runs an asynchronous job: 202, then queued/running, then done with the direct result", async () => {
     const t = target();
-    const req = { strategy: "momentum", params: { fast: 5, slow: 30 } };
+    const req = {
+      strategy: "momentum", params: { fast: 5, slow: 30 },
+      limits: { maxDrawdown: 0.1, maxOrderRate: { count: 3, windowMs: 30 * 86_400_000 } }, sizing: { method: "volTarget" as const, target: 0.1 },
+    };
     const res = await post(t, "/backtests", { sample: "sp500", ...req });
     expect(res.status).toBe(202);
     const job = await res.json();
@@ -165,6 +171,7 @@ export function apiCases(target: () => Target): void {
     expect(view.progress).toEqual({ barsDone: sp500.close.length, barsTotal: sp500.close.length, fraction: 1 });
     expect(view.finishedAt).toBeGreaterThanOrEqual(view.startedAt);
     expect(stable(view.result)).toEqual(asJson(runStrategyBacktest(sp500, req)));
+    expect(view.result.rejections.length).toBeGreaterThan(0);
     await expectError(await t.fetch("/backtests/00000000-0000-0000-0000-000000000000"), 404, "not_found");
     await expectError(await post(t, "/backtests", { sample: "sp500", strategy: "momentum", params: { slow: 1 } }), 400, "strategy", "slow");
   });

@@ -5,7 +5,7 @@ import { StrategyError } from "../../src/core/errors.ts";
 import { syntheticBars } from "../../src/data/synthetic.ts";
 import { ApiError } from "../../src/api/errors.ts";
 import { BacktestJobs, type JobView } from "../../src/api/jobs.ts";
-import { strategyBacktest } from "../../src/api/strategy-run.ts";
+import { strategyBacktest } from "../../src/backtest/job.ts";
 import type { Strategy } from "../../src/strategies/strategy.ts";
 import { asJson, stable } from "./fixtures.ts";
 
@@ -32,7 +32,10 @@ function failingAt(bar: number, error: () => Error): Strategy {
 describe("BacktestJobs", () => {
   it("steps a long run in slices, yielding to the event loop, and ends with runStrategyBacktest's report", async () => {
     const series = syntheticBars({ n: 150_000, seed: 11 });
-    const req = { strategy: "momentum", params: { fast: 10, slow: 40 } };
+    const req = {
+      strategy: "momentum", params: { fast: 10, slow: 40 },
+      limits: { maxDrawdown: 0.1 }, sizing: { method: "fixed" as const, fraction: 0.5 },
+    };
     const jobs = new BacktestJobs(clock, 4, () => {});
     const first = jobs.submit(strategyBacktest(series, req), series.close.length);
     const second = jobs.submit(strategyBacktest(series, req), series.close.length);

@@ -120,7 +120,7 @@ describe("backtest engine", () => {
     expect(snap.cash).toBe("2.02");
     expect(bt.run().finalEquity).toBeCloseTo(10_192.04, 9);
     expect(events).toEqual([
-      "bar@100", "bar@101", "signal", "order", "bar@103", "fill", "bar@105", "signal", "order", "bar@101", "fill",
+      "bar@100", "bar@101", "signal", "order", "bar@103", "fill", "rejection", "bar@105", "signal", "order", "bar@101", "fill",
     ]);
   });
 

@@ -6,12 +6,12 @@ const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 export function smallReport(overrides: Partial<BacktestReport> = {}): BacktestReport {
   const trades: TradeRecord[] = [
     {
-      side: "long", entryTime: day("2021-01-04"), exitTime: day("2021-01-06"), entryPrice: 1234.5, exitPrice: 1300.25,
+      symbol: "ACME", side: "long", entryTime: day("2021-01-04"), exitTime: day("2021-01-06"), entryPrice: 1234.5, exitPrice: 1300.25,
       quantity: 50, pnl: 3285.5, returnPct: 0.053228, commission: 2, bars: 2, entryReason: "fast SMA crossed above slow",
       exitReason: "fast SMA crossed below slow",
     },
     {
-      side: "short", entryTime: day("2021-01-06"), exitTime: day("2021-01-08"), entryPrice: 1300.25, exitPrice: 1320,
+      symbol: "ACME", side: "short", entryTime: day("2021-01-06"), exitTime: day("2021-01-08"), entryPrice: 1300.25, exitPrice: 1320,
       quantity: 10, pnl: -198.5, returnPct: -0.015266, commission: 1, bars: 2, entryReason: "momentum < 0 & falling",
       exitReason: "end of data",
     },

@@ -27,9 +27,9 @@ describe("pre-trade risk limits in the backtest", () => {
     expect(ok.exposure).toBeGreaterThan(0);
   });
 
-  it("limits the order rate over a sliding window", () => {
+  it("limits the rate of orders that add exposure over a sliding window, never exits", () => {
     const plan = scripted({ 0: "long", 1: "flat", 2: "long", 3: "flat", 6: "long" });
-    const r = runBacktest(bars(flat(8)), plan, withLimits({ maxOrderRate: { count: 2, windowMs: 3 * 86_400_000 } }));
+    const r = runBacktest(bars(flat(8)), plan, withLimits({ maxOrderRate: { count: 1, windowMs: 3 * 86_400_000 } }));
     expect(r.rejections.map((x) => [x.rule, new Date(x.time).getUTCDate()])).toEqual([["maxOrderRate", 3]]);
     // Bar 3's flat is then a no-op (nothing held); bar 6 is outside the window again.
     expect(r.trades).toHaveLength(1);

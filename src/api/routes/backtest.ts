@@ -4,7 +4,7 @@ import { ApiError, notFound } from "../errors.ts";
 import { BACKTEST_FIELDS, backtestRequest } from "../input/backtest.ts";
 import { seriesFromRequest } from "../input/data.ts";
 import { onlyKeys, readJsonObject } from "../input/validate.ts";
-import { strategyBacktest } from "../strategy-run.ts";
+import { strategyBacktest } from "../../backtest/job.ts";
 
 /**
  * The most bars a synchronous POST /backtest runs: it holds the event loop
