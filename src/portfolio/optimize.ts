@@ -2,6 +2,7 @@ import { ConfigError } from "../core/errors.ts";
 import { solveQP, InfeasibleError, type LinearConstraint } from "../solver/qp.ts";
 import { SYMMETRY_TOLERANCE, tsSolver } from "../solver/solver.ts";
 import { ConvergenceError, type LinearSolver } from "../solver/types.ts";
+import { dot, matVec } from "../solver/vectors.ts";
 
 /**
  * Portfolio weights from a covariance matrix (and expected returns), all in
@@ -311,20 +312,4 @@ function unit(n: number, i: number, v: number): Float64Array {
   const e = new Float64Array(n);
   e[i] = v;
   return e;
-}
-
-function matVec(a: Float64Array, x: Float64Array, n: number): Float64Array {
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += a[i * n + j] * x[j];
-    y[i] = s;
-  }
-  return y;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }

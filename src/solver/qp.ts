@@ -1,5 +1,6 @@
 import { ConfigError } from "../core/errors.ts";
 import { ConvergenceError, type LinearSolver } from "./types.ts";
+import { dot, matVec } from "./vectors.ts";
 
 /** normal . x = rhs ("eq") or normal . x >= rhs ("ge"). */
 export interface LinearConstraint {
@@ -177,22 +178,6 @@ function identity(n: number): Float64Array {
   return e;
 }
 
-/** A x for a row-major n x n A. */
-function matVec(a: Float64Array, x: Float64Array, n: number): Float64Array {
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += a[i * n + j] * x[j];
-    y[i] = s;
-  }
-  return y;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
 
 /** Averages a with its transpose, removing rounding asymmetry (G^-1, N^T G^-1 N). */
 function symmetrize(a: Float64Array, k: number): void {
