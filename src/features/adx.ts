@@ -1,5 +1,5 @@
 import { trueRange } from "./atr.ts";
-import { checkPeriod, checkSameLength } from "./params.ts";
+import { checkPeriod, checkSameLength, checkInputs } from "./params.ts";
 
 /** ADX with its directional indicators, each the input's length. */
 export interface AdxResult {
@@ -96,6 +96,7 @@ export class Adx {
 
   /** Adds the next bar; returns the ADX, NaN until bar 2*period - 1 (0-based). */
   add(high: number, low: number, close: number): number {
+    checkInputs("adx", high, low, close);
     this.before = this.latest;
     this.latest = this.step(high, low, close);
     return this.latest.adx;
@@ -103,6 +104,7 @@ export class Adx {
 
   /** Replaces the most recent bar (a still-forming bar). */
   replace(high: number, low: number, close: number): number {
+    checkInputs("adx", high, low, close);
     if (this.latest.bars === 0) return this.add(high, low, close);
     this.latest = this.step(high, low, close);
     return this.latest.adx;

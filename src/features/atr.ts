@@ -1,4 +1,4 @@
-import { checkPeriod, checkSameLength } from "./params.ts";
+import { checkPeriod, checkSameLength, checkInputs } from "./params.ts";
 
 /** True range: the bar's high-low range stretched to reach the previous close. */
 export function trueRange(high: number, low: number, prevClose: number): number {
@@ -51,6 +51,7 @@ export class Atr {
 
   /** Adds the next bar; returns the ATR, NaN until bar `period` (0-based). */
   add(high: number, low: number, close: number): number {
+    checkInputs("atr", high, low, close);
     this.before = this.latest;
     this.latest = this.step(high, low, close);
     return this.latest.atr;
@@ -58,6 +59,7 @@ export class Atr {
 
   /** Replaces the most recent bar (a still-forming bar). */
   replace(high: number, low: number, close: number): number {
+    checkInputs("atr", high, low, close);
     if (this.latest.bars === 0) return this.add(high, low, close);
     this.latest = this.step(high, low, close);
     return this.latest.atr;

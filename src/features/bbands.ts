@@ -1,4 +1,4 @@
-import { checkFinite, checkPeriod } from "./params.ts";
+import { checkFinite, checkPeriod, checkInputs } from "./params.ts";
 
 export interface BollingerBands {
   lower: Float64Array;
@@ -60,6 +60,7 @@ export class Bbands {
 
   /** Adds the next value; returns the middle band, NaN until `period` values are in. */
   add(value: number): number {
+    checkInputs("bbands", value);
     this.window[this.count % this.period] = value;
     this.count++;
     return this.update();
@@ -67,6 +68,7 @@ export class Bbands {
 
   /** Replaces the most recent value (a still-forming bar). */
   replace(value: number): number {
+    checkInputs("bbands", value);
     if (this.count === 0) return this.add(value);
     this.window[(this.count - 1) % this.period] = value;
     return this.update();

@@ -1,4 +1,4 @@
-import { checkPeriod, checkSameLength } from "./params.ts";
+import { checkPeriod, checkSameLength, checkInputs } from "./params.ts";
 
 /**
  * Commodity channel index (TA-Lib CCI, TTR CCI): with typical price
@@ -43,6 +43,7 @@ export class Cci {
 
   /** Adds the next bar; returns the CCI, NaN until `period` bars are in. */
   add(high: number, low: number, close: number): number {
+    checkInputs("cci", high, low, close);
     this.window[this.count % this.period] = (high + low + close) / 3;
     this.count++;
     return this.update();
@@ -50,6 +51,7 @@ export class Cci {
 
   /** Replaces the most recent bar (a still-forming one). */
   replace(high: number, low: number, close: number): number {
+    checkInputs("cci", high, low, close);
     if (this.count === 0) return this.add(high, low, close);
     this.window[(this.count - 1) % this.period] = (high + low + close) / 3;
     return this.update();

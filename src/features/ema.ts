@@ -1,4 +1,4 @@
-import { checkPeriod } from "./params.ts";
+import { checkPeriod, checkInputs } from "./params.ts";
 
 /**
  * Exponential moving average (TA-Lib EMA, TTR EMA): alpha = 2 / (period + 1).
@@ -50,6 +50,7 @@ export class Ema {
 
   /** Adds the next value; returns the EMA, NaN until `period` values are in. */
   add(value: number): number {
+    checkInputs("ema", value);
     this.sumBefore = this.sum;
     this.before = this.last;
     this.count++;
@@ -58,6 +59,7 @@ export class Ema {
 
   /** Replaces the most recent value (a still-forming bar). */
   replace(value: number): number {
+    checkInputs("ema", value);
     return this.count === 0 ? this.add(value) : this.update(value);
   }
 

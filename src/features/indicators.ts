@@ -5,6 +5,7 @@
  * the input's length, with NaN where a value is not yet defined.
  */
 import { smaSeries } from "./sma.ts";
+import { checkValues } from "./params.ts";
 import { emaSeries } from "./ema.ts";
 import { wmaSeries } from "./wma.ts";
 import { rsiSeries } from "./rsi.ts";
@@ -37,19 +38,28 @@ export interface Indicators {
   willr(high: Float64Array, low: Float64Array, close: Float64Array, period: number): Float64Array;
 }
 
+/** A twin whose series arguments are checked to be finite first, as the kernels' are. */
+function checked<F extends (...args: never[]) => unknown>(name: string, twin: F): F {
+  const call = twin as unknown as (...a: unknown[]) => unknown;
+  return ((...args: unknown[]) => {
+    for (const a of args) if (a instanceof Float64Array) checkValues(name, a);
+    return call(...args);
+  }) as unknown as F;
+}
+
 export const tsIndicators: Indicators = {
-  sma: smaSeries,
-  ema: emaSeries,
-  wma: wmaSeries,
-  rsi: rsiSeries,
-  macd: macdSeries,
-  bbands: bbandsSeries,
-  roc: rocSeries,
-  cci: cciSeries,
-  atr: atrSeries,
-  adx: adxSeries,
-  stoch: stochSeries,
-  obv: obvSeries,
-  vwap: vwapSeries,
-  willr: willrSeries,
+  sma: checked("sma", smaSeries),
+  ema: checked("ema", emaSeries),
+  wma: checked("wma", wmaSeries),
+  rsi: checked("rsi", rsiSeries),
+  macd: checked("macd", macdSeries),
+  bbands: checked("bbands", bbandsSeries),
+  roc: checked("roc", rocSeries),
+  cci: checked("cci", cciSeries),
+  atr: checked("atr", atrSeries),
+  adx: checked("adx", adxSeries),
+  stoch: checked("stoch", stochSeries),
+  obv: checked("obv", obvSeries),
+  vwap: checked("vwap", vwapSeries),
+  willr: checked("willr", willrSeries),
 };

@@ -1,6 +1,6 @@
 import { ConfigError } from "../core/errors.ts";
 import { Ema, smoothSeries } from "./ema.ts";
-import { checkPeriod } from "./params.ts";
+import { checkPeriod, checkInputs } from "./params.ts";
 
 export interface MacdResult {
   macd: Float64Array;
@@ -63,12 +63,14 @@ export class Macd {
 
   /** Adds the next value; returns the MACD line, NaN for the first slow - 1 bars. */
   add(value: number): number {
+    checkInputs("macd", value);
     this.count++;
     return this.update(value, false);
   }
 
   /** Replaces the most recent value (a still-forming bar). */
   replace(value: number): number {
+    checkInputs("macd", value);
     return this.count === 0 ? this.add(value) : this.update(value, true);
   }
 

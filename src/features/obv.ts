@@ -1,4 +1,4 @@
-import { checkSameLength } from "./params.ts";
+import { checkSameLength, checkInputs } from "./params.ts";
 
 /**
  * On-balance volume (TA-Lib OBV, TTR OBV). Seeding: starts at the first
@@ -25,6 +25,7 @@ export class Obv {
 
   /** Adds the next bar; returns the OBV. */
   add(close: number, volume: number): number {
+    checkInputs("obv", close, volume);
     this.totalBefore = this.total;
     this.closeBefore = this.close;
     this.bars++;
@@ -33,6 +34,7 @@ export class Obv {
 
   /** Replaces the most recent bar (a still-forming bar). */
   replace(close: number, volume: number): number {
+    checkInputs("obv", close, volume);
     return this.bars === 0 ? this.add(close, volume) : this.update(close, volume);
   }
 

@@ -24,3 +24,22 @@ export function checkSameLength(name: string, ...series: Float64Array[]): number
   }
   return n;
 }
+
+/**
+ * Every value of an input series is finite: a NaN or infinite price or volume
+ * would poison the running sums (batch and streaming would then disagree), so
+ * it is an error naming the indicator and the index.
+ */
+export function checkValues(name: string, values: Float64Array): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v - v !== 0) throw new ConfigError(`${name}: input value at index ${i} is ${v}; indicators need finite numbers`, { field: `${name}.values` });
+  }
+}
+
+/** The streaming form of checkValues, for one bar's inputs. */
+export function checkInputs(name: string, a: number, b = 0, c = 0, d = 0): void {
+  if (a - a !== 0 || b - b !== 0 || c - c !== 0 || d - d !== 0) {
+    throw new ConfigError(`${name}: input ${[a, b, c, d].find((v) => v - v !== 0)} is not a finite number`, { field: `${name}.values` });
+  }
+}

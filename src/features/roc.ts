@@ -1,4 +1,4 @@
-import { checkPeriod } from "./params.ts";
+import { checkPeriod, checkInputs } from "./params.ts";
 
 /**
  * Rate of change in percent (TA-Lib ROC): (x[i] / x[i - period] - 1) * 100.
@@ -29,6 +29,7 @@ export class Roc {
 
   /** Adds the next value; returns the ROC, NaN until period + 1 values are in. */
   add(value: number): number {
+    checkInputs("roc", value);
     this.window[this.count % this.window.length] = value;
     this.count++;
     return this.update(value);
@@ -36,6 +37,7 @@ export class Roc {
 
   /** Replaces the most recent value (a still-forming bar). */
   replace(value: number): number {
+    checkInputs("roc", value);
     if (this.count === 0) return this.add(value);
     this.window[(this.count - 1) % this.window.length] = value;
     return this.update(value);

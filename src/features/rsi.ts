@@ -1,4 +1,4 @@
-import { checkPeriod } from "./params.ts";
+import { checkPeriod, checkInputs } from "./params.ts";
 
 /**
  * Relative strength index (TA-Lib RSI, TTR RSI): 100 * avgGain / (avgGain +
@@ -60,6 +60,7 @@ export class Rsi {
 
   /** Adds the next value; returns the RSI, NaN until period + 1 values are in. */
   add(value: number): number {
+    checkInputs("rsi", value);
     this.prevInput = this.lastInput;
     this.gainBefore = this.gain;
     this.lossBefore = this.loss;
@@ -69,6 +70,7 @@ export class Rsi {
 
   /** Replaces the most recent value (a still-forming bar). */
   replace(value: number): number {
+    checkInputs("rsi", value);
     return this.count === 0 ? this.add(value) : this.update(value);
   }
 

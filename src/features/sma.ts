@@ -1,4 +1,4 @@
-import { checkPeriod } from "./params.ts";
+import { checkPeriod, checkInputs } from "./params.ts";
 
 /**
  * Simple moving average (TA-Lib SMA, TTR SMA): the mean of the last `period`
@@ -29,6 +29,7 @@ export class Sma {
 
   /** Adds the next value; returns the average, NaN until `period` values are in. */
   add(value: number): number {
+    checkInputs("sma", value);
     this.sum += value - this.window[this.count % this.period];
     this.window[this.count % this.period] = value;
     this.count++;
@@ -39,6 +40,7 @@ export class Sma {
 
   /** Replaces the most recent value (a still-forming bar). */
   replace(value: number): number {
+    checkInputs("sma", value);
     if (this.count === 0) return this.add(value);
     const slot = (this.count - 1) % this.period;
     this.sum += value - this.window[slot];

@@ -1,4 +1,4 @@
-import { checkPeriod, checkSameLength } from "./params.ts";
+import { checkPeriod, checkSameLength, checkInputs } from "./params.ts";
 
 /** Slow stochastic %K and %D, each the input's length. */
 export interface StochResult {
@@ -190,6 +190,7 @@ export class Stoch {
 
   /** Adds the next bar; returns slow %K, NaN until its window is full. */
   add(high: number, low: number, close: number): number {
+    checkInputs("stoch", high, low, close);
     this.bars++;
     this.window.add(high, low);
     return this.update(close, false);
@@ -197,6 +198,7 @@ export class Stoch {
 
   /** Replaces the most recent bar (a still-forming bar). */
   replace(high: number, low: number, close: number): number {
+    checkInputs("stoch", high, low, close);
     if (this.bars === 0) return this.add(high, low, close);
     this.window.replace(high, low);
     return this.update(close, true);

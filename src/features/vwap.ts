@@ -1,4 +1,4 @@
-import { checkPeriod, checkSameLength } from "./params.ts";
+import { checkPeriod, checkSameLength, checkInputs } from "./params.ts";
 
 /**
  * Rolling volume-weighted average price (TTR VWAP(price, volume, n); the
@@ -46,6 +46,7 @@ export class Vwap {
 
   /** Adds the next bar; returns the VWAP, NaN until `period` bars are in. */
   add(price: number, volume: number): number {
+    checkInputs("vwap", price, volume);
     const slot = this.bars % this.period;
     if (this.bars > 0) {
       // The previous latest bar joins the sums; the bar in `slot` (zeros before the ring fills) leaves.
@@ -61,6 +62,7 @@ export class Vwap {
 
   /** Replaces the most recent bar (a still-forming bar). */
   replace(price: number, volume: number): number {
+    checkInputs("vwap", price, volume);
     return this.bars === 0 ? this.add(price, volume) : this.put((this.bars - 1) % this.period, price, volume);
   }
 

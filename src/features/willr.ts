@@ -1,4 +1,4 @@
-import { checkPeriod, checkSameLength } from "./params.ts";
+import { checkPeriod, checkSameLength, checkInputs } from "./params.ts";
 import { HighLowWindow } from "./stoch.ts";
 
 /** -100 * (highest - close) / (highest - lowest); 0 where the range is 0 (TA-Lib; TTR's WPR uses 0.5). */
@@ -42,6 +42,7 @@ export class Willr {
 
   /** Adds the next bar; returns %R, NaN until `period` bars are in. */
   add(high: number, low: number, close: number): number {
+    checkInputs("willr", high, low, close);
     this.bars++;
     this.window.add(high, low);
     return this.update(close);
@@ -49,6 +50,7 @@ export class Willr {
 
   /** Replaces the most recent bar (a still-forming bar). */
   replace(high: number, low: number, close: number): number {
+    checkInputs("willr", high, low, close);
     if (this.bars === 0) return this.add(high, low, close);
     this.window.replace(high, low);
     return this.update(close);

@@ -1,4 +1,4 @@
-import { checkPeriod } from "./params.ts";
+import { checkPeriod, checkInputs } from "./params.ts";
 
 /**
  * Weighted moving average (TA-Lib WMA, TTR WMA): weights 1..period, the
@@ -32,6 +32,7 @@ export class Wma {
 
   /** Adds the next value; returns the average, NaN until `period` values are in. */
   add(value: number): number {
+    checkInputs("wma", value);
     this.window[this.count % this.period] = value;
     this.count++;
     return this.update();
@@ -39,6 +40,7 @@ export class Wma {
 
   /** Replaces the most recent value (a still-forming bar). */
   replace(value: number): number {
+    checkInputs("wma", value);
     if (this.count === 0) return this.add(value);
     this.window[(this.count - 1) % this.period] = value;
     return this.update();

@@ -1,6 +1,6 @@
 import type { Indicators } from "../features/indicators.ts";
 import { checkMacd, type MacdResult } from "../features/macd.ts";
-import { checkFinite, checkPeriod, checkSameLength } from "../features/params.ts";
+import { checkFinite, checkPeriod, checkSameLength, checkValues } from "../features/params.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { BollingerBands } from "../features/bbands.ts";
 import type { AdxResult } from "../features/adx.ts";
@@ -29,8 +29,8 @@ export interface IndicatorExports extends KernelExports {
   willr(high: Ptr, low: Ptr, close: Ptr, dst: Ptr, highest: Ptr, scratch: Ptr, n: number, period: number): void;
 }
 
-/** The most input plus output buffers any indicator kernel uses (e.g. ADX: 3 in, 3 out). */
-const SLOTS = 8;
+/** The most input, output and scratch buffers any indicator kernel uses (ADX: 3 in, 3 out). */
+const SLOTS = 6;
 
 /**
  * Indicators computed by the WASM kernels. Inputs are copied once into
@@ -52,28 +52,28 @@ export class WasmIndicators implements Indicators {
 
   sma(values: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("sma.period", period);
-    const [src, dst] = this.input(values);
+    const [src, dst] = this.input("sma", values);
     this.k.sma(src, dst, values.length, windowArg(period, values.length));
     return this.output(1, values.length, out);
   }
 
   ema(values: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("ema.period", period);
-    const [src, dst] = this.input(values);
+    const [src, dst] = this.input("ema", values);
     this.k.ema(src, dst, values.length, windowArg(period, values.length));
     return this.output(1, values.length, out);
   }
 
   wma(values: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("wma.period", period);
-    const [src, dst] = this.input(values);
+    const [src, dst] = this.input("wma", values);
     this.k.wma(src, dst, values.length, windowArg(period, values.length));
     return this.output(1, values.length, out);
   }
 
   rsi(values: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("rsi.period", period);
-    const [src, dst] = this.input(values);
+    const [src, dst] = this.input("rsi", values);
     this.k.rsi(src, dst, values.length, windowArg(period, values.length));
     return this.output(1, values.length, out);
   }
@@ -81,7 +81,7 @@ export class WasmIndicators implements Indicators {
   macd(values: Float64Array, fast: number, slow: number, signal: number, out?: MacdResult): MacdResult {
     checkMacd(fast, slow, signal);
     const n = values.length;
-    const [src, m, s, h] = this.input(values);
+    const [src, m, s, h] = this.input("macd", values);
     this.k.macd(src, m, s, h, n, windowArg(fast, n), windowArg(slow, n), windowArg(signal, n));
     return { macd: this.output(1, n, out?.macd), signal: this.output(2, n, out?.signal), hist: this.output(3, n, out?.hist) };
   }
@@ -90,14 +90,14 @@ export class WasmIndicators implements Indicators {
     checkPeriod("bbands.period", period);
     checkFinite("bbands.k", k, 0);
     const n = values.length;
-    const [src, lower, middle, upper] = this.input(values);
+    const [src, lower, middle, upper] = this.input("bbands", values);
     this.k.bbands(src, lower, middle, upper, n, windowArg(period, n), k);
     return { lower: this.output(1, n, out?.lower), middle: this.output(2, n, out?.middle), upper: this.output(3, n, out?.upper) };
   }
 
   roc(values: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("roc.period", period);
-    const [src, dst] = this.input(values);
+    const [src, dst] = this.input("roc", values);
     this.k.roc(src, dst, values.length, windowArg(period, values.length));
     return this.output(1, values.length, out);
   }
@@ -105,7 +105,7 @@ export class WasmIndicators implements Indicators {
   cci(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("cci.period", period);
     const n = checkSameLength("cci", high, low, close);
-    const [h, l, c, dst] = this.input(high, low, close);
+    const [h, l, c, dst] = this.input("cci", high, low, close);
     this.k.cci(h, l, c, dst, n, windowArg(period, n));
     return this.output(3, n, out);
   }
@@ -113,7 +113,7 @@ export class WasmIndicators implements Indicators {
   atr(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("atr.period", period);
     const n = checkSameLength("atr", high, low, close);
-    const [h, l, c, dst] = this.input(high, low, close);
+    const [h, l, c, dst] = this.input("atr", high, low, close);
     this.k.atr(h, l, c, dst, n, windowArg(period, n));
     return this.output(3, n, out);
   }
@@ -121,7 +121,7 @@ export class WasmIndicators implements Indicators {
   adx(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out?: AdxResult): AdxResult {
     checkPeriod("adx.period", period);
     const n = checkSameLength("adx", high, low, close);
-    const [h, l, c, adx, plus, minus] = this.input(high, low, close);
+    const [h, l, c, adx, plus, minus] = this.input("adx", high, low, close);
     this.k.adx(h, l, c, adx, plus, minus, n, windowArg(period, n));
     return { adx: this.output(3, n, out?.adx), plusDI: this.output(4, n, out?.plusDI), minusDI: this.output(5, n, out?.minusDI) };
   }
@@ -129,14 +129,14 @@ export class WasmIndicators implements Indicators {
   stoch(high: Float64Array, low: Float64Array, close: Float64Array, kPeriod: number, kSlow: number, dPeriod: number, out?: StochResult): StochResult {
     checkStoch(kPeriod, kSlow, dPeriod);
     const n = checkSameLength("stoch", high, low, close);
-    const [h, l, c, k, d, scratch] = this.input(high, low, close);
+    const [h, l, c, k, d, scratch] = this.input("stoch", high, low, close);
     this.k.stoch(h, l, c, k, d, scratch, n, windowArg(kPeriod, n), windowArg(kSlow, n), windowArg(dPeriod, n));
     return { k: this.output(3, n, out?.k), d: this.output(4, n, out?.d) };
   }
 
   obv(close: Float64Array, volume: Float64Array, out?: Float64Array): Float64Array {
     const n = checkSameLength("obv", close, volume);
-    const [c, v, dst] = this.input(close, volume);
+    const [c, v, dst] = this.input("obv", close, volume);
     this.k.obv(c, v, dst, n);
     return this.output(2, n, out);
   }
@@ -144,7 +144,7 @@ export class WasmIndicators implements Indicators {
   vwap(price: Float64Array, volume: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("vwap.period", period);
     const n = checkSameLength("vwap", price, volume);
-    const [p, v, dst] = this.input(price, volume);
+    const [p, v, dst] = this.input("vwap", price, volume);
     this.k.vwap(p, v, dst, n, windowArg(period, n));
     return this.output(2, n, out);
   }
@@ -152,13 +152,14 @@ export class WasmIndicators implements Indicators {
   willr(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("willr.period", period);
     const n = checkSameLength("willr", high, low, close);
-    const [h, l, c, dst, highest, scratch] = this.input(high, low, close);
+    const [h, l, c, dst, highest, scratch] = this.input("willr", high, low, close);
     this.k.willr(h, l, c, dst, highest, scratch, n, windowArg(period, n));
     return this.output(3, n, out);
   }
 
-  /** Copies the inputs into slots 0..k-1; returns every slot's address. */
-  private input(...series: Float64Array[]): readonly Ptr[] {
+  /** Checks the inputs are finite, copies them into slots 0..k-1; returns every slot's address. */
+  private input(name: string, ...series: Float64Array[]): readonly Ptr[] {
+    for (const s of series) checkValues(name, s);
     const n = series[0].length;
     const ptrs = this.arena.ensure(n);
     series.forEach((s, slot) => this.arena.view(slot, n).set(s));

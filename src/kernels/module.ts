@@ -24,6 +24,9 @@ export async function instantiateKernels<T extends KernelExports>(
   return instance.exports as unknown as T;
 }
 
+/** Kernel memory is capped at 2 GiB (asconfig maximumMemory); keep a margin for static data. */
+const MAX_ARENA_BYTES = 2 ** 31 - 2 ** 24;
+
 /**
  * Reused float64 buffers inside a module's memory. `ensure(slots, n)` reserves
  * `slots` buffers of n values once and keeps them until a larger n arrives,
@@ -40,11 +43,16 @@ export class F64Arena {
 
   /** Makes room for n values in every slot; returns the slot addresses. */
   ensure(n: number): readonly number[] {
-    if (n > this.capacity) {
+    if (n > this.capacity || this.ptrs.length === 0) {
       const capacity = Math.max(n, 1024);
+      const bytes = capacity * 8 * this.slots;
+      if (bytes > MAX_ARENA_BYTES) {
+        throw new ConfigError(`${n} values need ${Math.ceil(bytes / 2 ** 20)} MiB of kernel memory, more than the ${MAX_ARENA_BYTES / 2 ** 20} MiB a module can hold`, { field: "values" });
+      }
       this.k.resetArena();
-      this.ptrs = [];
-      for (let s = 0; s < this.slots; s++) this.ptrs.push(this.k.reserve(capacity * 8) >>> 0);
+      const ptrs: number[] = [];
+      for (let s = 0; s < this.slots; s++) ptrs.push(this.k.reserve(capacity * 8) >>> 0);
+      this.ptrs = ptrs;
       this.capacity = capacity;
       this.buffer = null;
     }
