@@ -35,7 +35,12 @@ export async function startNodeServer(config: AppConfig): Promise<NodeServer> {
       hostname: config.host,
     }, () => resolve(s as Server));
   });
-  server.on("upgrade", (incoming: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade(incoming, socket, head));
+  server.on("upgrade", (incoming: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgrade(incoming, socket, head).catch(() => {
+      // A malformed upgrade request (bad Host, absolute-form URL) must not take the server down.
+      if (!socket.destroyed) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    });
+  });
 
   // The app decides (auth, session lookup) through its normal route; only an accepted request is handed to ws.
   async function upgrade(incoming: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -43,7 +48,9 @@ export async function startNodeServer(config: AppConfig): Promise<NodeServer> {
     let attach: ((s: StreamSocket) => void) | undefined;
     const headers = new Headers();
     for (const [k, v] of Object.entries(incoming.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
-    const req = new Request(`http://${incoming.headers.host ?? "localhost"}${incoming.url ?? "/"}`, { headers });
+    const path = incoming.url ?? "/";
+    if (!path.startsWith("/")) throw new Error(`upgrade request target must be a path, got ${path}`);
+    const req = new Request(new URL(path, "http://localhost"), { headers });
     const res = await engine.fetch(req, {
       clientAddress: incoming.socket.remoteAddress,
       upgradeSocket: (a) => {

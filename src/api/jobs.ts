@@ -22,8 +22,10 @@ export interface JobView {
 
 interface Job {
   readonly id: string;
-  readonly run: Backtest;
+  /** The engine while the job is pending; dropped once it ends so a finished job keeps only its report. */
+  run: Backtest | null;
   readonly barsTotal: number;
+  barsDone: number;
   status: JobStatus;
   createdAt: number;
   startedAt: number | null;
@@ -56,7 +58,7 @@ export class BacktestJobs {
       throw new ApiError(429, "too_many_jobs", `${this.capacity} backtest jobs are already queued or running; retry later`, undefined, { "retry-after": "1" });
     }
     const job: Job = {
-      id: crypto.randomUUID(), run, barsTotal, status: "queued",
+      id: crypto.randomUUID(), run, barsTotal, barsDone: 0, status: "queued",
       createdAt: this.clock.now(), startedAt: null, finishedAt: null, computeMs: 0,
     };
     this.jobs.set(job.id, job);
@@ -93,14 +95,19 @@ export class BacktestJobs {
     await yieldToEventLoop();
     job.status = "running";
     job.startedAt = this.clock.now();
+    const run = job.run!;
     try {
-      while (!job.run.done) {
+      while (!run.done) {
         const start = performance.now();
-        do job.run.step(); while (!job.run.done && performance.now() - start < SLICE_MS);
+        do {
+          // Counted before stepping, as the engine counts a bar it has started (a failing bar is the last one done).
+          job.barsDone++;
+          run.step();
+        } while (!run.done && performance.now() - start < SLICE_MS);
         job.computeMs += performance.now() - start;
         await yieldToEventLoop();
       }
-      job.result = withTiming(job.run.report(), job.computeMs);
+      job.result = withTiming(run.report(), job.computeMs);
       job.status = "done";
     } catch (e) {
       if (e instanceof EngineError) job.error = { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) };
@@ -110,6 +117,7 @@ export class BacktestJobs {
       }
       job.status = "failed";
     }
+    job.run = null;
     job.finishedAt = this.clock.now();
   }
 }
@@ -120,7 +128,7 @@ function withTiming(report: BacktestReport, elapsedMs: number): BacktestReport {
 }
 
 function view(job: Job): JobView {
-  const barsDone = job.status === "done" ? job.barsTotal : job.run.snapshot().barsDone;
+  const barsDone = job.status === "done" ? job.barsTotal : job.barsDone;
   return {
     id: job.id,
     status: job.status,

@@ -25,7 +25,7 @@ const nums: Schema = { type: "array", items: num };
 
 const common = {
   "400": error("validation error naming the field"),
-  "413": error("request body too large"),
+  "413": error("request body too large, or the answer would hold too many values"),
   "429": error("rate limited; see Retry-After"),
   "500": error("internal error"),
 };

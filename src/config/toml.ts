@@ -36,7 +36,8 @@ const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 class TomlParser {
   private pos = 0;
   private line = 1;
-  private readonly data: TomlTable = {};
+  // Null-prototype tables: a key such as __proto__ or constructor is plain data here.
+  private readonly data: TomlTable = Object.create(null);
   private readonly lines = new Map<string, number>();
   private readonly definedTables = new Set<string>();
   private table: TomlTable = this.data;
@@ -115,9 +116,9 @@ class TomlParser {
     let table = this.data;
     for (let i = 0; i < path.length; i++) {
       const k = path[i];
-      const existing = table[k];
+      const existing = Object.hasOwn(table, k) ? table[k] : undefined;
       if (existing === undefined) {
-        const created: TomlTable = {};
+        const created: TomlTable = Object.create(null);
         table[k] = created;
         this.lines.set(path.slice(0, i + 1).join("."), this.line);
         table = created;
@@ -141,7 +142,7 @@ class TomlParser {
     if (this.text[this.pos] !== "=") this.fail(`expected "=" after the key`);
     this.pos++;
     this.skipSpaces();
-    if (Object.prototype.hasOwnProperty.call(this.table, k)) this.fail("is defined twice");
+    if (Object.hasOwn(this.table, k)) this.fail("is defined twice");
     const line = this.line;
     this.table[k] = this.parseValue();
     this.lines.set(full, line);

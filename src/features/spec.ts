@@ -59,7 +59,7 @@ export function parseIndicatorList(list: string): IndicatorItem[] {
 
 function parseItem(text: string): IndicatorItem {
   const [name, ...rawArgs] = text.split(":");
-  const def = DEFINITIONS[name.toLowerCase()];
+  const def = Object.hasOwn(DEFINITIONS, name.toLowerCase()) ? DEFINITIONS[name.toLowerCase()] : undefined;
   if (!def) throw new ConfigError(`unknown indicator "${name}" in "${text}"; known: ${indicatorNames.join(", ")}`, { field: "spec" });
   if (rawArgs.length > def.defaults.length) {
     throw new ConfigError(`"${text}": ${name} takes at most ${def.defaults.length} argument(s)`, { field: "spec" });

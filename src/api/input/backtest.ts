@@ -24,7 +24,8 @@ export const BACKTEST_FIELDS = [...DATA_FIELDS, "symbol", "strategy", "params", 
 /** strategy, params and config of a backtest or paper-session body. */
 export function backtestRequest(body: JsonObject): BacktestRequest {
   const strategy = string(body.strategy, "strategy", 64);
-  const params: Partial<StrategyParams> = {};
+  // Null prototype: a "__proto__" key stays a (rejected) parameter name instead of a prototype write.
+  const params: Partial<StrategyParams> = Object.create(null);
   if (body.params !== undefined) {
     for (const [key, v] of Object.entries(object(body.params, "params"))) {
       // resolveParams checks names, types and ranges against the strategy's specs.
@@ -61,7 +62,7 @@ function sizing(value: JsonObject[string] | undefined): SizingSpec | undefined {
   if (value === undefined) return undefined;
   const s = object(value, "sizing");
   const method = string(s.method, "sizing.method", 16);
-  if (!(method in SIZING_KEYS)) throw invalid("sizing.method", `must be one of ${Object.keys(SIZING_KEYS).join(", ")}, got "${method}"`);
+  if (!Object.hasOwn(SIZING_KEYS, method)) throw invalid("sizing.method", `must be one of ${Object.keys(SIZING_KEYS).join(", ")}, got "${method}"`);
   const keys = SIZING_KEYS[method as keyof typeof SIZING_KEYS];
   onlyKeys(s, ["method", ...keys], "sizing.");
   const spec: Record<string, number | string> = { method };

@@ -2,7 +2,7 @@ import { ConfigError } from "../../core/errors.ts";
 import type { BarSeries } from "../../core/data.ts";
 import { columnNames, computeIndicators, parseIndicatorList, type IndicatorItem } from "../../features/spec.ts";
 import type { ApiApp, AppState } from "../context.ts";
-import { invalid } from "../errors.ts";
+import { ApiError, invalid } from "../errors.ts";
 import { BINARY_CONTENT_TYPE, columnsBinary } from "../columns-binary.ts";
 import { columnsJson, numbersJson } from "../json.ts";
 import { barsFromJson, closeOnlySeries, MissingColumn } from "../input/bars.ts";
@@ -10,6 +10,9 @@ import { array, numbers, onlyKeys, readJsonObject, string, type Json } from "../
 
 /** The most indicator items one request may ask for. */
 export const MAX_INDICATORS = 32;
+
+/** The most values one answer may hold, so the JSON text stays well inside a string's limits. */
+export const MAX_OUTPUT_VALUES = 5_000_000;
 
 /**
  * POST /indicators: columns of indicator values over inline bars (or a plain
@@ -33,6 +36,10 @@ export function indicatorRoutes(app: ApiApp, state: AppState): void {
       series = closeOnlySeries(numbers(body.series, "series", 1));
     } else {
       throw invalid("bars", "is required: give bars (rows or columns of OHLCV) or series (close prices)");
+    }
+    const cells = series.close.length * items.flatMap(columnNames).length;
+    if (cells > MAX_OUTPUT_VALUES) {
+      throw new ApiError(413, "too_many_values", `the answer would hold ${cells} values (rows x output columns); at most ${MAX_OUTPUT_VALUES}`);
     }
     const columns: [string, Float64Array][] = [];
     for (const item of items) columns.push(...compute(kernels, series, item));
