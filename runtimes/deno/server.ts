@@ -48,7 +48,8 @@ Deno.serve({
 
 function wrap(ws: WebSocket): StreamSocket {
   return {
-    send: (text) => ws.send(text),
+    // A subscriber that lets 8 MiB pile up unread is cut off rather than let the server's memory grow.
+    send: (text) => (ws.bufferedAmount > 8 * 2 ** 20 ? ws.close(1013, "subscriber too slow: messages unread") : ws.send(text)),
     close: (code, reason) => ws.close(code, reason),
     onClose: (listener) => ws.addEventListener("close", listener),
   };

@@ -82,9 +82,15 @@ export async function startNodeServer(config: AppConfig): Promise<NodeServer> {
   };
 }
 
+/** A subscriber that lets this much pile up unread is cut off rather than let the server's memory grow. */
+const MAX_BUFFERED_BYTES = 8 * 2 ** 20;
+
 function wrap(ws: WebSocket): StreamSocket {
   return {
-    send: (text) => ws.send(text),
+    send: (text) => {
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) ws.close(1013, "subscriber too slow: messages unread");
+      else ws.send(text);
+    },
     close: (code, reason) => ws.close(code, reason),
     onClose: (listener) => void ws.on("close", listener),
   };

@@ -36,8 +36,11 @@ export function checkReturns(field: string, returns: Float64Array, min = 1): num
   let n = 0;
   for (let i = 0; i < returns.length; i++) {
     const r = returns[i];
-    if (r - r === 0) n++; // finite; NaN and +-Infinity give NaN
-    else if (r === r) throw new ConfigError(`${field}[${i}] is ${r}; returns must be finite (NaN marks a missing value)`, { field });
+    if (r - r === 0) {
+      // A simple return below -100% would be losing more than everything: compounding it gives nonsense.
+      if (r < -1) throw new ConfigError(`${field}[${i}] is ${r}; a simple return cannot be below -1 (a total loss)`, { field });
+      n++;
+    } else if (r === r) throw new ConfigError(`${field}[${i}] is ${r}; returns must be finite (NaN marks a missing value)`, { field });
   }
   if (n < min) {
     const what = returns.length === 0 ? "is empty" : `has ${n} non-missing value${n === 1 ? "" : "s"}`;

@@ -251,7 +251,9 @@ function tolerance(o: SolveOptions): number {
 
 function limit(o: SolveOptions, fallback: number): number {
   const m = o.maxIterations ?? fallback;
-  if (!Number.isInteger(m) || m < 1) throw new ConfigError(`maxIterations must be an integer >= 1, got ${m}`, { field: "maxIterations" });
+  if (!Number.isInteger(m) || m < 1 || m > 2 ** 31 - 1) {
+    throw new ConfigError(`maxIterations must be an integer from 1 to 2^31 - 1, got ${m}`, { field: "maxIterations" });
+  }
   return m;
 }
 

@@ -27,8 +27,8 @@ const post = (path: string, body: unknown) =>
 describe("server hardening", () => {
   it("answers a malformed WebSocket upgrade with 400 and keeps serving", async () => {
     const upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
-    expect(await raw(node.url, `GET http://a:b/health HTTP/1.1\r\nHost: x\r\n${upgrade}`)).toMatch(/^HTTP\/1\.1 400/);
-    expect(await raw(node.url, `GET /health HTTP/1.1\r\nHost: a b\r\n${upgrade}`)).toMatch(/^HTTP\/1\.1 \d{3}/);
+    expect(await raw(node.url!, `GET http://a:b/health HTTP/1.1\r\nHost: x\r\n${upgrade}`)).toMatch(/^HTTP\/1\.1 400/);
+    expect(await raw(node.url!, `GET /health HTTP/1.1\r\nHost: a b\r\n${upgrade}`)).toMatch(/^HTTP\/1\.1 \d{3}/);
     expect((await node.fetch("/health")).status).toBe(200);
   });
 
@@ -57,5 +57,17 @@ describe("server hardening", () => {
     expect(({} as Record<string, unknown>).host).toBeUndefined();
     expect(Object.keys(data).sort()).toEqual(["__proto__", "server"]);
     expect((data.server as Record<string, unknown>).constructor).toBe(1);
+  });
+});
+
+describe("costly requests", () => {
+  it("caps constrained optimization at 100 assets", async () => {
+    const n = 101;
+    const covariance = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 0.04 : 0)));
+    const res = await post("/optimize", { method: "minvar", covariance, longOnly: true });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toMatch(/constrained optimization \(longOnly, maxWeight\) takes at most 100/);
+    const unconstrained = await post("/optimize", { method: "minvar", covariance });
+    expect(unconstrained.status).toBe(200);
   });
 });

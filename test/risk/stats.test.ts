@@ -26,3 +26,9 @@ describe("risk statistics (TypeScript twin) against R PerformanceAnalytics", () 
     expect(s.calmar).toBeCloseTo(s.annualizedReturn / s.maxDrawdown, 15);
   });
 });
+
+describe("impossible returns", () => {
+  it("refuses a simple return below -1, naming its index", () => {
+    expect(() => tsRisk.summary(Float64Array.of(0.1, -1.5, 0.2), 12)).toThrow(/returns\[1\] is -1.5; a simple return cannot be below -1/);
+  });
+});

@@ -180,7 +180,8 @@ describe("linear solvers", () => {
       expect(() => s.solve(Float64Array.of(4, NaN, 1, 3), Float64Array.of(1, 2))).toThrow(/a\[1\] must be finite, got NaN/);
       expect(() => s.push(a, Float64Array.of(1, Infinity))).toThrow(/b\[1\] must be finite/);
       expect(() => s.push(a, Float64Array.of(1, 2), { tolerance: 0 })).toThrow(/tolerance must be in \(0, 1\), got 0/);
-      expect(() => s.push(a, Float64Array.of(1, 2), { maxIterations: 0.5 })).toThrow(/maxIterations must be an integer >= 1/);
+      expect(() => s.push(a, Float64Array.of(1, 2), { maxIterations: 0.5 })).toThrow(/maxIterations must be an integer from 1 to 2\^31 - 1/);
+      expect(() => s.conjugateGradient(a, Float64Array.of(1, 2), { maxIterations: 2 ** 32 })).toThrow(/maxIterations must be an integer from 1 to 2\^31 - 1/);
       expect(() => s.estimateEntries(a, Float64Array.of(1, 2), [2])).toThrow(/entry index must be an integer in \[0, 2\), got 2/);
       expect(() => s.cholesky(a, Float64Array.of(1, 2, 3))).toThrow(/b must hold n = 2 values per right-hand side, got 3/);
     }

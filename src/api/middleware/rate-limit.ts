@@ -84,7 +84,8 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<ApiEnv> 
 
 function clientAddress(c: Parameters<MiddlewareHandler<ApiEnv>>[0], trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    // The rightmost entry is the one our proxy added; entries to its left come from the client and can be forged.
+    const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
     if (forwarded) return forwarded;
   }
   return c.env?.clientAddress ?? "unknown";

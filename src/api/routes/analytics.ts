@@ -10,6 +10,8 @@ import { array, isObject, number, numbers, onlyKeys, readJsonObject, string, typ
 export const OPTIMIZE_METHODS: readonly OptimizeMethod[] = ["minvar", "meanvar", "maxsharpe", "riskparity"];
 /** Most assets one optimization may have: the solver works on dense n x n matrices. */
 export const MAX_ASSETS = 500;
+/** Constrained problems run an active-set QP: keep one request to a fraction of a second. */
+export const MAX_CONSTRAINED_ASSETS = 100;
 
 /**
  * POST /risk (return series in, PerformanceAnalytics-style statistics out)
@@ -58,6 +60,11 @@ export function analyticsRoutes(app: ApiApp, state: AppState): void {
     if (body.expectedReturns !== undefined) expectedReturns = numbers(body.expectedReturns, "expectedReturns", n, n);
     const assets = body.assets === undefined ? Array.from({ length: n }, (_, i) => `asset${i + 1}`)
       : array(body.assets, "assets", n, n).map((a, i) => string(a, `assets[${i}]`, 64));
+    const constrained = body.longOnly === true || body.maxWeight !== undefined;
+    if (constrained && n > MAX_CONSTRAINED_ASSETS) {
+      // The active-set QP costs about n^3 per change of active set; past this size one request could hold the server for seconds.
+      throw invalid(body.covariance === undefined ? "returns" : "covariance", `has ${n} assets; constrained optimization (longOnly, maxWeight) takes at most ${MAX_CONSTRAINED_ASSETS}`);
+    }
     const p = optimizePortfolio({
       method, covariance, expectedReturns,
       targetReturn: body.targetReturn === undefined ? undefined : number(body.targetReturn, "targetReturn"),
