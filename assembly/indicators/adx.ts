@@ -14,6 +14,8 @@ import { trueRange } from "./atr";
 export function adx(
   high: usize, low: usize, close: usize, adxOut: usize, plusOut: usize, minusOut: usize, n: i32, period: i32,
 ): void {
+  // Arguments a host could pass that no window allows: answer "undefined" rather than touch memory out of range.
+  if (period < 1 || period > 0x20000000) { fillNaN(adxOut, 0, n); fillNaN(plusOut, 0, n); fillNaN(minusOut, 0, n); return; }
   fillNaN(plusOut, 0, min(period, n));
   fillNaN(minusOut, 0, min(period, n));
   fillNaN(adxOut, 0, min(2 * period - 1, n));

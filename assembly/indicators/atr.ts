@@ -13,6 +13,8 @@ import { ld, st, fillNaN } from "../lib/arena";
  * 1..period (bar 0 has no previous close). dst[i] is NaN for i < period.
  */
 export function atr(high: usize, low: usize, close: usize, dst: usize, n: i32, period: i32): void {
+  // Arguments a host could pass that no window allows: answer "undefined" rather than touch memory out of range.
+  if (period < 1) { fillNaN(dst, 0, n); return; }
   if (period >= n) { fillNaN(dst, 0, n); return; }
   fillNaN(dst, 0, period);
   const p = <f64>period;

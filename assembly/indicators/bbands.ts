@@ -8,6 +8,8 @@ import { ld, st, fillNaN } from "../lib/arena";
 export function bbands(
   src: usize, dLower: usize, dMiddle: usize, dUpper: usize, n: i32, period: i32, k: f64,
 ): void {
+  // Arguments a host could pass that no window allows: answer "undefined" rather than touch memory out of range.
+  if (period < 1) { fillNaN(dLower, 0, n); fillNaN(dMiddle, 0, n); fillNaN(dUpper, 0, n); return; }
   if (period > n) {
     fillNaN(dLower, 0, n); fillNaN(dMiddle, 0, n); fillNaN(dUpper, 0, n);
     return;

@@ -8,6 +8,8 @@ import { ld, st, fillNaN } from "../lib/arena";
  * TA-Lib. dst may not alias an input.
  */
 export function cci(high: usize, low: usize, close: usize, dst: usize, n: i32, period: i32): void {
+  // Arguments a host could pass that no window allows: answer "undefined" rather than touch memory out of range.
+  if (period < 1) { fillNaN(dst, 0, n); return; }
   if (period > n) { fillNaN(dst, 0, n); return; }
   // dst first holds the typical prices; walking backwards, each window
   // [i - period + 1, i] is still intact when cci[i] overwrites dst[i].

@@ -6,6 +6,8 @@ import { ld, st, fillNaN } from "../lib/arena";
  * dst[i] is NaN before that. Not in-place safe.
  */
 export function ema(src: usize, dst: usize, n: i32, period: i32): void {
+  // Arguments a host could pass that no window allows: answer "undefined" rather than touch memory out of range.
+  if (period < 1) { fillNaN(dst, 0, n); return; }
   smooth(src, dst, n, period, 2.0 / (<f64>period + 1.0));
 }
 

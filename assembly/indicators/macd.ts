@@ -13,6 +13,8 @@ export function macd(
   src: usize, dMacd: usize, dSignal: usize, dHist: usize,
   n: i32, fast: i32, slow: i32, signal: i32,
 ): void {
+  // Arguments a host could pass that no window allows: answer "undefined" rather than touch memory out of range.
+  if (fast < 1 || slow <= fast || signal < 1) { fillNaN(dMacd, 0, n); fillNaN(dSignal, 0, n); fillNaN(dHist, 0, n); return; }
   const first = slow - 1;
   if (first >= n) {
     fillNaN(dMacd, 0, n); fillNaN(dSignal, 0, n); fillNaN(dHist, 0, n);

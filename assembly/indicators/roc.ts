@@ -6,6 +6,8 @@ import { ld, st, fillNaN } from "../lib/arena";
  * there, which would read as "no change"). Not in-place safe.
  */
 export function roc(src: usize, dst: usize, n: i32, period: i32): void {
+  // Arguments a host could pass that no window allows: answer "undefined" rather than touch memory out of range.
+  if (period < 1) { fillNaN(dst, 0, n); return; }
   if (period >= n) { fillNaN(dst, 0, n); return; }
   fillNaN(dst, 0, period);
   for (let i = period; i < n; i++) {

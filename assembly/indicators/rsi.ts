@@ -15,6 +15,8 @@ import { ld, st, fillNaN } from "../lib/arena";
  * 1e-12 for RSI above 0.01.
  */
 export function rsi(src: usize, dst: usize, n: i32, period: i32): void {
+  // Arguments a host could pass that no window allows: answer "undefined" rather than touch memory out of range.
+  if (period < 1) { fillNaN(dst, 0, n); return; }
   if (period >= n) { fillNaN(dst, 0, n); return; }
   fillNaN(dst, 0, period);
   let A = 0.0, D = 0.0;

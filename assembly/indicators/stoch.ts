@@ -78,6 +78,8 @@ export function stoch(
   high: usize, low: usize, close: usize, k: usize, d: usize, scratch: usize,
   n: i32, kPeriod: i32, kSlow: i32, dPeriod: i32,
 ): void {
+  // Arguments a host could pass that no window allows: answer "undefined" rather than touch memory out of range.
+  if (kPeriod < 1 || kSlow < 1 || dPeriod < 1) { fillNaN(k, 0, n); fillNaN(d, 0, n); return; }
   // k and d serve as scratch on the way: highest high in k, lowest low in d,
   // then fast %K over d in place; each pass reads only what is still needed.
   highestLowest(high, low, k, d, scratch, n, kPeriod);

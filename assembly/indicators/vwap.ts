@@ -10,6 +10,8 @@ const RESUM: i32 = 4096;
  * NaN for i < period - 1 and where the window traded no volume.
  */
 export function vwap(price: usize, volume: usize, dst: usize, n: i32, period: i32): void {
+  // Arguments a host could pass that no window allows: answer "undefined" rather than touch memory out of range.
+  if (period < 1) { fillNaN(dst, 0, n); return; }
   if (period > n) { fillNaN(dst, 0, n); return; }
   fillNaN(dst, 0, period - 1);
   // `traded` counts the window's bars with nonzero volume. It is exact, so a

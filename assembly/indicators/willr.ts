@@ -11,6 +11,8 @@ import { highestLowest } from "./stoch";
 export function willr(
   high: usize, low: usize, close: usize, dst: usize, highest: usize, scratch: usize, n: i32, period: i32,
 ): void {
+  // Arguments a host could pass that no window allows: answer "undefined" rather than touch memory out of range.
+  if (period < 1) { fillNaN(dst, 0, n); return; }
   highestLowest(high, low, highest, dst, scratch, n, period);
   const from = min(period - 1, n);
   fillNaN(dst, 0, from);

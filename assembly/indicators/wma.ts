@@ -12,6 +12,8 @@ const RESUM: i32 = 256;
  * Not in-place safe.
  */
 export function wma(src: usize, dst: usize, n: i32, period: i32): void {
+  // Arguments a host could pass that no window allows: answer "undefined" rather than touch memory out of range.
+  if (period < 1) { fillNaN(dst, 0, n); return; }
   if (period > n) { fillNaN(dst, 0, n); return; }
   fillNaN(dst, 0, period - 1);
   const p = <f64>period;
