@@ -33,8 +33,13 @@ export function checkSameLength(name: string, ...series: Float64Array[]): number
 export function checkValues(name: string, values: Float64Array): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v - v !== 0) throw new ConfigError(`${name}: input value at index ${i} is ${v}; indicators need finite numbers`, { field: `${name}.values` });
+    if (v - v !== 0) throw nonFinite(name, i, v);
   }
+}
+
+/** The error for a NaN or infinite input value at index i. */
+export function nonFinite(name: string, i: number, v: number): ConfigError {
+  return new ConfigError(`${name}: input value at index ${i} is ${v}; indicators need finite numbers`, { field: `${name}.values` });
 }
 
 /** The streaming form of checkValues, for one bar's inputs. */

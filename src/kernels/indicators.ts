@@ -1,6 +1,6 @@
 import type { Indicators } from "../features/indicators.ts";
 import { checkMacd, type MacdResult } from "../features/macd.ts";
-import { checkFinite, checkPeriod, checkSameLength, checkValues } from "../features/params.ts";
+import { checkFinite, checkPeriod, checkSameLength, nonFinite } from "../features/params.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { BollingerBands } from "../features/bbands.ts";
 import type { AdxResult } from "../features/adx.ts";
@@ -11,6 +11,8 @@ type Ptr = number;
 
 /** The raw ABI of build/indicators.wasm (documented in README, "Kernel ABI"). */
 export interface IndicatorExports extends KernelExports {
+  /** Index of the first NaN or infinite value, or -1. */
+  firstNonFinite(src: Ptr, n: number): number;
   sma(src: Ptr, dst: Ptr, n: number, period: number): void;
   ema(src: Ptr, dst: Ptr, n: number, period: number): void;
   wma(src: Ptr, dst: Ptr, n: number, period: number): void;
@@ -157,12 +159,15 @@ export class WasmIndicators implements Indicators {
     return this.output(3, n, out);
   }
 
-  /** Checks the inputs are finite, copies them into slots 0..k-1; returns every slot's address. */
+  /** Copies the inputs into slots 0..k-1 and checks them there (a SIMD pass, not a JS loop); returns every slot's address. */
   private input(name: string, ...series: Float64Array[]): readonly Ptr[] {
-    for (const s of series) checkValues(name, s);
     const n = series[0].length;
     const ptrs = this.arena.ensure(n);
-    series.forEach((s, slot) => this.arena.view(slot, n).set(s));
+    series.forEach((s, slot) => {
+      this.arena.view(slot, n).set(s);
+      const bad = this.k.firstNonFinite(ptrs[slot], n);
+      if (bad >= 0) throw nonFinite(name, bad, s[bad]);
+    });
     return ptrs;
   }
 
