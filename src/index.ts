@@ -50,7 +50,7 @@ export * from "./portfolio/rebalance.ts";
 // Risk statistics and limits.
 export * from "./risk/stats.ts";
 export * from "./risk/report.ts";
-export * from "./risk/returns-csv.ts";
+export * from "./data/returns-csv.ts";
 export * from "./risk/pretrade.ts";
 export * from "./risk/limits.ts";
 export * from "./risk/sizing.ts";

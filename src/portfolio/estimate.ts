@@ -1,6 +1,6 @@
 import { ConfigError } from "../core/errors.ts";
 import { covarianceMatrix } from "../risk/comoments.ts";
-import type { ReturnsTable } from "../risk/returns-csv.ts";
+import type { ReturnsTable } from "../data/returns-csv.ts";
 
 /** Asset returns with every value present: one column per asset, one row per kept date. */
 export interface AssetReturns {
@@ -12,7 +12,7 @@ export interface AssetReturns {
   readonly dropped: number;
 }
 
-/** Keeps the rows of a returns table (src/risk/returns-csv.ts) where every column has a value. */
+/** Keeps the rows of a returns table (src/data/returns-csv.ts) where every column has a value. */
 export function completeRows(table: ReturnsTable): AssetReturns {
   const keep: number[] = [];
   table.dates.forEach((_, t) => {

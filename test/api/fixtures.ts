@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import type { BacktestReport } from "../../src/backtest/types.ts";
 import type { BarSeries } from "../../src/core/data.ts";
 import { parseBarsCsv } from "../../src/data/csv.ts";
-import { parseReturnsCsv } from "../../src/risk/returns-csv.ts";
+import { parseReturnsCsv } from "../../src/data/returns-csv.ts";
 import { root } from "../helpers.ts";
 
 export const sp500Csv = readFileSync(`${root}data/sp500.csv`, "utf8");

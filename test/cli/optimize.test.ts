@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { completeRows, estimateMoments } from "../../src/portfolio/estimate.ts";
 import { optimizePortfolio, type OptimizeMethod } from "../../src/portfolio/optimize.ts";
-import { parseReturnsCsv } from "../../src/risk/returns-csv.ts";
+import { parseReturnsCsv } from "../../src/data/returns-csv.ts";
 import { root } from "../helpers.ts";
 import { nt } from "./capture.ts";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { completeRows, estimateMoments } from "../../src/portfolio/estimate.ts";
-import { parseReturnsCsv } from "../../src/risk/returns-csv.ts";
+import { parseReturnsCsv } from "../../src/data/returns-csv.ts";
 import { root } from "../helpers.ts";
 
 describe("return moments", () => {

@@ -4,7 +4,7 @@ import { completeRows, estimateMoments } from "../../src/portfolio/estimate.ts";
 import {
   maximumSharpe, meanVariance, minimumVariance, optimizePortfolio, riskParity, type OptimizedPortfolio, type OptimizeMethod,
 } from "../../src/portfolio/optimize.ts";
-import { parseReturnsCsv } from "../../src/risk/returns-csv.ts";
+import { parseReturnsCsv } from "../../src/data/returns-csv.ts";
 import { tsSolver } from "../../src/solver/solver.ts";
 import { root } from "../helpers.ts";
 import { gaussSolve, matVec, maxAbsDiff, wasmSolver } from "../solver/systems.ts";

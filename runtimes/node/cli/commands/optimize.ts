@@ -5,7 +5,7 @@ import { MarketDataError } from "../../../../src/core/errors.ts";
 import { WasmSolver } from "../../../../src/kernels/solver.ts";
 import { completeRows, estimateMoments } from "../../../../src/portfolio/estimate.ts";
 import { optimizePortfolio, type OptimizeMethod } from "../../../../src/portfolio/optimize.ts";
-import { parseReturnsCsv } from "../../../../src/risk/returns-csv.ts";
+import { parseReturnsCsv } from "../../../../src/data/returns-csv.ts";
 import { kernelBytes } from "../../assets.ts";
 import { UsageError, type Command } from "../command.ts";
 

@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { MarketDataError } from "../../../../src/core/errors.ts";
 import { WasmRisk } from "../../../../src/kernels/risk.ts";
 import { renderRiskReports, riskReport } from "../../../../src/risk/report.ts";
-import { parseReturnsCsv, returnsColumn } from "../../../../src/risk/returns-csv.ts";
+import { parseReturnsCsv, returnsColumn } from "../../../../src/data/returns-csv.ts";
 import { kernelBytes } from "../../assets.ts";
 import { UsageError, type Command } from "../command.ts";
 

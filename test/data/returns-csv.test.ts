@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MarketDataError } from "../../src/core/errors.ts";
-import { parseReturnsCsv, returnsColumn, splitCsvLine } from "../../src/risk/returns-csv.ts";
+import { parseReturnsCsv, returnsColumn, splitCsvLine } from "../../src/data/returns-csv.ts";
 
 describe("returns CSV", () => {
   it("splits on commas outside quotes and unescapes doubled quotes", () => {
