@@ -19,7 +19,7 @@ const systemClock: Clock = { now: () => Date.now() };
 /** The app plus what a host needs to shut it down cleanly. */
 export interface EngineApp {
   readonly app: Hono<ApiEnv>;
-  /** `app.fetch`, bound: what Deno.serve, an edge runtime or @hono/node-server call. */
+  /** `app.fetch`, bound: what Deno's serve, an edge runtime or @hono/node-server call. */
   readonly fetch: Hono<ApiEnv>["fetch"];
   /** Stops every paper session (their timers would otherwise keep a process alive). */
   close(): void;

@@ -6,7 +6,7 @@ import type { LinearSolver } from "../solver/types.ts";
 import type { BarHistory } from "../strategies/strategy.ts";
 import type { RebalanceSchedule } from "./config.ts";
 
-/** A rebalancing rule as plain data: fixed weights, or weights optimized over a trailing window. */
+/** A rebalancing rule as plain data: fixed weights, or weights optimized over the trailing bars. */
 export interface RebalanceSpec {
   /** Bars between rebalances, e.g. 21 for about monthly on daily bars. */
   readonly every: number;

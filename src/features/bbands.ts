@@ -13,8 +13,8 @@ function checkBbands(period: number, k: number): void {
 
 /**
  * Bollinger Bands (TA-Lib BBANDS with SMA, TTR BBands): middle = SMA(period),
- * lower/upper = middle ∓ k * the population standard deviation of the same
- * window. Seeding: none; the first values are at index period - 1, NaN before.
+ * lower/upper = middle ∓ k * the population standard deviation over the same
+ * bars. Seeding: none; the first values are at index period - 1, NaN before.
  */
 export function bbandsSeries(values: Float64Array, period: number, k: number): BollingerBands {
   checkBbands(period, k);
@@ -32,13 +32,13 @@ export function bbandsSeries(values: Float64Array, period: number, k: number): B
 }
 
 /** Mean and population standard deviation, two-pass for accuracy. */
-function meanSd(window: ArrayLike<number>): [number, number] {
+function meanSd(values: ArrayLike<number>): [number, number] {
   let sum = 0;
-  for (let j = 0; j < window.length; j++) sum += window[j];
-  const mean = sum / window.length;
+  for (let j = 0; j < values.length; j++) sum += values[j];
+  const mean = sum / values.length;
   let m2 = 0;
-  for (let j = 0; j < window.length; j++) m2 += (window[j] - mean) ** 2;
-  return [mean, Math.sqrt(m2 / window.length)];
+  for (let j = 0; j < values.length; j++) m2 += (values[j] - mean) ** 2;
+  return [mean, Math.sqrt(m2 / values.length)];
 }
 
 /**

@@ -17,15 +17,15 @@ export function cciSeries(high: Float64Array, low: Float64Array, close: Float64A
 }
 
 /** CCI of the newest typical price in a window (oldest first). */
-function cciOf(window: ArrayLike<number>): number {
-  const p = window.length;
+function cciOf(tp: ArrayLike<number>): number {
+  const p = tp.length;
   let sum = 0;
-  for (let j = 0; j < p; j++) sum += window[j];
+  for (let j = 0; j < p; j++) sum += tp[j];
   const mean = sum / p;
   let dev = 0;
-  for (let j = 0; j < p; j++) dev += Math.abs(window[j] - mean);
+  for (let j = 0; j < p; j++) dev += Math.abs(tp[j] - mean);
   const mad = dev / p;
-  return mad === 0 ? 0 : (window[p - 1] - mean) / (0.015 * mad);
+  return mad === 0 ? 0 : (tp[p - 1] - mean) / (0.015 * mad);
 }
 
 /** Incremental CCI over a ring of typical prices; `replace` revises the latest bar. */

@@ -18,19 +18,19 @@ function rocOf(value: number, base: number): number {
 
 /** Incremental ROC over a ring of the last period + 1 values; `replace` revises the latest. */
 export class Roc {
-  private readonly window: Float64Array;
+  private readonly ring: Float64Array;
   private count = 0;
   private last = NaN;
 
   constructor(readonly period: number) {
     checkPeriod("roc.period", period);
-    this.window = new Float64Array(period + 1);
+    this.ring = new Float64Array(period + 1);
   }
 
   /** Adds the next value; returns the ROC, NaN until period + 1 values are in. */
   add(value: number): number {
     checkInputs("roc", value);
-    this.window[this.count % this.window.length] = value;
+    this.ring[this.count % this.ring.length] = value;
     this.count++;
     return this.update(value);
   }
@@ -39,7 +39,7 @@ export class Roc {
   replace(value: number): number {
     checkInputs("roc", value);
     if (this.count === 0) return this.add(value);
-    this.window[(this.count - 1) % this.window.length] = value;
+    this.ring[(this.count - 1) % this.ring.length] = value;
     return this.update(value);
   }
 
@@ -53,7 +53,7 @@ export class Roc {
 
   private update(value: number): number {
     // The oldest slot, count % (period + 1), holds x[i - period].
-    const base = this.window[this.count % this.window.length];
+    const base = this.ring[this.count % this.ring.length];
     return (this.last = this.count > this.period ? rocOf(value, base) : NaN);
   }
 }

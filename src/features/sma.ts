@@ -17,24 +17,24 @@ export function smaSeries(values: Float64Array, period: number): Float64Array {
 
 /** Incremental SMA over a ring buffer; `replace` revises the latest value. */
 export class Sma {
-  private readonly window: Float64Array;
+  private readonly ring: Float64Array;
   private count = 0;
   private sum = 0;
   private last = NaN;
 
   constructor(readonly period: number) {
     checkPeriod("sma.period", period);
-    this.window = new Float64Array(period);
+    this.ring = new Float64Array(period);
   }
 
   /** Adds the next value; returns the average, NaN until `period` values are in. */
   add(value: number): number {
     checkInputs("sma", value);
-    this.sum += value - this.window[this.count % this.period];
-    this.window[this.count % this.period] = value;
+    this.sum += value - this.ring[this.count % this.period];
+    this.ring[this.count % this.period] = value;
     this.count++;
     // Re-add the window now and then so the running sum's rounding cannot drift.
-    if (this.count % 4096 === 0) this.sum = this.window.reduce((a, b) => a + b, 0);
+    if (this.count % 4096 === 0) this.sum = this.ring.reduce((a, b) => a + b, 0);
     return this.current();
   }
 
@@ -43,8 +43,8 @@ export class Sma {
     checkInputs("sma", value);
     if (this.count === 0) return this.add(value);
     const slot = (this.count - 1) % this.period;
-    this.sum += value - this.window[slot];
-    this.window[slot] = value;
+    this.sum += value - this.ring[slot];
+    this.ring[slot] = value;
     return this.current();
   }
 

@@ -174,7 +174,7 @@ class RecentValues {
  * bar (they are a few bars long), which keeps revisions exact.
  */
 export class Stoch {
-  private readonly window: HighLowWindow;
+  private readonly ring: HighLowWindow;
   private readonly fast: RecentValues;
   private readonly slow: RecentValues;
   private bars = 0;
@@ -183,7 +183,7 @@ export class Stoch {
 
   constructor(readonly kPeriod: number, readonly kSlow: number, readonly dPeriod: number) {
     checkStoch(kPeriod, kSlow, dPeriod);
-    this.window = new HighLowWindow(kPeriod);
+    this.ring = new HighLowWindow(kPeriod);
     this.fast = new RecentValues(kSlow);
     this.slow = new RecentValues(dPeriod);
   }
@@ -192,7 +192,7 @@ export class Stoch {
   add(high: number, low: number, close: number): number {
     checkInputs("stoch", high, low, close);
     this.bars++;
-    this.window.add(high, low);
+    this.ring.add(high, low);
     return this.update(close, false);
   }
 
@@ -200,7 +200,7 @@ export class Stoch {
   replace(high: number, low: number, close: number): number {
     checkInputs("stoch", high, low, close);
     if (this.bars === 0) return this.add(high, low, close);
-    this.window.replace(high, low);
+    this.ring.replace(high, low);
     return this.update(close, true);
   }
 
@@ -225,7 +225,7 @@ export class Stoch {
   private update(close: number, revise: boolean): number {
     const bar = this.bars - 1;
     if (bar < this.kPeriod - 1) return this.lastK;
-    const fk = fastK(close, this.window.highest, this.window.lowest);
+    const fk = fastK(close, this.ring.highest, this.ring.lowest);
     if (revise) this.fast.replace(fk);
     else this.fast.add(fk);
     this.lastK = this.fast.mean();

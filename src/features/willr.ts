@@ -31,20 +31,20 @@ export function willrSeries(high: Float64Array, low: Float64Array, close: Float6
 
 /** Incremental Williams %R, seeded like `willrSeries`; `replace` revises the latest bar. */
 export class Willr {
-  private readonly window: HighLowWindow;
+  private readonly ring: HighLowWindow;
   private bars = 0;
   private last = NaN;
 
   constructor(readonly period: number) {
     checkPeriod("willr.period", period);
-    this.window = new HighLowWindow(period);
+    this.ring = new HighLowWindow(period);
   }
 
   /** Adds the next bar; returns %R, NaN until `period` bars are in. */
   add(high: number, low: number, close: number): number {
     checkInputs("willr", high, low, close);
     this.bars++;
-    this.window.add(high, low);
+    this.ring.add(high, low);
     return this.update(close);
   }
 
@@ -52,7 +52,7 @@ export class Willr {
   replace(high: number, low: number, close: number): number {
     checkInputs("willr", high, low, close);
     if (this.bars === 0) return this.add(high, low, close);
-    this.window.replace(high, low);
+    this.ring.replace(high, low);
     return this.update(close);
   }
 
@@ -65,7 +65,7 @@ export class Willr {
   }
 
   private update(close: number): number {
-    this.last = this.window.full ? williams(close, this.window.highest, this.window.lowest) : NaN;
+    this.last = this.ring.full ? williams(close, this.ring.highest, this.ring.lowest) : NaN;
     return this.last;
   }
 }
