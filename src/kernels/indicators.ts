@@ -61,8 +61,9 @@ export class WasmIndicators implements Indicators {
 
   ema(values: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("ema.period", period);
-    const [src, dst] = this.input("ema", values);
+    const [src, dst] = this.copyIn(values);
     this.k.ema(src, dst, values.length, windowArg(period, values.length));
+    this.checkPropagated("ema", values);
     return this.output(1, values.length, out);
   }
 
@@ -75,8 +76,9 @@ export class WasmIndicators implements Indicators {
 
   rsi(values: Float64Array, period: number, out?: Float64Array): Float64Array {
     checkPeriod("rsi.period", period);
-    const [src, dst] = this.input("rsi", values);
+    const [src, dst] = this.copyIn(values);
     this.k.rsi(src, dst, values.length, windowArg(period, values.length));
+    this.checkPropagated("rsi", values);
     return this.output(1, values.length, out);
   }
 
@@ -161,14 +163,33 @@ export class WasmIndicators implements Indicators {
 
   /** Copies the inputs into slots 0..k-1 and checks them there (a SIMD pass, not a JS loop); returns every slot's address. */
   private input(name: string, ...series: Float64Array[]): readonly Ptr[] {
-    const n = series[0].length;
-    const ptrs = this.arena.ensure(n);
+    const ptrs = this.copyIn(...series);
     series.forEach((s, slot) => {
-      this.arena.view(slot, n).set(s);
-      const bad = this.k.firstNonFinite(ptrs[slot], n);
+      const bad = this.k.firstNonFinite(ptrs[slot], s.length);
       if (bad >= 0) throw nonFinite(name, bad, s[bad]);
     });
     return ptrs;
+  }
+
+  /** Copies the inputs into slots 0..k-1 unchecked; returns every slot's address. */
+  private copyIn(...series: Float64Array[]): readonly Ptr[] {
+    const n = series[0].length;
+    const ptrs = this.arena.ensure(n);
+    series.forEach((s, slot) => this.arena.view(slot, n).set(s));
+    return ptrs;
+  }
+
+  /**
+   * The input check for recursive indicators (EMA, RSI): once a NaN or an
+   * infinity enters their smoothing it never leaves, so a finite last output
+   * proves every input finite and saves a pass; otherwise the input is scanned.
+   */
+  private checkPropagated(name: string, values: Float64Array): void {
+    const n = values.length;
+    // Input in slot 0, output in slot 1.
+    if (n === 0 || Number.isFinite(this.arena.view(1, n)[n - 1])) return;
+    const bad = this.k.firstNonFinite(this.arena.ensure(n)[0], n);
+    if (bad >= 0) throw nonFinite(name, bad, values[bad]);
   }
 
   /** Output slot `slot` copied into `out` (the caller's reused array) or into a fresh array. */

@@ -53,3 +53,17 @@ describe("indicator inputs", () => {
     expect(Array.from(fresh.sma(Float64Array.of(1, 2, 3), 3))).toEqual([NaN, NaN, 2]);
   });
 });
+
+describe("recursive indicators' input check", () => {
+  it("finds a bad value anywhere, first or last, through the propagated output", async () => {
+    const wasm = await WasmIndicators.load(wasmBytes("indicators"));
+    for (const at of [0, 1, 13, 499]) {
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const x = Float64Array.from({ length: 500 }, (_, i) => 100 + Math.sin(i));
+        x[at] = bad;
+        expect(() => wasm.ema(x, 14), `ema ${at} ${bad}`).toThrow(new RegExp(`index ${at} is`));
+        expect(() => wasm.rsi(x, 14), `rsi ${at} ${bad}`).toThrow(new RegExp(`index ${at} is`));
+      }
+    }
+  });
+});
