@@ -2,12 +2,13 @@
 // Worker with progress and cancel, the results drawn, and parameter sweeps
 // across a pool of workers. Everything runs in this tab.
 import { Backtest } from "../../src/backtest/engine.ts";
-import { strategyAndConfig } from "../../src/backtest/job.ts";
+import { strategyAndConfig, type SizingSpec } from "../../src/backtest/job.ts";
 import type { BacktestReport, TradeRecord } from "../../src/backtest/types.ts";
 import type { BarSeries } from "../../src/core/data.ts";
 import { EngineError } from "../../src/core/errors.ts";
 import { parseBarsCsv } from "../../src/data/csv.ts";
 import { getStrategy, strategies } from "../../src/strategies/index.ts";
+import type { RiskLimits } from "../../src/risk/limits.ts";
 import { resolveParams } from "../../src/strategies/params.ts";
 import type { StrategyDefinition, StrategyParams } from "../../src/strategies/strategy.ts";
 import { EquityChart, linkTimeScales, PriceChart } from "./charts.ts";
@@ -16,7 +17,7 @@ import { FieldSet, fieldsFromParams, type FieldSpec, type RawValue } from "./for
 import { fmtInt, fmtMs, fmtTime } from "./format.ts";
 import { overlaysFor } from "./overlays.ts";
 import type { FromWorker, OverlaySpec, PlainConfig, PlainError, PlainRequest, ToWorker } from "./protocol.ts";
-import { renderStats, renderTrades, reportFileStem, tradesCsv } from "./results.ts";
+import { renderRejections, renderStats, renderTrades, reportFileStem, tradesCsv } from "./results.ts";
 import { defaultRange, gridValues, METRICS, renderHeatmap, WorkerPool, MAX_STEPS, type Axis, type CellResult, type MetricKey } from "./sweep.ts";
 
 const WORKER_URL = new URL("worker.js", document.baseURI).href;
@@ -32,6 +33,33 @@ const SETTINGS: readonly FieldSpec[] = [
   { name: "stopLossPct", label: "Stop loss", type: "number", value: "", min: 0, max: 1, optional: true, help: "protective stop this fraction from entry, e.g. 0.05; blank for none" },
   { name: "takeProfitPct", label: "Take profit", type: "number", value: "", min: 0, max: 1, optional: true, help: "take-profit limit this fraction from entry, e.g. 0.1; blank for none" },
 ];
+
+/** Risk limits, as RiskLimits names them (the order rate as a count and a window in days); blank is off. */
+const LIMITS: readonly FieldSpec[] = [
+  { name: "maxDrawdown", label: "Max drawdown", type: "number", value: "", min: 0, max: 1, optional: true, help: "halt new exposure after equity falls this fraction below its peak, e.g. 0.1" },
+  { name: "maxDailyLoss", label: "Max daily loss", type: "number", value: "", min: 0, max: 1, optional: true, help: "halt new exposure for the day after losing this fraction, e.g. 0.02" },
+  { name: "maxGrossExposure", label: "Max gross exposure", type: "number", value: "", min: 0, optional: true, help: "sum of |position values| / equity, e.g. 1 = unlevered" },
+  { name: "maxNetExposure", label: "Max net exposure", type: "number", value: "", min: 0, optional: true, help: "|sum of position values| / equity" },
+  { name: "maxPositionQuantity", label: "Max position (quantity)", type: "number", value: "", min: 0, optional: true, help: "largest quantity held in one symbol" },
+  { name: "maxPositionNotional", label: "Max position (value)", type: "number", value: "", min: 0, optional: true, help: "largest position value in one symbol" },
+  { name: "maxOrderCount", label: "Max orders", type: "integer", value: "", min: 1, optional: true, help: "at most this many orders in any window of the days below" },
+  { name: "maxOrderDays", label: "Order window (days)", type: "number", value: "", min: 0, optional: true, help: "the window for max orders, in days" },
+];
+
+/** The fields of each sizing method, as SizingSpec names them; values are the engine's defaults. */
+const SIZING: Record<SizingSpec["method"], readonly FieldSpec[]> = {
+  fixed: [],
+  volTarget: [
+    { name: "target", label: "Target volatility", type: "number", value: 0.15, min: 0, help: "annualized volatility a position should carry, e.g. 0.15" },
+    { name: "lookback", label: "Lookback (bars)", type: "integer", value: 20, min: 2, help: "bars of returns to estimate volatility from" },
+    { name: "max", label: "Largest fraction", type: "number", value: 1, min: 0, help: "cap on the fraction of equity; 1 is never levered" },
+  ],
+  kelly: [
+    { name: "scale", label: "Kelly scale", type: "number", value: 0.5, min: 0, help: "share of the full Kelly fraction, e.g. 0.5 = half Kelly" },
+    { name: "lookback", label: "Lookback (bars)", type: "integer", value: 60, min: 2, help: "bars of returns to estimate the edge from" },
+    { name: "max", label: "Largest fraction", type: "number", value: 1, min: 0, help: "cap on the fraction of equity; 1 is never levered" },
+  ],
+};
 
 // ---- elements -------------------------------------------------------------
 
@@ -65,6 +93,9 @@ const el = {
   resultTiming: byId("result-timing"),
   stats: byId("stats"),
   trades: byId<HTMLTableElement>("trades"),
+  rejections: byId<HTMLTableElement>("rejections"),
+  rejectionsNote: byId("rejections-note"),
+  sizingMethod: byId<HTMLSelectElement>("sizing-method"),
   tradesNote: byId("trades-note"),
   heatmap: byId<HTMLTableElement>("heatmap"),
   heatSummary: byId("heat-summary"),
@@ -74,6 +105,8 @@ const el = {
 
 const paramFields = new FieldSet(byId("param-fields"), "p", "param");
 const settingFields = new FieldSet(byId("setting-fields"), "s", "setting");
+const sizingFields = new FieldSet(byId("sizing-fields"), "z", "sizing");
+const limitFields = new FieldSet(byId("limit-fields"), "l", "limit");
 const priceChart = new PriceChart(byId("price-chart"), byId("price-legend"));
 const equityChart = new EquityChart(byId("equity-chart"), byId("equity-legend"));
 linkTimeScales(priceChart.chart, equityChart.chart, () => equityChart.hasData);
@@ -264,8 +297,16 @@ function showStrategy(): void {
 
 el.strategy.addEventListener("change", showStrategy);
 settingFields.render(SETTINGS);
+limitFields.render(LIMITS);
+sizingFields.render(SIZING.fixed);
+el.sizingMethod.addEventListener("change", () => {
+  sizingFields.render(SIZING[el.sizingMethod.value as SizingSpec["method"]]);
+  validate();
+});
 paramFields.onInput(() => validate());
 settingFields.onInput(() => validate());
+sizingFields.onInput(() => validate());
+limitFields.onInput(() => validate());
 
 interface Valid {
   readonly request: PlainRequest;
@@ -298,29 +339,64 @@ function validate(): Valid | null {
       paramErrors.set(field && paramFields.has(field) ? field : def.params[0].name, messageOf(e));
     }
   }
-  const config = readSettings(settingFields.values(), settingErrors);
+  const config = readNumbers(SETTINGS, settingFields.values(), settingErrors) as PlainConfig;
+  const limitErrors = new Map<string, string>();
+  const limits = readLimits(limitErrors);
+  const sizingErrors = new Map<string, string>();
+  const method = el.sizingMethod.value as SizingSpec["method"];
+  const sizing = method === "fixed" ? undefined : { method, ...readNumbers(sizingFields.fields, sizingFields.values(), sizingErrors) } as SizingSpec;
+  const errorSets = [settingErrors, limitErrors, sizingErrors];
   let params: StrategyParams = {};
-  if (paramErrors.size === 0 && settingErrors.size === 0) {
+  if (paramErrors.size === 0 && errorSets.every((m) => m.size === 0)) {
     params = resolveParams(def.name, def.params, raw);
-    if (state.series) {
-      try {
-        const [strategy, cfg] = strategyAndConfig({ strategy: def.name, params, config });
-        new Backtest(state.series, strategy, cfg);
-      } catch (e) {
-        const field = (e as EngineError).field;
-        if (field && settingFields.has(field)) settingErrors.set(field, messageOf(e));
-        else if (field && paramFields.has(field)) paramErrors.set(field, messageOf(e));
-        else formError = messageOf(e);
-      }
+    try {
+      const [strategy, cfg] = strategyAndConfig({ strategy: def.name, params, config, limits, sizing });
+      if (state.series) new Backtest(state.series, strategy, cfg);
+    } catch (e) {
+      const message = messageOf(e);
+      const target = fieldFor((e as EngineError).field);
+      if (target) ({ settings: settingErrors, limits: limitErrors, sizing: sizingErrors, params: paramErrors })[target.set].set(target.name, message);
+      else formError = message;
     }
   }
   paramFields.showErrors(paramErrors);
   settingFields.showErrors(settingErrors);
-  if (settingErrors.size > 0) byId<HTMLDetailsElement>("settings").open = true;
+  limitFields.showErrors(limitErrors);
+  sizingFields.showErrors(sizingErrors);
+  if (errorSets.some((m) => m.size > 0)) byId<HTMLDetailsElement>("settings").open = true;
   el.formError.textContent = formError;
   el.formError.hidden = formError === "";
-  if (paramErrors.size > 0 || settingErrors.size > 0 || formError) return null;
-  return { request: { strategy: def.name, params, config }, params };
+  if (paramErrors.size > 0 || errorSets.some((m) => m.size > 0) || formError) return null;
+  return { request: { strategy: def.name, params, config, limits, sizing }, params };
+}
+
+/**
+ * The form field an engine error names. Run settings, limits and sizing are
+ * checked after the parameters, so their names win (a sizing "lookback" is
+ * the sizing field, not a strategy's lookback parameter).
+ */
+function fieldFor(field: string | undefined): { set: "settings" | "limits" | "sizing" | "params"; name: string } | null {
+  if (!field) return null;
+  if (settingFields.has(field)) return { set: "settings", name: field };
+  const limit = field === "maxOrderRate.count" ? "maxOrderCount" : field === "maxOrderRate.windowMs" ? "maxOrderDays" : field;
+  if (limitFields.has(limit)) return { set: "limits", name: limit };
+  if (sizingFields.has(field)) return { set: "sizing", name: field };
+  if (paramFields.has(field)) return { set: "params", name: field };
+  return null;
+}
+
+/** The limits typed in, as RiskLimits (blank ones left out); the order rate needs both of its fields. */
+function readLimits(errors: Map<string, string>): RiskLimits {
+  const v = readNumbers(LIMITS, limitFields.values(), errors);
+  const { maxOrderCount: count, maxOrderDays: days, ...rest } = v;
+  const limits: RiskLimits = Object.fromEntries(Object.entries(rest).filter(([, x]) => x !== undefined));
+  if ((count === undefined) !== (days === undefined)) {
+    if (count === undefined) errors.set("maxOrderCount", "Max orders: enter a number, or clear the order window");
+    else errors.set("maxOrderDays", "Order window: enter a number of days, or clear max orders");
+  } else if (count !== undefined && days !== undefined) {
+    limits.maxOrderRate = { count, windowMs: days * 86_400_000 };
+  }
+  return limits;
 }
 
 function messageOf(e: unknown): string {
@@ -328,9 +404,10 @@ function messageOf(e: unknown): string {
   throw e;
 }
 
-function readSettings(raw: Record<string, RawValue>, errors: Map<string, string>): PlainConfig {
+/** Number fields' values; blank optional ones are undefined. */
+function readNumbers(specs: readonly FieldSpec[], raw: Record<string, RawValue>, errors: Map<string, string>): Record<string, number | undefined> {
   const config: Record<string, number | undefined> = {};
-  for (const s of SETTINGS) {
+  for (const s of specs) {
     const text = String(raw[s.name]);
     if (text === "") {
       if (!s.optional) errors.set(s.name, `${s.label}: enter a number`);
@@ -341,7 +418,7 @@ function readSettings(raw: Record<string, RawValue>, errors: Map<string, string>
     if (!Number.isFinite(v)) errors.set(s.name, `${s.label} must be a number, got "${text}"`);
     config[s.name] = v;
   }
-  return config as PlainConfig;
+  return config;
 }
 
 function focusFirstInvalid(): void {
@@ -412,10 +489,11 @@ function finishRun(message: string, isError: boolean, runState = isError ? "erro
 }
 
 function showEngineError(err: PlainError): void {
-  const field = err.field;
-  if (field && paramFields.has(field)) paramFields.showErrors(new Map([[field, err.message]]));
-  else if (field && settingFields.has(field)) settingFields.showErrors(new Map([[field, err.message]]));
-  else {
+  const target = fieldFor(err.field);
+  if (target) {
+    const sets = { settings: settingFields, limits: limitFields, sizing: sizingFields, params: paramFields };
+    sets[target.set].showErrors(new Map([[target.name, err.message]]));
+  } else {
     el.formError.textContent = err.message;
     el.formError.hidden = false;
   }
@@ -429,6 +507,7 @@ async function showResult(m: Extract<FromWorker, { type: "result" }>): Promise<v
   const params = Object.entries(report.strategy.params).map(([k, v]) => `${k}=${v}`).join(", ");
   el.resultTitle.textContent = `${report.symbol} · ${report.strategy.name} (${params}) · ${fmtTime(report.start)} → ${fmtTime(report.end)}`;
   renderTrades(el.trades, el.tradesNote, report.trades, focusTrade);
+  renderRejections(el.rejections, el.rejectionsNote, report.rejections);
   priceChart.setOverlays(running.overlays, m.overlays);
   priceChart.setTrades(report.trades);
   equityChart.setCurve(report.equity.time, report.equity.equity, report.equity.drawdown);
@@ -473,6 +552,8 @@ function clearResults(): void {
   el.resultTiming.textContent = "";
   el.trades.tBodies[0].replaceChildren();
   el.tradesNote.textContent = "Run a backtest to list its trades.";
+  el.rejections.tBodies[0].replaceChildren();
+  el.rejectionsNote.textContent = "Run a backtest to list the orders its pre-trade checks denied.";
   equityChart.clear();
   byId("equity-empty").hidden = false;
   el.exportJson.disabled = true;

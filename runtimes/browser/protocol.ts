@@ -3,6 +3,8 @@
 import type { BarSeries } from "../../src/core/data.ts";
 import type { BacktestConfig } from "../../src/backtest/engine.ts";
 import type { BacktestReport } from "../../src/backtest/types.ts";
+import type { SizingSpec } from "../../src/backtest/job.ts";
+import type { RiskLimits } from "../../src/risk/limits.ts";
 
 /** The engine settings a page can send: the numbers only (callbacks stay in the worker). */
 export type PlainConfig = Pick<
@@ -15,6 +17,10 @@ export interface PlainRequest {
   readonly strategy: string;
   readonly params: Record<string, number | boolean | string>;
   readonly config: PlainConfig;
+  /** Pre-trade limits (absent ones are off). */
+  readonly limits?: RiskLimits;
+  /** Position sizing; absent means the fixed positionFraction. */
+  readonly sizing?: SizingSpec;
 }
 
 /** An indicator line drawn over the chart, computed in the worker by the WASM kernels. */

@@ -1,6 +1,6 @@
 // The report as the page shows it: the statistics, the trade list, and the
 // exports (the whole report as JSON, the trades as CSV).
-import type { BacktestReport, TradeRecord } from "../../src/backtest/types.ts";
+import type { BacktestReport, Rejection, TradeRecord } from "../../src/backtest/types.ts";
 import { toCsv } from "../../src/data/csv-write.ts";
 import { formatDates } from "../../src/report/dates.ts";
 import { h } from "./dom.ts";
@@ -77,6 +77,22 @@ export function renderTrades(
     : trades.length > MAX_ROWS
       ? `Showing the first ${fmtInt(MAX_ROWS)} of ${fmtInt(trades.length)} trades; the CSV export has them all.`
       : `${fmtInt(trades.length)} closed trade${trades.length === 1 ? "" : "s"}.`;
+}
+
+/** The orders the pre-trade checks denied: date, rule and the engine's reason. */
+export function renderRejections(table: HTMLTableElement, note: HTMLElement, rejections: readonly Rejection[]): void {
+  const shown = rejections.slice(0, MAX_ROWS);
+  table.tBodies[0].replaceChildren(...shown.map((r, i) =>
+    h("tr", { "data-testid": "rejection-row" },
+      h("td", { className: "num" }, String(i + 1)),
+      h("td", { "data-testid": "rejection-time", "data-value": String(r.time) }, fmtTime(r.time)),
+      h("td", { "data-testid": "rejection-rule" }, r.rule),
+      h("td", { className: "reason", title: r.reason }, r.reason))));
+  note.textContent = rejections.length === 0
+    ? "No orders were rejected."
+    : rejections.length > MAX_ROWS
+      ? `Showing the first ${fmtInt(MAX_ROWS)} of ${fmtInt(rejections.length)} rejected orders; the JSON export has them all.`
+      : `${fmtInt(rejections.length)} rejected order${rejections.length === 1 ? "" : "s"}.`;
 }
 
 /** The closed trades as CSV, dates as in the report's other exports, numbers at full precision. */

@@ -65,7 +65,7 @@ function seriesFor(id: number): BarSeries {
 
 /** The request with nothing but plain values, as the engine takes it. */
 function engineRequest(req: PlainRequest) {
-  return { strategy: req.strategy, params: req.params, config: { ...req.config } };
+  return { strategy: req.strategy, params: req.params, config: { ...req.config }, limits: req.limits, sizing: req.sizing };
 }
 
 async function backtest(msg: Extract<ToWorker, { type: "backtest" }>): Promise<void> {

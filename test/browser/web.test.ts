@@ -182,6 +182,35 @@ describe("the browser app", () => {
     await page.context().close();
   }, 60_000);
 
+  it("runs risk limits and sizing from the run settings like the engine, and lists the rejections", async () => {
+    const expected = runStrategyBacktest(sp500(), {
+      strategy: "momentum", params: { fast: 5, slow: 20 }, limits: { maxDrawdown: 0.1 }, sizing: { method: "volTarget", target: 0.15 },
+    });
+    expect(expected.rejections.length).toBeGreaterThan(0);
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    await page.fill("[data-testid=param-fast]", "5");
+    await page.fill("[data-testid=param-slow]", "20");
+    await page.click("#settings summary");
+    await page.fill("[data-testid=limit-maxDrawdown]", "1.5");
+    await expect.poll(() => page.textContent("[data-testid=error-maxDrawdown]")).toBe("maxDrawdown must be a fraction in (0, 1), got 1.5");
+    await page.fill("[data-testid=limit-maxDrawdown]", "0.1");
+    await page.selectOption("[data-testid=sizing-method]", "volTarget");
+    await page.fill("[data-testid=sizing-target]", "0.15");
+    await expect.poll(() => page.textContent("[data-testid=error-maxDrawdown]")).toBe("");
+    await runBacktest(page, 1);
+    expect(await value(page, "stat-totalReturn")).toBe(expected.totalReturn);
+    expect(await value(page, "stat-trades")).toBe(expected.trades.length);
+    expect(await value(page, "stat-rejections")).toBe(expected.rejections.length);
+    expect(await page.locator("[data-testid=rejection-row]").count()).toBe(Math.min(2000, expected.rejections.length));
+    expect(await page.textContent("[data-testid=rejection-rule] >> nth=0")).toBe(expected.rejections[0].rule);
+    expect(Number(await page.getAttribute("[data-testid=rejection-time] >> nth=0", "data-value"))).toBe(expected.rejections[0].time);
+    await page.locator("#rejections-h").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifacts, "browser-risk.png"), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
   it("shows the engine's validation message next to the field at fault", async () => {
     const { page, problems } = await openPage(browser, server.url);
     await waitForBundledData(page);
