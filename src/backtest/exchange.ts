@@ -22,14 +22,19 @@ interface Working {
   readonly liveFrom: number;
   /** A stop-limit whose stop has traded rests as a plain limit. */
   triggered: boolean;
+  /** UTC day number of the first bar the order was live on (Day orders last that day). */
+  day: number;
 }
+
+const MS_PER_DAY = 86_400_000;
 
 /**
  * A simulated venue for one symbol fed with bars. Orders placed after bar t
  * closes are live from bar t+1: market orders fill at its open; limit and
  * stop orders fill when the bar's range crosses their price, at that price or
- * at the open when the bar gaps through it. Day orders expire after their
- * first live bar; IOC and FOK get only the open of their first live bar.
+ * at the open when the bar gaps through it. Day orders last through the UTC
+ * day of their first live bar (one bar on daily data, the rest of the session
+ * on intraday bars); IOC and FOK get only the open of their first live bar.
  */
 export class SimulatedExchange {
   private working: Working[] = [];
@@ -37,7 +42,7 @@ export class SimulatedExchange {
   constructor(private readonly costs: CostModel) {}
 
   submit(order: Order, barIndex: number): void {
-    this.working.push({ order, liveFrom: barIndex + 1, triggered: false });
+    this.working.push({ order, liveFrom: barIndex + 1, triggered: false, day: NaN });
   }
 
   cancel(predicate: (o: Order) => boolean): Order[] {
@@ -55,12 +60,19 @@ export class SimulatedExchange {
     const executions: Execution[] = [];
     const expired: Order[] = [];
     const keep: Working[] = [];
+    const today = Math.floor(bar.time / MS_PER_DAY);
     for (const w of this.working) {
       if (w.liveFrom > i) { keep.push(w); continue; }
+      const tif = w.order.timeInForce;
+      if (tif === "day") {
+        if (Number.isNaN(w.day)) w.day = today;
+        else if (today !== w.day) { expired.push(w.order); continue; }
+      }
       const price = this.fillPrice(w, bar);
       if (price !== null) executions.push({ order: w.order, price: this.withSlippage(w, price) });
-      else if (w.order.timeInForce === "gtc") keep.push(w);
-      else expired.push(w.order);
+      // IOC and FOK get one chance; Day orders rest until the day ends, GTC until cancelled.
+      else if (tif === "ioc" || tif === "fok") expired.push(w.order);
+      else keep.push(w);
     }
     this.working = keep;
     return { executions, expired };

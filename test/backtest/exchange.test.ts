@@ -5,6 +5,8 @@ import { createOrder, type OrderRequest } from "../../src/core/orders.ts";
 
 const bar = (open: number, high: number, low: number, close: number): Bar => ({ time: 0, open, high, low, close, volume: 1 });
 const noCosts = { slippageBps: 0, commissionPerShare: 0, commissionPerOrder: 0 };
+const DAY = 86_400_000;
+const at = (time: number, b: Bar): Bar => ({ ...b, time });
 
 function fillAt(req: Partial<OrderRequest>, b: Bar, costs = noCosts): number | null {
   const ex = new SimulatedExchange(costs);
@@ -46,16 +48,28 @@ describe("simulated exchange", () => {
     expect(fillAt({ type: "stopLimit", stopPrice: 103, limitPrice: 102 }, bar(100, 105, 95, 101))).toBeNull();
   });
 
-  it("expires day orders after one live bar, keeps GTC, and gives IOC only the open", () => {
+  it("expires day orders when their day ends, keeps GTC, and gives IOC only the open", () => {
     const ex = new SimulatedExchange(noCosts);
     ex.submit(createOrder({ symbol: "X", side: "buy", quantity: 1, type: "limit", limitPrice: 50 }, "day", 0), 0);
     ex.submit(createOrder({ symbol: "X", side: "buy", quantity: 1, type: "limit", limitPrice: 50, timeInForce: "gtc" }, "gtc", 0), 0);
     ex.submit(createOrder({ symbol: "X", side: "buy", quantity: 1, type: "limit", limitPrice: 97, timeInForce: "ioc" }, "ioc", 0), 0);
-    const first = ex.match(bar(100, 105, 95, 101), 1);
+    const first = ex.match(at(DAY, bar(100, 105, 95, 101)), 1);
     expect(first.executions).toHaveLength(0);
-    expect(first.expired.map((o) => o.id).sort()).toEqual(["day", "ioc"]);
-    const second = ex.match(bar(52, 53, 49, 50), 2);
+    expect(first.expired.map((o) => o.id)).toEqual(["ioc"]);
+    const second = ex.match(at(2 * DAY, bar(52, 53, 49, 50)), 2);
+    expect(second.expired.map((o) => o.id)).toEqual(["day"]);
     expect(second.executions.map((e) => [e.order.id, e.price.toNumber()])).toEqual([["gtc", 50]]);
+  });
+
+  it("keeps a day order through the rest of its session on intraday bars", () => {
+    const ex = new SimulatedExchange(noCosts);
+    ex.submit(createOrder({ symbol: "X", side: "buy", quantity: 1, type: "limit", limitPrice: 90 }, "day", 0), 0);
+    const hour = 3_600_000;
+    expect(ex.match(at(DAY + 14 * hour, bar(100, 101, 99, 100)), 1).executions).toHaveLength(0);
+    expect(ex.match(at(DAY + 15 * hour, bar(95, 96, 89, 92)), 2).executions.map((e) => e.price.toNumber())).toEqual([90]);
+    ex.submit(createOrder({ symbol: "X", side: "buy", quantity: 1, type: "limit", limitPrice: 80 }, "day2", 0), 2);
+    expect(ex.match(at(DAY + 16 * hour, bar(92, 93, 91, 92)), 3).expired).toEqual([]);
+    expect(ex.match(at(2 * DAY + 14 * hour, bar(70, 71, 69, 70)), 4).expired.map((o) => o.id)).toEqual(["day2"]);
   });
 
   it("charges commission per share plus per order", () => {
