@@ -1,4 +1,5 @@
 import { checkFinite, checkPeriod, checkInputs } from "./params.ts";
+import { RollingWindow } from "./rolling-window.ts";
 
 export interface BollingerBands {
   lower: Float64Array;
@@ -42,35 +43,30 @@ function meanSd(values: ArrayLike<number>): [number, number] {
 }
 
 /**
- * Incremental Bollinger Bands over a ring buffer. `add` returns the middle
- * band; `lower` and `upper` are getters. `replace` revises the latest value.
+ * Incremental Bollinger Bands over the last `period` values. `add` returns the
+ * middle band; `lower` and `upper` are getters. `replace` revises the latest value.
  */
 export class Bbands {
-  private readonly window: Float64Array;
-  private readonly ordered: Float64Array;
-  private count = 0;
+  private readonly recent: RollingWindow;
   private mean = NaN;
   private sd = NaN;
 
   constructor(readonly period: number, readonly k: number) {
     checkBbands(period, k);
-    this.window = new Float64Array(period);
-    this.ordered = new Float64Array(period);
+    this.recent = new RollingWindow(period);
   }
 
   /** Adds the next value; returns the middle band, NaN until `period` values are in. */
   add(value: number): number {
     checkInputs("bbands", value);
-    this.window[this.count % this.period] = value;
-    this.count++;
+    this.recent.push(value);
     return this.update();
   }
 
   /** Replaces the most recent value (a still-forming bar). */
   replace(value: number): number {
     checkInputs("bbands", value);
-    if (this.count === 0) return this.add(value);
-    this.window[(this.count - 1) % this.period] = value;
+    this.recent.replace(value);
     return this.update();
   }
 
@@ -91,14 +87,13 @@ export class Bbands {
   }
 
   get isStable(): boolean {
-    return this.count >= this.period;
+    return this.recent.full;
   }
 
   private update(): number {
-    if (this.count < this.period) return (this.mean = this.sd = NaN);
+    if (!this.recent.full) return (this.mean = this.sd = NaN);
     // Oldest first, so the sums run in the same order as in bbandsSeries.
-    for (let j = 0; j < this.period; j++) this.ordered[j] = this.window[(this.count + j) % this.period];
-    [this.mean, this.sd] = meanSd(this.ordered);
+    [this.mean, this.sd] = meanSd(this.recent.oldestFirst());
     return this.mean;
   }
 }

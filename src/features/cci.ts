@@ -1,4 +1,5 @@
 import { checkPeriod, checkSameLength, checkInputs } from "./params.ts";
+import { RollingWindow } from "./rolling-window.ts";
 
 /**
  * Commodity channel index (TA-Lib CCI, TTR CCI): with typical price
@@ -28,32 +29,27 @@ function cciOf(tp: ArrayLike<number>): number {
   return mad === 0 ? 0 : (tp[p - 1] - mean) / (0.015 * mad);
 }
 
-/** Incremental CCI over a ring of typical prices; `replace` revises the latest bar. */
+/** Incremental CCI over the last `period` typical prices; `replace` revises the latest bar. */
 export class Cci {
-  private readonly window: Float64Array;
-  private readonly ordered: Float64Array;
-  private count = 0;
+  private readonly recent: RollingWindow;
   private last = NaN;
 
   constructor(readonly period: number) {
     checkPeriod("cci.period", period);
-    this.window = new Float64Array(period);
-    this.ordered = new Float64Array(period);
+    this.recent = new RollingWindow(period);
   }
 
   /** Adds the next bar; returns the CCI, NaN until `period` bars are in. */
   add(high: number, low: number, close: number): number {
     checkInputs("cci", high, low, close);
-    this.window[this.count % this.period] = (high + low + close) / 3;
-    this.count++;
+    this.recent.push((high + low + close) / 3);
     return this.update();
   }
 
   /** Replaces the most recent bar (a still-forming one). */
   replace(high: number, low: number, close: number): number {
     checkInputs("cci", high, low, close);
-    if (this.count === 0) return this.add(high, low, close);
-    this.window[(this.count - 1) % this.period] = (high + low + close) / 3;
+    this.recent.replace((high + low + close) / 3);
     return this.update();
   }
 
@@ -62,12 +58,10 @@ export class Cci {
   }
 
   get isStable(): boolean {
-    return this.count >= this.period;
+    return this.recent.full;
   }
 
   private update(): number {
-    if (this.count < this.period) return (this.last = NaN);
-    for (let j = 0; j < this.period; j++) this.ordered[j] = this.window[(this.count + j) % this.period];
-    return (this.last = cciOf(this.ordered));
+    return (this.last = this.recent.full ? cciOf(this.recent.oldestFirst()) : NaN);
   }
 }

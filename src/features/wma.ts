@@ -1,4 +1,5 @@
 import { checkPeriod, checkInputs } from "./params.ts";
+import { RollingWindow } from "./rolling-window.ts";
 
 /**
  * Weighted moving average (TA-Lib WMA, TTR WMA): weights 1..period, the
@@ -17,32 +18,29 @@ export function wmaSeries(values: Float64Array, period: number): Float64Array {
   return out;
 }
 
-/** Incremental WMA over a ring buffer; `replace` revises the latest value. */
+/** Incremental WMA over the last `period` values; `replace` revises the latest value. */
 export class Wma {
-  private readonly window: Float64Array;
+  private readonly recent: RollingWindow;
   private readonly weights: number;
-  private count = 0;
   private last = NaN;
 
   constructor(readonly period: number) {
     checkPeriod("wma.period", period);
-    this.window = new Float64Array(period);
+    this.recent = new RollingWindow(period);
     this.weights = (period * (period + 1)) / 2;
   }
 
   /** Adds the next value; returns the average, NaN until `period` values are in. */
   add(value: number): number {
     checkInputs("wma", value);
-    this.window[this.count % this.period] = value;
-    this.count++;
+    this.recent.push(value);
     return this.update();
   }
 
   /** Replaces the most recent value (a still-forming bar). */
   replace(value: number): number {
     checkInputs("wma", value);
-    if (this.count === 0) return this.add(value);
-    this.window[(this.count - 1) % this.period] = value;
+    this.recent.replace(value);
     return this.update();
   }
 
@@ -51,14 +49,15 @@ export class Wma {
   }
 
   get isStable(): boolean {
-    return this.count >= this.period;
+    return this.recent.full;
   }
 
   private update(): number {
-    if (this.count < this.period) return (this.last = NaN);
-    // The oldest value sits at slot count % period and gets weight 1.
+    if (!this.recent.full) return (this.last = NaN);
+    // The oldest value gets weight 1.
+    const values = this.recent.oldestFirst();
     let num = 0;
-    for (let j = 0; j < this.period; j++) num += (j + 1) * this.window[(this.count + j) % this.period];
+    for (let j = 0; j < this.period; j++) num += (j + 1) * values[j];
     return (this.last = num / this.weights);
   }
 }
