@@ -1,5 +1,5 @@
 import { checkFinite, checkPeriod, checkInputs } from "./params.ts";
-import { RollingWindow } from "./rolling-window.ts";
+import { RollingWindow } from "./rolling.ts";
 
 export interface BollingerBands {
   lower: Float64Array;

@@ -1,5 +1,5 @@
 import { checkPeriod, checkSameLength, checkInputs } from "./params.ts";
-import { RollingWindow } from "./rolling-window.ts";
+import { RollingWindow } from "./rolling.ts";
 
 /**
  * Commodity channel index (TA-Lib CCI, TTR CCI): with typical price

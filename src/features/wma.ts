@@ -1,5 +1,5 @@
 import { checkPeriod, checkInputs } from "./params.ts";
-import { RollingWindow } from "./rolling-window.ts";
+import { RollingWindow } from "./rolling.ts";
 
 /**
  * Weighted moving average (TA-Lib WMA, TTR WMA): weights 1..period, the
