@@ -1,6 +1,6 @@
 import type { SymbolId } from "../core/data.ts";
 import { ConfigError } from "../core/errors.ts";
-import { estimateMoments } from "../portfolio/estimate.ts";
+import { sampleMoments } from "../risk/comoments.ts";
 import { optimizePortfolio, type OptimizeMethod, type WeightConstraints } from "../portfolio/optimize.ts";
 import type { LinearSolver } from "../solver/types.ts";
 import type { BarHistory } from "../strategies/strategy.ts";
@@ -48,7 +48,7 @@ export function rebalanceSchedule(spec: RebalanceSpec, solver?: LinearSolver): R
       const symbols = [...histories.keys()];
       const returns = symbols.map((s) => trailingReturns(histories.get(s)!, lookback));
       if (returns.some((r) => r === null)) return null;
-      const { mean, covariance } = estimateMoments(returns as Float64Array[]);
+      const { mean, covariance } = sampleMoments(returns as Float64Array[]);
       const result = optimizePortfolio({ method, covariance, expectedReturns: mean, riskFree: spec.riskFree, constraints: spec.constraints }, solver);
       return Object.fromEntries(symbols.map((s, k) => [s, result.weights[k]]));
     },

@@ -49,7 +49,3 @@ export interface BarSeries {
 export function barAt(s: BarSeries, i: number): Bar {
   return { time: s.time[i], open: s.open[i], high: s.high[i], low: s.low[i], close: s.close[i], volume: s.volume[i] };
 }
-
-export function seriesLength(s: BarSeries): number {
-  return s.close.length;
-}

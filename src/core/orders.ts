@@ -91,8 +91,3 @@ function positive(value: Decimal.Value, field: string): Decimal {
 function invalid(field: string, message: string): ExecutionError {
   return new ExecutionError(`order ${field} ${message}`, { field });
 }
-
-/** +1 for buys, -1 for sells. */
-export function sideSign(side: OrderSide): 1 | -1 {
-  return side === "buy" ? 1 : -1;
-}

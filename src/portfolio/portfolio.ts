@@ -69,11 +69,4 @@ export class Portfolio {
     for (const [symbol, q] of this.qtyFloat) if (q !== 0) e += q * lastPrice(symbol);
     return e;
   }
-
-  /** Exact equity at the given prices, in Decimal. */
-  equityExact(lastPrice: (symbol: SymbolId) => Decimal.Value): Decimal {
-    let e = this.cash;
-    for (const p of this.openPositions) e = e.plus(p.quantity.times(lastPrice(p.symbol)));
-    return e;
-  }
 }

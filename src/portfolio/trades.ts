@@ -56,10 +56,6 @@ export class TradeJournal {
     }
   }
 
-  get openTrades(): number {
-    return this.open.size;
-  }
-
   private start(fill: Fill, qty: number, price: number, commission: number, barIndex: number, reason: string): void {
     this.open.set(fill.symbol, {
       side: fill.side === "buy" ? "long" : "short", entryTime: fill.time, entryIndex: barIndex, quantity: qty,

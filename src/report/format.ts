@@ -4,9 +4,7 @@
  * runtime and locale.
  */
 import type { StrategyParams } from "../strategies/strategy.ts";
-import { isoDate } from "./dates.ts";
-
-const MS_PER_DAY = 86_400_000;
+import { allMidnights, isoDate } from "./dates.ts";
 
 /** `x` with `decimals` places and comma thousands separators; "n/a" for NaN, "inf" for infinities. */
 export function formatNumber(x: number, decimals = 2, signed = false): string {
@@ -63,12 +61,8 @@ export function formatDate(ms: number): string {
  * trades stay distinguishable.
  */
 export function timeFormatter(times: Iterable<number>): (ms: number) => string {
-  for (const t of times) {
-    if (Number.isFinite(t) && t % MS_PER_DAY !== 0) {
-      return (ms) => (Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 16).replace("T", " ") : "n/a");
-    }
-  }
-  return formatDate;
+  if (allMidnights(times)) return formatDate;
+  return (ms) => (Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 16).replace("T", " ") : "n/a");
 }
 
 /** "name (a=1, b=true)", or the bare name without parameters. */

@@ -7,7 +7,7 @@ export function comoments(asset: Float64Array, benchmark: Float64Array): Comomen
   checkPaired("benchmark", asset, benchmark);
   checkReturns("asset", asset, 0);
   checkReturns("benchmark", benchmark, 0);
-  const [cov, n] = covarianceMatrixOf([asset, benchmark], "benchmark");
+  const { covariance: cov, rows: n } = sampleMomentsOf([asset, benchmark], "benchmark");
   const sab = cov[1];
   return { n, covariance: sab, beta: sab / cov[3], correlation: sab / Math.sqrt(cov[0] * cov[3]) };
 }
@@ -15,7 +15,22 @@ export function comoments(asset: Float64Array, benchmark: Float64Array): Comomen
 /** Sample covariance matrix (row-major k x k) over the rows where every series is present. */
 export function covarianceMatrix(series: readonly Float64Array[]): Float64Array {
   checkSeriesList(series);
-  return covarianceMatrixOf(series, "series")[0];
+  return sampleMoments(series).covariance;
+}
+
+/** Means and sample covariance of several series over the rows where every one is present. */
+export interface SampleMoments {
+  /** Mean per series. */
+  readonly mean: Float64Array;
+  /** Sample covariance (divisor rows - 1), k x k row-major, exactly symmetric. */
+  readonly covariance: Float64Array;
+  /** Complete rows used (at least 2). */
+  readonly rows: number;
+}
+
+export function sampleMoments(series: readonly Float64Array[]): SampleMoments {
+  checkSeriesList(series);
+  return sampleMomentsOf(series, "series");
 }
 
 /** One or more series of equal length with no infinite value (shared with the WASM wrapper). */
@@ -27,8 +42,8 @@ export function checkSeriesList(series: readonly Float64Array[]): void {
   });
 }
 
-/** The matrix and the number of complete rows, which must be at least 2. */
-function covarianceMatrixOf(series: readonly Float64Array[], field: string): [Float64Array, number] {
+/** Means, covariance and the number of complete rows, which must be at least 2. */
+function sampleMomentsOf(series: readonly Float64Array[], field: string): SampleMoments {
   const k = series.length;
   const rows = series[0].length;
   const complete = (t: number) => series.every((s) => s[t] === s[t]);
@@ -52,5 +67,5 @@ function covarianceMatrixOf(series: readonly Float64Array[], field: string): [Fl
   for (let a = 0; a < k; a++) {
     for (let b = 0; b <= a; b++) cov[b * k + a] = cov[a * k + b] /= n - 1;
   }
-  return [cov, n];
+  return { mean, covariance: cov, rows: n };
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from "../core/errors.ts";
 import { tsKernels, type SolverKernels } from "./kernels.ts";
+import { checkAllFinite } from "../risk/params.ts";
 import {
   ConvergenceError, type EntryEstimate, type LinearSolver, type MatrixClass, type SolveOptions, type SolveResult,
 } from "./types.ts";
@@ -111,7 +112,7 @@ export class DenseSolver<Buf> implements LinearSolver {
     if (b.length === 0 || b.length % n !== 0) {
       throw new ConfigError(`b must hold n = ${n} values per right-hand side, got ${b.length}`, { field: "b" });
     }
-    checkFinite("b", b);
+    checkAllFinite("b", b);
     const L = this.symmetricPositiveDefinite(a, A, n, "cholesky", true)!;
     return this.choleskyLoaded(A, L, b, n);
   }
@@ -217,7 +218,7 @@ export class DenseSolver<Buf> implements LinearSolver {
     const n = order(a);
     if (b !== undefined) {
       if (b.length !== n) throw new ConfigError(`b must have n = ${n} values, got ${b.length}`, { field: "b" });
-      checkFinite("b", b);
+      checkAllFinite("b", b);
     }
     this.ws.prepare(n);
     return { n, A: this.ws.matrix(a) };
@@ -233,14 +234,8 @@ function order(a: Float64Array): number {
   if (a.length === 0 || n * n !== a.length) {
     throw new ConfigError(`a must be a square n x n matrix (n^2 values, row-major), got ${a.length} values`, { field: "a" });
   }
-  checkFinite("a", a);
+  checkAllFinite("a", a);
   return n;
-}
-
-function checkFinite(field: string, v: Float64Array): void {
-  for (let i = 0; i < v.length; i++) {
-    if (!Number.isFinite(v[i])) throw new ConfigError(`${field}[${i}] must be finite, got ${v[i]}`, { field });
-  }
 }
 
 function tolerance(o: SolveOptions): number {

@@ -3,7 +3,7 @@ import { Backtest, runBacktest } from "../../src/backtest/engine.ts";
 import { rebalanceSchedule } from "../../src/backtest/rebalance.ts";
 import { syntheticBars } from "../../src/data/synthetic.ts";
 import { minimumVariance } from "../../src/portfolio/optimize.ts";
-import { estimateMoments } from "../../src/portfolio/estimate.ts";
+import { sampleMoments } from "../../src/risk/comoments.ts";
 import { bars } from "./stubs.ts";
 
 const free = { slippageBps: 0, commissionPerShare: 0, initialCash: 10_000 };
@@ -39,7 +39,7 @@ describe("rebalancing backtest", () => {
     // Recompute the first decision from the same 60 returns.
     const at = 101;
     const cols = series.map((s) => Float64Array.from({ length: 60 }, (_, k) => s.close[at - 60 + k] / s.close[at - 61 + k] - 1));
-    const closed = minimumVariance(estimateMoments(cols).covariance);
+    const closed = minimumVariance(sampleMoments(cols).covariance);
     expect(seen[0].S1).toBeCloseTo(closed.weights[0], 12);
     expect(seen[0].S3).toBeCloseTo(closed.weights[2], 12);
     // Low-volatility S1 gets the largest weight.

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { completeRows, estimateMoments } from "../../src/portfolio/estimate.ts";
+import { completeRows } from "../../src/portfolio/estimate.ts";
+import { sampleMoments } from "../../src/risk/comoments.ts";
 import { optimizePortfolio, type OptimizeMethod } from "../../src/portfolio/optimize.ts";
 import { parseReturnsCsv } from "../../src/data/returns-csv.ts";
 import { root } from "../helpers.ts";
@@ -11,7 +12,7 @@ import { nt } from "./capture.ts";
 const FILE = "test/fixtures/pa_edhec_returns.csv";
 const tmp = mkdtempSync(join(tmpdir(), "nt-optimize-"));
 const returns = completeRows(parseReturnsCsv(readFileSync(`${root}${FILE}`, "utf8"), FILE));
-const moments = estimateMoments(returns.columns);
+const moments = sampleMoments(returns.columns);
 
 async function weightsOf(...args: string[]): Promise<Record<string, number>> {
   const { code, out, err } = await nt("optimize", "--returns", FILE, ...args, "--json");

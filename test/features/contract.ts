@@ -34,11 +34,15 @@ export function rowsOf(...cols: Float64Array[]): number[][] {
 /** Two series agree to `rel` where both are defined and are NaN at the same places. */
 export function expectAgree(a: Float64Array, b: Float64Array, rel = 1e-12): void {
   expect(a.length).toBe(b.length);
+  let compared = 0;
   for (let i = 0; i < a.length; i++) {
     if (Number.isNaN(b[i]) || Number.isNaN(a[i])) {
       expect(Number.isNaN(a[i]), `index ${i}: ${a[i]} vs ${b[i]}`).toBe(Number.isNaN(b[i]));
     } else {
       expect(Math.abs(a[i] - b[i]), `index ${i}: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(b[i])));
+      compared++;
     }
   }
+  // Two all-NaN series agree trivially: that is a test of nothing unless the caller says so.
+  expect(compared, "no defined values were compared").toBeGreaterThan(0);
 }

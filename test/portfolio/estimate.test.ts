@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { completeRows, estimateMoments } from "../../src/portfolio/estimate.ts";
+import { completeRows } from "../../src/portfolio/estimate.ts";
+import { sampleMoments } from "../../src/risk/comoments.ts";
 import { parseReturnsCsv } from "../../src/data/returns-csv.ts";
 import { root } from "../helpers.ts";
 
@@ -18,7 +19,7 @@ describe("return moments", () => {
   it("gives sample means and the sample covariance (divisor T - 1) over complete rows", () => {
     const a = Float64Array.of(1, 2, NaN, 3, 6);
     const b = Float64Array.of(2, 1, 5, 4, 5);
-    const m = estimateMoments([a, b]);
+    const m = sampleMoments([a, b]);
     // Complete rows: a = 1, 2, 3, 6 (mean 3); b = 2, 1, 4, 5 (mean 3).
     expect(m.rows).toBe(4);
     expect(Array.from(m.mean)).toEqual([3, 3]);
@@ -33,11 +34,11 @@ describe("return moments", () => {
     expect(r.assets[0]).toBe("Convertible Arbitrage");
     expect(r.dates.length).toBe(293);
     expect(r.dropped).toBe(0);
-    const m = estimateMoments(r.columns);
+    const m = sampleMoments(r.columns);
     expect(m.covariance[0 * 13 + 1]).toBe(m.covariance[1 * 13 + 0]);
   });
 
   it("needs two complete rows", () => {
-    expect(() => estimateMoments([Float64Array.of(1, NaN, 2), Float64Array.of(NaN, 1, 2)])).toThrow(/at least 2/);
+    expect(() => sampleMoments([Float64Array.of(1, NaN, 2), Float64Array.of(NaN, 1, 2)])).toThrow(/at least 2/);
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { completeRows, estimateMoments } from "../../src/portfolio/estimate.ts";
+import { completeRows } from "../../src/portfolio/estimate.ts";
+import { sampleMoments } from "../../src/risk/comoments.ts";
 import {
   maximumSharpe, meanVariance, minimumVariance, optimizePortfolio, riskParity, type OptimizedPortfolio, type OptimizeMethod,
 } from "../../src/portfolio/optimize.ts";
@@ -14,7 +15,7 @@ const cov3 = Float64Array.of(0.04, 0.006, 0.002, 0.006, 0.09, 0.009, 0.002, 0.00
 const mu3 = Float64Array.of(0.08, 0.12, 0.06);
 const ones3 = Float64Array.of(1, 1, 1);
 
-const edhec = estimateMoments(completeRows(parseReturnsCsv(readFileSync(`${root}test/fixtures/pa_edhec_returns.csv`, "utf8"), "edhec")).columns);
+const edhec = sampleMoments(completeRows(parseReturnsCsv(readFileSync(`${root}test/fixtures/pa_edhec_returns.csv`, "utf8"), "edhec")).columns);
 const n = edhec.mean.length;
 
 const sum = (x: ArrayLike<number>) => Array.from(x).reduce((s, v) => s + v, 0);
@@ -180,7 +181,7 @@ describe("portfolio optimizer: errors", () => {
     expect(() => minimumVariance(Float64Array.of(1, 2, 2, 1))).toThrow(/covariance is not positive definite/);
     // An asset duplicated: singular sample covariance.
     const x = Float64Array.of(0.01, -0.02, 0.03, 0.005);
-    const dup = estimateMoments([x, x, Float64Array.of(0.02, 0.01, -0.01, 0)]);
+    const dup = sampleMoments([x, x, Float64Array.of(0.02, 0.01, -0.01, 0)]);
     expect(() => riskParity(dup.covariance)).toThrow(/covariance is not positive definite/);
   });
 

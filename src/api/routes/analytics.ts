@@ -1,4 +1,4 @@
-import { estimateMoments } from "../../portfolio/estimate.ts";
+import { sampleMoments } from "../../risk/comoments.ts";
 import { optimizePortfolio, type OptimizeMethod, type OptimizedPortfolio } from "../../portfolio/optimize.ts";
 import { riskReport } from "../../risk/report.ts";
 import { tsRisk } from "../../risk/stats.ts";
@@ -49,7 +49,7 @@ export function analyticsRoutes(app: ApiApp, state: AppState): void {
     let rows: number | undefined;
     if (body.returns !== undefined) {
       const columns = returnColumns(body.returns);
-      const moments = estimateMoments(columns);
+      const moments = sampleMoments(columns);
       covariance = moments.covariance;
       expectedReturns = moments.mean;
       rows = moments.rows;

@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { MarketDataError } from "../../../../src/core/errors.ts";
 import { WasmSolver } from "../../../../src/kernels/solver.ts";
-import { completeRows, estimateMoments } from "../../../../src/portfolio/estimate.ts";
+import { completeRows } from "../../../../src/portfolio/estimate.ts";
+import { sampleMoments } from "../../../../src/risk/comoments.ts";
 import { optimizePortfolio, type OptimizeMethod } from "../../../../src/portfolio/optimize.ts";
 import { parseReturnsCsv } from "../../../../src/data/returns-csv.ts";
 import { kernelBytes } from "../../assets.ts";
@@ -58,7 +59,7 @@ export const optimizeCommand: Command = {
     if (returns.dates.length < 2) {
       throw new MarketDataError(`${returns.dates.length} rows with every return present; at least 2 needed`, { source });
     }
-    const { mean, covariance } = estimateMoments(returns.columns);
+    const { mean, covariance } = sampleMoments(returns.columns);
     const solver = await WasmSolver.load(kernelBytes("solver"));
     const p = optimizePortfolio({
       method, covariance, expectedReturns: mean, riskFree,
