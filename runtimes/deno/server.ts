@@ -46,7 +46,14 @@ Deno.serve({
   },
 }));
 
+/** Subscribers only listen; a client message beyond this is refused as ws refuses it on Node (1009). */
+const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
+
 function wrap(ws: WebSocket): StreamSocket {
+  ws.onmessage = (e) => {
+    const size = typeof e.data === "string" ? e.data.length : e.data instanceof Blob ? e.data.size : (e.data as ArrayBuffer).byteLength;
+    if (size > MAX_CLIENT_MESSAGE_BYTES) ws.close(1009, "message too big: this stream takes no messages");
+  };
   return {
     // A subscriber that lets 8 MiB pile up unread is cut off rather than let the server's memory grow.
     send: (text) => (ws.bufferedAmount > 8 * 2 ** 20 ? ws.close(1013, "subscriber too slow: messages unread") : ws.send(text)),

@@ -27,7 +27,8 @@ export async function startNodeServer(config: AppConfig): Promise<NodeServer> {
     samples: [{ name: "sp500", symbol: "SPX", description: "S&P 500 index, daily, 2000-2020", load: () => readFile(sampleDataFile, "utf8") }],
     app: { name: pkg.name, version: pkg.version },
   });
-  const wss = new WebSocketServer({ noServer: true });
+  // Subscribers only listen; nothing a client sends is read, so anything beyond a control frame is refused (1009).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
   const server = await new Promise<Server>((resolve) => {
     const s = serve({
       fetch: (req: Request, env: HttpBindings | Http2Bindings) => engine.fetch(req, { clientAddress: env.incoming.socket?.remoteAddress }),
@@ -82,10 +83,15 @@ export async function startNodeServer(config: AppConfig): Promise<NodeServer> {
   };
 }
 
+const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
+
 /** A subscriber that lets this much pile up unread is cut off rather than let the server's memory grow. */
 const MAX_BUFFERED_BYTES = 8 * 2 ** 20;
 
 function wrap(ws: WebSocket): StreamSocket {
+  // ws has already begun the closing handshake with the right code (1002, 1007, 1009) when it emits
+  // 'error' for a bad frame; without a listener the event would end the process, and every client with it.
+  ws.on("error", () => undefined);
   return {
     send: (text) => {
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) ws.close(1013, "subscriber too slow: messages unread");
