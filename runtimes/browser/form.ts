@@ -1,6 +1,8 @@
 // Forms generated from metadata: a strategy's ParamSpec list and the run
-// settings. Each field has a label, a help line and an error line, tied
-// together with aria-describedby; errors are the engine's own messages.
+// settings' declarations. Each field has a label, a help line and an error
+// line, tied together with aria-describedby; errors are the engine's own
+// messages, and a field's text is read by the engine's own rules.
+import { expected, type SettingSpec } from "../../src/core/settings.ts";
 import type { ParamSpec } from "../../src/strategies/strategy.ts";
 import { h } from "./dom.ts";
 import { paramLabel } from "./format.ts";
@@ -15,26 +17,29 @@ export interface FieldSpec {
   readonly help: string;
   /** A blank value means "none" (rather than an error). */
   readonly optional?: boolean;
+  /** The declaration the field's text is read and checked by (settingFromText). */
+  readonly setting: SettingSpec;
+  /** Where the value goes in a backtest request (config.initialCash): engine errors naming it belong here. */
+  readonly path: string;
 }
 
 export function fieldsFromParams(specs: readonly ParamSpec[]): FieldSpec[] {
   return specs.map((s) => ({
-    name: s.name,
-    label: paramLabel(s.name),
-    type: s.type,
-    value: s.default,
-    min: s.min,
-    max: s.max,
+    ...fieldFromSetting(s, `params.${s.name}`, paramLabel(s.name), s.description),
     help: s.description + rangeText(s),
   }));
 }
 
+/** A field for a declared setting; blank is allowed exactly when the setting has neither a default nor "required". */
+export function fieldFromSetting(setting: SettingSpec, path: string, label: string, help: string, value = setting.default ?? ""): FieldSpec {
+  return {
+    name: setting.name, label, type: setting.type, value, min: setting.min, max: setting.max, help,
+    optional: !setting.required && setting.default === undefined, setting, path,
+  };
+}
+
 function rangeText(s: ParamSpec): string {
-  if (s.type === "boolean") return "";
-  if (s.min !== undefined && s.max !== undefined) return ` (${s.min} to ${s.max})`;
-  if (s.min !== undefined) return ` (at least ${s.min})`;
-  if (s.max !== undefined) return ` (at most ${s.max})`;
-  return "";
+  return s.type === "boolean" || (s.min === undefined && s.max === undefined) ? "" : ` (${expected(s)})`;
 }
 
 /** The raw value of a field: text for numbers (the engine parses and checks it), a boolean for a checkbox. */

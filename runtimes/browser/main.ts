@@ -2,18 +2,21 @@
 // Worker with progress and cancel, the results drawn, and parameter sweeps
 // across a pool of workers. Everything runs in this tab.
 import { Backtest } from "../../src/backtest/engine.ts";
+import { CONFIG_SETTINGS, type ConfigSettingName } from "../../src/backtest/config.ts";
 import { strategyAndConfig, type SizingSpec } from "../../src/backtest/job.ts";
 import type { BacktestReport, TradeRecord } from "../../src/backtest/types.ts";
 import type { BarSeries } from "../../src/core/data.ts";
 import { EngineError } from "../../src/core/errors.ts";
 import { parseBarsCsv } from "../../src/data/csv.ts";
 import { getStrategy, strategies } from "../../src/strategies/index.ts";
-import type { RiskLimits } from "../../src/risk/limits.ts";
-import { resolveParams } from "../../src/strategies/params.ts";
+import { settingFromText, type SettingSpec } from "../../src/core/settings.ts";
+import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type LimitSettingName, type RiskLimits } from "../../src/risk/limits.ts";
+import { SIZING_SETTINGS } from "../../src/risk/sizing.ts";
+import { paramsFromText, resolveParams } from "../../src/strategies/params.ts";
 import type { StrategyDefinition, StrategyParams } from "../../src/strategies/strategy.ts";
 import { EquityChart, linkTimeScales, PriceChart } from "./charts.ts";
 import { byId, download, h } from "./dom.ts";
-import { FieldSet, fieldsFromParams, type FieldSpec, type RawValue } from "./form.ts";
+import { FieldSet, fieldFromSetting, fieldsFromParams, type FieldSpec, type RawValue } from "./form.ts";
 import { fmtInt, fmtMs, fmtTime } from "./format.ts";
 import { overlaysFor } from "./overlays.ts";
 import type { FromWorker, OverlaySpec, PlainConfig, PlainError, PlainRequest, ToWorker } from "./protocol.ts";
@@ -23,41 +26,46 @@ import { defaultRange, gridValues, METRICS, renderHeatmap, WorkerPool, MAX_STEPS
 const WORKER_URL = new URL("worker.js", document.baseURI).href;
 const newWorker = () => new Worker(WORKER_URL, { name: "engine" });
 
-/** The run settings, as the engine's BacktestConfig names them; values are the engine's defaults. */
+const configSetting = (name: ConfigSettingName) => CONFIG_SETTINGS.find((s) => s.name === name)!;
+const limitSetting = (name: LimitSettingName) => LIMIT_SETTINGS.find((s) => s.name === name)!;
+const sizingSetting = (method: SizingSpec["method"], name: string): SettingSpec => SIZING_SETTINGS[method].find((s) => s.name === name)!;
+
+/** The run settings, from the engine's declarations (src/backtest/config.ts): ranges, defaults and what may be blank. */
 const SETTINGS: readonly FieldSpec[] = [
-  { name: "initialCash", label: "Initial cash", type: "number", value: 100_000, min: 0, help: "starting cash" },
-  { name: "slippageBps", label: "Slippage (bps)", type: "number", value: 1, min: 0, help: "adverse move on market and stop fills, in basis points" },
-  { name: "commissionPerShare", label: "Commission per share", type: "number", value: 0.005, min: 0, help: "per share or unit filled" },
-  { name: "commissionPerOrder", label: "Commission per order", type: "number", value: 0, min: 0, help: "per filled order" },
-  { name: "positionFraction", label: "Position size", type: "number", value: 1, min: 0, max: 1, help: "fraction of equity a new position takes, (0, 1]" },
-  { name: "stopLossPct", label: "Stop loss", type: "number", value: "", min: 0, max: 1, optional: true, help: "protective stop this fraction from entry, e.g. 0.05; blank for none" },
-  { name: "takeProfitPct", label: "Take profit", type: "number", value: "", min: 0, max: 1, optional: true, help: "take-profit limit this fraction from entry, e.g. 0.1; blank for none" },
+  fieldFromSetting(configSetting("initialCash"), "config.initialCash", "Initial cash", "starting cash"),
+  fieldFromSetting(configSetting("slippageBps"), "config.slippageBps", "Slippage (bps)", "adverse move on market and stop fills, in basis points"),
+  fieldFromSetting(configSetting("commissionPerShare"), "config.commissionPerShare", "Commission per share", "per share or unit filled"),
+  fieldFromSetting(configSetting("commissionPerOrder"), "config.commissionPerOrder", "Commission per order", "per filled order"),
+  fieldFromSetting(configSetting("positionFraction"), "config.positionFraction", "Position size", "fraction of equity a new position takes, (0, 1]"),
+  fieldFromSetting(configSetting("stopLossPct"), "config.stopLossPct", "Stop loss", "protective stop this fraction from entry, e.g. 0.05; blank for none"),
+  fieldFromSetting(configSetting("takeProfitPct"), "config.takeProfitPct", "Take profit", "take-profit limit this fraction from entry, e.g. 0.1; blank for none"),
 ];
 
-/** Risk limits, as RiskLimits names them (the order rate as a count and a window in days); blank is off. */
+/** Risk limits (src/risk/limits.ts), the order rate as a count and a window in days; blank is off. */
 const LIMITS: readonly FieldSpec[] = [
-  { name: "maxDrawdown", label: "Max drawdown", type: "number", value: "", min: 0, max: 1, optional: true, help: "halt new exposure after equity falls this fraction below its peak, e.g. 0.1" },
-  { name: "maxDailyLoss", label: "Max daily loss", type: "number", value: "", min: 0, max: 1, optional: true, help: "halt new exposure for the day after losing this fraction, e.g. 0.02" },
-  { name: "maxGrossExposure", label: "Max gross exposure", type: "number", value: "", min: 0, optional: true, help: "sum of |position values| / equity, e.g. 1 = unlevered" },
-  { name: "maxNetExposure", label: "Max net exposure", type: "number", value: "", min: 0, optional: true, help: "|sum of position values| / equity" },
-  { name: "maxPositionQuantity", label: "Max position (quantity)", type: "number", value: "", min: 0, optional: true, help: "largest quantity held in one symbol" },
-  { name: "maxPositionNotional", label: "Max position (value)", type: "number", value: "", min: 0, optional: true, help: "largest position value in one symbol" },
-  { name: "maxOrderCount", label: "Max orders", type: "integer", value: "", min: 1, optional: true, help: "at most this many orders in any window of the days below" },
-  { name: "maxOrderDays", label: "Order window (days)", type: "number", value: "", min: 0, optional: true, help: "the window for max orders, in days" },
+  fieldFromSetting(limitSetting("maxDrawdown"), "limits.maxDrawdown", "Max drawdown", "halt new exposure after equity falls this fraction below its peak, e.g. 0.1"),
+  fieldFromSetting(limitSetting("maxDailyLoss"), "limits.maxDailyLoss", "Max daily loss", "halt new exposure for the day after losing this fraction, e.g. 0.02"),
+  fieldFromSetting(limitSetting("maxGrossExposure"), "limits.maxGrossExposure", "Max gross exposure", "sum of |position values| / equity, e.g. 1 = unlevered"),
+  fieldFromSetting(limitSetting("maxNetExposure"), "limits.maxNetExposure", "Max net exposure", "|sum of position values| / equity"),
+  fieldFromSetting(limitSetting("maxPositionQuantity"), "limits.maxPositionQuantity", "Max position (quantity)", "largest quantity held in one symbol"),
+  fieldFromSetting(limitSetting("maxPositionNotional"), "limits.maxPositionNotional", "Max position (value)", "largest position value in one symbol"),
+  fieldFromSetting({ ...ORDER_RATE_SETTINGS[0], name: "maxOrderCount", required: false }, "limits.maxOrderRate.count", "Max orders",
+    "at most this many orders in any window of the days below"),
+  fieldFromSetting({ ...ORDER_RATE_SETTINGS[1], name: "maxOrderDays" }, "limits.maxOrderRate.windowMs", "Order window (days)", "the window for max orders, in days"),
 ];
 
-/** The fields of each sizing method, as SizingSpec names them; values are the engine's defaults. */
+/** The fields of each sizing method (src/risk/sizing.ts); a required one starts from a typical value. */
 const SIZING: Record<SizingSpec["method"], readonly FieldSpec[]> = {
   fixed: [],
   volTarget: [
-    { name: "target", label: "Target volatility", type: "number", value: 0.15, min: 0, help: "annualized volatility a position should carry, e.g. 0.15" },
-    { name: "lookback", label: "Lookback (bars)", type: "integer", value: 20, min: 2, help: "bars of returns to estimate volatility from" },
-    { name: "max", label: "Largest fraction", type: "number", value: 1, min: 0, help: "cap on the fraction of equity; 1 is never levered" },
+    fieldFromSetting(sizingSetting("volTarget", "target"), "sizing.target", "Target volatility", "annualized volatility a position should carry, e.g. 0.15", 0.15),
+    fieldFromSetting(sizingSetting("volTarget", "lookback"), "sizing.lookback", "Lookback (bars)", "bars of returns to estimate volatility from"),
+    fieldFromSetting(sizingSetting("volTarget", "max"), "sizing.max", "Largest fraction", "cap on the fraction of equity; 1 is never levered"),
   ],
   kelly: [
-    { name: "scale", label: "Kelly scale", type: "number", value: 0.5, min: 0, help: "share of the full Kelly fraction, e.g. 0.5 = half Kelly" },
-    { name: "lookback", label: "Lookback (bars)", type: "integer", value: 60, min: 2, help: "bars of returns to estimate the edge from" },
-    { name: "max", label: "Largest fraction", type: "number", value: 1, min: 0, help: "cap on the fraction of equity; 1 is never levered" },
+    fieldFromSetting(sizingSetting("kelly", "scale"), "sizing.scale", "Kelly scale", "share of the full Kelly fraction, e.g. 0.5 = half Kelly"),
+    fieldFromSetting(sizingSetting("kelly", "lookback"), "sizing.lookback", "Lookback (bars)", "bars of returns to estimate the edge from"),
+    fieldFromSetting(sizingSetting("kelly", "max"), "sizing.max", "Largest fraction", "cap on the fraction of equity; 1 is never levered"),
   ],
 };
 
@@ -314,9 +322,10 @@ interface Valid {
 }
 
 /**
- * Checks the form with the engine's own rules: each parameter on its own
- * (resolveParams), then together (the strategy's factory), then the run
- * settings (the engine's configuration checks). Errors go next to their field.
+ * Checks the form with the engine's own rules: each parameter's text on its
+ * own (paramsFromText, as the CLI reads --param), then together (the
+ * strategy's factory), then the whole request (the engine's request check).
+ * Errors go next to their field.
  */
 function validate(): Valid | null {
   const def = currentDef();
@@ -326,17 +335,19 @@ function validate(): Valid | null {
   let formError = "";
   for (const spec of def.params) {
     try {
-      resolveParams(def.name, [spec], { [spec.name]: raw[spec.name] });
+      paramsFromText(def.name, [spec], { [spec.name]: raw[spec.name] });
     } catch (e) {
       paramErrors.set(spec.name, messageOf(e));
     }
   }
+  let params: StrategyParams = {};
   if (paramErrors.size === 0) {
     try {
-      def.create(raw);
+      params = resolveParams(def.name, def.params, paramsFromText(def.name, def.params, raw));
+      def.create(params);
     } catch (e) {
-      const field = (e as EngineError).field;
-      paramErrors.set(field && paramFields.has(field) ? field : def.params[0].name, messageOf(e));
+      const target = fieldFor((e as EngineError).field);
+      paramErrors.set(target?.set === "params" ? target.name : def.params[0].name, messageOf(e));
     }
   }
   const config = readNumbers(SETTINGS, settingFields.values(), settingErrors) as PlainConfig;
@@ -346,9 +357,7 @@ function validate(): Valid | null {
   const method = el.sizingMethod.value as SizingSpec["method"];
   const sizing = method === "fixed" ? undefined : { method, ...readNumbers(sizingFields.fields, sizingFields.values(), sizingErrors) } as SizingSpec;
   const errorSets = [settingErrors, limitErrors, sizingErrors];
-  let params: StrategyParams = {};
   if (paramErrors.size === 0 && errorSets.every((m) => m.size === 0)) {
-    params = resolveParams(def.name, def.params, raw);
     try {
       const [strategy, cfg] = strategyAndConfig({ strategy: def.name, params, config, limits, sizing });
       if (state.series) new Backtest(state.series, strategy, cfg);
@@ -370,18 +379,14 @@ function validate(): Valid | null {
   return { request: { strategy: def.name, params, config, limits, sizing }, params };
 }
 
-/**
- * The form field an engine error names. Run settings, limits and sizing are
- * checked after the parameters, so their names win (a sizing "lookback" is
- * the sizing field, not a strategy's lookback parameter).
- */
+/** The form field an engine error names: its field is a request path (config.initialCash), as each field's path is. */
 function fieldFor(field: string | undefined): { set: "settings" | "limits" | "sizing" | "params"; name: string } | null {
   if (!field) return null;
-  if (settingFields.has(field)) return { set: "settings", name: field };
-  const limit = field === "maxOrderRate.count" ? "maxOrderCount" : field === "maxOrderRate.windowMs" ? "maxOrderDays" : field;
-  if (limitFields.has(limit)) return { set: "limits", name: limit };
-  if (sizingFields.has(field)) return { set: "sizing", name: field };
-  if (paramFields.has(field)) return { set: "params", name: field };
+  const sets = { settings: settingFields, limits: limitFields, sizing: sizingFields, params: paramFields };
+  for (const [set, fields] of Object.entries(sets) as [keyof typeof sets, FieldSet][]) {
+    const spec = fields.fields.find((f) => f.path === field);
+    if (spec) return { set, name: spec.name };
+  }
   return null;
 }
 
@@ -404,19 +409,21 @@ function messageOf(e: unknown): string {
   throw e;
 }
 
-/** Number fields' values; blank optional ones are undefined. */
+/** Number fields' values, read by the engine's rules for typed text (settingFromText); blank optional ones are undefined. */
 function readNumbers(specs: readonly FieldSpec[], raw: Record<string, RawValue>, errors: Map<string, string>): Record<string, number | undefined> {
   const config: Record<string, number | undefined> = {};
   for (const s of specs) {
     const text = String(raw[s.name]);
+    config[s.name] = undefined;
     if (text === "") {
       if (!s.optional) errors.set(s.name, `${s.label}: enter a number`);
-      config[s.name] = undefined;
       continue;
     }
-    const v = Number(text);
-    if (!Number.isFinite(v)) errors.set(s.name, `${s.label} must be a number, got "${text}"`);
-    config[s.name] = v;
+    try {
+      config[s.name] = settingFromText(s.setting, text, s.path) as number;
+    } catch (e) {
+      errors.set(s.name, messageOf(e));
+    }
   }
   return config;
 }

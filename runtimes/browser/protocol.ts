@@ -1,21 +1,19 @@
 // Messages between the page and its Web Workers. Everything here is plain
 // data (structured-cloneable): no functions, no class instances.
 import type { BarSeries } from "../../src/core/data.ts";
-import type { BacktestConfig } from "../../src/backtest/engine.ts";
+import type { RunSettings } from "../../src/backtest/config.ts";
 import type { BacktestReport } from "../../src/backtest/types.ts";
 import type { SizingSpec } from "../../src/backtest/job.ts";
 import type { RiskLimits } from "../../src/risk/limits.ts";
+import type { StrategyParams } from "../../src/strategies/strategy.ts";
 
 /** The engine settings a page can send: the numbers only (callbacks stay in the worker). */
-export type PlainConfig = Pick<
-  BacktestConfig,
-  "initialCash" | "slippageBps" | "commissionPerShare" | "commissionPerOrder" | "positionFraction" | "stopLossPct" | "takeProfitPct"
->;
+export type PlainConfig = RunSettings;
 
 /** A backtest request as plain data. */
 export interface PlainRequest {
   readonly strategy: string;
-  readonly params: Record<string, number | boolean | string>;
+  readonly params: StrategyParams;
   readonly config: PlainConfig;
   /** Pre-trade limits (absent ones are off). */
   readonly limits?: RiskLimits;

@@ -1,10 +1,14 @@
-import { indicatorNames } from "../features/spec.ts";
+import { CONFIG_SETTINGS } from "../backtest/config.ts";
+import { MAX_SHOWN_CHARS } from "../core/errors.ts";
+import type { SettingSpec } from "../core/settings.ts";
+import { INDICATOR_RULES, indicatorForms, MAX_INDICATOR_ITEMS } from "../features/spec.ts";
+import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS } from "../risk/limits.ts";
+import { SIZING_SETTINGS } from "../risk/sizing.ts";
 import { strategies } from "../strategies/index.ts";
 import type { AppState } from "./context.ts";
-import { CONFIG_KEYS, LIMIT_KEYS, SIZING_KEYS } from "./input/backtest.ts";
+import { MAX_JSON_DEPTH } from "./input/validate.ts";
 import { OPTIMIZE_METHODS } from "./routes/analytics.ts";
 import { MAX_SYNC_BARS } from "./routes/backtest.ts";
-import { MAX_INDICATORS } from "./routes/indicators.ts";
 import { MAX_BARS_PER_SECOND } from "./routes/sessions.ts";
 
 /**
@@ -22,6 +26,25 @@ const idParam = { name: "id", in: "path", required: true, schema: { type: "strin
 const num: Schema = { type: "number" };
 const nullableNums: Schema = { type: "array", items: { type: ["number", "null"] } };
 const nums: Schema = { type: "array", items: num };
+
+/** A setting's JSON schema, from the same declaration the engine checks it with. */
+function setting(spec: SettingSpec): Schema {
+  const schema: Schema = { type: spec.type, description: spec.description };
+  if (spec.min !== undefined) schema[spec.minExclusive ? "exclusiveMinimum" : "minimum"] = spec.min;
+  if (spec.max !== undefined) schema[spec.maxExclusive ? "exclusiveMaximum" : "maximum"] = spec.max;
+  if (spec.default !== undefined) schema.default = spec.default;
+  return schema;
+}
+
+/** An object of settings, closed to other keys. */
+function settings(specs: readonly SettingSpec[], extra: Record<string, Schema> = {}): Schema {
+  const required = specs.filter((s) => s.required).map((s) => s.name);
+  return {
+    type: "object", additionalProperties: false,
+    properties: { ...Object.fromEntries(specs.map((s) => [s.name, setting(s)])), ...extra },
+    ...(required.length > 0 ? { required } : {}),
+  };
+}
 
 const common = {
   "400": error("validation error naming the field"),
@@ -44,7 +67,9 @@ export function openApiDocument(state: AppState): Schema {
       title: "neural-trader-engine API",
       version: deps.app.version,
       description: "Indicators, backtests, risk, portfolio optimization and paper trading sessions. " +
-        "Every error answers { error: { code, message, field? } }.",
+        "Every error answers { error: { code, message, field? } }; field is the path in the request body at fault " +
+        `(config.initialCash, bars[3].high), and a message shows at most ${MAX_SHOWN_CHARS} characters of a bad value. ` +
+        `A body may nest arrays and objects at most ${MAX_JSON_DEPTH} levels deep. Numbers must be JSON numbers (a string never passes as one).`,
     },
     paths: {
       "/health": { get: { summary: "liveness", responses: { "200": json({ type: "object", properties: { status: { const: "ok" } } }, "alive") } } },
@@ -207,8 +232,8 @@ export function openApiDocument(state: AppState): Schema {
             bars: ref("Bars"),
             series: { ...nums, description: "close prices, for indicators that need only the close" },
             indicators: {
-              oneOf: [{ type: "array", items: { type: "string" }, minItems: 1, maxItems: MAX_INDICATORS }, { type: "string" }],
-              description: `items such as "sma:20", "macd:12:26:9"; known: ${indicatorNames.join(", ")}`,
+              oneOf: [{ type: "array", items: { type: "string", maxLength: 64 }, minItems: 1, maxItems: MAX_INDICATOR_ITEMS }, { type: "string" }],
+              description: `comma-separated items such as "sma:20", "macd:12:26:9"; the forms: ${indicatorForms().join("; ")}. ${INDICATOR_RULES}`,
             },
           },
         },
@@ -225,20 +250,17 @@ export function openApiDocument(state: AppState): Schema {
             bars: ref("Bars"),
             symbol: { type: "string" },
             strategy: { enum: strategies.map((s) => s.name) },
-            params: { type: "object", additionalProperties: { type: ["number", "boolean", "string"] } },
-            config: { type: "object", additionalProperties: false, properties: Object.fromEntries(CONFIG_KEYS.map((k) => [k, num])) },
-            limits: {
-              type: "object", additionalProperties: false,
-              properties: {
-                ...Object.fromEntries(LIMIT_KEYS.map((k) => [k, num])),
-                maxOrderRate: { type: "object", required: ["count", "windowMs"], properties: { count: num, windowMs: num } },
-              },
+            params: {
+              type: "object", additionalProperties: { type: ["number", "boolean"] },
+              description: "the strategy's parameters (GET /strategies lists their types and ranges); a number must be a JSON number",
             },
+            config: settings(CONFIG_SETTINGS),
+            limits: settings(LIMIT_SETTINGS, { maxOrderRate: settings(ORDER_RATE_SETTINGS) }),
             sizing: {
-              oneOf: Object.entries(SIZING_KEYS).map(([method, keys]) => ({
-                type: "object", required: ["method"], additionalProperties: false,
-                properties: { method: { const: method }, ...Object.fromEntries(keys.map((k) => [k, num])) },
-              })),
+              oneOf: Object.entries(SIZING_SETTINGS).map(([method, specs]) => {
+                const schema = settings(specs, { method: { const: method } });
+                return { ...schema, required: ["method", ...((schema.required as string[] | undefined) ?? [])] };
+              }),
             },
           },
         },

@@ -1,5 +1,6 @@
 import type { Bar, SymbolId } from "../core/data.ts";
 import { ConfigError } from "../core/errors.ts";
+import { checkSetting, type SettingSpec } from "../core/settings.ts";
 import type { Fill, Order } from "../core/orders.ts";
 import type { Signal } from "../core/signal.ts";
 import { noShortSelling, sufficientCash, type PreTradeCheck } from "../risk/pretrade.ts";
@@ -71,6 +72,27 @@ export interface RunSnapshot {
   readonly fills: readonly Fill[];
 }
 
+/**
+ * The numeric run settings a request may give (as `config`), declared once:
+ * resolveConfig checks them with these, and so do the request check
+ * (src/backtest/request.ts), the CLI's flags, the API's schema and the page's form.
+ */
+export const CONFIG_SETTINGS = [
+  { name: "initialCash", type: "number", default: 100_000, min: 0, minExclusive: true, description: "starting cash" },
+  { name: "slippageBps", type: "number", default: 1, min: 0, max: 10_000, maxExclusive: true, description: "adverse move on market and stop fills, in basis points" },
+  { name: "commissionPerShare", type: "number", default: 0.005, min: 0, description: "commission per share or unit filled" },
+  { name: "commissionPerOrder", type: "number", default: 0, min: 0, description: "commission per filled order" },
+  { name: "positionFraction", type: "number", default: 1, min: 0, max: 1, minExclusive: true, description: "fraction of equity a new position takes" },
+  { name: "stopLossPct", type: "number", min: 0, max: 1, minExclusive: true, maxExclusive: true, description: "protective stop this fraction away from the entry price, e.g. 0.05" },
+  { name: "takeProfitPct", type: "number", min: 0, max: 1, minExclusive: true, maxExclusive: true, description: "take-profit limit this fraction away from the entry price, e.g. 0.1" },
+  { name: "periodsPerYear", type: "number", min: 0, minExclusive: true, description: "bars per year for annualizing (default: inferred from the timestamps)" },
+] as const satisfies readonly SettingSpec[];
+
+export type ConfigSettingName = (typeof CONFIG_SETTINGS)[number]["name"];
+
+/** The run settings as plain data: what a request's `config` holds. */
+export type RunSettings = { [K in ConfigSettingName]?: number };
+
 type Optional = "rebalance" | "stopLossPct" | "takeProfitPct" | "onProgress" | "onEvent" | "params" | "periodsPerYear" | "sizer";
 export type Resolved = Required<Omit<BacktestConfig, Optional>> & Pick<BacktestConfig, Optional>;
 
@@ -93,29 +115,9 @@ export function resolveConfig(c: BacktestConfig): Resolved {
     onEvent: c.onEvent,
     now: c.now ?? (() => performance.now()),
   };
-  positive("initialCash", r.initialCash);
-  nonNegative("slippageBps", r.slippageBps);
-  if (r.slippageBps >= 10_000) throw new ConfigError(`slippageBps must be below 10000 (100%), got ${r.slippageBps}`, { field: "slippageBps" });
-  nonNegative("commissionPerShare", r.commissionPerShare);
-  nonNegative("commissionPerOrder", r.commissionPerOrder);
-  if (!(r.positionFraction > 0 && r.positionFraction <= 1)) {
-    throw new ConfigError(`positionFraction must be in (0, 1], got ${r.positionFraction}`, { field: "positionFraction" });
-  }
-  for (const key of ["stopLossPct", "takeProfitPct"] as const) {
-    const v = r[key];
-    if (v !== undefined && !(v > 0 && v < 1)) throw new ConfigError(`${key} must be in (0, 1), got ${v}`, { field: key });
-  }
-  if (r.periodsPerYear !== undefined) positive("periodsPerYear", r.periodsPerYear);
+  for (const spec of CONFIG_SETTINGS) if (r[spec.name] !== undefined) checkSetting(spec, r[spec.name], spec.name);
   if (r.rebalance !== undefined && !(Number.isInteger(r.rebalance.every) && r.rebalance.every >= 1)) {
     throw new ConfigError(`rebalance.every must be an integer >= 1, got ${r.rebalance.every}`, { field: "rebalance.every" });
   }
   return r;
 }
-
-function positive(field: string, v: number): void {
-  if (!(Number.isFinite(v) && v > 0)) throw new ConfigError(`${field} must be a positive number, got ${v}`, { field });
-}
-function nonNegative(field: string, v: number): void {
-  if (!(Number.isFinite(v) && v >= 0)) throw new ConfigError(`${field} must be a number >= 0, got ${v}`, { field });
-}
-

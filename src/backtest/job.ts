@@ -1,5 +1,4 @@
 import type { BarSeries } from "../core/data.ts";
-import { ConfigError } from "../core/errors.ts";
 import { riskChecks, type RiskLimits } from "../risk/limits.ts";
 import { noShortSelling, sufficientCash } from "../risk/pretrade.ts";
 import { kelly, volatilityTarget, type PositionSizer } from "../risk/sizing.ts";
@@ -7,6 +6,8 @@ import { getStrategy } from "../strategies/index.ts";
 import { resolveParams } from "../strategies/params.ts";
 import type { Strategy, StrategyParams } from "../strategies/strategy.ts";
 import { Backtest, type BacktestConfig } from "./engine.ts";
+import type { RunSettings } from "./config.ts";
+import { checkBacktestRequest } from "./request.ts";
 import type { BacktestReport } from "./types.ts";
 
 /** How new positions are sized, as plain data. */
@@ -15,31 +16,40 @@ export type SizingSpec =
   | { readonly method: "volTarget"; readonly target: number; readonly lookback?: number; readonly max?: number }
   | { readonly method: "kelly"; readonly scale?: number; readonly lookback?: number; readonly max?: number };
 
-/** A backtest as every front end asks for it, as plain data: strategy, parameters, settings, limits, sizing. */
+/**
+ * A backtest as every front end asks for it, as plain data: strategy,
+ * parameters, settings, limits, sizing. A JSON body of POST /backtest has
+ * exactly these fields, so an error's field (config.initialCash) is a path
+ * into what the client sent. checkBacktestRequest checks it.
+ */
 export interface BacktestRequest {
   readonly strategy: string;
   readonly params?: Partial<StrategyParams>;
-  readonly config?: Omit<BacktestConfig, "params" | "allowShort" | "checks" | "sizer">;
+  readonly config?: RunSettings;
   readonly limits?: RiskLimits;
   readonly sizing?: SizingSpec;
 }
 
+/** What a caller may hook into a run besides the request: an event stream, progress, a clock. */
+export type RunHooks = Pick<BacktestConfig, "onEvent" | "onProgress" | "now">;
+
 /**
- * Resolves the strategy, validates its parameters and runs it. Short selling
- * is allowed exactly when the strategy's own allowShort parameter says so.
+ * Checks the request, resolves the strategy and runs it. Short selling is
+ * allowed exactly when the strategy's own allowShort parameter says so.
  */
-export function runStrategyBacktest(series: BarSeries, req: BacktestRequest): BacktestReport {
-  return strategyBacktest(series, req).run();
+export function runStrategyBacktest(series: BarSeries, req: BacktestRequest, hooks: RunHooks = {}): BacktestReport {
+  return strategyBacktest(series, req, hooks).run();
 }
 
-/** The same run, steppable (async jobs, paper sessions); `extra` adds an event stream or a clock. */
-export function strategyBacktest(series: BarSeries, req: BacktestRequest, extra: Pick<BacktestConfig, "onEvent" | "now"> = {}): Backtest {
+/** The same run, steppable (async jobs, paper sessions). */
+export function strategyBacktest(series: BarSeries, req: BacktestRequest, extra: RunHooks = {}): Backtest {
   const [strategy, config] = strategyAndConfig(req);
   return new Backtest(series, strategy, { ...config, ...extra });
 }
 
-/** The strategy instance and engine settings a request describes (validated). */
-export function strategyAndConfig(req: BacktestRequest): [Strategy, BacktestConfig] {
+/** The strategy instance and engine settings a request describes, checked by checkBacktestRequest. */
+export function strategyAndConfig(unchecked: BacktestRequest): [Strategy, BacktestConfig] {
+  const req = checkBacktestRequest(unchecked);
   const def = getStrategy(req.strategy);
   const strategy = def.create(req.params);
   const params = resolveParams(def.name, def.params, req.params);
@@ -55,7 +65,5 @@ function sizer(spec: SizingSpec): PositionSizer | undefined {
     case "fixed": return undefined;
     case "volTarget": return volatilityTarget(spec);
     case "kelly": return kelly(spec);
-    default:
-      throw new ConfigError(`sizing method must be fixed, volTarget or kelly, got ${JSON.stringify((spec as { method: unknown }).method)}`, { field: "sizing.method" });
   }
 }

@@ -44,3 +44,37 @@ export class RiskLimitError extends EngineError { readonly code = "risk_limit"; 
 export class ConfigError extends EngineError { readonly code = "config"; }
 /** A circuit breaker is open: new orders are halted until it is reset. */
 export class CircuitOpenError extends EngineError { readonly code = "circuit_open"; }
+
+/** The most characters of a bad value any message repeats. */
+export const MAX_SHOWN_CHARS = 60;
+
+/**
+ * A bad value as every error message shows it, never longer than about
+ * MAX_SHOWN_CHARS: a string quoted (cut with an ellipsis and its total
+ * length when longer), a number or boolean as written, an array or object by
+ * its kind only. It never recurses, so a deeply nested value cannot overflow
+ * the stack while an error is being described.
+ */
+export function shown(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return quoted(value);
+  return String(value);
+}
+
+function quoted(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    const escaped = JSON.stringify(ch).slice(1, -1);
+    if (out.length + escaped.length > MAX_SHOWN_CHARS) return `"${out}…" (${text.length} characters)`;
+    out += escaped;
+  }
+  return `"${out}"`;
+}
+
+/** An object key as a step of a field path (`returns.<key>`): cut like shown() when long. */
+export function shownKey(key: string): string {
+  return key.length <= MAX_SHOWN_CHARS ? key : `${key.slice(0, MAX_SHOWN_CHARS)}…`;
+}

@@ -1,5 +1,5 @@
 import type { BarSeries, SymbolId } from "../core/data.ts";
-import { ConfigError, MarketDataError } from "../core/errors.ts";
+import { ConfigError, MarketDataError, shown } from "../core/errors.ts";
 
 export interface ParseBarsOptions {
   /** Where the text came from (a file name or URL); named in every error. */
@@ -25,7 +25,7 @@ export interface ParseBarsOptions {
 export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): BarSeries {
   const symbol = opts.symbol ?? symbolFromSource(opts.source);
   if (!symbol || /\s/.test(symbol)) {
-    throw new ConfigError(`symbol must be non-empty without whitespace, got ${JSON.stringify(symbol)}`, { field: "symbol" });
+    throw new ConfigError(`symbol must be non-empty without whitespace, got ${shown(symbol)}`, { field: "symbol" });
   }
   return new BarsCsvParser(text, opts.source).parse(symbol);
 }
@@ -262,7 +262,7 @@ class BarsCsvParser {
     while (start < end && isSpace(text.charCodeAt(start))) start++;
     while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
     const value = parseDecimal(text, start, end);
-    if (Number.isNaN(value)) throw this.error(`expected a finite number, got "${text.slice(start, end)}"`, this.names[column]);
+    if (Number.isNaN(value)) throw this.error(`expected a finite number, got ${shown(text.slice(start, end))}`, this.names[column]);
     return value;
   }
 

@@ -1,4 +1,4 @@
-import { ConfigError, MarketDataError } from "../core/errors.ts";
+import { ConfigError, MarketDataError, shown } from "../core/errors.ts";
 
 /** Return series read from a CSV: the first column labels the dates, the others hold returns. */
 export interface ReturnsTable {
@@ -44,7 +44,7 @@ export function parseReturnsCsv(text: string, source: string): ReturnsTable {
       }
       const v = Number(cell);
       if (!DECIMAL.test(cell) || !Number.isFinite(v)) {
-        throw new MarketDataError(`column "${header[c]}" has "${cell}", which is not a return (a decimal number such as -0.0125)`,
+        throw new MarketDataError(`column ${shown(header[c])} has ${shown(cell)}, which is not a return (a decimal number such as -0.0125)`,
           { source, row: r + 1, field: header[c] });
       }
       values[r] = v;
@@ -52,7 +52,7 @@ export function parseReturnsCsv(text: string, source: string): ReturnsTable {
     columns.push({ name: header[c], values });
   }
   if (columns.length === 0) {
-    throw new MarketDataError(`no numeric return column; the columns are ${header.map((h) => `"${h}"`).join(", ")}`, { source });
+    throw new MarketDataError(`no numeric return column; the columns are ${header.map(shown).join(", ")}`, { source });
   }
   return { dates: rows.map((r) => r[0]), columns };
 }
@@ -61,8 +61,8 @@ export function parseReturnsCsv(text: string, source: string): ReturnsTable {
 export function returnsColumn(table: ReturnsTable, name: string, source: string): { name: string; values: Float64Array } {
   const column = table.columns.find((c) => c.name === name);
   if (!column) {
-    const names = table.columns.map((c) => `"${c.name}"`).join(", ");
-    throw new ConfigError(`no return column "${name}"; the numeric columns are ${names}`, { source, field: "column" });
+    const names = table.columns.map((c) => shown(c.name)).join(", ");
+    throw new ConfigError(`no return column ${shown(name)}; the numeric columns are ${names}`, { source, field: "column" });
   }
   return column;
 }

@@ -1,78 +1,130 @@
 import type { BarSeries } from "../core/data.ts";
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError, shown } from "../core/errors.ts";
+import { settingFromText, type SettingSpec } from "../core/settings.ts";
 import type { Indicators } from "./indicators.ts";
 
 /**
  * Indicator lists as users write them: "sma:20,macd:12:26:9,obv". Each item
  * becomes one output column named exactly as the item, or item.part for
- * indicators with several outputs (macd:12:26:9.signal).
+ * indicators with several outputs (macd:12:26:9.signal). The CLI's --spec
+ * and the API's `indicators` both go through parseIndicatorLists, so an item
+ * is accepted or refused the same way in both.
  */
 export interface IndicatorItem {
   readonly text: string;
   readonly name: string;
   readonly args: readonly number[];
+  /** Where the item was written (the CLI's "spec", the API's "indicators[2]"): errors about it name this. */
+  readonly field: string;
 }
 
+/** The longest period any indicator takes; a period must also be no longer than the series. */
+export const MAX_PERIOD = 100_000;
+/** The widest Bollinger band, in standard deviations. */
+export const MAX_BAND_WIDTH = 10;
+/** The most items one list (or one request) may hold. */
+export const MAX_INDICATOR_ITEMS = 32;
+
 interface Definition {
-  /** Default arguments; an item may give fewer (defaults fill the rest). */
-  readonly defaults: readonly number[];
+  /** Arguments in order, with defaults; an item may give fewer (defaults fill the rest). Integer arguments are periods. */
+  readonly args: readonly SettingSpec[];
   readonly parts?: readonly string[];
   compute(ind: Indicators, bars: BarSeries, args: readonly number[]): Float64Array | Record<string, Float64Array>;
 }
 
+const period = (name: string, value: number): SettingSpec =>
+  ({ name, type: "integer", default: value, min: 1, max: MAX_PERIOD, description: `${name} in bars` });
+
 const DEFINITIONS: Record<string, Definition> = {
-  sma: { defaults: [20], compute: (i, b, [n]) => i.sma(b.close, n) },
-  ema: { defaults: [20], compute: (i, b, [n]) => i.ema(b.close, n) },
-  wma: { defaults: [20], compute: (i, b, [n]) => i.wma(b.close, n) },
-  rsi: { defaults: [14], compute: (i, b, [n]) => i.rsi(b.close, n) },
+  sma: { args: [period("period", 20)], compute: (i, b, [n]) => i.sma(b.close, n) },
+  ema: { args: [period("period", 20)], compute: (i, b, [n]) => i.ema(b.close, n) },
+  wma: { args: [period("period", 20)], compute: (i, b, [n]) => i.wma(b.close, n) },
+  rsi: { args: [period("period", 14)], compute: (i, b, [n]) => i.rsi(b.close, n) },
   macd: {
-    defaults: [12, 26, 9], parts: ["macd", "signal", "hist"],
+    args: [period("fast", 12), period("slow", 26), period("signal", 9)], parts: ["macd", "signal", "hist"],
     compute: (i, b, [f, s, g]) => ({ ...i.macd(b.close, f, s, g) }),
   },
   bbands: {
-    defaults: [20, 2], parts: ["lower", "middle", "upper"],
+    args: [period("period", 20), { name: "k", type: "number", default: 2, min: 0, max: MAX_BAND_WIDTH, description: "band half-width in standard deviations" }],
+    parts: ["lower", "middle", "upper"],
     compute: (i, b, [n, k]) => ({ ...i.bbands(b.close, n, k) }),
   },
-  atr: { defaults: [14], compute: (i, b, [n]) => i.atr(b.high, b.low, b.close, n) },
+  atr: { args: [period("period", 14)], compute: (i, b, [n]) => i.atr(b.high, b.low, b.close, n) },
   adx: {
-    defaults: [14], parts: ["adx", "plusDI", "minusDI"],
+    args: [period("period", 14)], parts: ["adx", "plusDI", "minusDI"],
     compute: (i, b, [n]) => ({ ...i.adx(b.high, b.low, b.close, n) }),
   },
   stoch: {
-    defaults: [14, 3, 3], parts: ["k", "d"],
+    args: [period("kPeriod", 14), period("kSlow", 3), period("dPeriod", 3)], parts: ["k", "d"],
     compute: (i, b, [k, s, d]) => ({ ...i.stoch(b.high, b.low, b.close, k, s, d) }),
   },
-  obv: { defaults: [], compute: (i, b) => i.obv(b.close, b.volume) },
-  vwap: { defaults: [20], compute: (i, b, [n]) => i.vwap(b.close, b.volume, n) },
-  cci: { defaults: [20], compute: (i, b, [n]) => i.cci(b.high, b.low, b.close, n) },
-  willr: { defaults: [14], compute: (i, b, [n]) => i.willr(b.high, b.low, b.close, n) },
-  roc: { defaults: [10], compute: (i, b, [n]) => i.roc(b.close, n) },
+  obv: { args: [], compute: (i, b) => i.obv(b.close, b.volume) },
+  vwap: { args: [period("period", 20)], compute: (i, b, [n]) => i.vwap(b.close, b.volume, n) },
+  cci: { args: [period("period", 20)], compute: (i, b, [n]) => i.cci(b.high, b.low, b.close, n) },
+  willr: { args: [period("period", 14)], compute: (i, b, [n]) => i.willr(b.high, b.low, b.close, n) },
+  roc: { args: [period("period", 10)], compute: (i, b, [n]) => i.roc(b.close, n) },
 };
 
 export const indicatorNames = Object.keys(DEFINITIONS);
 
-export function parseIndicatorList(list: string): IndicatorItem[] {
-  const items = list.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  if (items.length === 0) throw new ConfigError("the indicator list is empty; e.g. sma:20,rsi:14", { field: "spec" });
-  return items.map(parseItem);
+/** Each indicator with its arguments and defaults, one per line: "macd:fast:slow:signal (default macd:12:26:9)". */
+export function indicatorForms(): string[] {
+  return Object.entries(DEFINITIONS).map(([name, def]) => def.args.length === 0 ? name
+    : `${[name, ...def.args.map((a) => a.name)].join(":")} (default ${[name, ...def.args.map((a) => a.default)].join(":")})`);
 }
 
-function parseItem(text: string): IndicatorItem {
-  const [name, ...rawArgs] = text.split(":");
-  const def = Object.hasOwn(DEFINITIONS, name.toLowerCase()) ? DEFINITIONS[name.toLowerCase()] : undefined;
-  if (!def) throw new ConfigError(`unknown indicator "${name}" in "${text}"; known: ${indicatorNames.join(", ")}`, { field: "spec" });
-  if (rawArgs.length > def.defaults.length) {
-    throw new ConfigError(`"${text}": ${name} takes at most ${def.defaults.length} argument(s)`, { field: "spec" });
-  }
-  const args = def.defaults.map((d, k) => {
-    if (k >= rawArgs.length) return d;
-    const v = Number(rawArgs[k]);
-    if (rawArgs[k].trim() === "" || !Number.isFinite(v)) {
-      throw new ConfigError(`"${text}": argument ${k + 1} must be a number, got "${rawArgs[k]}"`, { field: "spec" });
+/** The rules every item follows, for help texts and the API description. */
+export const INDICATOR_RULES =
+  `Arguments are written in plain decimal (no exponent, hex, sign or spaces): periods are integers from 1 to ${MAX_PERIOD} ` +
+  `and no longer than the series; bbands' k is a number from 0 to ${MAX_BAND_WIDTH}. ` +
+  `At most ${MAX_INDICATOR_ITEMS} items, each listed once (the same indicator with the same arguments twice is an error).`;
+
+/** One comma-separated list, as the CLI's --spec gives it. */
+export function parseIndicatorList(list: string, field = "spec"): IndicatorItem[] {
+  return parseIndicatorLists([{ field, text: list }]);
+}
+
+/**
+ * Several lists (the API's `indicators` array, one per element) into one
+ * list of items, in order. Errors name the list's field: an unknown
+ * indicator, a malformed or out-of-range argument, more than
+ * MAX_INDICATOR_ITEMS items, or an item repeating an earlier one.
+ */
+export function parseIndicatorLists(lists: readonly { readonly field: string; readonly text: string }[]): IndicatorItem[] {
+  const items: IndicatorItem[] = [];
+  for (const { field, text } of lists) {
+    const texts = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    if (texts.length === 0) throw new ConfigError(`the indicator list ${shown(text)} is empty; e.g. sma:20,rsi:14`, { field });
+    for (const t of texts) {
+      if (items.length === MAX_INDICATOR_ITEMS) throw new ConfigError(`at most ${MAX_INDICATOR_ITEMS} indicator items may be listed`, { field });
+      const item = parseItem(t, field);
+      const earlier = items.find((e) => e.name === item.name && e.args.every((a, k) => a === item.args[k]));
+      if (earlier) {
+        throw new ConfigError(`${shown(item.text)} repeats ${shown(earlier.text)}: the same indicator with the same arguments; list it once`, { field });
+      }
+      items.push(item);
     }
-    return v;
+  }
+  return items;
+}
+
+function parseItem(text: string, field: string): IndicatorItem {
+  const [given, ...rawArgs] = text.split(":");
+  const name = given.toLowerCase();
+  const def = Object.hasOwn(DEFINITIONS, name) ? DEFINITIONS[name] : undefined;
+  if (!def) throw new ConfigError(`unknown indicator ${shown(given)} in ${shown(text)}; known: ${indicatorNames.join(", ")}`, { field });
+  if (rawArgs.length > def.args.length) {
+    throw new ConfigError(`${shown(text)}: ${name} takes at most ${def.args.length} argument(s)${def.args.length ? ` (${def.args.map((a) => a.name).join(", ")})` : ""}`, { field });
+  }
+  const args = def.args.map((spec, k) => {
+    if (k >= rawArgs.length) return spec.default as number;
+    try {
+      return settingFromText(spec, rawArgs[k], `${name}.${spec.name}`) as number;
+    } catch (e) {
+      throw new ConfigError(`${shown(text)}: ${(e as Error).message}`, { field });
+    }
   });
-  return { text, name: name.toLowerCase(), args };
+  return { text, name, args, field };
 }
 
 /** Output column names of an item, in order. */
@@ -81,8 +133,10 @@ export function columnNames(item: IndicatorItem): string[] {
   return parts ? parts.map((p) => `${item.text}.${p}`) : [item.text];
 }
 
-/** Computes every item; returns columns in item order. Parameter errors name the item. */
+/** Computes every item; returns columns in item order. Errors name the item and its field. */
 export function computeIndicators(ind: Indicators, bars: BarSeries, items: readonly IndicatorItem[]): Map<string, Float64Array> {
+  const rows = bars.close.length;
+  for (const item of items) checkFitsSeries(item, rows);
   const out = new Map<string, Float64Array>();
   for (const item of items) {
     const def = DEFINITIONS[item.name];
@@ -90,11 +144,20 @@ export function computeIndicators(ind: Indicators, bars: BarSeries, items: reado
     try {
       result = def.compute(ind, bars, item.args);
     } catch (e) {
-      if (e instanceof ConfigError) throw new ConfigError(`"${item.text}": ${e.message}`, { field: "spec" });
+      if (e instanceof ConfigError) throw new ConfigError(`${shown(item.text)}: ${e.message}`, { field: item.field });
       throw e;
     }
     if (result instanceof Float64Array) out.set(item.text, result);
     else for (const part of def.parts!) out.set(`${item.text}.${part}`, result[part]);
   }
   return out;
+}
+
+/** A period longer than the series would give a column with no value at all: the caller asked for something else. */
+function checkFitsSeries(item: IndicatorItem, rows: number): void {
+  DEFINITIONS[item.name].args.forEach((spec, k) => {
+    if (spec.type === "integer" && item.args[k] > rows) {
+      throw new ConfigError(`${shown(item.text)}: ${item.name}.${spec.name} (${item.args[k]}) is longer than the series (${rows} rows)`, { field: item.field });
+    }
+  });
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from "../core/errors.ts";
+import type { SettingSpec } from "../core/settings.ts";
 import { solveQP, InfeasibleError, type LinearConstraint } from "../solver/qp.ts";
 import { SYMMETRY_TOLERANCE, tsSolver } from "../solver/solver.ts";
 import { ConvergenceError, type LinearSolver } from "../solver/types.ts";
@@ -11,6 +12,13 @@ import { dot, matVec } from "../solver/vectors.ts";
  * set method (src/solver/qp.ts) on top of a LinearSolver; pass WasmSolver to
  * run the linear algebra in WebAssembly.
  */
+/** The cap on each weight (the CLI's --max-weight, the API's maxWeight); maxWeight x assets must also be >= 1. */
+export const MAX_WEIGHT_SETTING = {
+  name: "maxWeight", type: "number", min: 0, minExclusive: true, description: "cap on every weight",
+} as const satisfies SettingSpec;
+/** The risk-free return per period of the data (the CLI's --rf, the API's riskFree). */
+export const RISK_FREE_SETTING = { name: "riskFree", type: "number", default: 0, description: "risk-free return per period of the data" } as const satisfies SettingSpec;
+
 export type OptimizeMethod = "minvar" | "meanvar" | "maxsharpe" | "riskparity";
 
 export interface WeightConstraints {

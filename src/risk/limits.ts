@@ -1,4 +1,4 @@
-import { ConfigError } from "../core/errors.ts";
+import { checkSetting, type SettingSpec } from "../core/settings.ts";
 import type { Order } from "../core/orders.ts";
 import { isoDate } from "../report/dates.ts";
 import { positionAfter, reducesExposure, type PreTradeCheck, type PreTradeContext } from "./pretrade.ts";
@@ -21,28 +21,44 @@ export interface RiskLimits {
   maxDrawdown?: number;
 }
 
+const positive = (name: string, description: string) => ({ name, type: "number", min: 0, minExclusive: true, description }) as const;
+const fraction = (name: string, description: string) => ({ name, type: "number", min: 0, max: 1, minExclusive: true, maxExclusive: true, description }) as const;
+
+/** The numeric limits, declared once (checks, request check, CLI flags, API schema, page form); maxOrderRate is ORDER_RATE_SETTINGS. */
+export const LIMIT_SETTINGS = [
+  positive("maxPositionQuantity", "largest absolute quantity held in one symbol"),
+  positive("maxPositionNotional", "largest absolute position value in one symbol"),
+  positive("maxGrossExposure", "largest sum of |position values| / equity, e.g. 1 = unlevered"),
+  positive("maxNetExposure", "largest |sum of signed position values| / equity"),
+  fraction("maxDailyLoss", "halt new exposure for the day after losing this fraction of the day's starting equity"),
+  fraction("maxDrawdown", "halt new exposure after equity falls this fraction below its peak"),
+] as const satisfies readonly SettingSpec[];
+
+/** maxOrderRate's two parts: at most `count` orders in any `windowMs` span. */
+export const ORDER_RATE_SETTINGS = [
+  { name: "count", type: "integer", min: 1, required: true, description: "most orders in any window" },
+  positive("windowMs", "the window, in milliseconds"),
+] as const satisfies readonly SettingSpec[];
+
+export type LimitSettingName = (typeof LIMIT_SETTINGS)[number]["name"];
+const limitSpec = (name: LimitSettingName): SettingSpec => LIMIT_SETTINGS.find((s) => s.name === name)!;
+const check = (spec: SettingSpec, v: number, field = spec.name) => checkSetting(spec, v, field) as number;
+
 /** The checks for a set of limits, in a fixed order (breakers first, order rate last). */
 export function riskChecks(limits: RiskLimits): PreTradeCheck[] {
   const checks: PreTradeCheck[] = [];
   const { maxPositionQuantity: q, maxPositionNotional: pn, maxGrossExposure: g, maxNetExposure: ne, maxOrderRate: rate } = limits;
-  if (limits.maxDrawdown !== undefined) checks.push(new DrawdownBreaker(fraction("maxDrawdown", limits.maxDrawdown)));
-  if (limits.maxDailyLoss !== undefined) checks.push(new DailyLossBreaker(fraction("maxDailyLoss", limits.maxDailyLoss)));
-  if (q !== undefined) checks.push(positionLimit("maxPositionQuantity", positive("maxPositionQuantity", q), (a) => Math.abs(a)));
-  if (pn !== undefined) checks.push(positionLimit("maxPositionNotional", positive("maxPositionNotional", pn), (a, c) => Math.abs(a) * c.price));
-  if (g !== undefined) checks.push(exposureLimit("maxGrossExposure", positive("maxGrossExposure", g), true));
-  if (ne !== undefined) checks.push(exposureLimit("maxNetExposure", positive("maxNetExposure", ne), false));
-  if (rate !== undefined) checks.push(new OrderRateLimit(positive("maxOrderRate.count", rate.count), positive("maxOrderRate.windowMs", rate.windowMs)));
+  if (limits.maxDrawdown !== undefined) checks.push(new DrawdownBreaker(check(limitSpec("maxDrawdown"), limits.maxDrawdown)));
+  if (limits.maxDailyLoss !== undefined) checks.push(new DailyLossBreaker(check(limitSpec("maxDailyLoss"), limits.maxDailyLoss)));
+  if (q !== undefined) checks.push(positionLimit("maxPositionQuantity", check(limitSpec("maxPositionQuantity"), q), (a) => Math.abs(a)));
+  if (pn !== undefined) checks.push(positionLimit("maxPositionNotional", check(limitSpec("maxPositionNotional"), pn), (a, c) => Math.abs(a) * c.price));
+  if (g !== undefined) checks.push(exposureLimit("maxGrossExposure", check(limitSpec("maxGrossExposure"), g), true));
+  if (ne !== undefined) checks.push(exposureLimit("maxNetExposure", check(limitSpec("maxNetExposure"), ne), false));
+  if (rate !== undefined) {
+    const [count, windowMs] = ORDER_RATE_SETTINGS;
+    checks.push(new OrderRateLimit(check(count, rate.count, "maxOrderRate.count"), check(windowMs, rate.windowMs, "maxOrderRate.windowMs")));
+  }
   return checks;
-}
-
-function positive(field: string, v: number): number {
-  if (!(Number.isFinite(v) && v > 0)) throw new ConfigError(`${field} must be a positive number, got ${v}`, { field });
-  return v;
-}
-
-function fraction(field: string, v: number): number {
-  if (!(v > 0 && v < 1)) throw new ConfigError(`${field} must be a fraction in (0, 1), got ${v}`, { field });
-  return v;
 }
 
 function positionLimit(rule: string, limit: number, measure: (after: number, ctx: PreTradeContext) => number): PreTradeCheck {

@@ -1,6 +1,12 @@
+import type { SettingSpec } from "../core/settings.ts";
 import { tsRisk, type RiskStats } from "./stats.ts";
 
 /** The VaR/ES entries of a report: method and confidence in percent. */
+/** Periods per year for annualizing (252 for daily returns, 12 for monthly): the CLI's --scale and the API's scale. */
+export const SCALE_SETTING = {
+  name: "scale", type: "number", default: 252, min: 0, max: 1_000_000, minExclusive: true, description: "periods per year, for annualizing",
+} as const satisfies SettingSpec;
+
 export const TAIL_KEYS = [
   "historical_95", "gaussian_95", "modified_95", "historical_99", "gaussian_99", "modified_99",
 ] as const;

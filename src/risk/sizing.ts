@@ -1,4 +1,4 @@
-import { ConfigError } from "../core/errors.ts";
+import { checkSetting, type SettingSpec } from "../core/settings.ts";
 import type { BarHistory } from "../strategies/strategy.ts";
 import { summary } from "./summary.ts";
 import { periodsPerYear } from "../backtest/metrics.ts";
@@ -8,6 +8,30 @@ import type { Direction } from "../core/signal.ts";
 export interface PositionSizer {
   readonly name: string;
   fraction(history: BarHistory, direction: Direction): number;
+}
+
+const above0 = (name: string, value: number | undefined, description: string) =>
+  ({ name, type: "number", ...(value === undefined ? { required: true } : { default: value }), min: 0, minExclusive: true, description }) as const;
+const lookback = (value: number) =>
+  ({ name: "lookback", type: "integer", default: value, min: 2, minExclusive: true, description: "bars of returns to estimate from" }) as const;
+const cap = above0("max", 1, "cap on the fraction of equity; 1 is never levered");
+
+/**
+ * Each sizing method's settings, declared once: the sizers below check their
+ * options with these, and so do the request check (src/backtest/request.ts),
+ * the CLI, the API's schema and the page's form. `fixed` is the run's
+ * positionFraction under another name.
+ */
+export const SIZING_SETTINGS = {
+  fixed: [{ name: "fraction", type: "number", required: true, min: 0, max: 1, minExclusive: true, description: "fraction of equity a new position takes" }],
+  volTarget: [above0("target", undefined, "annualized volatility a position should carry, e.g. 0.15"), lookback(20), cap],
+  kelly: [above0("scale", 0.5, "share of the full Kelly fraction, e.g. 0.5 = half Kelly"), lookback(60), cap],
+} as const satisfies Record<string, readonly SettingSpec[]>;
+
+/** A sizing method's setting by name, checked against its declaration. */
+function option(method: keyof typeof SIZING_SETTINGS, name: string, v: number | undefined): number {
+  const spec: SettingSpec = SIZING_SETTINGS[method].find((s) => s.name === name)!;
+  return checkSetting(spec, v ?? spec.default, name, { prefix: "sizing " }) as number;
 }
 
 export interface VolTargetOptions {
@@ -23,10 +47,10 @@ export interface VolTargetOptions {
 
 /** Fraction = target vol / realized vol (sample sd of simple returns, annualized), capped. */
 export function volatilityTarget(o: VolTargetOptions): PositionSizer {
-  const lookback = check("lookback", o.lookback ?? 20, 2);
-  const max = check("max", o.max ?? 1, 0);
-  const target = check("target", o.target, 0);
-  if (o.periodsPerYear !== undefined) check("periodsPerYear", o.periodsPerYear, 0);
+  const lookback = option("volTarget", "lookback", o.lookback);
+  const max = option("volTarget", "max", o.max);
+  const target = option("volTarget", "target", o.target);
+  if (o.periodsPerYear !== undefined) checkSetting(above0("periodsPerYear", undefined, "bars per year"), o.periodsPerYear, "periodsPerYear", { prefix: "sizing " });
   return {
     name: `volTarget(${target})`,
     fraction(history) {
@@ -52,9 +76,9 @@ export interface KellyOptions {
  * KellyRatio, Rf 0), scaled and clamped to [0, max]; a short bets on -mean.
  */
 export function kelly(o: KellyOptions = {}): PositionSizer {
-  const scale = check("scale", o.scale ?? 0.5, 0);
-  const lookback = check("lookback", o.lookback ?? 60, 2);
-  const max = check("max", o.max ?? 1, 0);
+  const scale = option("kelly", "scale", o.scale);
+  const lookback = option("kelly", "lookback", o.lookback);
+  const max = option("kelly", "max", o.max);
   return {
     name: `kelly(${scale})`,
     fraction(history, direction) {
@@ -66,11 +90,6 @@ export function kelly(o: KellyOptions = {}): PositionSizer {
       return Math.max(0, Math.min(max, scale * edge));
     },
   };
-}
-
-function check(field: string, v: number, min: number): number {
-  if (!(Number.isFinite(v) && v > min)) throw new ConfigError(`sizing ${field} must be a number > ${min}, got ${v}`, { field });
-  return v;
 }
 
 /** The last `lookback` close-to-close returns, or null while fewer bars exist. */

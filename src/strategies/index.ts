@@ -1,4 +1,4 @@
-import { StrategyError } from "../core/errors.ts";
+import { shown, StrategyError } from "../core/errors.ts";
 import { meanReversion } from "./mean-reversion.ts";
 import { momentum } from "./momentum.ts";
 import type { StrategyDefinition } from "./strategy.ts";
@@ -11,7 +11,7 @@ export const strategies: readonly StrategyDefinition[] = [momentum, meanReversio
 export function getStrategy(name: string): StrategyDefinition {
   const def = strategies.find((s) => s.name === name);
   if (!def) {
-    throw new StrategyError(`unknown strategy "${name}"; known: ${strategies.map((s) => s.name).join(", ")}`, { field: "strategy" });
+    throw new StrategyError(`unknown strategy ${shown(name)}; known: ${strategies.map((s) => s.name).join(", ")}`, { field: "strategy" });
   }
   return def;
 }

@@ -2,7 +2,7 @@ import type { Bar } from "../core/data.ts";
 import { StrategyError } from "../core/errors.ts";
 import type { Direction, Signal } from "../core/signal.ts";
 import { Bbands } from "../features/bbands.ts";
-import { resolveParams } from "./params.ts";
+import { paramField, resolveParams } from "./params.ts";
 import type { Strategy, StrategyContext, StrategyDefinition, StrategyParams } from "./strategy.ts";
 
 /**
@@ -22,7 +22,7 @@ export const meanReversion: StrategyDefinition = {
   create(given) {
     const p = resolveParams("mean-reversion", this.params, given);
     if ((p.exitZ as number) >= (p.entryZ as number)) {
-      throw new StrategyError(`mean-reversion: exitZ (${p.exitZ}) must be below entryZ (${p.entryZ})`, { field: "exitZ" });
+      throw new StrategyError(`mean-reversion: exitZ (${p.exitZ}) must be below entryZ (${p.entryZ})`, { field: paramField("exitZ") });
     }
     return new MeanReversion(p);
   },

@@ -3,7 +3,7 @@ import { StrategyError } from "../core/errors.ts";
 import type { Direction, Signal } from "../core/signal.ts";
 import { Rsi } from "../features/rsi.ts";
 import { Sma } from "../features/sma.ts";
-import { resolveParams } from "./params.ts";
+import { paramField, resolveParams } from "./params.ts";
 import type { Strategy, StrategyContext, StrategyDefinition, StrategyParams } from "./strategy.ts";
 
 /**
@@ -24,7 +24,7 @@ export const momentum: StrategyDefinition = {
   create(given) {
     const p = resolveParams("momentum", this.params, given);
     if (p.fast >= p.slow) {
-      throw new StrategyError(`momentum: fast period (${p.fast}) must be shorter than slow period (${p.slow})`, { field: "fast" });
+      throw new StrategyError(`momentum: fast period (${p.fast}) must be shorter than slow period (${p.slow})`, { field: paramField("fast") });
     }
     return new Momentum(p);
   },

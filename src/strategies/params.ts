@@ -1,36 +1,50 @@
-import { StrategyError } from "../core/errors.ts";
-import type { ParamSpec, ParamValue, StrategyParams } from "./strategy.ts";
+import { shown, shownKey, StrategyError } from "../core/errors.ts";
+import { checkSetting, settingFromText } from "../core/settings.ts";
+import type { ParamSpec, StrategyParams } from "./strategy.ts";
+
+/** A parameter's place in a backtest request, the name every error about it uses. */
+export const paramField = (name: string): string => `params.${shownKey(name)}`;
 
 /**
- * Fills defaults and validates given parameters against their specs: unknown
- * names, wrong types and out-of-range values are errors naming the parameter.
- * Strings are accepted for numbers and booleans (CLI and query input).
+ * Fills defaults and checks given parameters against their specs: unknown
+ * names, wrong types and out-of-range values are errors naming the parameter
+ * (`params.fast`). Values must have their type already: "20" is not a number
+ * here; text from a command line or a form goes through paramsFromText.
  */
-export function resolveParams(strategy: string, specs: readonly ParamSpec[], given: Partial<StrategyParams> = {}): StrategyParams {
-  for (const name of Object.keys(given)) {
-    if (!specs.some((s) => s.name === name)) {
-      throw new StrategyError(`${strategy}: unknown parameter "${name}"; known: ${specs.map((s) => s.name).join(", ")}`, { field: name });
-    }
-  }
+export function resolveParams(strategy: string, specs: readonly ParamSpec[], given: Readonly<Record<string, unknown>> = {}): StrategyParams {
+  checkNames(strategy, specs, given);
   const out: StrategyParams = {};
   for (const spec of specs) {
     const raw = given[spec.name];
-    out[spec.name] = raw === undefined ? spec.default : coerce(strategy, spec, raw);
+    out[spec.name] = raw === undefined ? spec.default : checkSetting(spec, raw, paramField(spec.name), { error: StrategyError, prefix: `${strategy}: ` });
   }
   return out;
 }
 
-function coerce(strategy: string, spec: ParamSpec, raw: ParamValue): ParamValue {
-  const fail = (why: string) => new StrategyError(`${strategy}: parameter ${spec.name} ${why}, got ${JSON.stringify(raw)}`, { field: spec.name });
-  if (spec.type === "boolean") {
-    if (typeof raw === "boolean") return raw;
-    if (raw === "true" || raw === "false") return raw === "true";
-    throw fail("must be true or false");
+/**
+ * Parameters typed as text (the CLI's --param k=v, the page's form) into
+ * values, by the same rules as every other setting typed as text
+ * (settingFromText); a boolean (a checkbox) passes as it is. `field` names a
+ * parameter in errors, e.g. "--param fast" on the command line.
+ */
+export function paramsFromText(
+  strategy: string, specs: readonly ParamSpec[], texts: Readonly<Record<string, string | boolean>>, field = paramField,
+): Partial<StrategyParams> {
+  checkNames(strategy, specs, texts);
+  const out: Partial<StrategyParams> = {};
+  for (const spec of specs) {
+    const text = texts[spec.name];
+    if (text === undefined) continue;
+    const report = { error: StrategyError, prefix: `${strategy}: ` };
+    out[spec.name] = typeof text === "boolean" ? checkSetting(spec, text, field(spec.name), report) : settingFromText(spec, text, field(spec.name), report);
   }
-  const v = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
-  if (!Number.isFinite(v)) throw fail("must be a number");
-  if (spec.type === "integer" && !Number.isInteger(v)) throw fail("must be an integer");
-  if (spec.min !== undefined && v < spec.min) throw fail(`must be >= ${spec.min}`);
-  if (spec.max !== undefined && v > spec.max) throw fail(`must be <= ${spec.max}`);
-  return v;
+  return out;
+}
+
+function checkNames(strategy: string, specs: readonly ParamSpec[], given: Readonly<Record<string, unknown>>): void {
+  for (const name of Object.keys(given)) {
+    if (!specs.some((s) => s.name === name)) {
+      throw new StrategyError(`${strategy}: unknown parameter ${shown(name)}; known: ${specs.map((s) => s.name).join(", ")}`, { field: paramField(name) });
+    }
+  }
 }

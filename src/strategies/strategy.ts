@@ -1,4 +1,5 @@
 import type { Bar, SymbolId } from "../core/data.ts";
+import type { SettingSpec } from "../core/settings.ts";
 import type { Signal } from "../core/signal.ts";
 
 /**
@@ -27,17 +28,12 @@ export interface Strategy {
   onBar(bar: Bar, ctx: StrategyContext): Signal | null;
 }
 
-export type ParamValue = number | boolean | string;
+export type ParamValue = number | boolean;
 export type StrategyParams = Record<string, ParamValue>;
 
 /** One parameter of a strategy, for validation, the CLI, the API and the web form. */
-export interface ParamSpec {
-  readonly name: string;
-  readonly type: "integer" | "number" | "boolean";
+export interface ParamSpec extends SettingSpec {
   readonly default: ParamValue;
-  readonly min?: number;
-  readonly max?: number;
-  readonly description: string;
 }
 
 /** A strategy family: its metadata and a factory that validates parameters. */
@@ -45,6 +41,6 @@ export interface StrategyDefinition {
   readonly name: string;
   readonly description: string;
   readonly params: readonly ParamSpec[];
-  /** Builds an instance; throws StrategyError naming the bad parameter. */
-  create(params?: Partial<StrategyParams>): Strategy;
+  /** Builds an instance; throws StrategyError naming the bad parameter (`params.fast`). Values must have their types (see resolveParams). */
+  create(params?: Readonly<Record<string, unknown>>): Strategy;
 }

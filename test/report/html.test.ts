@@ -43,9 +43,9 @@ describe("renderReportHtml", () => {
     expect(small).toContain("notional 150,000 &gt; limit &lt;100,000&gt; &amp; &quot;cap&quot;");
     expect(small).toContain("momentum &lt; 0 &amp; falling");
     expect(small).not.toContain("<100,000>");
-    const hostile = renderReportHtml(smallReport({ symbol: "<x>", strategy: { name: "</title><b>", params: { "a\"b": "<c>" } } }));
+    const hostile = renderReportHtml(smallReport({ symbol: "<x>", strategy: { name: "</title><b>", params: { "a\"b<c>": 1 } } }));
     expect(hostile).not.toMatch(/<x>|<\/title><b>|<c>/);
-    expect(hostile).toContain("&lt;/title&gt;&lt;b&gt; (a&quot;b=&lt;c&gt;)");
+    expect(hostile).toContain("&lt;/title&gt;&lt;b&gt; (a&quot;b&lt;c&gt;=1)");
     expectBalanced(hostile);
     expect(escapeHtml(`<a href='x'>&</a>`)).toBe("&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;");
   });

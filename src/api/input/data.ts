@@ -1,6 +1,7 @@
 import type { BarSeries } from "../../core/data.ts";
 import { parseBarsCsv } from "../../data/csv.ts";
 import type { SampleSeries } from "../deps.ts";
+import { shown } from "../../core/errors.ts";
 import { invalid } from "../errors.ts";
 import { barsFromJson } from "./bars.ts";
 import { string, type JsonObject } from "./validate.ts";
@@ -22,7 +23,7 @@ export class SampleStore {
 
   async get(name: string): Promise<BarSeries> {
     const sample = this.samples.find((s) => s.name === name);
-    if (!sample) throw invalid("sample", `"${name}" is not a bundled series; known: ${this.names.join(", ")}`);
+    if (!sample) throw invalid("sample", `${shown(name)} is not a bundled series; known: ${this.names.join(", ")}`);
     let series = this.parsed.get(name);
     if (!series) {
       series = Promise.resolve(sample.load()).then((data) =>
@@ -48,7 +49,7 @@ export async function seriesFromRequest(body: JsonObject, samples: SampleStore):
       : `cannot be combined with ${given[0]}; give exactly one of ${DATA_FIELDS.join(", ")}`);
   }
   const symbol = body.symbol === undefined ? undefined : string(body.symbol, "symbol", 32);
-  if (symbol !== undefined && !SYMBOL.test(symbol)) throw invalid("symbol", `must be 1-32 letters, digits or ._:^=- , got ${JSON.stringify(symbol)}`);
+  if (symbol !== undefined && !SYMBOL.test(symbol)) throw invalid("symbol", `must be 1-32 letters, digits or ._:^=- , got ${shown(symbol)}`);
   switch (given[0]) {
     case "sample": {
       const series = await samples.get(string(body.sample, "sample", 64));

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit as streamingBodyLimit } from "hono/body-limit";
 import type { ApiEnv } from "../deps.ts";
+import { shown } from "../../core/errors.ts";
 import { ApiError } from "../errors.ts";
 
 /**
@@ -19,7 +20,7 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler<ApiEnv> {
     if (method === "GET" || method === "HEAD" || method === "OPTIONS") return next();
     const length = c.req.header("content-length");
     if (length !== undefined && c.req.header("transfer-encoding") === undefined) {
-      if (!/^\d+$/.test(length)) throw new ApiError(400, "invalid_content_length", `Content-Length must be a byte count, got ${JSON.stringify(length)}`);
+      if (!/^\d+$/.test(length)) throw new ApiError(400, "invalid_content_length", `Content-Length must be a byte count, got ${shown(length)}`);
       if (Number(length) > maxBytes) throw tooLarge();
       return next();
     }

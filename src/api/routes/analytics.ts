@@ -1,11 +1,12 @@
 import { sampleMoments } from "../../risk/comoments.ts";
-import { optimizePortfolio, type OptimizeMethod, type OptimizedPortfolio } from "../../portfolio/optimize.ts";
-import { riskReport } from "../../risk/report.ts";
+import { shown, shownKey } from "../../core/errors.ts";
+import { MAX_WEIGHT_SETTING, optimizePortfolio, RISK_FREE_SETTING, type OptimizeMethod, type OptimizedPortfolio } from "../../portfolio/optimize.ts";
+import { riskReport, SCALE_SETTING } from "../../risk/report.ts";
 import { tsRisk } from "../../risk/stats.ts";
 import { tsSolver } from "../../solver/solver.ts";
 import type { ApiApp, AppState } from "../context.ts";
 import { invalid } from "../errors.ts";
-import { array, isObject, number, numbers, onlyKeys, readJsonObject, string, type Json } from "../input/validate.ts";
+import { array, isObject, number, numbers, onlyKeys, readJsonObject, setting, string, type Json } from "../input/validate.ts";
 
 export const OPTIMIZE_METHODS: readonly OptimizeMethod[] = ["minvar", "meanvar", "maxsharpe", "riskparity"];
 /** Most assets one optimization may have: the solver works on dense n x n matrices. */
@@ -25,14 +26,14 @@ export function analyticsRoutes(app: ApiApp, state: AppState): void {
   app.post("/risk", async (c) => {
     const body = await readJsonObject(c.req);
     onlyKeys(body, ["returns", "scale"]);
-    const scale = body.scale === undefined ? 252 : number(body.scale, "scale", { min: 1e-9, max: 1e6 });
+    const scale = body.scale === undefined ? SCALE_SETTING.default : setting(SCALE_SETTING, body.scale, "scale") as number;
     if (Array.isArray(body.returns)) {
       return c.json({ scale, report: riskReport(returnSeries(body.returns, "returns"), scale, risk) });
     }
     if (!isObject(body.returns)) throw invalid("returns", "is required: an array of periodic returns (null = missing), or an object of named arrays");
     const entries = Object.entries(body.returns);
     if (entries.length === 0 || entries.length > MAX_ASSETS) throw invalid("returns", `must name 1 to ${MAX_ASSETS} series`);
-    const reports = Object.fromEntries(entries.map(([name, r]) => [name, riskReport(returnSeries(r, `returns.${name}`), scale, risk)]));
+    const reports = Object.fromEntries(entries.map(([name, r]) => [name, riskReport(returnSeries(r, `returns.${shownKey(name)}`), scale, risk)]));
     return c.json({ scale, reports });
   });
 
@@ -40,7 +41,7 @@ export function analyticsRoutes(app: ApiApp, state: AppState): void {
     const body = await readJsonObject(c.req);
     onlyKeys(body, ["method", "returns", "covariance", "expectedReturns", "assets", "targetReturn", "riskFree", "longOnly", "maxWeight"]);
     const method = string(body.method, "method", 16) as OptimizeMethod;
-    if (!OPTIMIZE_METHODS.includes(method)) throw invalid("method", `must be one of ${OPTIMIZE_METHODS.join(", ")}, got ${JSON.stringify(method)}`);
+    if (!OPTIMIZE_METHODS.includes(method)) throw invalid("method", `must be one of ${OPTIMIZE_METHODS.join(", ")}, got ${shown(method)}`);
     if ((body.returns === undefined) === (body.covariance === undefined)) {
       throw invalid("returns", "give exactly one of returns (rows of periodic returns, one column per asset) or covariance (an n x n matrix)");
     }
@@ -68,10 +69,10 @@ export function analyticsRoutes(app: ApiApp, state: AppState): void {
     const p = optimizePortfolio({
       method, covariance, expectedReturns,
       targetReturn: body.targetReturn === undefined ? undefined : number(body.targetReturn, "targetReturn"),
-      riskFree: body.riskFree === undefined ? undefined : number(body.riskFree, "riskFree"),
+      riskFree: body.riskFree === undefined ? undefined : setting(RISK_FREE_SETTING, body.riskFree, "riskFree") as number,
       constraints: {
         longOnly: body.longOnly === undefined ? undefined : boolean(body.longOnly, "longOnly"),
-        maxWeight: body.maxWeight === undefined ? undefined : number(body.maxWeight, "maxWeight", { min: 0 }),
+        maxWeight: body.maxWeight === undefined ? undefined : setting(MAX_WEIGHT_SETTING, body.maxWeight, "maxWeight") as number,
       },
     }, solver);
     return c.json(optimizeResponse(p, assets, rows));
@@ -100,7 +101,7 @@ function returnSeries(v: Json | undefined, field: string): Float64Array {
     const x = a[i];
     if (x === null) out[i] = NaN;
     else if (typeof x === "number" && Number.isFinite(x)) out[i] = x;
-    else throw invalid(`${field}[${i}]`, `must be a finite number or null (missing), got ${JSON.stringify(x)}`);
+    else throw invalid(`${field}[${i}]`, `must be a finite number or null (missing), got ${shown(x)}`);
   }
   return out;
 }
@@ -130,6 +131,6 @@ function matrix(v: Json | undefined, field: string): Float64Array {
 }
 
 function boolean(v: Json | undefined, field: string): boolean {
-  if (typeof v !== "boolean") throw invalid(field, `must be true or false, got ${JSON.stringify(v)}`);
+  if (typeof v !== "boolean") throw invalid(field, `must be true or false, got ${shown(v)}`);
   return v;
 }

@@ -1,6 +1,6 @@
-import { ConfigError } from "../../core/errors.ts";
+import { ConfigError, shown } from "../../core/errors.ts";
 import type { BarSeries } from "../../core/data.ts";
-import { columnNames, computeIndicators, parseIndicatorList, type IndicatorItem } from "../../features/spec.ts";
+import { columnNames, computeIndicators, MAX_INDICATOR_ITEMS, parseIndicatorLists, type IndicatorItem } from "../../features/spec.ts";
 import type { ApiApp, AppState } from "../context.ts";
 import { ApiError, invalid } from "../errors.ts";
 import { BINARY_CONTENT_TYPE, columnsBinary } from "../columns-binary.ts";
@@ -8,8 +8,8 @@ import { columnsJson, numbersJson } from "../json.ts";
 import { barsFromJson, closeOnlySeries, MissingColumn } from "../input/bars.ts";
 import { array, numbers, onlyKeys, readJsonObject, string, type Json } from "../input/validate.ts";
 
-/** The most indicator items one request may ask for. */
-export const MAX_INDICATORS = 32;
+/** The longest `indicators` string: every item of the longest list, with room to spare. */
+const MAX_LIST_CHARS = 64 * MAX_INDICATOR_ITEMS;
 
 /** The most values one answer may hold, so the JSON text stays well inside a string's limits. */
 export const MAX_OUTPUT_VALUES = 5_000_000;
@@ -53,25 +53,17 @@ export function indicatorRoutes(app: ApiApp, state: AppState): void {
   });
 }
 
+/** The `indicators` field: one list as a string, or an array of lists; errors name the element at fault. */
 function parseItems(value: Json | undefined): IndicatorItem[] {
   if (value === undefined) throw invalid("indicators", 'is required, e.g. ["sma:20", "rsi:14"]');
-  const texts = typeof value === "string" ? [value] : array(value, "indicators", 1, MAX_INDICATORS).map((v, i) => string(v, `indicators[${i}]`, 64));
-  let items: IndicatorItem[];
+  const lists = typeof value === "string"
+    ? [{ field: "indicators", text: string(value, "indicators", MAX_LIST_CHARS) }]
+    : array(value, "indicators", 1, MAX_INDICATOR_ITEMS).map((v, i) => ({ field: `indicators[${i}]`, text: string(v, `indicators[${i}]`, 64) }));
   try {
-    items = texts.flatMap((t) => parseIndicatorList(t));
+    return parseIndicatorLists(lists);
   } catch (e) {
-    if (e instanceof ConfigError) throw invalid("indicators", e.message);
-    throw e;
+    throw asValidation(e);
   }
-  if (items.length > MAX_INDICATORS) throw invalid("indicators", `must list at most ${MAX_INDICATORS} items, got ${items.length}`);
-  const seen = new Set<string>();
-  for (const item of items) {
-    for (const name of columnNames(item)) {
-      if (seen.has(name)) throw invalid("indicators", `lists "${item.text}" twice`);
-      seen.add(name);
-    }
-  }
-  return items;
 }
 
 /** One item's columns; a parameter error or a column a plain series lacks is a 400 naming the item. */
@@ -80,9 +72,13 @@ function compute(kernels: AppState["deps"]["kernels"]["indicators"], series: Bar
     return computeIndicators(kernels, series, [item]);
   } catch (e) {
     if (e instanceof MissingColumn) {
-      throw invalid("indicators", `"${item.text}" needs ${e.column} data; send bars (OHLCV) instead of a plain series`);
+      throw invalid(item.field, `${shown(item.text)} needs ${e.column} data; send bars (OHLCV) instead of a plain series`);
     }
-    if (e instanceof ConfigError) throw invalid("indicators", e.message);
-    throw e;
+    throw asValidation(e);
   }
+}
+
+/** The spec parser's errors (the CLI's too) as this route's 400, with the same message and field. */
+function asValidation(e: unknown): unknown {
+  return e instanceof ConfigError ? new ApiError(400, "validation", e.message, e.field) : e;
 }

@@ -1,11 +1,17 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { runStrategyBacktest, type SizingSpec } from "../../../../src/backtest/job.ts";
+import { CONFIG_SETTINGS, type ConfigSettingName, type RunSettings } from "../../../../src/backtest/config.ts";
+import { runStrategyBacktest, type BacktestRequest, type SizingSpec } from "../../../../src/backtest/job.ts";
+import { shown } from "../../../../src/core/errors.ts";
+import { settingFromText, type SettingSpec } from "../../../../src/core/settings.ts";
 import { parseBarsCsv } from "../../../../src/data/csv.ts";
 import { renderReportHtml } from "../../../../src/report/html.ts";
 import { formatReportText } from "../../../../src/report/text.ts";
-import { strategies } from "../../../../src/strategies/index.ts";
+import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type LimitSettingName, type RiskLimits } from "../../../../src/risk/limits.ts";
+import { SIZING_SETTINGS } from "../../../../src/risk/sizing.ts";
+import { getStrategy, strategies } from "../../../../src/strategies/index.ts";
+import { paramsFromText } from "../../../../src/strategies/params.ts";
 import { sampleDataFile } from "../../assets.ts";
 import { UsageError, type Command } from "../command.ts";
 
@@ -58,31 +64,9 @@ export const backtestCommand: Command = {
     });
     const file = values.data ? resolve(io.cwd, values.data) : sampleDataFile;
     const symbol = values.symbol ?? (values.data ? basename(file, extname(file)).toUpperCase() : "SPX");
+    const request = backtestRequest(values);
     const series = parseBarsCsv(readFileSync(file, "utf8"), { source: values.data ?? "sp500.csv", symbol });
-    const report = runStrategyBacktest(series, {
-      strategy: values.strategy!,
-      params: parseParams(values.param!),
-      config: {
-        initialCash: num(values.cash, "--cash"),
-        slippageBps: num(values["slippage-bps"], "--slippage-bps"),
-        commissionPerShare: num(values.commission, "--commission"),
-        commissionPerOrder: num(values["commission-order"], "--commission-order"),
-        positionFraction: num(values.fraction, "--fraction"),
-        stopLossPct: num(values["stop-loss"], "--stop-loss"),
-        takeProfitPct: num(values["take-profit"], "--take-profit"),
-        onProgress: (done, total) => io.progress(done, total, "backtest"),
-      },
-      sizing: values.sizing === undefined ? undefined : parseSizing(values.sizing),
-      limits: {
-        maxPositionQuantity: num(values["max-position"], "--max-position"),
-        maxPositionNotional: num(values["max-notional"], "--max-notional"),
-        maxGrossExposure: num(values["max-gross"], "--max-gross"),
-        maxNetExposure: num(values["max-net"], "--max-net"),
-        maxOrderRate: values["max-orders"] === undefined ? undefined : parseOrderRate(values["max-orders"]),
-        maxDailyLoss: num(values["max-daily-loss"], "--max-daily-loss"),
-        maxDrawdown: num(values["max-drawdown"], "--max-drawdown"),
-      },
-    });
+    const report = runStrategyBacktest(series, request, { onProgress: (done, total) => io.progress(done, total, "backtest") });
     io.out(values.json ? JSON.stringify(report) + "\n" : formatReportText(report) + "\n");
     if (values.out) {
       const out = resolve(io.cwd, values.out);
@@ -93,37 +77,79 @@ export const backtestCommand: Command = {
   },
 };
 
-/** "k=v" pairs into a params object; values stay strings for the strategy to validate. */
+/** The flags of each run setting and limit, as the request names them (src/backtest/config.ts, src/risk/limits.ts). */
+const CONFIG_FLAGS = {
+  cash: "initialCash", "slippage-bps": "slippageBps", commission: "commissionPerShare", "commission-order": "commissionPerOrder",
+  fraction: "positionFraction", "stop-loss": "stopLossPct", "take-profit": "takeProfitPct",
+} as const satisfies Record<string, ConfigSettingName>;
+const LIMIT_FLAGS = {
+  "max-position": "maxPositionQuantity", "max-notional": "maxPositionNotional", "max-gross": "maxGrossExposure",
+  "max-net": "maxNetExposure", "max-daily-loss": "maxDailyLoss", "max-drawdown": "maxDrawdown",
+} as const satisfies Record<string, LimitSettingName>;
+
+type Flags = { [flag: string]: string | string[] | boolean | undefined };
+
+/**
+ * The flags as a backtest request. Text becomes numbers here, by the rules
+ * every front end uses for typed text (settingFromText: plain decimal, in
+ * the declared range), with errors naming the flag; the engine then checks
+ * the request as it checks an API body.
+ */
+function backtestRequest(values: Flags): BacktestRequest {
+  const strategy = getStrategy(values.strategy as string);
+  const config: RunSettings = {};
+  for (const [flag, name] of Object.entries(CONFIG_FLAGS)) {
+    const v = flagSetting(values, flag, CONFIG_SETTINGS.find((s) => s.name === name)!);
+    if (v !== undefined) config[name] = v;
+  }
+  const limits: RiskLimits = {};
+  for (const [flag, name] of Object.entries(LIMIT_FLAGS)) {
+    const v = flagSetting(values, flag, LIMIT_SETTINGS.find((s) => s.name === name)!);
+    if (v !== undefined) limits[name] = v;
+  }
+  if (values["max-orders"] !== undefined) limits.maxOrderRate = parseOrderRate(values["max-orders"] as string);
+  return {
+    strategy: strategy.name,
+    params: paramsFromText(strategy.name, strategy.params, parseParams(values.param as string[]), (name) => `--param ${name}`),
+    config, limits,
+    sizing: values.sizing === undefined ? undefined : parseSizing(values.sizing as string),
+  };
+}
+
+function flagSetting(values: Flags, flag: string, spec: SettingSpec): number | undefined {
+  const text = values[flag];
+  return text === undefined ? undefined : settingFromText(spec, text as string, `--${flag}`) as number;
+}
+
+/** "k=v" pairs into texts by name, for paramsFromText. */
 export function parseParams(pairs: string[]): Record<string, string> {
   const params: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--param expects k=v, got "${pair}"`);
+    if (eq <= 0) throw new UsageError(`--param expects k=v, got ${shown(pair)}`);
     params[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
   }
   return params;
 }
 
 function parseSizing(spec: string): SizingSpec {
-  const [method, a, b] = spec.split(":");
-  const arg = (v: string | undefined, what: string) => num(v, `--sizing ${what}`);
+  const [method, a, b, ...rest] = spec.split(":");
+  const arg = (m: keyof typeof SIZING_SETTINGS, name: string, text: string | undefined) =>
+    text === undefined ? undefined : settingFromText(SIZING_SETTINGS[m].find((s) => s.name === name)!, text, `--sizing ${name}`) as number;
+  const usage = () => new UsageError(`--sizing expects fixed:F, vol:TARGET[:LOOKBACK] or kelly:SCALE[:LOOKBACK], got ${shown(spec)}`);
+  if (rest.length > 0) throw usage();
   switch (method) {
-    case "fixed": return { method: "fixed", fraction: arg(a ?? "1", "fraction")! };
-    case "vol": return { method: "volTarget", target: arg(a, "target")!, lookback: arg(b, "lookback") };
-    case "kelly": return { method: "kelly", scale: arg(a, "scale"), lookback: arg(b, "lookback") };
-    default: throw new UsageError(`--sizing expects fixed:F, vol:TARGET[:LOOKBACK] or kelly:SCALE[:LOOKBACK], got "${spec}"`);
+    case "fixed": if (b !== undefined) throw usage(); return { method: "fixed", fraction: arg("fixed", "fraction", a ?? "1")! };
+    case "vol": if (a === undefined) throw usage(); return { method: "volTarget", target: arg("volTarget", "target", a)!, lookback: arg("volTarget", "lookback", b) };
+    case "kelly": return { method: "kelly", scale: arg("kelly", "scale", a), lookback: arg("kelly", "lookback", b) };
+    default: throw usage();
   }
 }
 
 function parseOrderRate(spec: string): { count: number; windowMs: number } {
-  const [count, days] = spec.split(":").map((v) => num(v, "--max-orders"));
-  if (count === undefined || days === undefined) throw new UsageError(`--max-orders expects N:DAYS, got "${spec}"`);
-  return { count, windowMs: days * 86_400_000 };
-}
-
-function num(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const v = Number(value);
-  if (value.trim() === "" || !Number.isFinite(v)) throw new UsageError(`${flag} expects a number, got "${value}"`);
-  return v;
+  const parts = spec.split(":");
+  if (parts.length !== 2) throw new UsageError(`--max-orders expects N:DAYS, got ${shown(spec)}`);
+  const [count, windowMs] = ORDER_RATE_SETTINGS;
+  const days = settingFromText({ ...windowMs, name: "days", description: "days" }, parts[1], "--max-orders DAYS") as number;
+  return { count: settingFromText(count, parts[0], "--max-orders N") as number, windowMs: days * 86_400_000 };
 }

@@ -1,0 +1,84 @@
+import { ConfigError, shown, shownKey, StrategyError, type EngineError, type ErrorLocation } from "../core/errors.ts";
+import { checkSetting, type SettingSpec } from "../core/settings.ts";
+import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type RiskLimits } from "../risk/limits.ts";
+import { SIZING_SETTINGS } from "../risk/sizing.ts";
+import { getStrategy } from "../strategies/index.ts";
+import { resolveParams } from "../strategies/params.ts";
+import { CONFIG_SETTINGS, type RunSettings } from "./config.ts";
+import type { BacktestRequest, SizingSpec } from "./job.ts";
+
+/** A backtest request as plain data not yet checked: a JSON body, a message from the page, flags the CLI has read. */
+export type UncheckedRequest = { readonly [K in keyof BacktestRequest]?: unknown };
+
+type ErrorClass = new (message: string, where?: ErrorLocation) => EngineError;
+
+/**
+ * The one check of a backtest request, whichever front end it comes from:
+ * the strategy and its parameters, the run settings, the risk limits and the
+ * sizing, each against its declaration (CONFIG_SETTINGS, LIMIT_SETTINGS,
+ * SIZING_SETTINGS, the strategy's params). Types are strict (a string is
+ * never a number) and every error names the path in the request at fault
+ * (params.fast, config.initialCash, limits.maxOrderRate.count,
+ * sizing.lookback): the same path a JSON client sends.
+ */
+export function checkBacktestRequest(req: UncheckedRequest): BacktestRequest {
+  if (typeof req.strategy !== "string") throw new StrategyError(`strategy must be a strategy name, got ${shown(req.strategy)}`, { field: "strategy" });
+  const def = getStrategy(req.strategy);
+  return {
+    strategy: def.name,
+    params: resolveParams(def.name, def.params, req.params === undefined ? {} : record(req.params, "params", StrategyError)),
+    config: req.config === undefined ? undefined : settings(req.config, "config", CONFIG_SETTINGS) as RunSettings,
+    limits: req.limits === undefined ? undefined : limits(req.limits),
+    sizing: req.sizing === undefined ? undefined : sizing(req.sizing),
+  };
+}
+
+function limits(value: unknown): RiskLimits {
+  const { maxOrderRate, ...rest } = record(value, "limits");
+  const out: RiskLimits = settings(rest, "limits", LIMIT_SETTINGS, ["maxOrderRate"]);
+  if (maxOrderRate !== undefined) {
+    const rate = settings(maxOrderRate, "limits.maxOrderRate", ORDER_RATE_SETTINGS);
+    out.maxOrderRate = { count: rate.count!, windowMs: rate.windowMs! };
+  }
+  return out;
+}
+
+function sizing(value: unknown): SizingSpec {
+  const { method, ...rest } = record(value, "sizing");
+  const methods = Object.keys(SIZING_SETTINGS);
+  if (typeof method !== "string" || !Object.hasOwn(SIZING_SETTINGS, method)) {
+    throw new ConfigError(`sizing.method must be one of ${methods.join(", ")}, got ${shown(method)}`, { field: "sizing.method" });
+  }
+  const specs = SIZING_SETTINGS[method as keyof typeof SIZING_SETTINGS];
+  return { method, ...settings(rest, "sizing", specs, ["method"]) } as SizingSpec;
+}
+
+/**
+ * An object of numeric settings checked against their declarations: no
+ * unknown keys, required ones present, each value of its type and in range.
+ * `alsoKnown` are keys the caller checks itself.
+ */
+function settings(value: unknown, path: string, specs: readonly SettingSpec[], alsoKnown: readonly string[] = []): Record<string, number> {
+  const o = record(value, path);
+  const known = [...specs.map((s) => s.name), ...alsoKnown];
+  for (const key of Object.keys(o)) {
+    if (!known.includes(key)) throw new ConfigError(`${path}.${shownKey(key)} is not a known setting; expected one of ${known.join(", ")}`, { field: `${path}.${shownKey(key)}` });
+  }
+  const out: Record<string, number> = {};
+  for (const spec of specs) {
+    const field = `${path}.${spec.name}`;
+    const v = o[spec.name];
+    if (v === undefined) {
+      if (spec.required) throw new ConfigError(`${field} is required`, { field });
+      continue;
+    }
+    out[spec.name] = checkSetting(spec, v, field) as number;
+  }
+  return out;
+}
+
+/** A plain object (not an array, not null), with only its own keys looked at. */
+function record(value: unknown, field: string, error: ErrorClass = ConfigError): Readonly<Record<string, unknown>> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new error(`${field} must be an object, got ${shown(value)}`, { field });
+  return value as Record<string, unknown>;
+}
