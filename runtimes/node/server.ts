@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { createApp, loadKernels, type StreamSocket } from "../../src/api/index.ts";
+import type { ErrorBody } from "../../src/api/errors.ts";
 import type { AppConfig } from "../../src/config/app-config.ts";
 import { kernelBytes, packageRoot, sampleDataFile } from "./assets.ts";
 
@@ -36,6 +37,7 @@ export async function startNodeServer(config: AppConfig): Promise<NodeServer> {
       hostname: config.host,
     }, () => resolve(s as Server));
   });
+  server.on("clientError", answerClientError);
   server.on("upgrade", (incoming: IncomingMessage, socket: Duplex, head: Buffer) => {
     upgrade(incoming, socket, head).catch(() => {
       // A malformed upgrade request (bad Host, absolute-form URL) must not take the server down.
@@ -81,6 +83,28 @@ export async function startNodeServer(config: AppConfig): Promise<NodeServer> {
       server.closeAllConnections();
     }),
   };
+}
+
+/**
+ * Node's HTTP parser refuses some requests before the app sees them (a
+ * Content-Length that is not a number, headers too large, a malformed request
+ * line); by default it answers with an empty body. These get the API's error
+ * shape like every other refusal.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message]: [number, string, string] =
+    err.code === "HPE_INVALID_CONTENT_LENGTH" ? [400, "invalid_content_length", "Content-Length must be a byte count (digits only)"]
+    : err.code === "HPE_HEADER_OVERFLOW" ? [431, "headers_too_large", "the request headers are too large"]
+    : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? [408, "request_timeout", "the request took too long to arrive"]
+    : [400, "bad_request", `the request is not valid HTTP/1.1 (${err.code ?? "parse error"})`];
+  const body: ErrorBody = { error: { code, message } };
+  const text = JSON.stringify(body);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=UTF-8\r\n` +
+    `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
 }
 
 const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;

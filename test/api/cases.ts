@@ -100,9 +100,9 @@ export function apiCases(target: () => Target): void {
   it("POST /indicators refuses bad input, naming the field", async () => {
     const t = target();
     const rows = barRows(sp500, 30);
-    await expectError(await post(t, "/indicators", { series: [1, 2, 3], indicators: ["atr:3"] }), 400, "validation", "indicators");
-    await expectError(await post(t, "/indicators", { series: [1, 2, 3], indicators: ["nope:3"] }), 400, "validation", "indicators");
-    await expectError(await post(t, "/indicators", { series: [1, 2, 3], indicators: ["sma:0"] }), 400, "validation", "indicators");
+    await expectError(await post(t, "/indicators", { series: [1, 2, 3], indicators: ["atr:3"] }), 400, "validation", "indicators[0]");
+    await expectError(await post(t, "/indicators", { series: [1, 2, 3], indicators: ["sma:2", "nope:3"] }), 400, "validation", "indicators[1]");
+    await expectError(await post(t, "/indicators", { series: [1, 2, 3], indicators: "sma:0" }), 400, "validation", "indicators");
     await expectError(await post(t, "/indicators", { series: [1, 2, 3] }), 400, "validation", "indicators");
     await expectError(await post(t, "/indicators", { series: [1, "2", 3], indicators: ["sma:2"] }), 400, "validation", "series[1]");
     const badHigh = rows.map((r, i) => (i === 3 ? { ...r, high: "x" } : r));
@@ -138,12 +138,12 @@ export function apiCases(target: () => Target): void {
   it("POST /backtest maps engine errors to 400 with their code and field", async () => {
     const t = target();
     await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "nope" }), 400, "strategy", "strategy");
-    await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", params: { fast: 0 } }), 400, "strategy", "fast");
-    await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", config: { positionFraction: 2 } }), 400, "config", "positionFraction");
-    await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", config: { cash: 1 } }), 400, "validation", "config.cash");
-    await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", limits: { maxDrawdown: 2 } }), 400, "config", "maxDrawdown");
-    await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", limits: { maxLoss: 1 } }), 400, "validation", "limits.maxLoss");
-    await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", sizing: { method: "martingale" } }), 400, "validation", "sizing.method");
+    await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", params: { fast: 0 } }), 400, "strategy", "params.fast");
+    await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", config: { positionFraction: 2 } }), 400, "config", "config.positionFraction");
+    await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", config: { cash: 1 } }), 400, "config", "config.cash");
+    await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", limits: { maxDrawdown: 2 } }), 400, "config", "limits.maxDrawdown");
+    await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", limits: { maxLoss: 1 } }), 400, "config", "limits.maxLoss");
+    await expectError(await post(t, "/backtest", { sample: "sp500", strategy: "momentum", sizing: { method: "martingale" } }), 400, "config", "sizing.method");
     await expectError(await post(t, "/backtest", { sample: "nasdaq", strategy: "momentum" }), 400, "validation", "sample");
     await expectError(await post(t, "/backtest", { strategy: "momentum" }), 400, "validation", "sample");
     await expectError(await post(t, "/backtest", { sample: "sp500", csv: "x", strategy: "momentum" }), 400, "validation", "csv");
@@ -173,7 +173,7 @@ export function apiCases(target: () => Target): void {
     expect(stable(view.result)).toEqual(asJson(runStrategyBacktest(sp500, req)));
     expect(view.result.rejections.length).toBeGreaterThan(0);
     await expectError(await t.fetch("/backtests/00000000-0000-0000-0000-000000000000"), 404, "not_found");
-    await expectError(await post(t, "/backtests", { sample: "sp500", strategy: "momentum", params: { slow: 1 } }), 400, "strategy", "slow");
+    await expectError(await post(t, "/backtests", { sample: "sp500", strategy: "momentum", params: { slow: 1 } }), 400, "strategy", "params.slow");
   });
 
   it("POST /risk computes the statistics riskReport computes", async () => {

@@ -36,7 +36,7 @@ describe("server hardening", () => {
     for (const name of ["constructor", "__proto__", "toString"]) {
       const res = await post("/indicators", { series: [1, 2, 3], indicators: [name] });
       expect(res.status, name).toBe(400);
-      expect((await res.json()).error.field).toBe("indicators");
+      expect((await res.json()).error.field).toBe("indicators[0]");
     }
     const sizing = await post("/backtest", { sample: "sp500", strategy: "momentum", sizing: { method: "toString" } });
     expect(sizing.status).toBe(400);

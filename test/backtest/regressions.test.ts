@@ -71,7 +71,7 @@ describe("backtest regressions", () => {
   it("refuses settings that cannot be right", () => {
     const two = [bars([still(1)], "A"), bars([still(1)], "B")];
     expect(() => new Backtest(two, scripted({}))).toThrow(/several series need a strategy factory/);
-    expect(() => new Backtest(two[0], scripted({}), { slippageBps: 20_000 })).toThrow(/slippageBps must be below 10000/);
+    expect(() => new Backtest(two[0], scripted({}), { slippageBps: 20_000 })).toThrow(/slippageBps must be a number in \[0, 10000\), got 20000/);
     const report = new Backtest(two[0], scripted({}), { initialCash: 500 }).report();
     expect([report.finalEquity, report.totalReturn, report.maxDrawdown]).toEqual([500, 0, 0]);
   });

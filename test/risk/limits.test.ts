@@ -63,7 +63,8 @@ describe("pre-trade risk limits in the backtest", () => {
   });
 
   it("rejects nonsensical limits", () => {
-    expect(() => riskChecks({ maxDrawdown: 1.5 })).toThrow(/maxDrawdown must be a fraction in \(0, 1\)/);
-    expect(() => riskChecks({ maxPositionQuantity: -3 })).toThrow(/maxPositionQuantity must be a positive number/);
+    expect(() => riskChecks({ maxDrawdown: 1.5 })).toThrow(/maxDrawdown must be a number in \(0, 1\), got 1.5/);
+    expect(() => riskChecks({ maxPositionQuantity: -3 })).toThrow(/maxPositionQuantity must be a number > 0, got -3/);
+    expect(() => riskChecks({ maxOrderRate: { count: 2.5, windowMs: 1000 } })).toThrow(/maxOrderRate.count must be an integer >= 1, got 2.5/);
   });
 });

@@ -3,6 +3,7 @@ import { runBacktest } from "../../src/backtest/engine.ts";
 import { StrategyError } from "../../src/core/errors.ts";
 import type { Signal } from "../../src/core/signal.ts";
 import { getStrategy, strategies } from "../../src/strategies/index.ts";
+import { paramsFromText } from "../../src/strategies/params.ts";
 import type { Strategy } from "../../src/strategies/strategy.ts";
 import { bars } from "../backtest/stubs.ts";
 
@@ -31,19 +32,42 @@ describe("strategy parameters", () => {
     expect(() => getStrategy("momentum").create({ fast: 50, slow: 50 })).toThrow(/fast period \(50\) must be shorter than slow period \(50\)/);
   });
 
-  it("names unknown, mistyped and out-of-range parameters", () => {
+  it("names unknown, mistyped and out-of-range parameters by their path in a request", () => {
     const m = getStrategy("momentum");
-    expect(() => m.create({ fats: 3 })).toThrow(/unknown parameter "fats"; known: fast, slow/);
-    expect(() => m.create({ fast: "ten" })).toThrow(/parameter fast must be a number, got "ten"/);
-    expect(() => m.create({ fast: 2.5 })).toThrow(/parameter fast must be an integer/);
-    expect(() => m.create({ rsiMax: 120 })).toThrow(/parameter rsiMax must be <= 100/);
-    expect(() => m.create({ allowShort: "yes" })).toThrow(/allowShort must be true or false/);
+    const error = (given: Record<string, unknown>) => {
+      try {
+        m.create(given);
+      } catch (e) {
+        return { message: (e as StrategyError).message, field: (e as StrategyError).field };
+      }
+      throw new Error("no error");
+    };
+    expect(error({ fats: 3 })).toEqual({ message: 'momentum: unknown parameter "fats"; known: fast, slow, rsiPeriod, rsiMax, allowShort', field: "params.fats" });
+    expect(error({ fast: 2.5 })).toEqual({ message: "momentum: params.fast must be an integer from 1 to 1000, got 2.5", field: "params.fast" });
+    expect(error({ rsiMax: 120 })).toEqual({ message: "momentum: params.rsiMax must be a number from 0 to 100, got 120", field: "params.rsiMax" });
+    expect(error({ allowShort: "yes" }).message).toBe('momentum: params.allowShort must be true or false, got "yes"');
+    expect(error({ fast: 50, slow: 50 }).field).toBe("params.fast");
     expect(() => getStrategy("mean-reversion").create({ entryZ: 1, exitZ: 1 })).toThrow(StrategyError);
     expect(() => getStrategy("turtle")).toThrow(/unknown strategy "turtle"; known: momentum, mean-reversion/);
   });
 
-  it("accepts CLI-style strings", () => {
-    expect(getStrategy("momentum").create({ fast: "5", slow: "10", allowShort: "true" }).name).toBe("momentum");
+  it("takes no text for a number: a JSON string is not a parameter value", () => {
+    const m = getStrategy("momentum");
+    expect(() => m.create({ fast: "20" })).toThrow('momentum: params.fast must be an integer from 1 to 1000, got "20"');
+    expect(() => m.create({ allowShort: "true" })).toThrow('momentum: params.allowShort must be true or false, got "true"');
+  });
+
+  it("reads text (the CLI's --param, the page's form) by one set of rules", () => {
+    const m = getStrategy("momentum");
+    expect(paramsFromText(m.name, m.params, { fast: "5", slow: "10", rsiMax: "65.5", allowShort: "true" }))
+      .toEqual({ fast: 5, slow: 10, rsiMax: 65.5, allowShort: true });
+    expect(m.create(paramsFromText(m.name, m.params, { fast: "5", slow: "10" })).name).toBe("momentum");
+    for (const text of ["1e1", "0x10", "+5", " 5", "5.0", "Infinity", ""]) {
+      expect(() => paramsFromText(m.name, m.params, { fast: text }), text).toThrow(/momentum: params.fast must be an integer from 1 to 1000/);
+    }
+    expect(() => paramsFromText(m.name, m.params, { fast: "1e1" }, (n) => `--param ${n}`))
+      .toThrow('momentum: --param fast must be an integer from 1 to 1000 written in plain decimal (no exponent, hex, + or spaces), got "1e1"');
+    expect(() => paramsFromText(m.name, m.params, { rsiMax: "-5" })).toThrow('params.rsiMax must be a number from 0 to 100, got "-5"');
   });
 });
 

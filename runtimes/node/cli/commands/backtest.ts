@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { CONFIG_SETTINGS, type ConfigSettingName, type RunSettings } from "../../../../src/backtest/config.ts";
 import { runStrategyBacktest, type BacktestRequest, type SizingSpec } from "../../../../src/backtest/job.ts";
 import { shown } from "../../../../src/core/errors.ts";
-import { settingFromText, type SettingSpec } from "../../../../src/core/settings.ts";
+import type { SettingSpec } from "../../../../src/core/settings.ts";
 import { parseBarsCsv } from "../../../../src/data/csv.ts";
 import { renderReportHtml } from "../../../../src/report/html.ts";
 import { formatReportText } from "../../../../src/report/text.ts";
@@ -13,7 +13,7 @@ import { SIZING_SETTINGS } from "../../../../src/risk/sizing.ts";
 import { getStrategy, strategies } from "../../../../src/strategies/index.ts";
 import { paramsFromText } from "../../../../src/strategies/params.ts";
 import { sampleDataFile } from "../../assets.ts";
-import { UsageError, type Command } from "../command.ts";
+import { asUsageError, flagSetting, UsageError, type Command } from "../command.ts";
 
 const usage = `Usage: nt backtest [--data FILE.csv] [--strategy NAME] [--param k=v ...] [--json] [--out report.html]
 
@@ -99,26 +99,26 @@ function backtestRequest(values: Flags): BacktestRequest {
   const strategy = getStrategy(values.strategy as string);
   const config: RunSettings = {};
   for (const [flag, name] of Object.entries(CONFIG_FLAGS)) {
-    const v = flagSetting(values, flag, CONFIG_SETTINGS.find((s) => s.name === name)!);
+    const v = optionalFlag(values, flag, CONFIG_SETTINGS.find((s) => s.name === name)!);
     if (v !== undefined) config[name] = v;
   }
   const limits: RiskLimits = {};
   for (const [flag, name] of Object.entries(LIMIT_FLAGS)) {
-    const v = flagSetting(values, flag, LIMIT_SETTINGS.find((s) => s.name === name)!);
+    const v = optionalFlag(values, flag, LIMIT_SETTINGS.find((s) => s.name === name)!);
     if (v !== undefined) limits[name] = v;
   }
   if (values["max-orders"] !== undefined) limits.maxOrderRate = parseOrderRate(values["max-orders"] as string);
   return {
     strategy: strategy.name,
-    params: paramsFromText(strategy.name, strategy.params, parseParams(values.param as string[]), (name) => `--param ${name}`),
+    params: asUsageError(() => paramsFromText(strategy.name, strategy.params, parseParams(values.param as string[]), (name) => `--param ${name}`)),
     config, limits,
     sizing: values.sizing === undefined ? undefined : parseSizing(values.sizing as string),
   };
 }
 
-function flagSetting(values: Flags, flag: string, spec: SettingSpec): number | undefined {
+function optionalFlag(values: Flags, flag: string, spec: SettingSpec): number | undefined {
   const text = values[flag];
-  return text === undefined ? undefined : settingFromText(spec, text as string, `--${flag}`) as number;
+  return text === undefined ? undefined : flagSetting(spec, text as string, `--${flag}`) as number;
 }
 
 /** "k=v" pairs into texts by name, for paramsFromText. */
@@ -135,7 +135,7 @@ export function parseParams(pairs: string[]): Record<string, string> {
 function parseSizing(spec: string): SizingSpec {
   const [method, a, b, ...rest] = spec.split(":");
   const arg = (m: keyof typeof SIZING_SETTINGS, name: string, text: string | undefined) =>
-    text === undefined ? undefined : settingFromText(SIZING_SETTINGS[m].find((s) => s.name === name)!, text, `--sizing ${name}`) as number;
+    text === undefined ? undefined : flagSetting(SIZING_SETTINGS[m].find((s) => s.name === name)!, text, `--sizing ${name}`) as number;
   const usage = () => new UsageError(`--sizing expects fixed:F, vol:TARGET[:LOOKBACK] or kelly:SCALE[:LOOKBACK], got ${shown(spec)}`);
   if (rest.length > 0) throw usage();
   switch (method) {
@@ -150,6 +150,6 @@ function parseOrderRate(spec: string): { count: number; windowMs: number } {
   const parts = spec.split(":");
   if (parts.length !== 2) throw new UsageError(`--max-orders expects N:DAYS, got ${shown(spec)}`);
   const [count, windowMs] = ORDER_RATE_SETTINGS;
-  const days = settingFromText({ ...windowMs, name: "days", description: "days" }, parts[1], "--max-orders DAYS") as number;
-  return { count: settingFromText(count, parts[0], "--max-orders N") as number, windowMs: days * 86_400_000 };
+  const days = flagSetting({ ...windowMs, name: "days", description: "days" }, parts[1], "--max-orders DAYS") as number;
+  return { count: flagSetting(count, parts[0], "--max-orders N") as number, windowMs: days * 86_400_000 };
 }

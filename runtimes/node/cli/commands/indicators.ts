@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseBarsCsv } from "../../../../src/data/csv.ts";
 import { toCsv } from "../../../../src/data/csv-write.ts";
-import { computeIndicators, indicatorNames, parseIndicatorList } from "../../../../src/features/spec.ts";
+import { computeIndicators, INDICATOR_RULES, indicatorForms, parseIndicatorList } from "../../../../src/features/spec.ts";
 import { formatDates } from "../../../../src/report/dates.ts";
 import { WasmIndicators } from "../../../../src/kernels/indicators.ts";
 import { kernelBytes } from "../../assets.ts";
@@ -14,11 +14,30 @@ const usage = `Usage: nt indicators --data FILE.csv --spec LIST --out FILE.csv
 Computes indicators over OHLCV bars with the WASM kernels.
 
   --data FILE.csv   bars (date,open,high,low,close,volume)
-  --spec LIST       comma-separated items, e.g. sma:20,ema:12,rsi:14,macd:12:26:9,bbands:20:2,
-                    atr:14,adx:14,stoch:14:3:3,obv,vwap:20,cci:20,willr:14,roc:10
-                    (known: ${indicatorNames.join(", ")})
+  --spec LIST       comma-separated items, e.g. sma:20,rsi:14,macd:12:26:9,bbands:20:2,obv;
+                    an item may leave out trailing arguments (their defaults apply)
   --out FILE.csv    output: the date column, then one column per item (item.part for
-                    several outputs); empty where a value is not yet defined`;
+                    several outputs); empty where a value is not yet defined
+
+Items (the same as the API's \`indicators\`):
+${indicatorForms().map((f) => `  ${f}`).join("\n")}
+
+${wrap(INDICATOR_RULES, 80)}`;
+
+/** Text broken into lines of at most `width` characters, at spaces. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === "" ? word : `${line} ${word}`;
+    }
+  }
+  return [...lines, line].join("\n");
+}
 
 export const indicatorsCommand: Command = {
   name: "indicators",

@@ -5,10 +5,10 @@ import { MarketDataError } from "../../../../src/core/errors.ts";
 import { WasmSolver } from "../../../../src/kernels/solver.ts";
 import { completeRows } from "../../../../src/portfolio/estimate.ts";
 import { sampleMoments } from "../../../../src/risk/comoments.ts";
-import { optimizePortfolio, type OptimizeMethod } from "../../../../src/portfolio/optimize.ts";
+import { MAX_WEIGHT_SETTING, optimizePortfolio, RISK_FREE_SETTING, type OptimizeMethod } from "../../../../src/portfolio/optimize.ts";
 import { parseReturnsCsv } from "../../../../src/data/returns-csv.ts";
 import { kernelBytes } from "../../assets.ts";
-import { UsageError, type Command } from "../command.ts";
+import { flagSetting, UsageError, type Command } from "../command.ts";
 
 const METHODS = ["minvar", "maxsharpe", "riskparity"] as const;
 
@@ -52,8 +52,8 @@ export const optimizeCommand: Command = {
     if (!METHODS.includes(method as (typeof METHODS)[number])) {
       throw new UsageError(`--method must be one of ${METHODS.join(", ")}, got ${JSON.stringify(values.method ?? "")}`);
     }
-    const maxWeight = values["max-weight"] === undefined ? undefined : numberOption("--max-weight", values["max-weight"]);
-    const riskFree = numberOption("--rf", values.rf!);
+    const maxWeight = values["max-weight"] === undefined ? undefined : flagSetting(MAX_WEIGHT_SETTING, values["max-weight"], "--max-weight") as number;
+    const riskFree = flagSetting(RISK_FREE_SETTING, values.rf!, "--rf") as number;
     const source = values.returns;
     const returns = completeRows(parseReturnsCsv(readFileSync(resolve(io.cwd, source), "utf8"), source));
     if (returns.dates.length < 2) {
@@ -90,9 +90,3 @@ export const optimizeCommand: Command = {
     return 0;
   },
 };
-
-function numberOption(name: string, text: string): number {
-  const v = Number(text);
-  if (text.trim() === "" || !Number.isFinite(v)) throw new UsageError(`${name} expects a number, got "${text}"`);
-  return v;
-}

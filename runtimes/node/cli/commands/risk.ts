@@ -3,10 +3,10 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { MarketDataError } from "../../../../src/core/errors.ts";
 import { WasmRisk } from "../../../../src/kernels/risk.ts";
-import { renderRiskReports, riskReport } from "../../../../src/risk/report.ts";
+import { renderRiskReports, riskReport, SCALE_SETTING } from "../../../../src/risk/report.ts";
 import { parseReturnsCsv, returnsColumn } from "../../../../src/data/returns-csv.ts";
 import { kernelBytes } from "../../assets.ts";
-import { UsageError, type Command } from "../command.ts";
+import { flagSetting, UsageError, type Command } from "../command.ts";
 
 const usage = `Usage: nt risk --returns FILE.csv [--column NAME ...] [--scale 252] [--json]
 
@@ -18,7 +18,7 @@ and volatility, skewness, excess kurtosis and Kelly fraction.
   --returns FILE.csv   first column a date, the others periodic returns as decimals
                        (0.01 = 1%); empty or NA cells are missing and skipped
   --column NAME        the column to analyse, repeatable (default: every numeric column)
-  --scale N            periods per year for annualizing (default 252; 12 for monthly)
+  --scale N            periods per year for annualizing, 0 < N <= ${SCALE_SETTING.max} (default 252; 12 for monthly)
   --json               print {"<column>": {VaR, ES, sharpe, ...}} as JSON`;
 
 export const riskCommand: Command = {
@@ -37,10 +37,7 @@ export const riskCommand: Command = {
       },
     });
     if (!values.returns) throw new UsageError("--returns FILE.csv is required");
-    const scale = Number(values.scale);
-    if (values.scale!.trim() === "" || !(Number.isFinite(scale) && scale > 0)) {
-      throw new UsageError(`--scale expects a number of periods per year > 0, got "${values.scale}"`);
-    }
+    const scale = flagSetting(SCALE_SETTING, values.scale!, "--scale") as number;
     const source = values.returns;
     const table = parseReturnsCsv(readFileSync(resolve(io.cwd, source), "utf8"), source);
     const columns = values.column!.length === 0 ? table.columns : values.column!.map((name) => returnsColumn(table, name, source));
