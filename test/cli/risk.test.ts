@@ -112,7 +112,8 @@ describe("nt risk", () => {
     expect(none.err).toMatch(/--returns FILE.csv is required[\s\S]*Usage: nt risk --returns FILE.csv/);
     const scale = await nt(["risk", "--returns", managersCsv, "--scale", "monthly"]);
     expect(scale.code).toBe(2);
-    expect(scale.err).toMatch(/--scale expects a number of periods per year > 0, got "monthly"/);
+    expect(scale.err).toMatch(/--scale must be a number in \(0, 1000000\] written in plain decimal \(no exponent, hex, \+ or spaces\), got "monthly"/);
+    expect((await nt(["risk", "--returns", managersCsv, "--scale", "0"])).err).toMatch(/--scale must be a number in \(0, 1000000\], got "0"/);
     expect((await nt(["risk", "--returns", managersCsv, "--bogus"])).code).toBe(2);
     const help = await nt(["risk", "--help"]);
     expect(help.code).toBe(0);
