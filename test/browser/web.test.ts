@@ -224,15 +224,19 @@ describe("the browser app", () => {
     expect(await page.getAttribute("[data-testid=results]", "data-runs")).toBeNull();
 
     await page.fill("[data-testid=param-fast]", "2.5");
-    await expect.poll(() => page.textContent("[data-testid=error-fast]")).toBe('momentum: parameter fast must be an integer, got "2.5"');
+    await expect.poll(() => page.textContent("[data-testid=error-fast]")).toBe('momentum: params.fast must be an integer from 1 to 1000, got "2.5"');
+    // Text is read by the rules the CLI's --param uses (settingFromText): no exponent.
+    await page.fill("[data-testid=param-fast]", "1e1");
+    await expect.poll(() => page.textContent("[data-testid=error-fast]"))
+      .toBe('momentum: params.fast must be an integer from 1 to 1000 written in plain decimal (no exponent, hex, + or spaces), got "1e1"');
     await page.fill("[data-testid=param-fast]", "20");
     await page.fill("[data-testid=param-rsiMax]", "101");
-    await expect.poll(() => page.textContent("[data-testid=error-rsiMax]")).toBe('momentum: parameter rsiMax must be <= 100, got "101"');
+    await expect.poll(() => page.textContent("[data-testid=error-rsiMax]")).toBe('momentum: params.rsiMax must be a number from 0 to 100, got "101"');
     expect(await page.textContent("[data-testid=error-fast]")).toBe("");
     await page.fill("[data-testid=param-rsiMax]", "70");
     await page.click("#settings summary");
     await page.fill("[data-testid=setting-positionFraction]", "1.5");
-    await expect.poll(() => page.textContent("[data-testid=error-positionFraction]")).toBe("positionFraction must be in (0, 1], got 1.5");
+    await expect.poll(() => page.textContent("[data-testid=error-positionFraction]")).toBe('config.positionFraction must be a number in (0, 1], got "1.5"');
     await page.fill("[data-testid=setting-positionFraction]", "1");
     await expect.poll(() => page.locator("[aria-invalid=true]").count()).toBe(0);
     await runBacktest(page, 1);
