@@ -90,6 +90,8 @@ export function settingFromText(spec: SettingSpec, text: string, field: string, 
   }
   if (!DECIMAL_TEXT.test(text)) throw refuse(" written in plain decimal (no exponent, hex, + or spaces)");
   const value = Number(text);
-  if ((spec.type === "integer" && !INTEGER_TEXT.test(text)) || settingProblem(spec, value) !== null) throw refuse();
+  // A sign is part of the text only where the range has negative numbers ("-0" is not a period).
+  const unsigned = spec.min !== undefined && spec.min >= 0;
+  if ((spec.type === "integer" && !INTEGER_TEXT.test(text)) || (unsigned && text.startsWith("-")) || settingProblem(spec, value) !== null) throw refuse();
   return value;
 }

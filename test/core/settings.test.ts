@@ -62,6 +62,8 @@ describe("settings", () => {
     }
     expect(() => settingFromText(period, "2.0", "n")).toThrow('n must be an integer from 1 to 100, got "2.0"');
     expect(() => settingFromText(period, "101", "n")).toThrow('n must be an integer from 1 to 100, got "101"');
+    expect(() => settingFromText({ ...fraction, minExclusive: false }, "-0", "f")).toThrow('f must be a number from 0 to 1, got "-0"');
+    expect(settingFromText({ name: "z", type: "number", min: -10, description: "" }, "-2.5", "z")).toBe(-2.5);
     expect(settingFromText({ name: "b", type: "boolean", description: "" }, "false", "b")).toBe(false);
     expect(() => settingFromText({ name: "b", type: "boolean", description: "" }, "yes", "b")).toThrow('b must be true or false, got "yes"');
   });

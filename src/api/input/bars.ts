@@ -1,6 +1,7 @@
 import type { BarSeries } from "../../core/data.ts";
 import { invalid } from "../errors.ts";
-import { array, isObject, numbers, typeName, type Json } from "./validate.ts";
+import { shown } from "../../core/errors.ts";
+import { array, isObject, numbers, type Json } from "./validate.ts";
 
 /**
  * Bars sent inline, in either of two shapes:
@@ -13,7 +14,7 @@ import { array, isObject, numbers, typeName, type Json } from "./validate.ts";
  */
 export function barsFromJson(value: Json | undefined, field: string, symbol: string): BarSeries {
   const series = Array.isArray(value) ? fromRows(value, field, symbol) : isObject(value) ? fromColumns(value, field, symbol)
-    : fail(field, `must be an array of bars or an object of columns, got ${typeName(value)}`);
+    : fail(field, `must be an array of bars or an object of columns, got ${shown(value)}`);
   checkBars(series, field, Array.isArray(value));
   return series;
 }
@@ -26,12 +27,12 @@ function fromRows(rows: Json[], field: string, symbol: string): BarSeries {
   const cols = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
   for (let i = 0; i < n; i++) {
     const row = rows[i];
-    if (!isObject(row)) fail(`${field}[${i}]`, `must be a bar object, got ${typeName(row)}`);
+    if (!isObject(row)) fail(`${field}[${i}]`, `must be a bar object, got ${shown(row)}`);
     const at = `${field}[${i}]`;
     cols.time[i] = timeOf(row.time ?? row.date, row.time !== undefined ? `${at}.time` : `${at}.date`);
     for (const key of PRICE_KEYS) {
       const v = row[key];
-      if (typeof v !== "number" || !Number.isFinite(v)) fail(`${at}.${key}`, `must be a finite number, got ${typeName(v)}`);
+      if (typeof v !== "number" || !Number.isFinite(v)) fail(`${at}.${key}`, `must be a finite number, got ${shown(v)}`);
       cols[key][i] = v;
     }
   }
@@ -72,7 +73,7 @@ function timeOf(v: Json | undefined, field: string): number {
     }
     if (Number.isFinite(t)) return t;
   }
-  return fail(field, `must be epoch milliseconds, "YYYY-MM-DD" or an ISO 8601 date-time, got ${typeName(v)}`);
+  return fail(field, `must be epoch milliseconds, "YYYY-MM-DD" or an ISO 8601 date-time, got ${shown(v)}`);
 }
 
 /** The loader invariants; `rows` says whether errors name bars[i].key or bars.key[i]. */

@@ -61,7 +61,7 @@ export function isObject(v: unknown): v is JsonObject {
 }
 
 export function object(v: Json | undefined, field: string): JsonObject {
-  if (!isObject(v)) throw invalid(field, `must be a JSON object, got ${typeName(v)}`);
+  if (!isObject(v)) throw invalid(field, `must be a JSON object, got ${shown(v)}`);
   return v;
 }
 
@@ -73,7 +73,7 @@ export function onlyKeys(o: JsonObject, allowed: readonly string[], prefix = "")
 }
 
 export function string(v: Json | undefined, field: string, maxLength = 256): string {
-  if (typeof v !== "string") throw invalid(field, `must be a string, got ${typeName(v)}`);
+  if (typeof v !== "string") throw invalid(field, `must be a string, got ${shown(v)}`);
   if (v.length === 0) throw invalid(field, "must not be empty");
   if (v.length > maxLength) throw invalid(field, `must be at most ${maxLength} characters, got ${v.length}`);
   return v;
@@ -86,7 +86,7 @@ export interface NumberRange {
 }
 
 export function number(v: Json | undefined, field: string, range: NumberRange = {}): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) throw invalid(field, `must be a finite number, got ${typeName(v)}`);
+  if (typeof v !== "number" || !Number.isFinite(v)) throw invalid(field, `must be a finite number, got ${shown(v)}`);
   if (range.integer && !Number.isInteger(v)) throw invalid(field, `must be an integer, got ${v}`);
   if (range.min !== undefined && v < range.min) throw invalid(field, `must be >= ${range.min}, got ${v}`);
   if (range.max !== undefined && v > range.max) throw invalid(field, `must be <= ${range.max}, got ${v}`);
@@ -101,7 +101,7 @@ export function setting(spec: SettingSpec, v: Json | undefined, field: string): 
 }
 
 export function array(v: Json | undefined, field: string, minLength = 0, maxLength = Infinity): Json[] {
-  if (!Array.isArray(v)) throw invalid(field, `must be an array, got ${typeName(v)}`);
+  if (!Array.isArray(v)) throw invalid(field, `must be an array, got ${shown(v)}`);
   if (v.length < minLength) throw invalid(field, `must have at least ${minLength} element(s), got ${v.length}`);
   if (v.length > maxLength) throw invalid(field, `must have at most ${maxLength} elements, got ${v.length}`);
   return v;
@@ -113,11 +113,9 @@ export function numbers(v: Json | undefined, field: string, minLength = 0, maxLe
   const out = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
-    if (typeof x !== "number" || !Number.isFinite(x)) throw invalid(`${field}[${i}]`, `must be a finite number, got ${typeName(x)}`);
+    if (typeof x !== "number" || !Number.isFinite(x)) throw invalid(`${field}[${i}]`, `must be a finite number, got ${shown(x)}`);
     out[i] = x;
   }
   return out;
 }
 
-/** A bad value in a message: core's shown(), the one bounded description every message uses. */
-export const typeName: (v: Json | undefined) => string = shown;
