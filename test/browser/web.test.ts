@@ -193,7 +193,7 @@ describe("the browser app", () => {
     await page.fill("[data-testid=param-slow]", "20");
     await page.click("#settings summary");
     await page.fill("[data-testid=limit-maxDrawdown]", "1.5");
-    await expect.poll(() => page.textContent("[data-testid=error-maxDrawdown]")).toBe("maxDrawdown must be a fraction in (0, 1), got 1.5");
+    await expect.poll(() => page.textContent("[data-testid=error-maxDrawdown]")).toBe('limits.maxDrawdown must be a number in (0, 1), got "1.5"');
     await page.fill("[data-testid=limit-maxDrawdown]", "0.1");
     await page.selectOption("[data-testid=sizing-method]", "volTarget");
     await page.fill("[data-testid=sizing-target]", "0.15");
