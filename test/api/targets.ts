@@ -2,7 +2,7 @@
 // the Deno server spawned with `npx deno run`, and the edge bundle's fetch
 // called in-process with standard Request objects.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -40,8 +40,31 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export async function startNode(): Promise<Target> {
-  const server = await startNodeServer(loadAppConfig({ env: testEnv, overrides: { port: 0, host: "127.0.0.1" } }));
+let workerScript: Promise<URL> | undefined;
+
+/**
+ * The compute worker bundled from source, once per test process, where its
+ * packages resolve from node_modules (as test/api/serve-cli.test.ts builds
+ * the CLI), so a test never runs a stale dist/compute-worker.mjs.
+ */
+export function computeWorkerScript(): Promise<URL> {
+  return (workerScript ??= (async () => {
+    const dir = join(root, "node_modules/.cache/test-compute", String(process.pid));
+    mkdirSync(dir, { recursive: true });
+    const outfile = join(dir, "compute-worker.mjs");
+    await build({
+      entryPoints: [join(root, "runtimes/node/compute-worker.ts")], outfile, bundle: true, platform: "node",
+      format: "esm", target: "node20", packages: "external", logLevel: "silent",
+    });
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    return pathToFileURL(outfile);
+  })());
+}
+
+/** The Node server in this process, its heavy routes on worker threads; `env` adds to or overrides testEnv. */
+export async function startNode(env: Record<string, string> = {}): Promise<Target> {
+  const config = loadAppConfig({ env: { ...testEnv, ...env }, overrides: { port: 0, host: "127.0.0.1" } });
+  const server = await startNodeServer(config, { computeWorker: await computeWorkerScript() });
   return {
     name: "node",
     url: server.url,
