@@ -85,7 +85,7 @@ const SETTINGS: readonly Setting[] = [
   { env: "NT_BODY_LIMIT", toml: "limits.body", apply: (c, v, w) => (c.bodyLimitBytes = bytes(v, w)) },
   { env: "NT_MAX_JOBS", toml: "limits.jobs", apply: (c, v, w) => (c.maxJobs = integer(v, w, 1, 100_000)) },
   { env: "NT_MAX_SESSIONS", toml: "limits.sessions", apply: (c, v, w) => (c.maxSessions = integer(v, w, 1, 10_000)) },
-  { env: "NT_COMPUTE_WORKERS", toml: "compute.workers", apply: (c, v, w) => (c.computeWorkers = v === "auto" ? undefined : integer(v, w, 0, 256)) },
+  { env: "NT_COMPUTE_WORKERS", toml: "compute.workers", apply: (c, v, w) => (c.computeWorkers = workers(v, w)) },
   { env: "NT_COMPUTE_QUEUE", toml: "compute.queue", apply: (c, v, w) => (c.computeQueue = integer(v, w, 0, 100_000)) },
   { env: "NT_COMPUTE_TIMEOUT", toml: "compute.timeout", apply: (c, v, w) => (c.computeTimeoutMs = duration(v, w)) },
 ];
@@ -213,6 +213,13 @@ function rate(v: Raw, w: Where): number {
     throw fail(w, `must be a rate such as "100/s", "6000/min" or "off", got ${describe(v)}`);
   }
   return perSecond;
+}
+
+/** "auto" (one per core but one) or a count; 0 computes on the serving thread. */
+function workers(v: Raw, w: Where): number | undefined {
+  if (v === "auto") return undefined;
+  if (!(typeof v === "number" || (typeof v === "string" && /^\d+$/.test(v)))) throw fail(w, `must be "auto" or an integer, got ${describe(v)}`);
+  return integer(v, w, 0, 256);
 }
 
 const MS_PER_UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000 };

@@ -26,7 +26,7 @@ beforeAll(async () => {
   await build({
     entryPoints: {
       nt: join(root, "runtimes/node/cli/index.ts"),
-
+      "compute-worker": join(root, "runtimes/node/compute-worker.ts"),
     },
     outdir: dir, outExtension: { ".js": ".mjs" }, bundle: true, platform: "node",
     format: "esm", target: "node20", packages: "external", logLevel: "silent",
@@ -42,7 +42,8 @@ afterAll(async () => {
 function startServer(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [join(dir, "nt.mjs"), "serve", "--port", "0"], {
     cwd: root,
-    env: { ...process.env, NT_HOST: "127.0.0.1", NT_RATE_LIMIT: "off", NT_BODY_LIMIT: "64mb", NO_COLOR: "1" },
+    // A time budget well past the heavy requests' (they queue for the one worker a 2-core machine gets).
+    env: { ...process.env, NT_HOST: "127.0.0.1", NT_RATE_LIMIT: "off", NT_BODY_LIMIT: "64mb", NT_COMPUTE_TIMEOUT: "5m", NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.resume();
