@@ -76,7 +76,7 @@ describe("the same answer from a worker thread as from the serving thread", () =
         return { status: res.status, headers: named, bytes: Buffer.from(await res.arrayBuffer()).toString("base64") };
       };
       const [a, b, c] = await Promise.all([
-        ask(pooled.fetch), ask(unpooled.fetch), ask((p, init) => inProcess.fetch(new Request(`http://test${p}`, init))),
+        ask(pooled.fetch), ask(unpooled.fetch), ask(async (p, init) => inProcess.fetch(new Request(`http://test${p}`, init))),
       ]);
       expect(a.status).toBeGreaterThan(0);
       expect(b, "main thread vs worker").toEqual(a);
