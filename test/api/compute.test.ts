@@ -1,13 +1,14 @@
-// The heavy routes on real worker threads behind the Node server: the same
-// answers as on the serving thread (to the byte, errors included), a full
-// queue refused with 503, and a request past its time budget stopped with 504.
+// The heavy routes on real workers behind the servers: the same answers as on
+// the serving thread (to the byte, errors included), a full queue refused
+// with 503, and a request past its time budget stopped with 504 (Node's
+// worker threads and Deno's Web Workers).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, loadKernels, type EngineApp } from "../../src/api/index.ts";
 import { loadAppConfig } from "../../src/config/app-config.ts";
 import { sampleSeries } from "../../runtimes/node/assets.ts";
 import { wasmBytes } from "../helpers.ts";
 import { barColumns, edhecRows, sp500, sp500Returns, stable } from "./fixtures.ts";
-import { startNode, testEnv, type Target } from "./targets.ts";
+import { startDeno, startNode, testEnv, type Target } from "./targets.ts";
 
 const json = { "content-type": "application/json" };
 const post = (t: Target, path: string, body: string, headers: Record<string, string> = json) => t.fetch(path, { method: "POST", headers, body });
@@ -125,9 +126,9 @@ describe("a full compute queue", () => {
   }, 120_000);
 });
 
-describe("a request past its time budget", () => {
+describe.each([["node", startNode], ["deno", startDeno]] as const)("a request past its time budget on %s", (_, start) => {
   let node: Target;
-  beforeAll(async () => void (node = await startNode({ ...BIG_BODIES, NT_COMPUTE_WORKERS: "1", NT_COMPUTE_QUEUE: "0", NT_COMPUTE_TIMEOUT: "200ms" })), 60_000);
+  beforeAll(async () => void (node = await start({ ...BIG_BODIES, NT_COMPUTE_WORKERS: "1", NT_COMPUTE_QUEUE: "0", NT_COMPUTE_TIMEOUT: "200ms" })), 60_000);
   afterAll(async () => node?.close());
 
   it("is stopped with 504 naming the budget, and its worker is replaced at once", async () => {

@@ -73,10 +73,10 @@ export async function startNode(env: Record<string, string> = {}): Promise<Targe
   };
 }
 
-export async function startDeno(): Promise<Target> {
+export async function startDeno(env: Record<string, string> = {}): Promise<Target> {
   const child = spawn("npx", ["deno", "run", "--allow-read", "--allow-net=127.0.0.1", "--allow-env", "runtimes/deno/server.ts", "--port", "0"], {
     cwd: root,
-    env: { ...process.env, ...testEnv, NT_HOST: "127.0.0.1", NO_COLOR: "1" },
+    env: { ...process.env, ...testEnv, ...env, NT_HOST: "127.0.0.1", NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group: npx runs deno as a child, and stopping the group stops both.
     detached: true,
