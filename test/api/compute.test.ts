@@ -4,6 +4,7 @@
 // worker threads and Deno's Web Workers).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, loadKernels, type EngineApp } from "../../src/api/index.ts";
+import { COMPUTE_TASKS, LIGHT_BODY_BYTES } from "../../src/api/compute/tasks.ts";
 import { loadAppConfig } from "../../src/config/app-config.ts";
 import { sampleSeries } from "../../runtimes/node/assets.ts";
 import { wasmBytes } from "../helpers.ts";
@@ -18,12 +19,15 @@ const HEAVY = (() => {
   const series = Array.from({ length: 5_000_000 }, (_, i) => 1 + ((i * 7) % 9));
   return JSON.stringify({ series, indicators: ["sma:20"] });
 })();
-const SMALL = JSON.stringify({ series: [1, 2, 3, 4, 5], indicators: ["sma:2"] });
+/** Small, but /optimize always goes to a worker (a tiny body can ask for a 100-asset QP). */
+const SMALL = JSON.stringify({ method: "minvar", covariance: [[1, 0], [0, 4]] });
+/** Trailing whitespace past LIGHT_BODY_BYTES sends a request to a worker whatever it asks. */
+const toWorker = (body: string) => body + " ".repeat(LIGHT_BODY_BYTES + 1);
 const BIG_BODIES = { NT_BODY_LIMIT: "16mb", NT_RATE_LIMIT: "off" };
 
 async function expectError(res: Response, status: number, code: string): Promise<string> {
-  expect(res.status).toBe(status);
   const body = await res.json();
+  expect(res.status, JSON.stringify(body)).toBe(status);
   expect(Object.keys(body)).toEqual(["error"]);
   expect(body.error.code).toBe(code);
   return body.error.message;
@@ -69,7 +73,10 @@ describe("the same answer from a worker thread as from the serving thread", () =
     ["an unknown sample", "/backtest", JSON.stringify({ sample: "nasdaq", strategy: "momentum" })],
   ];
 
-  for (const [label, path, body, headers] of cases) {
+  for (const [label, path, body, headers] of cases.flatMap(([label, path, body, headers]) => [
+    [`${label}, on a worker`, path, toWorker(body), headers] as const,
+    [`${label}, light enough for the serving thread where it is`, path, body, headers] as const,
+  ])) {
     it(label, async () => {
       const ask = async (fetch: (path: string, init: RequestInit) => Promise<Response>) => {
         const res = await fetch(path, { method: "POST", headers: headers ?? json, body });
@@ -87,6 +94,7 @@ describe("the same answer from a worker thread as from the serving thread", () =
 
   it("a backtest on the bundled series (timings aside)", async () => {
     const body = JSON.stringify({ sample: "sp500", strategy: "mean-reversion", params: { allowShort: true } });
+    expect(COMPUTE_TASKS.backtest).not.toHaveProperty("light");
     const [a, b] = await Promise.all([pooled, unpooled].map(async (t) => {
       const res = await post(t, "/backtest", body);
       expect(res.status).toBe(200);
@@ -109,11 +117,11 @@ describe("a full compute queue", () => {
     let refused: Response | undefined;
     // A small request that is still pending after 200 ms is queued behind the heavy one: the next is one too many.
     while (refused === undefined && !heavyDone) {
-      const queued = post(node, "/indicators", SMALL);
+      const queued = post(node, "/optimize", SMALL);
       answers.push(queued);
       const settled = await Promise.race([queued.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 200))]);
       if (settled) continue;
-      const extra = await post(node, "/indicators", SMALL);
+      const extra = await post(node, "/optimize", SMALL);
       if (extra.status === 503) refused = extra;
       else answers.push(Promise.resolve(extra));
     }
@@ -122,7 +130,7 @@ describe("a full compute queue", () => {
     expect(await expectError(refused!, 503, "compute_busy")).toBe(
       "all 1 compute workers are busy and 1 requests are waiting (compute.queue, NT_COMPUTE_QUEUE); retry shortly");
     expect((await heavy).status).toBe(200);
-    for (const res of await Promise.all(answers)) expect(await res.json()).toEqual({ rows: 5, columns: { "sma:2": [null, 1.5, 2.5, 3.5, 4.5] } });
+    for (const res of await Promise.all(answers)) expect((await res.json()).weights).toEqual([0.8, 0.2]);
   }, 120_000);
 });
 
@@ -138,7 +146,7 @@ describe.each([["node", startNode], ["deno", startDeno]] as const)("a request pa
     // the replacement may still be loading its kernels (504 under a 200 ms budget) but takes the request.
     let status = 0;
     for (let i = 0; i < 20 && status !== 200; i++) {
-      const res = await post(node, "/indicators", SMALL);
+      const res = await post(node, "/optimize", SMALL);
       status = res.status;
       if (status !== 200) expect(await expectError(res, 504, "time_budget_exceeded")).toContain("200 ms");
     }

@@ -9,8 +9,8 @@ import { runTask, type ComputeTask } from "./tasks.ts";
 export class InlineCompute implements ComputePool {
   constructor(private readonly env: ComputeEnv) {}
 
-  run(task: ComputeTask, request: ComputeRequest): Promise<ComputeResult> {
-    return runTask(task, request, this.env);
+  async run(task: ComputeTask, request: ComputeRequest): Promise<ComputeResult> {
+    return (await runTask(task, request, this.env))!;
   }
 
   async close(): Promise<void> {}

@@ -43,9 +43,13 @@ interface Job {
   readonly task: ComputeTask;
   readonly request: ComputeRequest;
   readonly timeoutMs: number;
-  readonly settle: (outcome: { result: ComputeResult } | { error: unknown }) => void;
+  /** Answers the caller (once; later calls do nothing). */
+  readonly settle: (outcome: Outcome) => void;
+  readonly stopTimer: () => void;
   slot?: Slot;
 }
+
+type Outcome = { result: ComputeResult } | { error: unknown };
 
 interface Slot {
   worker?: PoolWorker;
@@ -81,12 +85,12 @@ export class WorkerPool implements ComputePool {
       return Promise.reject(busy(`all ${this.slots.length} compute workers are busy and ${this.queue.length} requests are waiting (${SETTINGS.queue}); retry shortly`));
     }
     return new Promise<ComputeResult>((resolve, reject) => {
-      const onAbort = () => this.drop(job, new ApiError(503, "client_gone", "the client closed the connection"));
+      const onAbort = () => this.abandon(job);
       const timer = setTimeout(() => this.expire(job), limits.timeoutMs);
       const job: Job = {
         id: this.nextId++, task, request, timeoutMs: limits.timeoutMs,
+        stopTimer: () => clearTimeout(timer),
         settle: (outcome) => {
-          clearTimeout(timer);
           limits.signal?.removeEventListener("abort", onAbort);
           if ("result" in outcome) resolve(outcome.result);
           else reject(outcome.error);
@@ -102,9 +106,9 @@ export class WorkerPool implements ComputePool {
   async close(): Promise<void> {
     this.closed = true;
     const stopping = new ApiError(503, "shutting_down", "the server is shutting down");
-    for (const job of this.queue.splice(0)) job.settle({ error: stopping });
+    for (const job of this.queue.splice(0)) finish(job, { error: stopping });
     for (const slot of this.slots) {
-      slot.job?.settle({ error: stopping });
+      if (slot.job) finish(slot.job, { error: stopping });
       slot.job = undefined;
       slot.worker?.terminate();
       slot.worker = undefined;
@@ -131,7 +135,7 @@ export class WorkerPool implements ComputePool {
   private replied(slot: Slot, message: ReplyMessage): void {
     const job = slot.job;
     if (job === undefined || job.id !== message.id) return;
-    job.settle({ result: message.failure === undefined ? { answer: message.answer } : { answer: message.answer, failure: message.failure } });
+    finish(job, { result: message.failure === undefined ? { answer: message.answer } : { answer: message.answer, failure: message.failure } });
     this.next(slot);
   }
 
@@ -140,7 +144,7 @@ export class WorkerPool implements ComputePool {
     slot.worker = undefined;
     const job = slot.job;
     if (job === undefined) return;
-    job.settle({ error: new Error(`the compute worker running ${job.task} stopped: ${describe(reason)}`) });
+    finish(job, { error: new Error(`the compute worker running ${job.task} stopped: ${describe(reason)}`) });
     this.next(slot);
   }
 
@@ -151,6 +155,19 @@ export class WorkerPool implements ComputePool {
     } else {
       this.drop(job, busy(`the request waited its whole time budget of ${job.timeoutMs} ms (${SETTINGS.timeout}) for a compute worker; retry shortly`));
     }
+  }
+
+  /**
+   * The client went away. A queued job leaves the queue; a running one
+   * finishes within its budget and its answer is dropped: stopping and
+   * starting a worker would cost the serving thread more than a disconnect
+   * costs the client.
+   */
+  private abandon(job: Job): void {
+    const gone = new ApiError(503, "client_gone", "the client closed the connection");
+    if (job.slot === undefined) this.drop(job, gone);
+    // Its timer stays: a worker still busy past the budget is stopped all the same.
+    else job.settle({ error: gone });
   }
 
   /** Ends a job early: a queued one leaves the queue; a running one's worker is stopped and replaced. */
@@ -164,7 +181,7 @@ export class WorkerPool implements ComputePool {
       this.spawn(slot);
       this.next(slot);
     }
-    job.settle({ error });
+    finish(job, { error });
   }
 
   private next(slot: Slot): void {
@@ -172,6 +189,11 @@ export class WorkerPool implements ComputePool {
     const job = this.queue.shift();
     if (job) this.start(slot, job);
   }
+}
+
+function finish(job: Job, outcome: Outcome): void {
+  job.stopTimer();
+  job.settle(outcome);
 }
 
 function busy(message: string): ApiError {

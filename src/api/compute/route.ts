@@ -2,18 +2,24 @@ import type { Handler } from "hono";
 import type { AppState } from "../context.ts";
 import type { ApiEnv } from "../deps.ts";
 import { SLICE_MS, yieldToEventLoop } from "../yield.ts";
-import type { ComputeTask } from "./tasks.ts";
+import { runTask, type ComputeTask } from "./tasks.ts";
 
 /**
  * The handler of a route whose cost scales with its body: after the app's
  * middleware (rate limit, body limit, auth) it hands the raw body to the
  * compute pool, which parses, validates, computes and serializes, and sends
- * back the answer as it came.
+ * back the answer as it came. A light request (a small body asking for
+ * little work, see TaskDef.light) is answered here by the same code: the hop
+ * to a worker would cost more than the work.
  */
 export function offload(state: AppState, task: ComputeTask): Handler<ApiEnv> {
+  const env = { kernels: state.deps.kernels, samples: state.samples };
+  // Without an injected pool everything runs here anyway (InlineCompute): no need to ask.
+  const pooled = state.deps.compute !== undefined;
   return async (c) => {
     const body = await readBody(c.req.raw, state.deps.config.bodyLimitBytes);
-    const { answer, failure } = await state.compute.run(task, { body, accept: c.req.header("accept") }, {
+    const request = { body, accept: c.req.header("accept") };
+    const { answer, failure } = (pooled ? await runTask(task, request, env, true) : undefined) ?? await state.compute.run(task, request, {
       timeoutMs: state.deps.config.computeTimeoutMs,
       signal: c.req.raw.signal,
     });
@@ -33,7 +39,8 @@ const STREAM_FROM_BYTES = 1024 * 1024;
  */
 async function readBody(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(req.headers.get("content-length") ?? NaN);
-  if (req.body === null || (declared >= 0 && declared < STREAM_FROM_BYTES)) return new Uint8Array(await req.arrayBuffer());
+  // Checked before touching req.body: on @hono/node-server that getter builds a full Request, which costs more than a small body.
+  if ((declared >= 0 && declared < STREAM_FROM_BYTES) || req.body === null) return new Uint8Array(await req.arrayBuffer());
   let buffer = new Uint8Array(Number.isSafeInteger(declared) && declared <= limit ? declared : STREAM_FROM_BYTES);
   let size = 0;
   const reader = req.body.getReader();

@@ -19,7 +19,7 @@ export function serveTasks(channel: TaskChannel, env: Promise<ComputeEnv>): void
   // A failed start is answered per task (a 500 naming the cause), not left as an unhandled rejection.
   env.catch(() => undefined);
   channel.onTask(async ({ id, task, request }) => {
-    const { answer, failure } = await runTask(task, request, env);
+    const { answer, failure } = (await runTask(task, request, env))!;
     const body = typeof answer.body === "string" ? encoder.encode(answer.body) : ownBuffer(answer.body);
     const message: ReplyMessage = { id, answer: { ...answer, body }, ...(failure === undefined ? {} : { failure: describe(failure) }) };
     channel.reply(message, [body.buffer]);

@@ -6,7 +6,7 @@ import { ApiError, invalid } from "../errors.ts";
 import { BINARY_CONTENT_TYPE, columnsBinary } from "../columns-binary.ts";
 import { columnsJson, numbersJson } from "../json.ts";
 import { barsFromJson, closeOnlySeries, MissingColumn } from "../input/bars.ts";
-import { array, numbers, onlyKeys, string, type Json, type JsonObject } from "../input/validate.ts";
+import { array, isObject, numbers, onlyKeys, string, type Json, type JsonObject } from "../input/validate.ts";
 import type { Answer } from "../answer.ts";
 import type { ComputeEnv, ComputeRequest } from "../compute/port.ts";
 import { offload } from "../compute/route.ts";
@@ -56,6 +56,22 @@ export function indicatorsAnswer(body: JsonObject, request: ComputeRequest, env:
   // Written by hand (src/api/json.ts): serializing the numbers is most of this route's cost.
   const json = `{"rows":${series.close.length},${time ? `"time":${numbersJson(time)},` : ""}"columns":${columnsJson(columns)}}`;
   return { status: 200, headers: { "content-type": "application/json; charset=UTF-8" }, body: json };
+}
+
+/**
+ * How many values the answer would print (rows x output columns), read from
+ * the body without validating it; 0 where it is malformed (the answer is
+ * then an error, cheap to give).
+ */
+export function indicatorsOutputValues(body: JsonObject): number {
+  const bars = body.bars;
+  const column = Array.isArray(body.series) ? body.series : Array.isArray(bars) ? bars : isObject(bars) ? bars.close : undefined;
+  if (!Array.isArray(column)) return 0;
+  try {
+    return column.length * (parseItems(body.indicators).flatMap(columnNames).length + (bars === undefined ? 0 : 1));
+  } catch {
+    return 0;
+  }
 }
 
 function parseItems(value: Json | undefined): IndicatorItem[] {

@@ -114,21 +114,32 @@ describe("WorkerPool", () => {
     expect(text(await after)).toBe("Y");
   });
 
-  it("drops the work of a client that went away: queued, it leaves the queue; running, its worker is replaced", async () => {
+  it("drops the work of a client that went away: queued, it leaves the queue; running, it finishes within its budget unheard", async () => {
     const { pool: p, workers } = pool(1, 2);
     const gone1 = new AbortController();
     const gone2 = new AbortController();
     const running = p.run("indicators", request("a"), { ...budget, signal: gone1.signal });
     const queued = p.run("risk", request("b"), { ...budget, signal: gone2.signal });
-    const kept = p.run("optimize", request("c"), budget);
+    const kept = p.run("optimize", request("c"), { timeoutMs: 5000 });
     gone2.abort();
     expect((await refusal(queued)).code).toBe("client_gone");
     gone1.abort();
     expect((await refusal(running)).code).toBe("client_gone");
-    expect(workers[0].terminated).toBe(true);
-    expect(workers[1].tasks.map((t) => t.task)).toEqual(["optimize"]);
-    workers[1].reply("C");
+    // No worker is stopped for a disconnect; the next task waits for the abandoned one to end.
+    expect(workers[0].terminated).toBe(false);
+    expect(workers[0].tasks.map((t) => t.task)).toEqual(["indicators"]);
+    workers[0].reply("A, unheard");
+    expect(workers[0].tasks.map((t) => t.task)).toEqual(["indicators", "optimize"]);
+    workers[0].reply("C");
     expect(text(await kept)).toBe("C");
+
+    // An abandoned task still running at the end of its budget is stopped like any other.
+    const gone3 = new AbortController();
+    void p.run("backtest", request("d"), { ...budget, signal: gone3.signal }).catch(() => undefined);
+    gone3.abort();
+    vi.advanceTimersByTime(1000);
+    expect(workers[0].terminated).toBe(true);
+    expect(workers).toHaveLength(2);
   });
 
   it("transfers the request body to the worker rather than copying it", async () => {
