@@ -6,5 +6,3 @@ export { loadKernels, type KernelBytes, type KernelInfo, type KernelSet } from "
 export type { StreamMessage } from "./sessions.ts";
 export type { ComputeEnv, ComputePool, ComputeRequest, ComputeResult } from "./compute/port.ts";
 export { WorkerPool, type PoolWorker, type ReplyMessage, type SpawnWorker, type TaskMessage } from "./compute/pool.ts";
-export { serveTasks, type TaskChannel } from "./compute/worker.ts";
-export { SampleStore } from "./input/data.ts";
