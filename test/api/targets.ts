@@ -40,36 +40,54 @@ export interface Target {
   close(): Promise<void>;
 }
 
-let workerScript: Promise<URL> | undefined;
+let workerBuild: { script: Promise<URL>; dir: string; users: number } | undefined;
 
 /**
- * The compute worker bundled from source, once per test process, where its
- * packages resolve from node_modules (as test/api/serve-cli.test.ts builds
- * the CLI), so a test never runs a stale dist/compute-worker.mjs.
+ * The compute worker bundled from source for the Node servers this test
+ * process runs, where its packages resolve from node_modules (as
+ * test/api/serve-cli.test.ts builds the CLI), so a test never runs a stale
+ * dist/compute-worker.mjs. Built for the first server, removed with the last.
  */
-export function computeWorkerScript(): Promise<URL> {
-  return (workerScript ??= (async () => {
+function acquireWorkerScript(): Promise<URL> {
+  if (workerBuild === undefined) {
     const dir = join(root, "node_modules/.cache/test-compute", String(process.pid));
-    mkdirSync(dir, { recursive: true });
     const outfile = join(dir, "compute-worker.mjs");
-    await build({
+    mkdirSync(dir, { recursive: true });
+    const script = build({
       entryPoints: [join(root, "runtimes/node/compute-worker.ts")], outfile, bundle: true, platform: "node",
       format: "esm", target: "node20", packages: "external", logLevel: "silent",
-    });
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    return pathToFileURL(outfile);
-  })());
+    }).then(() => pathToFileURL(outfile));
+    workerBuild = { script, dir, users: 0 };
+  }
+  workerBuild.users++;
+  return workerBuild.script;
+}
+
+function releaseWorkerScript(): void {
+  if (workerBuild && --workerBuild.users === 0) {
+    rmSync(workerBuild.dir, { recursive: true, force: true });
+    workerBuild = undefined;
+  }
 }
 
 /** The Node server in this process, its heavy routes on worker threads; `env` adds to or overrides testEnv. */
 export async function startNode(env: Record<string, string> = {}): Promise<Target> {
   const config = loadAppConfig({ env: { ...testEnv, ...env }, overrides: { port: 0, host: "127.0.0.1" } });
-  const server = await startNodeServer(config, { computeWorker: await computeWorkerScript() });
+  let server: Awaited<ReturnType<typeof startNodeServer>>;
+  try {
+    server = await startNodeServer(config, { computeWorker: await acquireWorkerScript() });
+  } catch (e) {
+    releaseWorkerScript();
+    throw e;
+  }
   return {
     name: "node",
     url: server.url,
     fetch: (path, init) => fetch(server.url + path, init),
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      releaseWorkerScript();
+    },
   };
 }
 
