@@ -3,7 +3,8 @@ import { build } from "esbuild";
 import { edgeBuildOptions } from "../runtimes/edge/build.mjs";
 
 await build({
-  entryPoints: { nt: "runtimes/node/cli/index.ts" },
+  // The compute worker sits beside nt.mjs, where runtimes/node/server.ts looks for it.
+  entryPoints: { nt: "runtimes/node/cli/index.ts", "compute-worker": "runtimes/node/compute-worker.ts" },
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
   bundle: true,
@@ -14,7 +15,7 @@ await build({
   sourcemap: true,
   logLevel: "warning",
 });
-console.log("bundled dist/nt.mjs");
+console.log("bundled dist/nt.mjs, dist/compute-worker.mjs");
 
 // The edge entry: platform "neutral", kernels and sample data embedded.
 await build(edgeBuildOptions());

@@ -1,10 +1,11 @@
 // The Deno adapter: Deno.serve for HTTP, Deno.upgradeWebSocket for streams,
-// kernels and sample data read with Deno's file API. It imports src/ as is.
+// kernels and sample data read with Deno's file API (assets.ts), heavy
+// requests on Web Workers (compute-worker.ts). It imports src/ as is.
 //   npx deno run --allow-read --allow-net --allow-env runtimes/deno/server.ts [--port N] [--host H] [--config FILE.toml]
-import { createApp, loadKernels, type StreamSocket } from "../../src/api/index.ts";
+import { createApp, loadKernels, WorkerPool, type PoolWorker, type ReplyMessage, type StreamSocket } from "../../src/api/index.ts";
 import { loadAppConfig } from "../../src/config/app-config.ts";
+import { kernelBytes, packageInfo, samples } from "./assets.ts";
 
-const root = new URL("../../", import.meta.url);
 const flags = parseFlags(Deno.args);
 const file = flags.config === undefined ? undefined : { name: flags.config, text: await Deno.readTextFile(flags.config) };
 const config = loadAppConfig({
@@ -13,24 +14,27 @@ const config = loadAppConfig({
   overrides: { host: flags.host, port: flags.port === undefined ? undefined : Number(flags.port) },
 });
 
-const wasm = async (name: string, required: boolean) => {
-  try {
-    return await Deno.readFile(new URL(`build/${name}.wasm`, root));
-  } catch (e) {
-    if (required || !(e instanceof Deno.errors.NotFound)) throw e;
-    return undefined;
-  }
-};
-const pkg = JSON.parse(await Deno.readTextFile(new URL("package.json", root)));
+const workers = config.computeWorkers ?? Math.max(1, navigator.hardwareConcurrency - 1);
 const engine = createApp({
   config,
-  kernels: await loadKernels({ indicators: (await wasm("indicators", true))!, risk: await wasm("risk", false), solver: await wasm("solver", false) }),
-  samples: [{
-    name: "sp500", symbol: "SPX", description: "S&P 500 index, daily, 2000-2020",
-    load: () => Deno.readTextFile(new URL("data/sp500.csv", root)),
-  }],
-  app: { name: pkg.name, version: pkg.version },
+  kernels: await loadKernels(await kernelBytes()),
+  samples,
+  app: await packageInfo(),
+  compute: workers === 0 ? undefined : new WorkerPool({ size: workers, queueLength: config.computeQueue, spawn: computeWorker }),
 });
+
+/** A Web Worker running compute-worker.ts, for the pool that runs the heavy routes. */
+function computeWorker(onReply: (m: ReplyMessage) => void, onExit: (reason: unknown) => void): PoolWorker {
+  const worker = new Worker(new URL("./compute-worker.ts", import.meta.url).href, { type: "module" });
+  worker.onmessage = (e: MessageEvent<ReplyMessage>) => onReply(e.data);
+  worker.onerror = (e) => {
+    // Handled here: unhandled, a worker's error would end the server.
+    e.preventDefault();
+    worker.terminate();
+    onExit(e.message);
+  };
+  return { post: (message, transfer) => worker.postMessage(message, transfer), terminate: () => worker.terminate() };
+}
 
 Deno.serve({
   hostname: config.host,

@@ -1,8 +1,10 @@
 // Files that ship with the package (kernels, sample data), found from this
 // module whether it runs from source or from the dist/ bundle.
 import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { SampleSeries } from "../../src/api/deps.ts";
 
 function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -25,3 +27,8 @@ export function kernelBytes(name: string): Uint8Array<ArrayBuffer> {
 
 /** The bundled sample series (S&P 500 daily, 2000-2020). */
 export const sampleDataFile = join(packageRoot, "data", "sp500.csv");
+
+/** The series the API serves by name, read from `file` on first use. */
+export function sampleSeries(file = sampleDataFile): SampleSeries[] {
+  return [{ name: "sp500", symbol: "SPX", description: "S&P 500 index, daily, 2000-2020", load: () => readFile(file, "utf8") }];
+}

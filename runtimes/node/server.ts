@@ -1,17 +1,19 @@
 // The Node adapter: @hono/node-server for HTTP, `ws` for WebSockets (via the
-// HTTP server's 'upgrade' event), kernels and sample data from the package's files.
+// HTTP server's 'upgrade' event), kernels and sample data from the package's
+// files, heavy requests on worker threads (compute-pool.ts).
 import { serve, type Http2Bindings, type HttpBindings } from "@hono/node-server";
 import { existsSync, readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import type { IncomingMessage, Server } from "node:http";
 import { STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
+import { availableParallelism } from "node:os";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { createApp, loadKernels, type StreamSocket } from "../../src/api/index.ts";
 import type { ErrorBody } from "../../src/api/errors.ts";
 import type { AppConfig } from "../../src/config/app-config.ts";
-import { kernelBytes, packageRoot, sampleDataFile } from "./assets.ts";
+import { kernelBytes, packageRoot, sampleDataFile, sampleSeries } from "./assets.ts";
+import { nodeComputePool } from "./compute-pool.ts";
 
 export interface NodeServer {
   readonly url: string;
@@ -19,14 +21,29 @@ export interface NodeServer {
   close(): Promise<void>;
 }
 
-export async function startNodeServer(config: AppConfig): Promise<NodeServer> {
+export interface NodeServerOptions {
+  /** The compute worker script; default: compute-worker.mjs beside this module's bundle (dist/). */
+  readonly computeWorker?: URL;
+}
+
+export async function startNodeServer(config: AppConfig, options: NodeServerOptions = {}): Promise<NodeServer> {
   const optional = (name: string) => (existsSync(`${packageRoot}/build/${name}.wasm`) ? kernelBytes(name) : undefined);
   const pkg = JSON.parse(readFileSync(`${packageRoot}/package.json`, "utf8"));
+  const wasm = { indicators: kernelBytes("indicators"), risk: optional("risk"), solver: optional("solver") };
+  const workers = config.computeWorkers ?? Math.max(1, availableParallelism() - 1);
+  const compute = workers === 0 ? undefined : nodeComputePool({
+    size: workers,
+    queueLength: config.computeQueue,
+    script: options.computeWorker ?? new URL("./compute-worker.mjs", import.meta.url),
+    kernels: wasm,
+    sampleFile: sampleDataFile,
+  });
   const engine = createApp({
     config,
-    kernels: await loadKernels({ indicators: kernelBytes("indicators"), risk: optional("risk"), solver: optional("solver") }),
-    samples: [{ name: "sp500", symbol: "SPX", description: "S&P 500 index, daily, 2000-2020", load: () => readFile(sampleDataFile, "utf8") }],
+    kernels: await loadKernels(wasm),
+    samples: sampleSeries(),
     app: { name: pkg.name, version: pkg.version },
+    compute,
   });
   // Subscribers only listen; nothing a client sends is read, so anything beyond a control frame is refused (1009).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
@@ -78,6 +95,7 @@ export async function startNodeServer(config: AppConfig): Promise<NodeServer> {
     port,
     close: () => new Promise<void>((resolve) => {
       engine.close();
+      void compute?.close();
       for (const ws of wss.clients) ws.terminate();
       server.close(() => resolve());
       server.closeAllConnections();

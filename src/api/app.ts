@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { InlineCompute } from "./compute/inline.ts";
 import type { AppState } from "./context.ts";
 import type { ApiDeps, ApiEnv, Clock } from "./deps.ts";
 import { errorResponse, handleError } from "./errors.ts";
@@ -34,9 +35,10 @@ export function createApp(deps: ApiDeps): EngineApp {
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? ((message: string, err: unknown) => console.error(message, err));
   const { config } = deps;
+  const samples = new SampleStore(deps.samples);
   const state: AppState = {
-    deps, clock, log,
-    samples: new SampleStore(deps.samples),
+    deps, clock, log, samples,
+    compute: deps.compute ?? new InlineCompute({ kernels: deps.kernels, samples }),
     jobs: new BacktestJobs(clock, config.maxJobs, log),
     sessions: new PaperSessions(clock, config.maxSessions, log),
   };

@@ -1,4 +1,5 @@
 import type { Hono } from "hono";
+import type { ComputePool } from "./compute/port.ts";
 import type { ApiDeps, ApiEnv, Clock } from "./deps.ts";
 import type { SampleStore } from "./input/data.ts";
 import type { BacktestJobs } from "./jobs.ts";
@@ -12,6 +13,8 @@ export interface AppState {
   readonly samples: SampleStore;
   readonly jobs: BacktestJobs;
   readonly sessions: PaperSessions;
+  /** Where the routes that scale with their body run (deps.compute, else this thread). */
+  readonly compute: ComputePool;
 }
 
 export type ApiApp = Hono<ApiEnv>;

@@ -1,5 +1,6 @@
 import type { AppConfig } from "../config/app-config.ts";
 import type { BarSeries } from "../core/data.ts";
+import type { ComputePool } from "./compute/port.ts";
 import type { KernelSet } from "./kernels.ts";
 
 /** Wall-clock time in epoch milliseconds; injected so tests and every runtime agree on it. */
@@ -26,6 +27,12 @@ export interface ApiDeps {
   readonly clock?: Clock;
   /** Where unexpected errors are reported (default: console.error). */
   readonly log?: (message: string, err: unknown) => void;
+  /**
+   * Runs the routes whose cost scales with the request body off the thread
+   * that serves requests (Node: worker threads). Default: this thread. The
+   * host owns it and closes it when it stops.
+   */
+  readonly compute?: ComputePool;
 }
 
 /**

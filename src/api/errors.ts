@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { EngineError } from "../core/errors.ts";
+import { answerResponse, type Answer } from "./answer.ts";
 
 /** The one error shape every route answers with. */
 export interface ErrorBody {
@@ -25,7 +26,7 @@ export class ApiError extends HTTPException {
   }
 
   override getResponse(): Response {
-    return errorResponse(this.status as ContentfulStatusCode, this.code, this.message, this.field, this.headers);
+    return answerResponse(errorAnswer(this.status as ContentfulStatusCode, this.code, this.message, this.field, this.headers));
   }
 }
 
@@ -41,25 +42,39 @@ export function notFound(what: string): ApiError {
 export function errorResponse(
   status: ContentfulStatusCode, code: string, message: string, field?: string, headers: Record<string, string> = {},
 ): Response {
+  return answerResponse(errorAnswer(status, code, message, field, headers));
+}
+
+/** The same error as bytes-to-be (a compute worker sends it back in this form). */
+export function errorAnswer(
+  status: ContentfulStatusCode, code: string, message: string, field?: string, headers: Record<string, string> = {},
+): Answer {
   const body: ErrorBody = { error: field === undefined ? { code, message } : { code, message, field } };
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json; charset=UTF-8", ...headers },
-  });
+  return { status, headers: { "content-type": "application/json; charset=UTF-8", ...headers }, body: JSON.stringify(body) };
 }
 
 /**
- * The app's onError: ApiError keeps its status; an EngineError (bad data,
- * unknown strategy, parameter out of range) is the client's mistake, 400 with
- * its code and field; anything else is ours, 500 without internals.
+ * What an error answers when it is the client's: ApiError keeps its status;
+ * an EngineError (bad data, unknown strategy, parameter out of range) is 400
+ * with its code and field. Undefined for anything else: that one is ours.
  */
-export function handleError(err: Error, c: Context, log: (message: string, err: unknown) => void): Response {
-  if (err instanceof ApiError) return err.getResponse();
-  if (err instanceof EngineError) return errorResponse(400, err.code, err.message, err.field);
+export function clientErrorAnswer(err: unknown): Answer | undefined {
+  if (err instanceof ApiError) return errorAnswer(err.status as ContentfulStatusCode, err.code, err.message, err.field, err.headers);
+  if (err instanceof EngineError) return errorAnswer(400, err.code, err.message, err.field);
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
-    return errorResponse(status, status === 413 ? "body_too_large" : "http_error", err.message || "request failed");
+    return errorAnswer(status, status === 413 ? "body_too_large" : "http_error", err.message || "request failed");
   }
+  return undefined;
+}
+
+/** A 500 without internals. */
+export const internalErrorAnswer = (): Answer => errorAnswer(500, "internal", "internal server error");
+
+/** The app's onError: a client's error answers as clientErrorAnswer says; anything else is logged and a 500. */
+export function handleError(err: Error, c: Context, log: (message: string, err: unknown) => void): Response {
+  const answer = clientErrorAnswer(err);
+  if (answer) return answerResponse(answer);
   log(`${c.req.method} ${new URL(c.req.url).pathname} failed`, err);
-  return errorResponse(500, "internal", "internal server error");
+  return answerResponse(internalErrorAnswer());
 }

@@ -4,3 +4,5 @@ export type { ApiBindings, ApiDeps, Clock, SampleSeries, SocketUpgrade, StreamSo
 export { ApiError, type ErrorBody } from "./errors.ts";
 export { loadKernels, type KernelBytes, type KernelInfo, type KernelSet } from "./kernels.ts";
 export type { StreamMessage } from "./sessions.ts";
+export type { ComputeEnv, ComputePool, ComputeRequest, ComputeResult } from "./compute/port.ts";
+export { WorkerPool, type PoolWorker, type ReplyMessage, type SpawnWorker, type TaskMessage } from "./compute/pool.ts";

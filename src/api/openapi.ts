@@ -52,6 +52,12 @@ const common = {
   "429": error("rate limited; see Retry-After"),
   "500": error("internal error"),
 };
+/** The routes that run on the compute pool (src/api/compute) can also be refused or stopped by it. */
+const computed = {
+  ...common,
+  "503": error("every compute worker is busy and the queue is full (compute.queue); see Retry-After"),
+  "504": error("the request ran past its time budget (compute.timeout) and was stopped"),
+};
 const authErrors = {
   "401": error("no bearer token"),
   "403": error("wrong bearer token, or no token configured on the server"),
@@ -93,7 +99,7 @@ export function openApiDocument(state: AppState): Schema {
                 "X-NT-Columns": { description: "comma-separated column names, time first when bars were sent (binary answer)", schema: { type: "string" } },
               },
             },
-            ...common,
+            ...computed,
           },
         },
       },
@@ -101,7 +107,7 @@ export function openApiDocument(state: AppState): Schema {
         post: {
           summary: `run a strategy over bars (at most ${MAX_SYNC_BARS}) and return the report`,
           requestBody: body(ref("BacktestRequest")),
-          responses: { "200": json(ref("BacktestReport"), "report"), ...common },
+          responses: { "200": json(ref("BacktestReport"), "report"), ...computed },
         },
       },
       "/backtests": {
@@ -128,7 +134,7 @@ export function openApiDocument(state: AppState): Schema {
               scale: { type: "number", exclusiveMinimum: 0, default: 252, description: "periods per year" },
             },
           }),
-          responses: { "200": json({ type: "object" }, "{ scale, report } or { scale, reports }"), ...common },
+          responses: { "200": json({ type: "object" }, "{ scale, report } or { scale, reports }"), ...computed },
         },
       },
       "/optimize": {
@@ -145,7 +151,7 @@ export function openApiDocument(state: AppState): Schema {
               targetReturn: num, riskFree: num, longOnly: { type: "boolean" }, maxWeight: num,
             },
           }),
-          responses: { "200": json(ref("Optimized"), "weights"), ...common },
+          responses: { "200": json(ref("Optimized"), "weights"), ...computed },
         },
       },
       "/sessions": {

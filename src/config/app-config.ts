@@ -25,6 +25,17 @@ export interface AppConfig {
   readonly maxJobs: number;
   /** Paper sessions kept at once. */
   readonly maxSessions: number;
+  /**
+   * Workers that run the routes whose cost scales with the body (/indicators,
+   * /risk, /optimize, /backtest) off the thread that serves requests.
+   * Undefined: one per core but one, at least one; 0: on the serving thread.
+   * Runtimes without workers (edge) always compute on the serving thread.
+   */
+  readonly computeWorkers?: number;
+  /** Such requests that may wait for a busy worker; beyond them: 503 with Retry-After. */
+  readonly computeQueue: number;
+  /** Time budget of one such request, waiting included; a worker past it is stopped (504). */
+  readonly computeTimeoutMs: number;
 }
 
 export const defaultAppConfig: AppConfig = Object.freeze({
@@ -37,6 +48,9 @@ export const defaultAppConfig: AppConfig = Object.freeze({
   trustProxy: false,
   maxJobs: 64,
   maxSessions: 16,
+  computeWorkers: undefined,
+  computeQueue: 32,
+  computeTimeoutMs: 30_000,
 });
 
 /** Where the settings come from; later sources win: defaults < file < env < overrides. */
@@ -71,6 +85,9 @@ const SETTINGS: readonly Setting[] = [
   { env: "NT_BODY_LIMIT", toml: "limits.body", apply: (c, v, w) => (c.bodyLimitBytes = bytes(v, w)) },
   { env: "NT_MAX_JOBS", toml: "limits.jobs", apply: (c, v, w) => (c.maxJobs = integer(v, w, 1, 100_000)) },
   { env: "NT_MAX_SESSIONS", toml: "limits.sessions", apply: (c, v, w) => (c.maxSessions = integer(v, w, 1, 10_000)) },
+  { env: "NT_COMPUTE_WORKERS", toml: "compute.workers", apply: (c, v, w) => (c.computeWorkers = workers(v, w)) },
+  { env: "NT_COMPUTE_QUEUE", toml: "compute.queue", apply: (c, v, w) => (c.computeQueue = integer(v, w, 0, 100_000)) },
+  { env: "NT_COMPUTE_TIMEOUT", toml: "compute.timeout", apply: (c, v, w) => (c.computeTimeoutMs = duration(v, w)) },
 ];
 
 /** The environment variables `loadAppConfig` reads, for `--help` texts. */
@@ -196,6 +213,28 @@ function rate(v: Raw, w: Where): number {
     throw fail(w, `must be a rate such as "100/s", "6000/min" or "off", got ${describe(v)}`);
   }
   return perSecond;
+}
+
+/** "auto" (one per core but one) or a count; 0 computes on the serving thread. */
+function workers(v: Raw, w: Where): number | undefined {
+  if (v === "auto") return undefined;
+  if (!(typeof v === "number" || (typeof v === "string" && /^\d+$/.test(v)))) throw fail(w, `must be "auto" or an integer, got ${describe(v)}`);
+  return integer(v, w, 0, 256);
+}
+
+const MS_PER_UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000 };
+
+/** "30s", "500ms", "2m" or a number of milliseconds; between 10 ms and one hour. */
+function duration(v: Raw, w: Where): number {
+  let n = NaN;
+  if (typeof v === "number") n = v;
+  else if (typeof v === "string") {
+    const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/.exec(v.trim().toLowerCase());
+    if (m && (m[2] === "" || m[2] in MS_PER_UNIT)) n = Math.round(Number(m[1]) * (m[2] ? MS_PER_UNIT[m[2]] : 1));
+  }
+  if (!Number.isFinite(n)) throw fail(w, `must be a duration such as "30s", "500ms", "2m" or a number of milliseconds, got ${describe(v)}`);
+  if (n < 10 || n > 3_600_000) throw fail(w, `must be between 10ms and 60m, got ${n} ms`);
+  return n;
 }
 
 const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };

@@ -14,8 +14,10 @@ const TOKEN = "cli-test-token-0123456789";
 beforeAll(async () => {
   mkdirSync(dir, { recursive: true });
   // From source, so the test never runs a stale dist/; packages stay external and resolve from node_modules.
+  // The compute worker sits beside nt.mjs, as in dist/.
   await build({
-    entryPoints: [join(root, "runtimes/node/cli/index.ts")], outfile: cli, bundle: true, platform: "node",
+    entryPoints: { nt: join(root, "runtimes/node/cli/index.ts"), "compute-worker": join(root, "runtimes/node/compute-worker.ts") },
+    outdir: dir, outExtension: { ".js": ".mjs" }, bundle: true, platform: "node",
     format: "esm", target: "node20", packages: "external", logLevel: "silent",
   });
 });
@@ -50,12 +52,15 @@ function nt(args: string[], env: Record<string, string> = {}): Run {
 describe("nt serve", () => {
   it("serves with settings from --config and the environment, and exits 0 on SIGTERM", async () => {
     const config = join(dir, "nt.toml");
-    writeFileSync(config, `# test settings\n[server]\nhost = "127.0.0.1"\nport = 1\n[auth]\ntoken = "${TOKEN}"\n[limits]\nrate = "off"\n`);
+    writeFileSync(config, `# test settings\n[server]\nhost = "127.0.0.1"\nport = 1\n[auth]\ntoken = "${TOKEN}"\n[limits]\nrate = "off"\n[compute]\nworkers = 1\nqueue = 4\ntimeout = "20s"\n`);
     // NT_PORT overrides the file's port; --port would override both.
     const run = nt(["serve", "--config", config], { NT_PORT: "0" });
     const url = await run.url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "ok" });
+    // Computed by the bundled worker thread beside nt.mjs.
+    const sma = await fetch(`${url}/indicators`, { method: "POST", body: JSON.stringify({ series: [1, 2, 3], indicators: ["sma:2"] }) });
+    expect(await sma.json()).toEqual({ rows: 3, columns: { "sma:2": [null, 1.5, 2.5] } });
     const session = await fetch(`${url}/sessions`, {
       method: "POST",
       headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },

@@ -2,7 +2,7 @@
 // the Deno server spawned with `npx deno run`, and the edge bundle's fetch
 // called in-process with standard Request objects.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -40,20 +40,61 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export async function startNode(): Promise<Target> {
-  const server = await startNodeServer(loadAppConfig({ env: testEnv, overrides: { port: 0, host: "127.0.0.1" } }));
+let workerBuild: { script: Promise<URL>; dir: string; users: number } | undefined;
+
+/**
+ * The compute worker bundled from source for the Node servers this test
+ * process runs, where its packages resolve from node_modules (as
+ * test/api/serve-cli.test.ts builds the CLI), so a test never runs a stale
+ * dist/compute-worker.mjs. Built for the first server, removed with the last.
+ */
+function acquireWorkerScript(): Promise<URL> {
+  if (workerBuild === undefined) {
+    const dir = join(root, "node_modules/.cache/test-compute", String(process.pid));
+    const outfile = join(dir, "compute-worker.mjs");
+    mkdirSync(dir, { recursive: true });
+    const script = build({
+      entryPoints: [join(root, "runtimes/node/compute-worker.ts")], outfile, bundle: true, platform: "node",
+      format: "esm", target: "node20", packages: "external", logLevel: "silent",
+    }).then(() => pathToFileURL(outfile));
+    workerBuild = { script, dir, users: 0 };
+  }
+  workerBuild.users++;
+  return workerBuild.script;
+}
+
+function releaseWorkerScript(): void {
+  if (workerBuild && --workerBuild.users === 0) {
+    rmSync(workerBuild.dir, { recursive: true, force: true });
+    workerBuild = undefined;
+  }
+}
+
+/** The Node server in this process, its heavy routes on worker threads; `env` adds to or overrides testEnv. */
+export async function startNode(env: Record<string, string> = {}): Promise<Target> {
+  const config = loadAppConfig({ env: { ...testEnv, ...env }, overrides: { port: 0, host: "127.0.0.1" } });
+  let server: Awaited<ReturnType<typeof startNodeServer>>;
+  try {
+    server = await startNodeServer(config, { computeWorker: await acquireWorkerScript() });
+  } catch (e) {
+    releaseWorkerScript();
+    throw e;
+  }
   return {
     name: "node",
     url: server.url,
     fetch: (path, init) => fetch(server.url + path, init),
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      releaseWorkerScript();
+    },
   };
 }
 
-export async function startDeno(): Promise<Target> {
+export async function startDeno(env: Record<string, string> = {}): Promise<Target> {
   const child = spawn("npx", ["deno", "run", "--allow-read", "--allow-net=127.0.0.1", "--allow-env", "runtimes/deno/server.ts", "--port", "0"], {
     cwd: root,
-    env: { ...process.env, ...testEnv, NT_HOST: "127.0.0.1", NO_COLOR: "1" },
+    env: { ...process.env, ...testEnv, ...env, NT_HOST: "127.0.0.1", NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
     // Its own process group: npx runs deno as a child, and stopping the group stops both.
     detached: true,

@@ -29,14 +29,16 @@ describe("loadAppConfig", () => {
       env: {
         NT_HOST: "0.0.0.0", NT_PORT: "9000", NT_API_TOKEN: "abcdefghijklmnop", NT_CORS_ORIGINS: "https://a.example, http://localhost:5173",
         NT_RATE_LIMIT: "600/min", NT_RATE_BURST: "25", NT_BODY_LIMIT: "512kb", NT_TRUST_PROXY: "true", NT_MAX_JOBS: "3", NT_MAX_SESSIONS: "2",
+        NT_COMPUTE_WORKERS: "3", NT_COMPUTE_QUEUE: "5", NT_COMPUTE_TIMEOUT: "1.5s",
         HOME: "/ignored",
       },
     });
     expect(c).toEqual({
       host: "0.0.0.0", port: 9000, apiToken: "abcdefghijklmnop", corsOrigins: ["https://a.example", "http://localhost:5173"],
       rateLimit: { perSecond: 10, burst: 25 }, bodyLimitBytes: 512 * 1024, trustProxy: true, maxJobs: 3, maxSessions: 2,
+      computeWorkers: 3, computeQueue: 5, computeTimeoutMs: 1500,
     });
-    expect(configEnvVars).toHaveLength(10);
+    expect(configEnvVars).toHaveLength(13);
   });
 
   it("layers file < environment < flags; a rate without a burst allows two seconds' worth", () => {
@@ -51,6 +53,19 @@ describe("loadAppConfig", () => {
     expect(c.bodyLimitBytes).toBe(2 * 1024 * 1024);
     expect(c.corsOrigins).toEqual(["*"]);
     expect(loadAppConfig({ env: { NT_RATE_LIMIT: "off" } }).rateLimit.perSecond).toBe(0);
+  });
+
+  it("sizes the compute pool: workers (auto, 0 = on the serving thread), queue and time budget", () => {
+    expect(defaultAppConfig).toMatchObject({ computeWorkers: undefined, computeQueue: 32, computeTimeoutMs: 30_000 });
+    const c = loadAppConfig(file('[compute]\nworkers = 0\nqueue = 0\ntimeout = "2m"'));
+    expect([c.computeWorkers, c.computeQueue, c.computeTimeoutMs]).toEqual([0, 0, 120_000]);
+    expect(loadAppConfig({ ...file("[compute]\nworkers = 4"), env: { NT_COMPUTE_WORKERS: "auto" } }).computeWorkers).toBeUndefined();
+    expect(loadAppConfig({ env: { NT_COMPUTE_TIMEOUT: "250ms" } }).computeTimeoutMs).toBe(250);
+    expect(loadAppConfig(file("[compute]\ntimeout = 900")).computeTimeoutMs).toBe(900);
+    expect(message(() => loadAppConfig({ env: { NT_COMPUTE_WORKERS: "many" } }))).toBe('environment: NT_COMPUTE_WORKERS must be "auto" or an integer, got "many"');
+    expect(message(() => loadAppConfig({ env: { NT_COMPUTE_QUEUE: "-1" } }))).toContain("between 0 and 100000");
+    expect(message(() => loadAppConfig({ env: { NT_COMPUTE_TIMEOUT: "soon" } }))).toContain('duration such as "30s"');
+    expect(message(() => loadAppConfig({ env: { NT_COMPUTE_TIMEOUT: "90m" } }))).toContain("between 10ms and 60m");
   });
 
   it("refuses bad values with the setting, the source and the line", () => {

@@ -6,7 +6,10 @@ import { tsRisk } from "../../risk/stats.ts";
 import { tsSolver } from "../../solver/solver.ts";
 import type { ApiApp, AppState } from "../context.ts";
 import { invalid } from "../errors.ts";
-import { array, isObject, number, numbers, onlyKeys, readJsonObject, setting, string, type Json } from "../input/validate.ts";
+import { array, isObject, number, numbers, onlyKeys, setting, string, type Json, type JsonObject } from "../input/validate.ts";
+import { jsonAnswer, type Answer } from "../answer.ts";
+import type { ComputeEnv, ComputeRequest } from "../compute/port.ts";
+import { offload } from "../compute/route.ts";
 
 export const OPTIMIZE_METHODS: readonly OptimizeMethod[] = ["minvar", "meanvar", "maxsharpe", "riskparity"];
 /** Most assets one optimization may have: the solver works on dense n x n matrices. */
@@ -18,65 +21,66 @@ export const MAX_CONSTRAINED_ASSETS = 100;
  * POST /risk (return series in, PerformanceAnalytics-style statistics out)
  * and POST /optimize (returns or a covariance matrix in, weights out), on the
  * WASM kernels when the host loaded them, else on the TypeScript twins.
+ * Both run on the compute pool (src/api/compute).
  */
 export function analyticsRoutes(app: ApiApp, state: AppState): void {
-  const risk = state.deps.kernels.risk ?? tsRisk;
-  const solver = state.deps.kernels.solver ?? tsSolver;
+  app.post("/risk", offload(state, "risk"));
+  app.post("/optimize", offload(state, "optimize"));
+}
 
-  app.post("/risk", async (c) => {
-    const body = await readJsonObject(c.req);
-    onlyKeys(body, ["returns", "scale"]);
-    const scale = body.scale === undefined ? SCALE_SETTING.default : setting(SCALE_SETTING, body.scale, "scale") as number;
-    if (Array.isArray(body.returns)) {
-      return c.json({ scale, report: riskReport(returnSeries(body.returns, "returns"), scale, risk) });
-    }
-    if (!isObject(body.returns)) throw invalid("returns", "is required: an array of periodic returns (null = missing), or an object of named arrays");
-    const entries = Object.entries(body.returns);
-    if (entries.length === 0 || entries.length > MAX_ASSETS) throw invalid("returns", `must name 1 to ${MAX_ASSETS} series`);
-    const reports = Object.fromEntries(entries.map(([name, r]) => [name, riskReport(returnSeries(r, `returns.${shownKey(name)}`), scale, risk)]));
-    return c.json({ scale, reports });
-  });
+export function riskAnswer(body: JsonObject, _request: ComputeRequest, env: ComputeEnv): Answer {
+  const risk = env.kernels.risk ?? tsRisk;
+  onlyKeys(body, ["returns", "scale"]);
+  const scale = body.scale === undefined ? SCALE_SETTING.default : setting(SCALE_SETTING, body.scale, "scale") as number;
+  if (Array.isArray(body.returns)) {
+    return jsonAnswer({ scale, report: riskReport(returnSeries(body.returns, "returns"), scale, risk) });
+  }
+  if (!isObject(body.returns)) throw invalid("returns", "is required: an array of periodic returns (null = missing), or an object of named arrays");
+  const entries = Object.entries(body.returns);
+  if (entries.length === 0 || entries.length > MAX_ASSETS) throw invalid("returns", `must name 1 to ${MAX_ASSETS} series`);
+  const reports = Object.fromEntries(entries.map(([name, r]) => [name, riskReport(returnSeries(r, `returns.${shownKey(name)}`), scale, risk)]));
+  return jsonAnswer({ scale, reports });
+}
 
-  app.post("/optimize", async (c) => {
-    const body = await readJsonObject(c.req);
-    onlyKeys(body, ["method", "returns", "covariance", "expectedReturns", "assets", "targetReturn", "riskFree", "longOnly", "maxWeight"]);
-    const method = string(body.method, "method", 16) as OptimizeMethod;
-    if (!OPTIMIZE_METHODS.includes(method)) throw invalid("method", `must be one of ${OPTIMIZE_METHODS.join(", ")}, got ${shown(method)}`);
-    if ((body.returns === undefined) === (body.covariance === undefined)) {
-      throw invalid("returns", "give exactly one of returns (rows of periodic returns, one column per asset) or covariance (an n x n matrix)");
-    }
-    let covariance: Float64Array;
-    let expectedReturns: Float64Array | undefined;
-    let rows: number | undefined;
-    if (body.returns !== undefined) {
-      const columns = returnColumns(body.returns);
-      const moments = sampleMoments(columns);
-      covariance = moments.covariance;
-      expectedReturns = moments.mean;
-      rows = moments.rows;
-    } else {
-      covariance = matrix(body.covariance, "covariance");
-    }
-    const n = Math.round(Math.sqrt(covariance.length));
-    if (body.expectedReturns !== undefined) expectedReturns = numbers(body.expectedReturns, "expectedReturns", n, n);
-    const assets = body.assets === undefined ? Array.from({ length: n }, (_, i) => `asset${i + 1}`)
-      : array(body.assets, "assets", n, n).map((a, i) => string(a, `assets[${i}]`, 64));
-    const constrained = body.longOnly === true || body.maxWeight !== undefined;
-    if (constrained && n > MAX_CONSTRAINED_ASSETS) {
-      // The active-set QP costs about n^3 per change of active set; past this size one request could hold the server for seconds.
-      throw invalid(body.covariance === undefined ? "returns" : "covariance", `has ${n} assets; constrained optimization (longOnly, maxWeight) takes at most ${MAX_CONSTRAINED_ASSETS}`);
-    }
-    const p = optimizePortfolio({
-      method, covariance, expectedReturns,
-      targetReturn: body.targetReturn === undefined ? undefined : number(body.targetReturn, "targetReturn"),
-      riskFree: body.riskFree === undefined ? undefined : setting(RISK_FREE_SETTING, body.riskFree, "riskFree") as number,
-      constraints: {
-        longOnly: body.longOnly === undefined ? undefined : boolean(body.longOnly, "longOnly"),
-        maxWeight: body.maxWeight === undefined ? undefined : setting(MAX_WEIGHT_SETTING, body.maxWeight, "maxWeight") as number,
-      },
-    }, solver);
-    return c.json(optimizeResponse(p, assets, rows));
-  });
+export function optimizeAnswer(body: JsonObject, _request: ComputeRequest, env: ComputeEnv): Answer {
+  const solver = env.kernels.solver ?? tsSolver;
+  onlyKeys(body, ["method", "returns", "covariance", "expectedReturns", "assets", "targetReturn", "riskFree", "longOnly", "maxWeight"]);
+  const method = string(body.method, "method", 16) as OptimizeMethod;
+  if (!OPTIMIZE_METHODS.includes(method)) throw invalid("method", `must be one of ${OPTIMIZE_METHODS.join(", ")}, got ${shown(method)}`);
+  if ((body.returns === undefined) === (body.covariance === undefined)) {
+    throw invalid("returns", "give exactly one of returns (rows of periodic returns, one column per asset) or covariance (an n x n matrix)");
+  }
+  let covariance: Float64Array;
+  let expectedReturns: Float64Array | undefined;
+  let rows: number | undefined;
+  if (body.returns !== undefined) {
+    const columns = returnColumns(body.returns);
+    const moments = sampleMoments(columns);
+    covariance = moments.covariance;
+    expectedReturns = moments.mean;
+    rows = moments.rows;
+  } else {
+    covariance = matrix(body.covariance, "covariance");
+  }
+  const n = Math.round(Math.sqrt(covariance.length));
+  if (body.expectedReturns !== undefined) expectedReturns = numbers(body.expectedReturns, "expectedReturns", n, n);
+  const assets = body.assets === undefined ? Array.from({ length: n }, (_, i) => `asset${i + 1}`)
+    : array(body.assets, "assets", n, n).map((a, i) => string(a, `assets[${i}]`, 64));
+  const constrained = body.longOnly === true || body.maxWeight !== undefined;
+  if (constrained && n > MAX_CONSTRAINED_ASSETS) {
+    // The active-set QP costs about n^3 per change of active set; past this size one request could hold the server for seconds.
+    throw invalid(body.covariance === undefined ? "returns" : "covariance", `has ${n} assets; constrained optimization (longOnly, maxWeight) takes at most ${MAX_CONSTRAINED_ASSETS}`);
+  }
+  const p = optimizePortfolio({
+    method, covariance, expectedReturns,
+    targetReturn: body.targetReturn === undefined ? undefined : number(body.targetReturn, "targetReturn"),
+    riskFree: body.riskFree === undefined ? undefined : setting(RISK_FREE_SETTING, body.riskFree, "riskFree") as number,
+    constraints: {
+      longOnly: body.longOnly === undefined ? undefined : boolean(body.longOnly, "longOnly"),
+      maxWeight: body.maxWeight === undefined ? undefined : setting(MAX_WEIGHT_SETTING, body.maxWeight, "maxWeight") as number,
+    },
+  }, solver);
+  return jsonAnswer(optimizeResponse(p, assets, rows));
 }
 
 function optimizeResponse(p: OptimizedPortfolio, assets: string[], rows: number | undefined) {

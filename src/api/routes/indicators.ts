@@ -6,7 +6,10 @@ import { ApiError, invalid } from "../errors.ts";
 import { BINARY_CONTENT_TYPE, columnsBinary } from "../columns-binary.ts";
 import { columnsJson, numbersJson } from "../json.ts";
 import { barsFromJson, closeOnlySeries, MissingColumn } from "../input/bars.ts";
-import { array, numbers, onlyKeys, readJsonObject, string, type Json } from "../input/validate.ts";
+import { array, isObject, numbers, onlyKeys, string, type Json, type JsonObject } from "../input/validate.ts";
+import type { Answer } from "../answer.ts";
+import type { ComputeEnv, ComputeRequest } from "../compute/port.ts";
+import { offload } from "../compute/route.ts";
 
 /** The longest `indicators` string: every item of the longest list, with room to spare. */
 const MAX_LIST_CHARS = 64 * MAX_INDICATOR_ITEMS;
@@ -19,38 +22,56 @@ export const MAX_OUTPUT_VALUES = 5_000_000;
  * close series), computed by the WASM kernels; null where a value is not yet
  * defined (the kernels' NaN). With `Accept: application/octet-stream` the
  * same columns come back as raw float64 (src/api/columns-binary.ts).
+ * It runs on the compute pool (src/api/compute).
  */
 export function indicatorRoutes(app: ApiApp, state: AppState): void {
-  const kernels = state.deps.kernels.indicators;
-  app.post("/indicators", async (c) => {
-    const body = await readJsonObject(c.req);
-    onlyKeys(body, ["bars", "series", "indicators"]);
-    const items = parseItems(body.indicators);
-    if (body.bars !== undefined && body.series !== undefined) throw invalid("series", "cannot be combined with bars; give one");
-    let series: BarSeries;
-    let time: Float64Array | undefined;
-    if (body.bars !== undefined) {
-      series = barsFromJson(body.bars, "bars", "DATA");
-      time = series.time;
-    } else if (body.series !== undefined) {
-      series = closeOnlySeries(numbers(body.series, "series", 1));
-    } else {
-      throw invalid("bars", "is required: give bars (rows or columns of OHLCV) or series (close prices)");
-    }
-    const cells = series.close.length * items.flatMap(columnNames).length;
-    if (cells > MAX_OUTPUT_VALUES) {
-      throw new ApiError(413, "too_many_values", `the answer would hold ${cells} values (rows x output columns); at most ${MAX_OUTPUT_VALUES}`);
-    }
-    const columns: [string, Float64Array][] = [];
-    for (const item of items) columns.push(...compute(kernels, series, item));
-    if (c.req.header("accept")?.includes(BINARY_CONTENT_TYPE)) {
-      const { body: bytes, headers } = columnsBinary(time ? [["time", time], ...columns] : columns, series.close.length);
-      return c.body(bytes, 200, headers);
-    }
-    // Written by hand (src/api/json.ts): serializing the numbers is most of this route's cost.
-    const json = `{"rows":${series.close.length},${time ? `"time":${numbersJson(time)},` : ""}"columns":${columnsJson(columns)}}`;
-    return c.body(json, 200, { "content-type": "application/json; charset=UTF-8" });
-  });
+  app.post("/indicators", offload(state, "indicators"));
+}
+
+export function indicatorsAnswer(body: JsonObject, request: ComputeRequest, env: ComputeEnv): Answer {
+  const kernels = env.kernels.indicators;
+  onlyKeys(body, ["bars", "series", "indicators"]);
+  const items = parseItems(body.indicators);
+  if (body.bars !== undefined && body.series !== undefined) throw invalid("series", "cannot be combined with bars; give one");
+  let series: BarSeries;
+  let time: Float64Array | undefined;
+  if (body.bars !== undefined) {
+    series = barsFromJson(body.bars, "bars", "DATA");
+    time = series.time;
+  } else if (body.series !== undefined) {
+    series = closeOnlySeries(numbers(body.series, "series", 1));
+  } else {
+    throw invalid("bars", "is required: give bars (rows or columns of OHLCV) or series (close prices)");
+  }
+  const cells = series.close.length * items.flatMap(columnNames).length;
+  if (cells > MAX_OUTPUT_VALUES) {
+    throw new ApiError(413, "too_many_values", `the answer would hold ${cells} values (rows x output columns); at most ${MAX_OUTPUT_VALUES}`);
+  }
+  const columns: [string, Float64Array][] = [];
+  for (const item of items) columns.push(...compute(kernels, series, item));
+  if (request.accept?.includes(BINARY_CONTENT_TYPE)) {
+    const { body: bytes, headers } = columnsBinary(time ? [["time", time], ...columns] : columns, series.close.length);
+    return { status: 200, headers, body: bytes };
+  }
+  // Written by hand (src/api/json.ts): serializing the numbers is most of this route's cost.
+  const json = `{"rows":${series.close.length},${time ? `"time":${numbersJson(time)},` : ""}"columns":${columnsJson(columns)}}`;
+  return { status: 200, headers: { "content-type": "application/json; charset=UTF-8" }, body: json };
+}
+
+/**
+ * How many values the answer would print (rows x output columns), read from
+ * the body without validating it; 0 where it is malformed (the answer is
+ * then an error, cheap to give).
+ */
+export function indicatorsOutputValues(body: JsonObject): number {
+  const bars = body.bars;
+  const column = Array.isArray(body.series) ? body.series : Array.isArray(bars) ? bars : isObject(bars) ? bars.close : undefined;
+  if (!Array.isArray(column)) return 0;
+  try {
+    return column.length * (parseItems(body.indicators).flatMap(columnNames).length + (bars === undefined ? 0 : 1));
+  } catch {
+    return 0;
+  }
 }
 
 /** The `indicators` field: one list as a string, or an array of lists; errors name the element at fault. */
@@ -67,7 +88,7 @@ function parseItems(value: Json | undefined): IndicatorItem[] {
 }
 
 /** One item's columns; a parameter error or a column a plain series lacks is a 400 naming the item. */
-function compute(kernels: AppState["deps"]["kernels"]["indicators"], series: BarSeries, item: IndicatorItem): Map<string, Float64Array> {
+function compute(kernels: ComputeEnv["kernels"]["indicators"], series: BarSeries, item: IndicatorItem): Map<string, Float64Array> {
   try {
     return computeIndicators(kernels, series, [item]);
   } catch (e) {

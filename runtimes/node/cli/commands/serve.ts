@@ -13,10 +13,21 @@ over WebSockets; the routes are described at /openapi.json) until interrupted.
   --port N            port to listen on (default 8787; 0 picks a free one)
   --host H            interface to listen on (default 127.0.0.1: this machine only)
   --config FILE.toml  settings file: [server] host, port, trust_proxy; [auth] token;
-                      [cors] origins; [limits] body, rate, burst, jobs, sessions
+                      [cors] origins; [limits] body, rate, burst, jobs, sessions;
+                      [compute] workers, queue, timeout
 
 Environment (overrides the file; flags override both): ${configEnvVars.join(", ")}.
-Routes that trade (/sessions) need NT_API_TOKEN and an Authorization: Bearer header.`;
+Routes that trade (/sessions) need NT_API_TOKEN and an Authorization: Bearer header.
+
+Heavy requests (/indicators, /risk, /optimize, /backtest) are parsed, computed
+and serialized on worker threads, so the server keeps answering meanwhile:
+  workers  (NT_COMPUTE_WORKERS)  threads; default "auto": one per core but one,
+                                 at least one; 0 computes on the serving thread
+  queue    (NT_COMPUTE_QUEUE)    requests that may wait for a busy worker
+                                 (default 32); beyond them: 503 and Retry-After
+  timeout  (NT_COMPUTE_TIMEOUT)  time budget of one request, waiting included
+                                 (default "30s"); past it the worker is stopped
+                                 and replaced, and the request gets 504`;
 
 export const serveCommand: Command = {
   name: "serve",

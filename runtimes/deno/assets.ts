@@ -1,0 +1,27 @@
+// The package's files as the Deno server and its compute workers read them.
+import type { KernelBytes, SampleSeries } from "../../src/api/index.ts";
+
+const root = new URL("../../", import.meta.url);
+
+/** build/*.wasm: indicators is required, risk and solver are used when built. */
+export async function kernelBytes(): Promise<KernelBytes> {
+  const wasm = async (name: string, required: boolean) => {
+    try {
+      return await Deno.readFile(new URL(`build/${name}.wasm`, root));
+    } catch (e) {
+      if (required || !(e instanceof Deno.errors.NotFound)) throw e;
+      return undefined;
+    }
+  };
+  return { indicators: (await wasm("indicators", true))!, risk: await wasm("risk", false), solver: await wasm("solver", false) };
+}
+
+export const samples: SampleSeries[] = [{
+  name: "sp500", symbol: "SPX", description: "S&P 500 index, daily, 2000-2020",
+  load: () => Deno.readTextFile(new URL("data/sp500.csv", root)),
+}];
+
+export async function packageInfo(): Promise<{ name: string; version: string }> {
+  const pkg = JSON.parse(await Deno.readTextFile(new URL("package.json", root)));
+  return { name: pkg.name, version: pkg.version };
+}
