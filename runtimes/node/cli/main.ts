@@ -42,10 +42,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return 1;
     }
     const err = e as NodeJS.ErrnoException;
-    if (err.code === "ENOENT" || err.code === "EACCES" || err.code === "EISDIR") {
+    if (typeof err.code === "string" && typeof err.syscall === "string") {
+      // A system error (ENOENT, EACCES, EISDIR, EMFILE ...): Node's message names the call and the path.
       io.err(`nt ${name}: ${err.message}\n`);
       return 1;
     }
-    throw e;
+    // Anything else is a fault of ours or of the machine (out of memory, say): one line, the stack only on request.
+    const detail = process.env.NT_DEBUG ? `\n${(e as Error)?.stack ?? String(e)}` : " (set NT_DEBUG=1 for the stack trace)";
+    io.err(`nt ${name}: unexpected error: ${(e as Error)?.message ?? String(e)}${detail}\n`);
+    return 70;
   }
 }
