@@ -8,25 +8,24 @@ import type { TextChunkParser } from "../../../src/data/csv-dialect.ts";
 export const MAX_INPUT_BYTES = 4 * 2 ** 30;
 export const MAX_INPUT_LABEL = "4 GiB";
 
-const CHUNK_BYTES = 1 << 20;
 
 /**
  * Reads `path` as UTF-8 (invalid bytes become U+FFFD, as in readFileSync)
- * into `parser` in 1 MiB chunks and returns what it makes of the whole. A
- * directory or a file over MAX_INPUT_BYTES is refused before any reading;
- * `shown` is the path as the user wrote it, named in those errors.
+ * into `parser` in chunks (1 MiB unless told) and returns what it makes of
+ * the whole. A directory or a file over MAX_INPUT_BYTES is refused before any
+ * reading; `shown` is the path as the user wrote it, named in those errors.
  */
-export async function readTextFile<T>(path: string, shown: string, parser: TextChunkParser<T>): Promise<T> {
+export async function readTextFile<T>(path: string, shown: string, parser: TextChunkParser<T>, chunkBytes = 1 << 20): Promise<T> {
   const handle = await open(path, "r");
   try {
     const stat = await handle.stat();
     if (stat.isDirectory()) throw new ConfigError("is a directory; expected a CSV file", { source: shown });
     if (stat.size > MAX_INPUT_BYTES) {
-      throw new ConfigError(`${formatBytes(stat.size)} is over the ${MAX_INPUT_LABEL} limit for input files; ` +
+      throw new ConfigError(`${stat.size} bytes (${formatBytes(stat.size)}) is over the ${MAX_INPUT_LABEL} limit for input files; ` +
         "split it (by year, say) or use longer bars", { source: shown });
     }
     const decoder = new TextDecoder("utf-8");
-    for await (const bytes of handle.createReadStream({ highWaterMark: CHUNK_BYTES, autoClose: false })) {
+    for await (const bytes of handle.createReadStream({ highWaterMark: chunkBytes, autoClose: false })) {
       parser.push(decoder.decode(bytes as Buffer, { stream: true }));
     }
     parser.push(decoder.decode());

@@ -10,20 +10,24 @@ import { webCommand } from "./commands/web.ts";
 
 export const commands: readonly Command[] = [backtestCommand, indicatorsCommand, optimizeCommand, riskCommand, serveCommand, webCommand];
 
-const help = () =>
-  ["Usage: nt <command> [options]", "", "Commands:", ...commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), "",
+const help = (list: readonly Command[]) =>
+  ["Usage: nt <command> [options]", "", "Commands:", ...list.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), "",
     "Run `nt <command> --help` for a command's options."].join("\n");
 
-/** Runs `nt` with argv (without node and script); every failure becomes a message and an exit code. */
-export async function main(argv: string[], io: CliIO): Promise<number> {
+/**
+ * Runs `nt` with argv (without node and script); every failure becomes a
+ * message and an exit code: 2 for a usage error, 1 for bad input or a file
+ * that cannot be read, 70 for anything unexpected (a bug, or out of memory).
+ */
+export async function main(argv: string[], io: CliIO, available: readonly Command[] = commands): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h") {
-    io.out(help() + "\n");
+    io.out(help(available) + "\n");
     return name ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = available.find((c) => c.name === name);
   if (!command) {
-    io.err(`nt: unknown command "${name}"\n\n${help()}\n`);
+    io.err(`nt: unknown command "${name}"\n\n${help(available)}\n`);
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {

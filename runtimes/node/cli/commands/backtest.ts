@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { basename, extname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { runStrategyBacktest, type SizingSpec } from "../../../../src/backtest/job.ts";
 import { BarsCsvParser } from "../../../../src/data/csv.ts";
@@ -59,8 +59,9 @@ export const backtestCommand: Command = {
       },
     });
     const file = values.data ? resolve(io.cwd, values.data) : sampleDataFile;
-    const symbol = values.symbol ?? (values.data ? basename(file, extname(file)).toUpperCase() : "SPX");
     const source = values.data ?? "sp500.csv";
+    // Without --symbol, the parser names the series after the file.
+    const symbol = values.symbol ?? (values.data ? undefined : "SPX");
     const series = await readTextFile(file, source, new BarsCsvParser({ source, symbol }));
     if (series.close.length < 2) {
       io.err(`nt backtest: warning: ${source} has 1 bar; orders fill at the next bar's open, so nothing can be traded\n`);
