@@ -1,8 +1,10 @@
-import { writeFileSync } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { resolve } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { BarsCsvParser } from "../../../../src/data/csv.ts";
-import { toCsv } from "../../../../src/data/csv-write.ts";
+import { csvChunks } from "../../../../src/data/csv-write.ts";
 import { computeIndicators, indicatorNames, parseIndicatorList } from "../../../../src/features/spec.ts";
 import { formatDates } from "../../../../src/report/dates.ts";
 import { WasmIndicators } from "../../../../src/kernels/indicators.ts";
@@ -37,8 +39,9 @@ export const indicatorsCommand: Command = {
     const series = await readTextFile(resolve(io.cwd, values.data!), values.data!, new BarsCsvParser({ source: values.data! }));
     const kernels = await WasmIndicators.load(kernelBytes("indicators"));
     const columns = computeIndicators(kernels, series, items);
-    const csv = toCsv(["date", ...columns.keys()], [formatDates(series.time), ...columns.values()]);
-    writeFileSync(resolve(io.cwd, values.out!), csv);
+    // Written in pieces: the whole table as one string could pass the longest string a JS engine allows.
+    const chunks = csvChunks(["date", ...columns.keys()], [formatDates(series.time), ...columns.values()]);
+    await pipeline(Readable.from(chunks), createWriteStream(resolve(io.cwd, values.out!)));
     io.err(`wrote ${series.close.length} rows x ${columns.size} indicator columns to ${values.out}\n`);
     return 0;
   },
