@@ -37,7 +37,7 @@ export function* csvChunks(
       cells[c] = col instanceof Float64Array ? numberCell(col[r]) : quoteCell(col[r]);
     }
     lines.push(cells.join(","));
-    if (lines.length === rowsPerChunk) {
+    if ((r + 1) % rowsPerChunk === 0) {
       yield lines.join("\n") + "\n";
       lines = [];
     }
