@@ -111,24 +111,39 @@ export class BarsCsvParser implements TextChunkParser<BarSeries> {
     this.source = opts.source;
   }
 
-  /** Parses every complete line in `chunk` (with what is carried from before) and keeps the rest for later. */
+  /**
+   * Parses every complete line in `chunk` (the first completing the line
+   * carried from before) and keeps the rest for later. The chunk is scanned
+   * where it lies: joining it to the carry would make a cons string, whose
+   * characters V8 reads far more slowly than a flat string's.
+   */
   push(chunk: string): void {
-    const text = this.carry === "" ? chunk : this.carry + chunk;
-    const lastLf = text.lastIndexOf("\n");
-    if (lastLf < 0) {
-      this.carry = text;
+    let from = 0;
+    if (this.carry !== "") {
+      const lf = chunk.indexOf("\n");
+      if (lf < 0) {
+        this.carry += chunk;
+        return;
+      }
+      const line = this.carry + chunk.slice(0, lf + 1);
+      this.carry = "";
+      this.scan(line, 0, line.length);
+      from = lf + 1;
+    }
+    const lastLf = chunk.lastIndexOf("\n");
+    if (lastLf < from) {
+      this.carry = chunk.slice(from);
       return;
     }
-    this.carry = lastLf + 1 < text.length ? text.slice(lastLf + 1) : "";
-    this.scan(text, lastLf + 1);
+    this.carry = chunk.slice(lastLf + 1);
+    this.scan(chunk, from, lastLf + 1);
   }
 
   /** Parses the last line, if it has no line break, and returns the series, fitted to its length. */
   finish(): BarSeries {
     const text = this.carry;
     this.carry = "";
-    this.scan(text, text.length);
-    if (!this.started) this.readHeader("");
+    this.scan(text, 0, text.length, true);
     const n = this.n;
     if (n === 0) throw this.error("no data rows after the header");
     return {
@@ -148,22 +163,23 @@ export class BarsCsvParser implements TextChunkParser<BarSeries> {
     return this.n === this.capacity ? column : column.slice(0, this.n);
   }
 
-  /** Reads the lines of text[0, end), which ends at a line break or at the end of the input. */
-  private scan(text: string, end: number): void {
+  /** Reads the lines of text[start, end), which ends at a line break or at the end of the input (`last`). */
+  private scan(text: string, start: number, end: number, last = false): void {
     this.text = text;
-    this.pos = 0;
+    this.pos = start;
     if (!this.started) {
-      if (end === 0) return;
-      this.readHeader(text);
+      if (start === end && !last) return;
+      this.readHeader();
     }
     this.readRows(end);
   }
 
-  private readHeader(text: string): void {
+  /** Reads the header line at `pos`, which decides the delimiter and which column is which. */
+  private readHeader(): void {
     this.started = true;
-    this.text = text;
+    const text = this.text;
     // A UTF-8 byte order mark decoded as text.
-    if (text.charCodeAt(0) === 0xfeff) this.pos = 1;
+    if (text.charCodeAt(this.pos) === 0xfeff) this.pos++;
     const lineEnd = text.indexOf("\n", this.pos);
     const headerEnd = lineEnd < 0 ? text.length : lineEnd;
     if (isBlank(text, this.pos, headerEnd)) throw this.error("empty input: expected a header line");
