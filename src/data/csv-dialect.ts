@@ -13,6 +13,18 @@ export interface TextChunkParser<T> {
   finish(): T;
 }
 
+/**
+ * The longest line a chunk parser carries while it waits for the line's end:
+ * a line of bars or returns is far shorter, so a longer one means the input is
+ * not a CSV file (a binary file, or one line of gigabytes), and carrying it on
+ * would only end in an out-of-memory or string-length failure.
+ */
+export const MAX_LINE_CHARS = 2 ** 20;
+
+export function lineTooLong(): string {
+  return "no line break in the first 1 MiB of this line; is this a CSV file?";
+}
+
 /** Feeds one whole text to a chunk parser: the whole-text form of every reader. */
 export function parseWhole<T>(parser: TextChunkParser<T>, text: string): T {
   parser.push(text);

@@ -1,6 +1,8 @@
 import type { BarSeries, SymbolId } from "../core/data.ts";
 import { ConfigError, MarketDataError } from "../core/errors.ts";
-import { DecimalMark, delimiterName, detectDelimiter, parseWhole, type Delimiter, type TextChunkParser } from "./csv-dialect.ts";
+import {
+  DecimalMark, delimiterName, detectDelimiter, lineTooLong, MAX_LINE_CHARS, parseWhole, type Delimiter, type TextChunkParser,
+} from "./csv-dialect.ts";
 
 export interface ParseBarsOptions {
   /** Where the text came from (a file name or URL); named in every error. */
@@ -70,7 +72,7 @@ const EMPTY = new Float64Array(0);
 export class BarsCsvParser implements TextChunkParser<BarSeries> {
   private readonly symbol: SymbolId;
   private readonly source: string | undefined;
-  /** The text being scanned: the carried partial line followed by the latest chunk. */
+  /** The text being scanned: a chunk, or the line completed from the carry and the next chunk. */
   private text = "";
   /** The end of the last line split between chunks, waiting for the next one. */
   private carry = "";
@@ -123,6 +125,7 @@ export class BarsCsvParser implements TextChunkParser<BarSeries> {
       const lf = chunk.indexOf("\n");
       if (lf < 0) {
         this.carry += chunk;
+        this.checkCarry();
         return;
       }
       const line = this.carry + chunk.slice(0, lf + 1);
@@ -133,10 +136,16 @@ export class BarsCsvParser implements TextChunkParser<BarSeries> {
     const lastLf = chunk.lastIndexOf("\n");
     if (lastLf < from) {
       this.carry = chunk.slice(from);
+      this.checkCarry();
       return;
     }
     this.carry = chunk.slice(lastLf + 1);
     this.scan(chunk, from, lastLf + 1);
+    this.checkCarry();
+  }
+
+  private checkCarry(): void {
+    if (this.carry.length > MAX_LINE_CHARS) throw this.error(lineTooLong(), undefined, this.started ? this.row + 1 : undefined);
   }
 
   /** Parses the last line, if it has no line break, and returns the series, fitted to its length. */
@@ -394,6 +403,7 @@ export class BarsCsvParser implements TextChunkParser<BarSeries> {
     }
     throw this.error(`expected a finite number, got "${cell}"${this.decimalMark.explain(cell)}`, this.names[column]);
   }
+
   /** Epoch ms from a YYYY-MM-DD date, an ISO 8601 date-time, or an epoch number. */
   private parseTime(start: number, end: number, column: number): number {
     const text = this.text;

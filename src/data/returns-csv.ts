@@ -1,5 +1,7 @@
 import { ConfigError, MarketDataError } from "../core/errors.ts";
-import { DecimalMark, detectDelimiter, parseWhole, type Delimiter, type TextChunkParser } from "./csv-dialect.ts";
+import {
+  DecimalMark, detectDelimiter, lineTooLong, MAX_LINE_CHARS, parseWhole, type Delimiter, type TextChunkParser,
+} from "./csv-dialect.ts";
 
 /** Return series read from a CSV: the first column labels the dates, the others hold returns. */
 export interface ReturnsTable {
@@ -60,6 +62,9 @@ export class ReturnsCsvParser implements TextChunkParser<ReturnsTable> {
       start = lf + 1;
     }
     this.carry = text.slice(start);
+    if (this.carry.length > MAX_LINE_CHARS) {
+      throw new MarketDataError(lineTooLong(), { source: this.source, row: this.header ? this.dates.length + 1 : undefined });
+    }
   }
 
   finish(): ReturnsTable {

@@ -70,6 +70,13 @@ describe("nt refuses what is not a readable CSV file by name, without a stack tr
     }
   });
 
+  it("refuses a file without line breaks (a binary file, say) without holding it in memory", async () => {
+    const binary = write("image.csv", "\0".repeat(3 * 2 ** 20));
+    const r = await nt("backtest", "--data", binary);
+    expect(r.code).toBe(1);
+    expect(r.err).toBe(`nt backtest: ${binary}: no line break in the first 1 MiB of this line; is this a CSV file?\n`);
+  });
+
   it("turns an unexpected failure into one line and exit code 70", async () => {
     const failing: Command = { name: "fail", summary: "", usage: "", run: async () => { throw new RangeError("Invalid string length"); } };
     let err = "";

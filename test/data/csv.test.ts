@@ -257,6 +257,15 @@ describe("BarsCsvParser, fed in chunks", () => {
     }
   });
 
+  it("stops carrying a line that has no line break in its first 1 MiB", () => {
+    const parser = new BarsCsvParser({ source: "bars.bin", symbol: "X" });
+    parser.push(`${HEADER}\n${GOOD[0]}\n`);
+    parser.push("x".repeat(2 ** 19));
+    expect(() => parser.push("y".repeat(2 ** 19 + 1))).toThrow(
+      new MarketDataError("no line break in the first 1 MiB of this line; is this a CSV file?", { source: "bars.bin", row: 2 }));
+    expect(() => new BarsCsvParser({ symbol: "X" }).push("\0".repeat(2 ** 20 + 1))).toThrow(/^no line break in the first 1 MiB/);
+  });
+
   it("grows its columns past their first capacity and returns them cut to the bars read", () => {
     const rows = Array.from({ length: 5000 }, (_, i) => `${1e9 + i * 60},${i},${i + 1},${i},${i + 0.5},${i}`);
     const s = parseBarsCsv([HEADER, ...rows].join("\n"), { symbol: "X" });

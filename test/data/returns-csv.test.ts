@@ -73,6 +73,12 @@ describe("returns CSV", () => {
     }
   });
 
+  it("stops carrying a line that has no line break in its first 1 MiB", () => {
+    const parser = new ReturnsCsvParser("r.bin");
+    parser.push("date,a\n2024-01-01,0.01\n");
+    expect(() => parser.push("0".repeat(2 ** 20 + 1))).toThrow(/^r\.bin, row 2: no line break in the first 1 MiB of this line; is this a CSV file\?$/);
+  });
+
   it("grows its columns past their first capacity", () => {
     const rows = Array.from({ length: 1000 }, (_, i) => `d${i},${i / 1000},${-i / 1000}`);
     const t = parseReturnsCsv(["date,a,b", ...rows].join("\n"), "f.csv");
