@@ -8,6 +8,17 @@ import { ConfigError } from "../core/errors.ts";
  * or line break.
  */
 export function toCsv(header: readonly string[], columns: readonly (Float64Array | readonly string[])[]): string {
+  return Array.from(csvChunks(header, columns)).join("");
+}
+
+/**
+ * The text of toCsv in pieces of `rowsPerChunk` rows (the header goes with
+ * the first), so a large table can be written to a stream without ever being
+ * one string.
+ */
+export function* csvChunks(
+  header: readonly string[], columns: readonly (Float64Array | readonly string[])[], rowsPerChunk = 65_536,
+): Generator<string> {
   if (header.length !== columns.length) {
     throw new ConfigError(`toCsv: ${header.length} header names for ${columns.length} columns`, { field: "header" });
   }
@@ -18,17 +29,20 @@ export function toCsv(header: readonly string[], columns: readonly (Float64Array
     }
   });
 
-  const lines = new Array<string>(rows + 1);
-  lines[0] = header.map(quoteCell).join(",");
   const cells = new Array<string>(columns.length);
+  let lines = [header.map(quoteCell).join(",")];
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < columns.length; c++) {
       const col = columns[c];
       cells[c] = col instanceof Float64Array ? numberCell(col[r]) : quoteCell(col[r]);
     }
-    lines[r + 1] = cells.join(",");
+    lines.push(cells.join(","));
+    if ((r + 1) % rowsPerChunk === 0) {
+      yield lines.join("\n") + "\n";
+      lines = [];
+    }
   }
-  return lines.join("\n") + "\n";
+  if (lines.length > 0) yield lines.join("\n") + "\n";
 }
 
 function numberCell(x: number): string {

@@ -1,5 +1,8 @@
 import type { BarSeries, SymbolId } from "../core/data.ts";
 import { ConfigError, MarketDataError, shown } from "../core/errors.ts";
+import {
+  DecimalMark, delimiterName, detectDelimiter, lineTooLong, MAX_LINE_CHARS, parseWhole, type Delimiter, type TextChunkParser,
+} from "./csv-dialect.ts";
 
 export interface ParseBarsOptions {
   /** Where the text came from (a file name or URL); named in every error. */
@@ -13,7 +16,9 @@ export interface ParseBarsOptions {
  *
  * Header: one column each for the date (named date, time or timestamp), open,
  * high, low, close and volume, matched case-insensitively, quoted or not, in
- * any order; other columns (adjclose, ...) are ignored. Dates may be
+ * any order; other columns (adjclose, ...) are ignored. Cells are separated
+ * by commas, semicolons or tabs, whichever the header uses; a semicolon- or
+ * tab-separated file may write decimal commas (see DecimalMark). Dates may be
  * YYYY-MM-DD, ISO 8601 date-times (UTC unless they carry Z or an offset), or
  * epoch numbers: seconds when the first one is below 1e11 (before year 5138),
  * milliseconds otherwise.
@@ -23,11 +28,7 @@ export interface ParseBarsOptions {
  * ever returned.
  */
 export function parseBarsCsv(text: string, opts: ParseBarsOptions = {}): BarSeries {
-  const symbol = opts.symbol ?? symbolFromSource(opts.source);
-  if (!symbol || /\s/.test(symbol)) {
-    throw new ConfigError(`symbol must be non-empty without whitespace, got ${shown(symbol)}`, { field: "symbol" });
-  }
-  return new BarsCsvParser(text, opts.source).parse(symbol);
+  return parseWhole(new BarsCsvParser(opts), text);
 }
 
 function symbolFromSource(source: string | undefined): string {
@@ -56,55 +57,193 @@ const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e1
 const SECONDS_LIMIT = 1e11;
 const MS_PER_DAY = 86_400_000;
 
+/** Rows the columns hold before they first grow; they double from there. */
+const INITIAL_CAPACITY = 1024;
+const EMPTY = new Float64Array(0);
+
 /**
- * The scanner. Lines and cells are found with indexOf (native, far faster
+ * The incremental parser: push text in chunks of any size, then finish() for
+ * the BarSeries. Memory is the bars' columns (Float64Array, grown by
+ * doubling) plus the one line that may be split between two chunks, never
+ * the whole text. Lines and cells are found with indexOf (native, far faster
  * than a charCodeAt loop), so JavaScript only touches the characters of the
  * cells it converts; lines holding a quote take the slower, quote-aware path.
  */
-class BarsCsvParser {
+export class BarsCsvParser implements TextChunkParser<BarSeries> {
+  private readonly symbol: SymbolId;
+  private readonly source: string | undefined;
+  /** The text being scanned: a chunk, or the line completed from the carry and the next chunk. */
+  private text = "";
+  /** The end of the last line split between chunks, waiting for the next one. */
+  private carry = "";
+  private started = false;
   private pos = 0;
   private row = 0;
+  /** The data row of a blank line not yet known to be trailing (0: none): an error if more data follows. */
+  private blankRow = 0;
   // Bounds of the last cell scanned by scanCell (inside its quotes; the readers trim padding).
   private cellStart = 0;
   private cellEnd = 0;
   /** 1000 for epoch seconds, 1 for ms; 0 until the first numeric date decides it. */
   private epochScale = 0;
-  /** Header names as written, by column. */
+  /** Header names as written, by column; empty until the header is read. */
   private names: string[] = [];
+  private roles = new Int8Array(0);
+  private roleColumn = new Int32Array(ROLE_COUNT);
+  private delimiter: Delimiter = ",";
+  private delimiterCode = COMMA;
+  private decimalMark = new DecimalMark(",");
+  /** The decimal mark's char code, 0 while undecided, for the fast number path. */
+  private markCode = DOT;
+  private n = 0;
+  private capacity = INITIAL_CAPACITY;
+  private time = new Float64Array(INITIAL_CAPACITY);
+  private open = new Float64Array(INITIAL_CAPACITY);
+  private high = new Float64Array(INITIAL_CAPACITY);
+  private low = new Float64Array(INITIAL_CAPACITY);
+  private close = new Float64Array(INITIAL_CAPACITY);
+  private volume = new Float64Array(INITIAL_CAPACITY);
 
-  constructor(private readonly text: string, private readonly source: string | undefined) {
-    // A UTF-8 byte order mark decoded as text.
-    if (text.charCodeAt(0) === 0xfeff) this.pos = 1;
+  constructor(opts: ParseBarsOptions = {}) {
+    const symbol = opts.symbol ?? symbolFromSource(opts.source);
+    if (!symbol || /\s/.test(symbol)) {
+      throw new ConfigError(`symbol must be non-empty without whitespace, got ${shown(symbol)}`, { field: "symbol" });
+    }
+    this.symbol = symbol;
+    this.source = opts.source;
   }
 
-  parse(symbol: SymbolId): BarSeries {
-    const { roles, roleColumn } = this.parseHeader();
+  /**
+   * Parses every complete line in `chunk` (the first completing the line
+   * carried from before) and keeps the rest for later. The chunk is scanned
+   * where it lies: joining it to the carry would make a cons string, whose
+   * characters V8 reads far more slowly than a flat string's.
+   */
+  push(chunk: string): void {
+    let from = 0;
+    if (this.carry !== "") {
+      const lf = chunk.indexOf("\n");
+      if (lf < 0) {
+        this.carry += chunk;
+        this.checkCarry();
+        return;
+      }
+      const line = this.carry + chunk.slice(0, lf + 1);
+      this.carry = "";
+      this.scan(line, 0, line.length);
+      from = lf + 1;
+    }
+    const lastLf = chunk.lastIndexOf("\n");
+    if (lastLf < from) {
+      this.carry = chunk.slice(from);
+      this.checkCarry();
+      return;
+    }
+    this.carry = chunk.slice(lastLf + 1);
+    this.scan(chunk, from, lastLf + 1);
+    this.checkCarry();
+  }
+
+  private checkCarry(): void {
+    if (this.carry.length > MAX_LINE_CHARS) throw this.error(lineTooLong(), undefined, this.started ? this.row + 1 : undefined);
+  }
+
+  /** Parses the last line, if it has no line break, and returns the series, fitted to its length. */
+  finish(): BarSeries {
+    const text = this.carry;
+    this.carry = "";
+    this.scan(text, 0, text.length, true);
+    const n = this.n;
+    if (n === 0) throw this.error("no data rows after the header");
+    return {
+      symbol: this.symbol, time: this.fit("time"), open: this.fit("open"), high: this.fit("high"), low: this.fit("low"),
+      close: this.fit("close"), volume: this.fit("volume"),
+    };
+  }
+
+  /**
+   * A column cut to the bars read. The parser lets go of the column as it
+   * goes, so the spare capacity of one column can be collected while the next
+   * is cut; the parser is spent after finish().
+   */
+  private fit(name: "time" | "open" | "high" | "low" | "close" | "volume"): Float64Array {
+    const column = this[name];
+    this[name] = EMPTY;
+    return this.n === this.capacity ? column : column.slice(0, this.n);
+  }
+
+  /** Reads the lines of text[start, end), which ends at a line break or at the end of the input (`last`). */
+  private scan(text: string, start: number, end: number, last = false): void {
+    this.text = text;
+    this.pos = start;
+    if (!this.started) {
+      if (start === end && !last) return;
+      this.readHeader();
+    }
+    this.readRows(end);
+  }
+
+  /** Reads the header line at `pos`, which decides the delimiter and which column is which. */
+  private readHeader(): void {
+    this.started = true;
+    const text = this.text;
+    // A UTF-8 byte order mark decoded as text.
+    if (text.charCodeAt(this.pos) === 0xfeff) this.pos++;
+    const lineEnd = text.indexOf("\n", this.pos);
+    const headerEnd = lineEnd < 0 ? text.length : lineEnd;
+    if (isBlank(text, this.pos, headerEnd)) throw this.error("empty input: expected a header line");
+    this.delimiter = detectDelimiter(text.slice(this.pos, headerEnd));
+    this.delimiterCode = this.delimiter.charCodeAt(0);
+    this.decimalMark = new DecimalMark(this.delimiter);
+    this.markCode = this.delimiter === "," ? DOT : 0;
     const names = this.names;
+    for (let more = true; more; ) {
+      more = this.scanCell();
+      names.push(text.slice(this.cellStart, this.cellEnd).replace(/""/g, '"').trim());
+    }
+    const roles = new Int8Array(names.length).fill(-1);
+    const roleColumn = this.roleColumn.fill(-1);
+    names.forEach((name, col) => {
+      const role = ROLE_OF_NAME.get(name.toLowerCase()) ?? -1;
+      if (role < 0) return;
+      const previous = roleColumn[role];
+      if (previous >= 0) {
+        throw this.error(`header has both "${names[previous]}" and "${name}"; keep one ${ROLE_LABEL[role]} column`, name);
+      }
+      roles[col] = role;
+      roleColumn[role] = col;
+    });
+    const missing = [TIME, OPEN, HIGH, LOW, CLOSE, VOLUME].filter((role) => roleColumn[role] < 0);
+    if (missing.length > 0) {
+      const list = missing.map((role) => ROLE_LABEL[role]).join(", ");
+      const hint = names.length === 1 ? " (the header is one column: cells must be separated by commas, semicolons or tabs)" : "";
+      throw this.error(`header is missing required column${missing.length > 1 ? "s" : ""} ${list}${hint}`, ROLE_NAME[missing[0]]);
+    }
+    this.roles = roles;
+  }
+
+  private readRows(end: number): void {
+    const { names, roles, roleColumn, delimiter } = this;
     const field = (role: number) => names[roleColumn[role]];
     const columnCount = roles.length;
-    const capacity = this.countLines();
-    const time = new Float64Array(capacity);
-    const open = new Float64Array(capacity);
-    const high = new Float64Array(capacity);
-    const low = new Float64Array(capacity);
-    const close = new Float64Array(capacity);
-    const volume = new Float64Array(capacity);
     const starts = new Int32Array(ROLE_COUNT);
     const ends = new Int32Array(ROLE_COUNT);
     const text = this.text;
     const len = text.length;
+    let { time, open, high, low, close, volume, n, capacity } = this;
     let p = this.pos;
     let nextQuote = -1;
-    let n = 0;
 
-    while (p < len) {
+    while (p < end) {
       let lineEnd = text.indexOf("\n", p);
       if (lineEnd < 0) lineEnd = len;
       const contentEnd = lineEnd > p && text.charCodeAt(lineEnd - 1) === CR ? lineEnd - 1 : lineEnd;
       if (isBlank(text, p, contentEnd)) {
-        if (text.slice(lineEnd).trim() === "") break;
-        throw this.error("blank line inside the data; remove it", undefined, this.row + 1);
+        if (this.blankRow === 0) this.blankRow = this.row + 1;
+        p = lineEnd + 1;
+        continue;
       }
+      if (this.blankRow > 0) throw this.error("blank line inside the data; remove it", undefined, this.blankRow);
       this.row++;
 
       if (nextQuote < p) {
@@ -124,8 +263,8 @@ class BarsCsvParser {
         }
       } else {
         for (let cellStart = p; ; col++) {
-          const comma = text.indexOf(",", cellStart);
-          const cellEnd = comma < 0 || comma > contentEnd ? contentEnd : comma;
+          const next = text.indexOf(delimiter, cellStart);
+          const cellEnd = next < 0 || next > contentEnd ? contentEnd : next;
           const role = col < columnCount ? roles[col] : -1;
           if (role >= 0) {
             starts[role] = cellStart;
@@ -142,7 +281,7 @@ class BarsCsvParser {
         throw this.error(`missing fields: ${col} of ${columnCount} cells, no value for ${missing.join(", ")}`, missing[0]);
       }
       if (col > columnCount) {
-        throw this.error(`${col} cells but the header has ${columnCount} (an unquoted comma inside a value?)`);
+        throw this.error(`${col} cells but the header has ${columnCount} (an unquoted ${delimiterName(delimiter)} inside a value?)`);
       }
 
       const t = this.parseTime(starts[TIME], ends[TIME], roleColumn[TIME]);
@@ -161,6 +300,10 @@ class BarsCsvParser {
           field(TIME),
         );
       }
+      if (n === capacity) {
+        this.grow();
+        ({ time, open, high, low, close, volume, capacity } = this);
+      }
       time[n] = t;
       open[n] = o;
       high[n] = h;
@@ -169,66 +312,40 @@ class BarsCsvParser {
       volume[n] = v;
       n++;
     }
-    if (n === 0) throw this.error("no data rows after the header");
-
-    const fit = (a: Float64Array) => (n === capacity ? a : a.slice(0, n));
-    return { symbol, time: fit(time), open: fit(open), high: fit(high), low: fit(low), close: fit(close), volume: fit(volume) };
+    this.n = n;
   }
 
-  private parseHeader(): { roles: Int8Array; roleColumn: Int32Array } {
-    const text = this.text;
-    const lineEnd = text.indexOf("\n", this.pos);
-    if (isBlank(text, this.pos, lineEnd < 0 ? text.length : lineEnd)) throw this.error("empty input: expected a header line");
-    const names = this.names;
-    for (let more = true; more; ) {
-      more = this.scanCell();
-      names.push(text.slice(this.cellStart, this.cellEnd).replace(/""/g, '"').trim());
-    }
-    const roles = new Int8Array(names.length).fill(-1);
-    const roleColumn = new Int32Array(ROLE_COUNT).fill(-1);
-    names.forEach((name, col) => {
-      const role = ROLE_OF_NAME.get(name.toLowerCase()) ?? -1;
-      if (role < 0) return;
-      const previous = roleColumn[role];
-      if (previous >= 0) {
-        throw this.error(`header has both "${names[previous]}" and "${name}"; keep one ${ROLE_LABEL[role]} column`, name);
-      }
-      roles[col] = role;
-      roleColumn[role] = col;
-    });
-    const missing = [TIME, OPEN, HIGH, LOW, CLOSE, VOLUME].filter((role) => roleColumn[role] < 0);
-    if (missing.length > 0) {
-      const list = missing.map((role) => ROLE_LABEL[role]).join(", ");
-      throw this.error(`header is missing required column${missing.length > 1 ? "s" : ""} ${list}`, ROLE_NAME[missing[0]]);
-    }
-    return { roles, roleColumn };
-  }
-
-  /** An upper bound on the data rows: the lines left after the header. */
-  private countLines(): number {
-    const text = this.text;
-    let lines = 0;
-    let at = this.pos;
-    for (;;) {
-      const lf = text.indexOf("\n", at);
-      if (lf < 0) break;
-      lines++;
-      at = lf + 1;
-    }
-    return at < text.length ? lines + 1 : lines;
+  /** Doubles the columns' capacity, one column at a time so that only one old column is alive at once. */
+  private grow(): void {
+    const capacity = this.capacity * 2;
+    const grown = (a: Float64Array) => {
+      const b = new Float64Array(capacity);
+      b.set(a);
+      return b;
+    };
+    this.time = grown(this.time);
+    this.open = grown(this.open);
+    this.high = grown(this.high);
+    this.low = grown(this.low);
+    this.close = grown(this.close);
+    this.volume = grown(this.volume);
+    this.capacity = capacity;
   }
 
   /**
    * Scans one cell from `pos`, quote-aware, leaving its content bounds in
    * cellStart/cellEnd and `pos` after its delimiter. Returns true when another
-   * cell follows on this line (the delimiter was a comma).
+   * cell follows on this line (the delimiter was the file's delimiter).
    */
   private scanCell(): boolean {
     const text = this.text;
     const len = text.length;
+    const delimiter = this.delimiterCode;
+    // Tabs are padding unless they separate the cells.
+    const tabPads = delimiter !== TAB;
     let p = this.pos;
     let ch = text.charCodeAt(p);
-    while (ch === SPACE || ch === TAB) ch = text.charCodeAt(++p);
+    while (ch === SPACE || (ch === TAB && tabPads)) ch = text.charCodeAt(++p);
     if (ch === QUOTE) {
       const start = ++p;
       for (;;) {
@@ -244,16 +361,16 @@ class BarsCsvParser {
       this.cellStart = start;
       this.cellEnd = p;
       ch = text.charCodeAt(++p);
-      while (ch === SPACE || ch === TAB || ch === CR) ch = text.charCodeAt(++p);
-      if (p < len && ch !== COMMA && ch !== LF) throw this.error("unexpected text after a closing quote");
+      while (ch === SPACE || (ch === TAB && tabPads) || ch === CR) ch = text.charCodeAt(++p);
+      if (p < len && ch !== delimiter && ch !== LF) throw this.error("unexpected text after a closing quote");
     } else {
       const start = p;
-      while (p < len && ch !== COMMA && ch !== LF) ch = text.charCodeAt(++p);
+      while (p < len && ch !== delimiter && ch !== LF) ch = text.charCodeAt(++p);
       this.cellStart = start;
       this.cellEnd = p;
     }
     this.pos = p + 1;
-    return ch === COMMA;
+    return ch === delimiter;
   }
 
   /** The number in a cell (padding allowed); throws naming the column when it is not a finite number. */
@@ -261,9 +378,30 @@ class BarsCsvParser {
     const text = this.text;
     while (start < end && isSpace(text.charCodeAt(start))) start++;
     while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
-    const value = parseDecimal(text, start, end);
-    if (Number.isNaN(value)) throw this.error(`expected a finite number, got ${shown(text.slice(start, end))}`, this.names[column]);
+    const value = parseDecimal(text, start, end, this.markCode);
+    if (Number.isNaN(value)) return this.parseWithNewMark(start, end, column);
     return value;
+  }
+
+  /**
+   * A number parseDecimal did not read: while the file's decimal mark is
+   * undecided, the first mark in the cell decides it; otherwise an error.
+   */
+  private parseWithNewMark(start: number, end: number, column: number): number {
+    const cell = this.text.slice(start, end);
+    if (this.markCode === 0) {
+      const at = cell.search(/[.,]/);
+      if (at >= 0) {
+        const mark = cell[at] as "." | ",";
+        const value = parseDecimal(this.text, start, end, mark.charCodeAt(0));
+        if (!Number.isNaN(value)) {
+          this.decimalMark.decide(mark, this.row);
+          this.markCode = mark.charCodeAt(0);
+          return value;
+        }
+      }
+    }
+    throw this.error(`expected a finite number, got ${shown(cell)}${this.decimalMark.explain(cell)}`, this.names[column]);
   }
 
   /** Epoch ms from a YYYY-MM-DD date, an ISO 8601 date-time, or an epoch number. */
@@ -275,7 +413,7 @@ class BarsCsvParser {
       const t = parseIsoTime(text, start, end);
       if (Number.isNaN(t)) {
         throw this.error(
-          `cannot read date "${text.slice(start, end)}"; expected YYYY-MM-DD, an ISO 8601 date-time or epoch seconds/ms`,
+          `cannot read date ${shown(text.slice(start, end))}; expected YYYY-MM-DD, an ISO 8601 date-time or epoch seconds/ms`,
           this.names[column],
         );
       }
@@ -301,13 +439,15 @@ function isBlank(text: string, start: number, end: number): boolean {
 }
 
 /**
- * The decimal number [+-]digits[.digits][(e|E)[+-]digits] in text[start, end),
- * or NaN when the text is anything else (empty, "NaN", "Infinity", "0x10") or
- * overflows. With at most 15 digits and no exponent, one exact float64
- * division gives the correctly rounded value (Clinger's fast path: both
- * operands are exact, so IEEE rounds once); other forms go to Number().
+ * The decimal number [+-]digits[(mark)digits][(e|E)[+-]digits] in
+ * text[start, end), where mark is the char code of the decimal mark (0: none
+ * yet, integers only), or NaN when the text is anything else (empty, "NaN",
+ * "Infinity", "0x10") or overflows. With at most 15 digits and no exponent,
+ * one exact float64 division gives the correctly rounded value (Clinger's
+ * fast path: both operands are exact, so IEEE rounds once); other forms go to
+ * Number().
  */
-function parseDecimal(text: string, start: number, end: number): number {
+function parseDecimal(text: string, start: number, end: number, mark: number): number {
   let p = start;
   let ch = text.charCodeAt(p);
   const negative = ch === MINUS;
@@ -321,7 +461,7 @@ function parseDecimal(text: string, start: number, end: number): number {
     mantissa = mantissa * 10 + d;
     digits++;
   }
-  if (p < end && text.charCodeAt(p) === DOT) {
+  if (p < end && text.charCodeAt(p) === mark) {
     for (p++; p < end; p++) {
       const d = text.charCodeAt(p) - ZERO;
       if (d < 0 || d > 9) break;
@@ -349,7 +489,8 @@ function parseDecimal(text: string, start: number, end: number): number {
     if (p === exponentStart) return NaN;
   }
   // The text is now known to be a plain decimal, which Number() reads exactly.
-  const value = Number(text.slice(start, end));
+  const plain = text.slice(start, end);
+  const value = Number(mark === COMMA ? plain.replace(",", ".") : plain);
   return Number.isFinite(value) ? value : NaN;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.ts";
-import { toCsv } from "../../src/data/csv-write.ts";
+import { csvChunks, toCsv } from "../../src/data/csv-write.ts";
 
 describe("toCsv", () => {
   it("writes NaN as an empty cell and numbers as their shortest round-trip text", () => {
@@ -26,5 +26,17 @@ describe("toCsv", () => {
     expect(() => toCsv(["a", "b"], [new Float64Array(2), new Float64Array(3)])).toThrow(ConfigError);
     expect(() => toCsv(["a", "b"], [new Float64Array(2), new Float64Array(3)])).toThrow(/column "b" has 3 rows, expected 2/);
     expect(() => toCsv(["a"], [new Float64Array(2), new Float64Array(2)])).toThrow(/1 header names for 2 columns/);
+  });
+
+  it("gives the same text in pieces of any number of rows, the header with the first", () => {
+    const x = Float64Array.from({ length: 7 }, (_, i) => i / 3);
+    const dates = Array.from({ length: 7 }, (_, i) => `2020-01-0${i + 1}`);
+    const whole = toCsv(["date", "x"], [dates, x]);
+    for (let rows = 1; rows <= 9; rows++) {
+      const chunks = Array.from(csvChunks(["date", "x"], [dates, x], rows));
+      expect(chunks.join(""), `${rows} rows a piece`).toBe(whole);
+      expect(chunks.length).toBe(Math.ceil(7 / rows));
+      expect(chunks.every((c) => c.endsWith("\n"))).toBe(true);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ConfigError, MarketDataError } from "../../src/core/errors.ts";
-import { parseBarsCsv } from "../../src/data/csv.ts";
+import { BarsCsvParser, parseBarsCsv } from "../../src/data/csv.ts";
 import { toCsv } from "../../src/data/csv-write.ts";
 import { root } from "../helpers.ts";
 
@@ -206,5 +206,113 @@ describe("parseBarsCsv at scale", () => {
     expect(s.volume[199_999]).toBe(200_999);
     expect(s.close[199_999]).toBe(1000 + (199_999 % 997) * 0.25 + 0.5);
     expect(s.time[199_999]).toBe((start + 199_999 * 60) * 1000);
+  });
+});
+
+/** What parsing `chunks` one after another gives: the series, or the error's message, row and field. */
+function outcome(chunks: string[]): unknown {
+  try {
+    const parser = new BarsCsvParser({ source: "bars.csv", symbol: "X" });
+    for (const chunk of chunks) parser.push(chunk);
+    return parser.finish();
+  } catch (e) {
+    if (!(e instanceof MarketDataError)) throw e;
+    return { message: e.message, row: e.row, field: e.field };
+  }
+}
+
+describe("BarsCsvParser, fed in chunks", () => {
+  const texts = {
+    plain: [HEADER, ...GOOD].join("\n") + "\n",
+    "no final line break": [HEADER, ...GOOD].join("\n"),
+    "BOM, CRLF, quotes, padding and trailing blank lines":
+      `\uFEFFDate,Open,High,Low,Close,Volume\r\n2020-01-02, 10 ,12,9,11,100\r\n"2020-01-03","11","13","10","12","200"\r\n\r\n  \r\n`,
+    "semicolons with decimal commas": "date;open;high;low;close;volume\r\n2020-01-02;10,5;12;9,25;11;100\r\n2020-01-03;11;13,5;10;12;200,5\r\n",
+    "tabs, quoted and padded": 'date\topen\thigh\tlow\tclose\tvolume\n2020-01-02\t 10\t"12"\t9\t11\t100\n2020-01-03\t11\t13\t10\t12.5\t200\n',
+    "bad number in row 2": withRow(2, "2020-01-03,11,abc,10,12,200"),
+    "blank line inside": [HEADER, GOOD[0], "", "  ", GOOD[1]].join("\r\n"),
+    "unterminated quote": withRow(3, '2020-01-06,"12,14,11,13,300'),
+    "dates out of order": withRow(3, "2020-01-03,12,14,11,13,300"),
+    "header only": `${HEADER}\r\n\r\n`,
+    "a decimal comma after a decimal point": "date;open;high;low;close;volume\n2020-01-02;10.5;12;9;11;100\n2020-01-03;11,5;13;10;12;200\n",
+  };
+
+  for (const [name, text] of Object.entries(texts)) {
+    it(`gives what the whole text gives, split at every boundary: ${name}`, () => {
+      const whole = outcome([text]);
+      for (let k = 0; k <= text.length; k++) {
+        expect(outcome([text.slice(0, k), text.slice(k)]), `split at ${k}`).toEqual(whole);
+      }
+      expect(outcome(Array.from(text)), "one character at a time").toEqual(whole);
+      expect(outcome([...text.match(/[^]{1,7}/g)!, "", ""]), "7 at a time, then empty chunks").toEqual(whole);
+    });
+  }
+
+  it("parses the S&P 500 file in chunks of every size from 1 to 4 KiB (a sample) exactly as a whole", () => {
+    const whole = parseBarsCsv(sp500, { symbol: "SPX" });
+    for (const size of [1, 2, 3, 61, 64, 1000, 4096]) {
+      const parser = new BarsCsvParser({ symbol: "SPX" });
+      for (let at = 0; at < sp500.length; at += size) parser.push(sp500.slice(at, at + size));
+      expect(parser.finish(), `chunks of ${size}`).toEqual(whole);
+    }
+  });
+
+  it("stops carrying a line that has no line break in its first 1 MiB", () => {
+    const parser = new BarsCsvParser({ source: "bars.bin", symbol: "X" });
+    parser.push(`${HEADER}\n${GOOD[0]}\n`);
+    parser.push("x".repeat(2 ** 19));
+    expect(() => parser.push("y".repeat(2 ** 19 + 1))).toThrow(
+      new MarketDataError("no line break in the first 1 MiB of this line; is this a CSV file?", { source: "bars.bin", row: 2 }));
+    expect(() => new BarsCsvParser({ symbol: "X" }).push("\0".repeat(2 ** 20 + 1))).toThrow(/^no line break in the first 1 MiB/);
+  });
+
+  it("grows its columns past their first capacity and returns them cut to the bars read", () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => `${1e9 + i * 60},${i},${i + 1},${i},${i + 0.5},${i}`);
+    const s = parseBarsCsv([HEADER, ...rows].join("\n"), { symbol: "X" });
+    expect(s.close.length).toBe(5000);
+    expect(s.close.buffer.byteLength).toBe(5000 * 8);
+    expect(s.time[4999]).toBe((1e9 + 4999 * 60) * 1000);
+    expect(s.volume[4999]).toBe(4999);
+  });
+});
+
+describe("parseBarsCsv dialects", () => {
+  const comma = parseBarsCsv([HEADER, "2020-01-02,10.5,12,9.25,11,100", "2020-01-03,11,13.5,10,12,200.5"].join("\n"), { symbol: "X" });
+
+  it("reads semicolon-separated files with decimal commas or decimal points", () => {
+    const commas = "Date;Open;High;Low;Close;Volume\n2020-01-02;10,5;12;9,25;11;100\n2020-01-03;11;13,5;10;12;200,5\n";
+    expect(parseBarsCsv(commas, { symbol: "X" })).toEqual(comma);
+    expect(parseBarsCsv(commas.replace(/(\d),(\d)/g, "$1.$2"), { symbol: "X" })).toEqual(comma);
+    // An ISO time with a comma fraction, in a file that also writes decimal commas.
+    const t = parseBarsCsv("time;open;high;low;close;volume\n2020-01-02T09:30:00,5Z;1,5;2;1;1,5;0\n", { symbol: "X" });
+    expect(t.time[0]).toBe(Date.parse("2020-01-02T09:30:00.500Z"));
+    expect(t.open[0]).toBe(1.5);
+  });
+
+  it("reads tab-separated files, where tabs separate and do not pad", () => {
+    const tabs = "date\topen\thigh\tlow\tclose\tvolume\n2020-01-02\t10.5\t12\t 9.25\t11\t100\n2020-01-03\t11\t13.5\t10\t12\t200.5\n";
+    expect(parseBarsCsv(tabs, { symbol: "X" })).toEqual(comma);
+    expect(parseBarsCsv(tabs.replace(/(\d)\.(\d)/g, "$1,$2"), { symbol: "X" })).toEqual(comma);
+    expectError("date\topen\thigh\tlow\tclose\tvolume\n2020-01-02\t\t12\t9\t11\t100\n", 1, "open", /got ""/);
+  });
+
+  it("keeps a header with commas and semicolons inside quotes to its real delimiter", () => {
+    const text = '"date";"open";"high";"low";"close";"volume";"note, with; marks"\n2020-01-02;10,5;12;9,25;11;100;"a, b; c"\n2020-01-03;11;13,5;10;12;200,5;x\n';
+    expect(parseBarsCsv(text, { symbol: "X" })).toEqual(comma);
+  });
+
+  it("names a decimal mark that changes within the file, and digit grouping", () => {
+    const semi = "date;open;high;low;close;volume";
+    expectError(`${semi}\n2020-01-02;10.5;12;9;11;100\n2020-01-03;11,5;13;10;12;200\n`, 2, "open",
+      /got "11,5"; this file's decimal mark is "\." \(as in row 1\)$/);
+    expectError(`${semi}\n2020-01-02;10;12;9;11;1.234,5\n`, 1, "volume", /got "1\.234,5" \(digit grouping such as "1\.234,5" is not read\)$/);
+    // In a comma-separated file a decimal comma can only come quoted, and is not a number there.
+    expectError(`${HEADER}\n2020-01-02,"10,5",12,9,11,100\n`, 1, "open", /expected a finite number, got "10,5"$/);
+  });
+
+  it("says how cells are separated when the header is one column", () => {
+    expectError("date|open|high|low|close|volume\n2020-01-02|1|1|1|1|0\n", undefined, "date",
+      /missing required columns .* \(the header is one column: cells must be separated by commas, semicolons or tabs\)$/);
+    expectError(withRow(2, "2020-01-03,11,13,10,12,200,7").replace(/,/g, ";"), 2, undefined, /7 cells but the header has 6 \(an unquoted semicolon/);
   });
 });

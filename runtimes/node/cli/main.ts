@@ -10,20 +10,24 @@ import { webCommand } from "./commands/web.ts";
 
 export const commands: readonly Command[] = [backtestCommand, indicatorsCommand, optimizeCommand, riskCommand, serveCommand, webCommand];
 
-const help = () =>
-  ["Usage: nt <command> [options]", "", "Commands:", ...commands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), "",
+const help = (list: readonly Command[]) =>
+  ["Usage: nt <command> [options]", "", "Commands:", ...list.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), "",
     "Run `nt <command> --help` for a command's options."].join("\n");
 
-/** Runs `nt` with argv (without node and script); every failure becomes a message and an exit code. */
-export async function main(argv: string[], io: CliIO): Promise<number> {
+/**
+ * Runs `nt` with argv (without node and script); every failure becomes a
+ * message and an exit code: 2 for a usage error, 1 for bad input or a file
+ * that cannot be read, 70 for anything unexpected (a bug, or out of memory).
+ */
+export async function main(argv: string[], io: CliIO, available: readonly Command[] = commands): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h") {
-    io.out(help() + "\n");
+    io.out(help(available) + "\n");
     return name ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = available.find((c) => c.name === name);
   if (!command) {
-    io.err(`nt: unknown command "${name}"\n\n${help()}\n`);
+    io.err(`nt: unknown command "${name}"\n\n${help(available)}\n`);
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
@@ -42,10 +46,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return 1;
     }
     const err = e as NodeJS.ErrnoException;
-    if (err.code === "ENOENT" || err.code === "EACCES" || err.code === "EISDIR") {
+    if (typeof err.code === "string" && typeof err.syscall === "string") {
+      // A system error (ENOENT, EACCES, EISDIR, EMFILE ...): Node's message names the call and the path.
       io.err(`nt ${name}: ${err.message}\n`);
       return 1;
     }
-    throw e;
+    // Anything else is a fault of ours or of the machine (out of memory, say): one line, the stack only on request.
+    const detail = process.env.NT_DEBUG ? `\n${(e as Error)?.stack ?? String(e)}` : " (set NT_DEBUG=1 for the stack trace)";
+    io.err(`nt ${name}: unexpected error: ${(e as Error)?.message ?? String(e)}${detail}\n`);
+    return 70;
   }
 }

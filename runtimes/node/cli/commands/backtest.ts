@@ -1,11 +1,11 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { basename, extname, resolve } from "node:path";
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CONFIG_SETTINGS, type ConfigSettingName, type RunSettings } from "../../../../src/backtest/config.ts";
 import { runStrategyBacktest, type BacktestRequest, type SizingSpec } from "../../../../src/backtest/job.ts";
 import { shown } from "../../../../src/core/errors.ts";
 import type { SettingSpec } from "../../../../src/core/settings.ts";
-import { parseBarsCsv } from "../../../../src/data/csv.ts";
+import { BarsCsvParser } from "../../../../src/data/csv.ts";
 import { renderReportHtml } from "../../../../src/report/html.ts";
 import { formatReportText } from "../../../../src/report/text.ts";
 import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type LimitSettingName, type RiskLimits } from "../../../../src/risk/limits.ts";
@@ -14,12 +14,14 @@ import { getStrategy, strategies } from "../../../../src/strategies/index.ts";
 import { paramsFromText } from "../../../../src/strategies/params.ts";
 import { sampleDataFile } from "../../assets.ts";
 import { asUsageError, flagSetting, UsageError, type Command } from "../command.ts";
+import { MAX_INPUT_LABEL, readTextFile } from "../files.ts";
 
 const usage = `Usage: nt backtest [--data FILE.csv] [--strategy NAME] [--param k=v ...] [--json] [--out report.html]
 
 Runs a strategy over daily OHLCV bars and prints a summary.
 
-  --data FILE.csv        bars (date,open,high,low,close,volume; default: bundled S&P 500 2000-2020)
+  --data FILE.csv        bars (date,open,high,low,close,volume; comma, semicolon or tab separated;
+                         up to ${MAX_INPUT_LABEL}; default: bundled S&P 500 2000-2020)
   --symbol NAME          symbol for the report (default: the file name, or SPX for the bundled data)
   --strategy NAME        ${strategies.map((s) => s.name).join(" | ")} (default momentum)
   --param k=v            strategy parameter, repeatable:
@@ -63,9 +65,14 @@ export const backtestCommand: Command = {
       },
     });
     const file = values.data ? resolve(io.cwd, values.data) : sampleDataFile;
-    const symbol = values.symbol ?? (values.data ? basename(file, extname(file)).toUpperCase() : "SPX");
+    const source = values.data ?? "sp500.csv";
+    // Without --symbol, the parser names the series after the file.
+    const symbol = values.symbol ?? (values.data ? undefined : "SPX");
     const request = backtestRequest(values);
-    const series = parseBarsCsv(readFileSync(file, "utf8"), { source: values.data ?? "sp500.csv", symbol });
+    const series = await readTextFile(file, source, new BarsCsvParser({ source, symbol }));
+    if (series.close.length < 2) {
+      io.err(`nt backtest: warning: ${source} has 1 bar; orders fill at the next bar's open, so nothing can be traded\n`);
+    }
     const report = runStrategyBacktest(series, request, { onProgress: (done, total) => io.progress(done, total, "backtest") });
     io.out(values.json ? JSON.stringify(report) + "\n" : formatReportText(report) + "\n");
     if (values.out) {

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { MarketDataError } from "../../../../src/core/errors.ts";
@@ -6,9 +5,11 @@ import { WasmSolver } from "../../../../src/kernels/solver.ts";
 import { completeRows } from "../../../../src/portfolio/estimate.ts";
 import { sampleMoments } from "../../../../src/risk/comoments.ts";
 import { MAX_WEIGHT_SETTING, optimizePortfolio, RISK_FREE_SETTING, type OptimizeMethod } from "../../../../src/portfolio/optimize.ts";
-import { parseReturnsCsv } from "../../../../src/data/returns-csv.ts";
+import { ReturnsCsvParser } from "../../../../src/data/returns-csv.ts";
 import { kernelBytes } from "../../assets.ts";
 import { flagSetting, UsageError, type Command } from "../command.ts";
+import { MAX_INPUT_LABEL, readTextFile } from "../files.ts";
+import { warnIfPrices } from "./risk.ts";
 
 const METHODS = ["minvar", "maxsharpe", "riskparity"] as const;
 
@@ -18,7 +19,8 @@ const usage = `Usage: nt optimize --returns FILE.csv --method minvar|maxsharpe|r
 Portfolio weights from the sample mean and covariance of asset returns.
 
   --returns FILE.csv   first column a date, then one column of periodic returns per
-                       asset; rows with any missing value are dropped
+                       asset; rows with any missing value are dropped; comma,
+                       semicolon or tab separated; up to ${MAX_INPUT_LABEL}
   --method M           minvar: minimum variance; maxsharpe: maximum Sharpe ratio
                        (tangency portfolio); riskparity: equal risk contributions
   --long-only          no short positions (riskparity weights are always positive)
@@ -55,7 +57,9 @@ export const optimizeCommand: Command = {
     const maxWeight = values["max-weight"] === undefined ? undefined : flagSetting(MAX_WEIGHT_SETTING, values["max-weight"], "--max-weight") as number;
     const riskFree = flagSetting(RISK_FREE_SETTING, values.rf!, "--rf") as number;
     const source = values.returns;
-    const returns = completeRows(parseReturnsCsv(readFileSync(resolve(io.cwd, source), "utf8"), source));
+    const table = await readTextFile(resolve(io.cwd, source), source, new ReturnsCsvParser(source));
+    warnIfPrices(io, "optimize", source, table.columns);
+    const returns = completeRows(table);
     if (returns.dates.length < 2) {
       throw new MarketDataError(`${returns.dates.length} rows with every return present; at least 2 needed`, { source });
     }
