@@ -26,6 +26,13 @@ export interface ApiDeps {
   readonly clock?: Clock;
   /** Where unexpected errors are reported (default: console.error). */
   readonly log?: (message: string, err: unknown) => void;
+  /**
+   * Whether memory outlives a request here (default true: a server process).
+   * An edge isolate may serve each request afresh, so with `false` the
+   * routes that keep state between requests (backtest jobs, paper sessions)
+   * answer 501 instead of handing out ids that vanish.
+   */
+  readonly stateful?: boolean;
 }
 
 /**

@@ -29,14 +29,15 @@ describe("loadAppConfig", () => {
       env: {
         NT_HOST: "0.0.0.0", NT_PORT: "9000", NT_API_TOKEN: "abcdefghijklmnop", NT_CORS_ORIGINS: "https://a.example, http://localhost:5173",
         NT_RATE_LIMIT: "600/min", NT_RATE_BURST: "25", NT_BODY_LIMIT: "512kb", NT_TRUST_PROXY: "true", NT_MAX_JOBS: "3", NT_MAX_SESSIONS: "2",
-        HOME: "/ignored",
+        NT_MAX_OUTPUT_VALUES: "250000", HOME: "/ignored",
       },
     });
     expect(c).toEqual({
       host: "0.0.0.0", port: 9000, apiToken: "abcdefghijklmnop", corsOrigins: ["https://a.example", "http://localhost:5173"],
       rateLimit: { perSecond: 10, burst: 25 }, bodyLimitBytes: 512 * 1024, trustProxy: true, maxJobs: 3, maxSessions: 2,
+      maxOutputValues: 250_000,
     });
-    expect(configEnvVars).toHaveLength(10);
+    expect(configEnvVars).toHaveLength(11);
   });
 
   it("layers file < environment < flags; a rate without a burst allows two seconds' worth", () => {

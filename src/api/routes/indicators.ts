@@ -11,9 +11,6 @@ import { array, numbers, onlyKeys, readJsonObject, string, type Json } from "../
 /** The most indicator items one request may ask for. */
 export const MAX_INDICATORS = 32;
 
-/** The most values one answer may hold, so the JSON text stays well inside a string's limits. */
-export const MAX_OUTPUT_VALUES = 5_000_000;
-
 /**
  * POST /indicators: columns of indicator values over inline bars (or a plain
  * close series), computed by the WASM kernels; null where a value is not yet
@@ -22,6 +19,7 @@ export const MAX_OUTPUT_VALUES = 5_000_000;
  */
 export function indicatorRoutes(app: ApiApp, state: AppState): void {
   const kernels = state.deps.kernels.indicators;
+  const maxValues = state.deps.config.maxOutputValues;
   app.post("/indicators", async (c) => {
     const body = await readJsonObject(c.req);
     onlyKeys(body, ["bars", "series", "indicators"]);
@@ -38,8 +36,8 @@ export function indicatorRoutes(app: ApiApp, state: AppState): void {
       throw invalid("bars", "is required: give bars (rows or columns of OHLCV) or series (close prices)");
     }
     const cells = series.close.length * items.flatMap(columnNames).length;
-    if (cells > MAX_OUTPUT_VALUES) {
-      throw new ApiError(413, "too_many_values", `the answer would hold ${cells} values (rows x output columns); at most ${MAX_OUTPUT_VALUES}`);
+    if (cells > maxValues) {
+      throw new ApiError(413, "too_many_values", `the answer would hold ${cells} values (rows x output columns); at most ${maxValues}`);
     }
     const columns: [string, Float64Array][] = [];
     for (const item of items) columns.push(...compute(kernels, series, item));
