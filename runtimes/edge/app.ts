@@ -6,17 +6,7 @@ import sp500Csv from "../../data/sp500.csv";
 import { createApp, loadKernels, type EngineApp, type KernelSources } from "../../src/api/index.ts";
 import { errorResponse } from "../../src/api/errors.ts";
 import { loadAppConfig } from "../../src/config/app-config.ts";
-
-/**
- * Limits that keep the worst request inside an edge isolate's memory
- * (Cloudflare Workers: 128 MB for the JS heap and WebAssembly together);
- * the platform's own variables override them. See README "Limits at the edge"
- * and bench/edge-memory.mjs, which measured them.
- */
-export const EDGE_DEFAULTS: Readonly<Record<string, string>> = {
-  NT_BODY_LIMIT: "4mb",
-  NT_MAX_OUTPUT_VALUES: "1000000",
-};
+import { EDGE_DEFAULTS } from "./defaults.ts";
 
 export type EdgeFetch = (request: Request, env?: Readonly<Record<string, unknown>>, clientAddress?: string) => Promise<Response>;
 

@@ -78,8 +78,7 @@ export async function startDeno(): Promise<Target> {
 /** Bundles runtimes/edge exactly as scripts/bundle.mjs does (into a temp dir) and imports it. */
 export async function startEdge(): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), "nt-edge-"));
-  const outfile = join(dir, "edge.mjs");
-  await build(edgeBuildOptions(outfile));
+  const outfile = await buildNeutral(dir);
   const mod = (await import(pathToFileURL(outfile).href)) as { fetch(req: Request, env: Record<string, unknown>): Promise<Response> };
   return {
     name: "edge",
@@ -89,14 +88,24 @@ export async function startEdge(): Promise<Target> {
   };
 }
 
+/** Builds an entry into a temp dir; returns the file to run. */
+export type EntryBuild = (dir: string) => Promise<string>;
+
+/** The neutral bundle, for checking that the edge platforms refuse it. */
+export const buildNeutral: EntryBuild = async (dir) => {
+  const outfile = join(dir, "edge.mjs");
+  await build(edgeBuildOptions(outfile));
+  return outfile;
+};
+
 /**
  * The Cloudflare Worker in workerd, Cloudflare's own runtime, which refuses to
  * compile WebAssembly from bytes as Workers do: built into a temp dir and run
  * with the module rules and compatibility date of the shipped wrangler.toml.
  */
-export async function startWorkerd(): Promise<Target> {
+export async function startWorkerd(buildEntry: EntryBuild = buildWorker): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), "nt-workerd-"));
-  const scriptPath: string = await buildWorker(dir);
+  const scriptPath = await buildEntry(dir);
   const wrangler = readWranglerToml();
   const mf = new Miniflare({
     modules: true,
@@ -143,11 +152,11 @@ export function readWranglerToml(): { main: string; compatibilityDate: string; r
  * compilation disabled, as in production. Its `?module` imports become
  * modules compiled by the host and handed into the VM, which is how Vercel
  * and Next.js's edge sandbox provide them; the VM dispatches a FetchEvent to
- * the function's default export, with its settings in process.env.
+ * `handle`, called on the entry's exports `m`, with settings in process.env.
  */
-export async function startVercelEdge(): Promise<Target> {
+export async function startVercelEdge(buildEntry: EntryBuild = buildVercel, handle = "m.default(event.request)"): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), "nt-vercel-"));
-  const entry: string = await buildVercel(dir);
+  const entry = await buildEntry(dir);
   const wasmFiles: string[] = [];
   const bindings: Plugin = {
     name: "vercel-wasm-bindings",
@@ -162,7 +171,7 @@ export async function startVercelEdge(): Promise<Target> {
   };
   const script = await build({
     stdin: {
-      contents: `import handler from ${JSON.stringify(entry)};\naddEventListener("fetch", (event) => event.respondWith(handler(event.request)));`,
+      contents: `import * as m from ${JSON.stringify(entry)};\naddEventListener("fetch", (event) => event.respondWith(${handle}));`,
       resolveDir: dir,
     },
     bundle: true, write: false, format: "iife", platform: "neutral", target: "es2022", plugins: [bindings], logLevel: "warning",
@@ -182,7 +191,7 @@ export async function startVercelEdge(): Promise<Target> {
 }
 
 export const starters: Record<RuntimeName, () => Promise<Target>> = {
-  node: startNode, deno: startDeno, edge: startEdge, workerd: startWorkerd, "vercel-edge": startVercelEdge,
+  node: startNode, deno: startDeno, edge: startEdge, workerd: () => startWorkerd(), "vercel-edge": () => startVercelEdge(),
 };
 
 function listeningUrl(child: ChildProcess): Promise<string> {
