@@ -61,9 +61,10 @@ describe("loadAppConfig", () => {
     expect(message(() => loadAppConfig({ env: { NT_CORS_ORIGINS: "https://a.example/path" } }))).toContain("origin such as");
     expect(message(() => loadAppConfig({ env: { NT_RATE_LIMIT: "fast" } }))).toContain('rate such as "100/s"');
     expect(message(() => loadAppConfig({ env: { NT_BODY_LIMIT: "10" } }))).toContain("between 1kb and 1gb");
+    expect(message(() => loadAppConfig({ env: { NT_MAX_OUTPUT_VALUES: "10" } }))).toBe("environment: NT_MAX_OUTPUT_VALUES must be between 1000 and 100000000, got 10");
     expect(message(() => loadAppConfig({ env: { NT_TRUST_PROXY: "yes" } }))).toContain("true or false");
     expect(message(() => loadAppConfig(file("[server]\nport = 80\nhost = 5")))).toBe("nt.toml: line 3: server.host must be a string, got 5");
-    expect(message(() => loadAppConfig(file("[limits]\nbodyy = 1")))).toBe("nt.toml: line 2: limits.bodyy unknown key; [limits] takes rate, burst, body, jobs, sessions");
+    expect(message(() => loadAppConfig(file("[limits]\nbodyy = 1")))).toBe("nt.toml: line 2: limits.bodyy unknown key; [limits] takes rate, burst, body, output_values, jobs, sessions");
     expect(message(() => loadAppConfig(file("[database]\nurl = 'x'")))).toContain('line 1: unknown table or key "database"');
     expect(message(() => loadAppConfig(file("port = 80")))).toContain('unknown table or key "port"');
     expect(message(() => loadAppConfig(file("[server]\nport = 80\nport = 81")))).toContain('line 3 (key "server.port"): is defined twice');
