@@ -12,8 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs build script without type declarations
 import { buildVercel, buildWorker, KERNELS } from "../../runtimes/edge/build.mjs";
 import { EDGE_DEFAULTS } from "../../runtimes/edge/defaults.ts";
-import { root } from "../helpers.ts";
-import { buildNeutral, readWranglerToml, startVercelEdge, startWorkerd, testEnv } from "./targets.ts";
+import { createApp, loadKernels } from "../../src/api/index.ts";
+import { loadAppConfig } from "../../src/config/app-config.ts";
+import { root, wasmBytes } from "../helpers.ts";
+import { sp500Csv } from "./fixtures.ts";
+import { buildNeutral, readWranglerToml, startVercelEdge, startWorkerd, testEnv, TOKEN } from "./targets.ts";
 
 const kernels = KERNELS as string[];
 
@@ -117,4 +120,29 @@ describe("the edge defaults keep the worst requests inside a Worker's 128 MB", (
     const out = probe(kind, size);
     expect(out.code ? `${out.status} ${out.code}` : String(out.status)).toBe(answer);
   }, 60_000);
+});
+
+describe("a host that keeps state but serves no WebSockets", () => {
+  it("answers the stream route with 501 websocket_unsupported and lets clients poll the session instead", async () => {
+    const engine = createApp({
+      config: loadAppConfig({ env: { NT_API_TOKEN: TOKEN } }),
+      kernels: await loadKernels({ indicators: wasmBytes("indicators") }),
+      samples: [{ name: "sp500", symbol: "SPX", description: "S&P 500", load: () => sp500Csv }],
+      app: { name: "nt", version: "0.0.0-test" },
+    });
+    const auth = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+    try {
+      const started = await engine.fetch(new Request("http://x/sessions", {
+        method: "POST", headers: auth, body: JSON.stringify({ sample: "sp500", strategy: "momentum", barsPerSecond: 10 }),
+      }));
+      expect(started.status).toBe(201);
+      const { id } = await started.json();
+      const res = await engine.fetch(new Request(`http://x/sessions/${id}/stream`, { headers: { ...auth, upgrade: "websocket" } }));
+      expect(res.status).toBe(501);
+      expect((await res.json()).error.code).toBe("websocket_unsupported");
+      expect((await engine.fetch(new Request(`http://x/sessions/${id}`, { headers: auth }))).status).toBe(200);
+    } finally {
+      engine.close();
+    }
+  });
 });
