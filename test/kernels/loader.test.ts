@@ -17,7 +17,7 @@ describe("loadKernels", () => {
     const fromBytes = await loadKernels({ indicators: wasmBytes("indicators"), risk: wasmBytes("risk"), solver: wasmBytes("solver") });
     const compiled = Object.fromEntries(await Promise.all(names.map(async (n) => {
       const bytes = wasmBytes(n);
-      return [n, { module: await WebAssembly.compile(bytes), bytes: bytes.length, sha256: sha256(bytes) }] as const;
+      return [n, { module: await WebAssembly.compile(bytes as BufferSource), bytes: bytes.length, sha256: sha256(bytes) }] as const;
     })));
     const fromModules = await loadKernels({ indicators: compiled.indicators, risk: compiled.risk, solver: compiled.solver });
     expect(fromModules.info).toEqual(fromBytes.info);
