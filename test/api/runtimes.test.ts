@@ -17,7 +17,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([...targets.values()].map(async (t) => { const t0 = performance.now(); await t.close(); console.log("closed", t.name, performance.now() - t0); }));
+  await Promise.all([...targets.values()].map((t) => t.close()));
 });
 
 for (const name of names) {
