@@ -120,8 +120,7 @@ export async function startWorkerd(buildEntry: EntryBuild = buildWorker): Promis
   return {
     name: "workerd",
     stateful: false,
-    // Miniflare's Response is undici's, with the same interface as the global one.
-    fetch: (path, init) => mf.dispatchFetch(`http://workerd.test${path}`, init as never) as unknown as Promise<Response>,
+    fetch: async (path, init) => buffered(await mf.dispatchFetch(`http://workerd.test${path}`, init as never)),
     close: async () => {
       await mf.dispose();
       rmSync(dir, { recursive: true, force: true });
@@ -185,9 +184,19 @@ export async function startVercelEdge(buildEntry: EntryBuild = buildVercel, hand
   return {
     name: "vercel-edge",
     stateful: false,
-    fetch: async (path, init) => (await runtime.dispatchFetch(`http://vercel.test${path}`, init)) as unknown as Response,
+    fetch: async (path, init) => buffered(await runtime.dispatchFetch(`http://vercel.test${path}`, init)),
     close: async () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * A platform's Response (miniflare's undici, edge-runtime's VM realm) read to
+ * the end and rebuilt as this realm's: no body left holding a connection.
+ */
+async function buffered(res: { status: number; headers: Iterable<[string, string]>; arrayBuffer(): Promise<ArrayBuffer> }): Promise<Response> {
+  const body = await res.arrayBuffer();
+  const empty = [101, 204, 205, 304].includes(res.status);
+  return new Response(empty ? null : body, { status: res.status, headers: [...res.headers] });
 }
 
 export const starters: Record<RuntimeName, () => Promise<Target>> = {
