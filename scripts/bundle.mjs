@@ -23,4 +23,4 @@ console.log("bundled dist/edge.mjs");
 await buildWorker();
 console.log("bundled dist/edge/worker.mjs (+ .wasm modules)");
 await buildVercel();
-console.log("bundled dist/vercel (api/index.js + .wasm modules, vercel.json)");
+console.log("bundled dist/vercel (api/index.js, lib/nt.js + .wasm modules, vercel.json)");

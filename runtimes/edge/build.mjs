@@ -2,10 +2,10 @@
 // the same thing. One app (runtimes/edge/app.ts), three ways to ship kernels:
 //   neutral  dist/edge.mjs              the .wasm bytes embedded (hosts that compile bytes)
 //   worker   dist/edge/worker.mjs       ./x.wasm imports beside it (Cloudflare Workers)
-//   vercel   dist/vercel/api/index.js   ./x.wasm?module imports beside it (Vercel Edge)
+//   vercel   dist/vercel/               ./x.wasm?module imports beside lib/nt.js (Vercel Edge)
 // Each entry imports the virtual module "nt:kernels", written here per platform.
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -71,29 +71,41 @@ export function edgeBuildOptions(outfile = join(root, "dist/edge.mjs")) {
   return options("index.ts", outfile, kernelsPlugin("embed"));
 }
 
+/** An empty directory: a deploy step uploads all it finds, so nothing from an older build may stay. */
+function fresh(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+}
+
 function copyKernels(dir) {
   for (const name of KERNELS) copyFileSync(kernelFile(name), join(dir, `${name}.wasm`));
 }
 
 /** dir/worker.mjs and the .wasm modules beside it: what `wrangler deploy` uploads (runtimes/edge/wrangler.toml). */
 export async function buildWorker(dir = join(root, "dist/edge")) {
-  mkdirSync(dir, { recursive: true });
+  fresh(dir);
   await build(options("worker.ts", join(dir, "worker.mjs"), kernelsPlugin("import")));
   copyKernels(dir);
   return join(dir, "worker.mjs");
 }
 
 /**
- * A Vercel project in dir: api/index.js (an Edge Function importing its
- * kernels with ?module), the .wasm files beside it, and vercel.json sending
- * every path to the function.
+ * A Vercel project in dir: api/index.js, the Edge Function, re-exports
+ * lib/nt.js (the app, importing its kernels with ?module from the .wasm files
+ * beside it); vercel.json sends every path to the function.
  */
 export async function buildVercel(dir = join(root, "dist/vercel")) {
-  const api = join(dir, "api");
-  mkdirSync(api, { recursive: true });
-  await build(options("vercel.ts", join(api, "index.js"), kernelsPlugin("import", "?module")));
-  copyKernels(api);
+  fresh(dir);
+  const lib = join(dir, "lib");
+  mkdirSync(lib);
+  mkdirSync(join(dir, "api"));
+  await build(options("vercel.ts", join(lib, "nt.js"), kernelsPlugin("import", "?module")));
+  copyKernels(lib);
+  // Vercel reads the runtime from the entry's text, and only in this form (an exported const object
+  // literal); a bundler would rewrite it, so the entry is these two lines and the app lives in lib/.
+  const entry = join(dir, "api/index.js");
+  writeFileSync(entry, 'export const config = { runtime: "edge" };\nexport { default } from "../lib/nt.js";\n');
   copyFileSync(join(root, "runtimes/edge/vercel.json"), join(dir, "vercel.json"));
   writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: "nt-edge", private: true, type: "module" }, null, 2)}\n`);
-  return join(api, "index.js");
+  return entry;
 }

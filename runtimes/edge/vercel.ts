@@ -1,10 +1,9 @@
-// The Vercel Edge Function (dist/vercel/api/index.js): the kernels are
+// The Vercel Edge Function (dist/vercel/lib/nt.js, served by the two-line
+// api/index.js that declares the edge runtime; see build.mjs): the kernels are
 // imported with `?module`, which Vercel compiles at deploy time (its Edge
 // Runtime forbids compiling bytes at run time). Deploy dist/vercel as is.
 import kernels from "nt:kernels";
 import { edgeFetch } from "./app.ts";
-
-export const config = { runtime: "edge" };
 
 const serve = edgeFetch(kernels);
 
