@@ -43,7 +43,10 @@ export function edgeFetch(kernels: KernelSources): EdgeFetch {
   };
 }
 
-/** Environment variables are strings; bindings of other kinds (KV, secrets objects) are not settings. */
+/**
+ * The settings among the platform's bindings: non-empty strings (other kinds,
+ * such as KV namespaces, are not settings; an empty one keeps the edge default).
+ */
 function stringValues(env: Readonly<Record<string, unknown>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === "string"));
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === "string" && e[1].trim() !== ""));
 }

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs build script without type declarations
@@ -96,6 +97,21 @@ describe("the edge defaults keep the worst requests inside a Worker's 128 MB", (
 
   it("the defaults are the ones measured here", () => {
     expect(EDGE_DEFAULTS).toEqual({ NT_BODY_LIMIT: "2mb", NT_MAX_OUTPUT_VALUES: String(maxValues) });
+  });
+
+  it("the platform's variables override them; an empty one keeps the default", async () => {
+    const closes = Array.from({ length: 320_000 }, (_, i) => 100 + (i % 97) / 8);
+    const body = JSON.stringify({ series: closes, indicators: ["sma:20"] });
+    expect(body.length).toBeGreaterThan(bodyLimit);
+    const statusWith = async (env: Record<string, string>, instance: string) => {
+      // A fresh module instance per setting: the app reads its settings once, on its first request.
+      const mod = await import(`${pathToFileURL(bundle).href}?${instance}`);
+      const res: Response = await mod.fetch(new Request("http://edge.test/indicators", { method: "POST", headers: { "content-type": "application/json" }, body }), env);
+      return res.status;
+    };
+    expect(await statusWith({}, "defaults")).toBe(413);
+    expect(await statusWith({ NT_BODY_LIMIT: "" }, "empty")).toBe(413);
+    expect(await statusWith({ NT_BODY_LIMIT: "4mb" }, "raised")).toBe(200);
   });
 
   /** One request in a fresh process with a 128 MB V8 heap (bench/edge-memory.mjs), with the edge defaults. */
