@@ -4,7 +4,7 @@
 // node:http hello-world measured in the same run. Every server runs in its
 // own process so the load generator does not share its event loop.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 // @ts-expect-error: autocannon ships no type declarations
@@ -28,7 +28,7 @@ interface Result {
 const cannon = autocannon as (opts: object) => Promise<Result>;
 
 /** A server's settings for a benchmark: no rate limit (it would measure the limiter), loopback only. */
-const env = { ...process.env, NT_RATE_LIMIT: "off", NT_HOST: "127.0.0.1", NO_COLOR: "1" };
+export const env = { ...process.env, NT_RATE_LIMIT: "off", NT_HOST: "127.0.0.1", NO_COLOR: "1" };
 
 const HELLO = `require("node:http").createServer((req, res) => { res.setHeader("content-type", "application/json"); res.end('{"status":"ok"}'); })
   .listen(0, "127.0.0.1", function () { console.log("listening on http://127.0.0.1:" + this.address().port); });`;
@@ -44,13 +44,13 @@ const REPLAY = `const fs = require("node:fs"); const [json, bin] = [fs.readFileS
     res.setHeader("content-type", binary ? "application/octet-stream" : "application/json"); res.end(binary ? bin : json);
   }); }).listen(0, "127.0.0.1", function () { console.log("listening on http://127.0.0.1:" + this.address().port); });`;
 
-interface Server {
+export interface Server {
   name: string;
   url: string;
   child: ChildProcess;
 }
 
-function start(name: string, command: string, args: string[]): Promise<Server> {
+export function start(name: string, command: string, args: string[]): Promise<Server> {
   const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   return new Promise((resolve, reject) => {
     let text = "";
@@ -69,7 +69,7 @@ function start(name: string, command: string, args: string[]): Promise<Server> {
   });
 }
 
-function stop(server: Server): Promise<void> {
+export function stop(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.child.once("exit", () => resolve());
     try {
@@ -83,23 +83,26 @@ function stop(server: Server): Promise<void> {
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
-interface Measured extends Result {
-  /** Server CPU (user + system) per request in microseconds, from /proc; NaN where there is no /proc. */
+export interface Measured extends Result {
+  /** Server CPU (user + system, its child processes included) per request in microseconds, from /proc; NaN where there is no /proc. */
   cpuMicros: number;
 }
 
-/** CPU seconds a process has used so far (Linux /proc; NaN elsewhere). */
+/** CPU seconds a process and its running descendants have used so far (Linux /proc; NaN elsewhere). */
 function cpuSeconds(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
     // utime and stime, fields 14 and 15 of stat (12 and 13 after the command name), in clock ticks (USER_HZ = 100).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const own = (Number(fields[11]) + Number(fields[12])) / 100;
+    // workerd runs as miniflare's child; the Node and Deno servers have none.
+    const children = readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, "utf8").split(" ").filter((c) => c !== ""));
+    return children.reduce((sum, c) => sum + (cpuSeconds(Number(c)) || 0), own);
   } catch {
     return NaN;
   }
 }
 
-async function measure(server: Server, path: string, request: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Measured> {
+export async function measure(server: Server, path: string, request: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Measured> {
   const opts = { url: server.url + path, connections: CONNECTIONS, headers: JSON_HEADERS, ...request };
   await cannon({ ...opts, duration: WARMUP_SECONDS });
   const cpu0 = cpuSeconds(server.child.pid!);

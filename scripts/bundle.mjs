@@ -1,6 +1,6 @@
 // Bundles the runtime entry points with esbuild.
 import { build } from "esbuild";
-import { edgeBuildOptions } from "../runtimes/edge/build.mjs";
+import { buildVercel, buildWorker, edgeBuildOptions } from "../runtimes/edge/build.mjs";
 
 await build({
   // The compute worker sits beside nt.mjs, where runtimes/node/server.ts looks for it.
@@ -17,6 +17,11 @@ await build({
 });
 console.log("bundled dist/nt.mjs, dist/compute-worker.mjs");
 
-// The edge entry: platform "neutral", kernels and sample data embedded.
+// The edge builds (runtimes/edge/build.mjs): neutral with the kernels embedded,
+// the Cloudflare Worker and the Vercel Edge Function with .wasm modules beside them.
 await build(edgeBuildOptions());
 console.log("bundled dist/edge.mjs");
+await buildWorker();
+console.log("bundled dist/edge/worker.mjs (+ .wasm modules)");
+await buildVercel();
+console.log("bundled dist/vercel (api/index.js, lib/nt.js + .wasm modules, vercel.json)");

@@ -1,10 +1,10 @@
 // The package's files as the Deno server and its compute workers read them.
-import type { KernelBytes, SampleSeries } from "../../src/api/index.ts";
+import type { KernelSources, SampleSeries } from "../../src/api/index.ts";
 
 const root = new URL("../../", import.meta.url);
 
 /** build/*.wasm: indicators is required, risk and solver are used when built. */
-export async function kernelBytes(): Promise<KernelBytes> {
+export async function kernelBytes(): Promise<KernelSources> {
   const wasm = async (name: string, required: boolean) => {
     try {
       return await Deno.readFile(new URL(`build/${name}.wasm`, root));

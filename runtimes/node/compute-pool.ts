@@ -3,11 +3,11 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { WorkerPool, type KernelBytes } from "../../src/api/index.ts";
+import { WorkerPool, type KernelSources } from "../../src/api/index.ts";
 
 /** What each worker starts from: the kernel modules' bytes (read once by the server) and the sample file. */
 export interface ComputeWorkerData {
-  readonly kernels: KernelBytes;
+  readonly kernels: KernelSources;
   readonly sampleFile: string;
 }
 

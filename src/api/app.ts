@@ -3,7 +3,7 @@ import { cors } from "hono/cors";
 import { InlineCompute } from "./compute/inline.ts";
 import type { AppState } from "./context.ts";
 import type { ApiDeps, ApiEnv, Clock } from "./deps.ts";
-import { errorResponse, handleError } from "./errors.ts";
+import { ApiError, errorResponse, handleError } from "./errors.ts";
 import { SampleStore } from "./input/data.ts";
 import { BacktestJobs } from "./jobs.ts";
 import { bodyLimit } from "./middleware/body-limit.ts";
@@ -63,6 +63,7 @@ export function createApp(deps: ApiDeps): EngineApp {
   // Only POST routes read a body; registering the limit for POST alone keeps GETs free of it.
   app.post("*", bodyLimit(config.bodyLimitBytes));
 
+  if (deps.stateful === false) refuseStatefulRoutes(app);
   metaRoutes(app, state);
   indicatorRoutes(app, state);
   backtestRoutes(app, state);
@@ -70,4 +71,15 @@ export function createApp(deps: ApiDeps): EngineApp {
   sessionRoutes(app, state);
 
   return { app, fetch: app.fetch.bind(app), close: () => state.sessions.stopAll() };
+}
+
+/** Registered before the routes, so it answers first; CORS and rate limits still apply. */
+function refuseStatefulRoutes(app: Hono<ApiEnv>): void {
+  const refuse = (what: string) => () => {
+    throw new ApiError(501, "stateless_runtime",
+      `${what} keep state between requests, which this deployment does not (an edge isolate may serve each request afresh); ` +
+      "use POST /backtest for a backtest answered in one request, or the Node or Deno server for jobs and paper sessions");
+  };
+  for (const path of ["/backtests", "/backtests/*"]) app.all(path, refuse("backtest jobs"));
+  for (const path of ["/sessions", "/sessions/*"]) app.all(path, refuse("paper sessions"));
 }

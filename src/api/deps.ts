@@ -33,6 +33,13 @@ export interface ApiDeps {
    * host owns it and closes it when it stops.
    */
   readonly compute?: ComputePool;
+  /**
+   * Whether memory outlives a request here (default true: a server process).
+   * An edge isolate may serve each request afresh, so with `false` the
+   * routes that keep state between requests (backtest jobs, paper sessions)
+   * answer 501 instead of handing out ids that vanish.
+   */
+  readonly stateful?: boolean;
 }
 
 /**

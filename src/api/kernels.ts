@@ -1,5 +1,6 @@
 import type { Indicators } from "../features/indicators.ts";
 import { WasmIndicators } from "../kernels/indicators.ts";
+import { isWasmModule } from "../kernels/module.ts";
 import { WasmRisk } from "../kernels/risk.ts";
 import { WasmSolver } from "../kernels/solver.ts";
 import type { RiskStats } from "../risk/stats.ts";
@@ -25,19 +26,34 @@ export interface KernelSet {
 /** Module bytes as runtimes hand them over (a Node Buffer's backing store may be any ArrayBufferLike). */
 export type WasmSource = ArrayBuffer | ArrayBufferView<ArrayBufferLike>;
 
-/** The .wasm bytes a runtime adapter read (a file, an embedded asset, a fetch). */
-export interface KernelBytes {
-  readonly indicators: WasmSource;
-  readonly risk?: WasmSource;
-  readonly solver?: WasmSource;
+/**
+ * A module the platform compiled before the app ran (a Worker's or a Vercel
+ * Edge Function's .wasm import: edge platforms forbid compiling bytes at run
+ * time), with the size and hash of its bytes recorded by the build.
+ */
+export interface CompiledKernel {
+  readonly module: WebAssembly.Module;
+  readonly bytes: number;
+  /** Hex SHA-256 of the .wasm file. */
+  readonly sha256: string;
 }
 
-/** Compiles and instantiates every module given; the same call in every runtime. */
-export async function loadKernels(bytes: KernelBytes): Promise<KernelSet> {
+/** A kernel as a runtime adapter has it: bytes it read or embedded, or a module compiled ahead of time. */
+export type KernelSource = WasmSource | CompiledKernel;
+
+/** The kernels a runtime adapter hands to `loadKernels`; risk and solver are optional. */
+export interface KernelSources {
+  readonly indicators: KernelSource;
+  readonly risk?: KernelSource;
+  readonly solver?: KernelSource;
+}
+
+/** Compiles (where given bytes) and instantiates every module given; the same call in every runtime. */
+export async function loadKernels(sources: KernelSources): Promise<KernelSet> {
   const [indicators, risk, solver] = await Promise.all([
-    compile("indicators", bytes.indicators),
-    bytes.risk ? compile("risk", bytes.risk) : undefined,
-    bytes.solver ? compile("solver", bytes.solver) : undefined,
+    compile("indicators", sources.indicators),
+    sources.risk ? compile("risk", sources.risk) : undefined,
+    sources.solver ? compile("solver", sources.solver) : undefined,
   ]);
   return {
     indicators: await WasmIndicators.load(indicators.module),
@@ -47,18 +63,17 @@ export async function loadKernels(bytes: KernelBytes): Promise<KernelSet> {
   };
 }
 
-async function compile(name: string, source: WasmSource): Promise<{ module: WebAssembly.Module; info: KernelInfo }> {
+async function compile(name: string, source: KernelSource): Promise<{ module: WebAssembly.Module; info: KernelInfo }> {
+  if ("module" in source && isWasmModule(source.module)) {
+    return { module: source.module, info: describe(name, source.module, source.bytes, source.sha256) };
+  }
   // Never a SharedArrayBuffer here: every adapter reads or embeds plain bytes.
   const bytes = source as BufferSource;
   const module = await WebAssembly.compile(bytes);
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return {
-    module,
-    info: {
-      name,
-      bytes: bytes.byteLength,
-      sha256: Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
-      exports: WebAssembly.Module.exports(module).map((e) => e.name).sort(),
-    },
-  };
+  return { module, info: describe(name, module, bytes.byteLength, Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("")) };
+}
+
+function describe(name: string, module: WebAssembly.Module, bytes: number, sha256: string): KernelInfo {
+  return { name, bytes, sha256, exports: WebAssembly.Module.exports(module).map((e) => e.name).sort() };
 }

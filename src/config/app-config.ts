@@ -19,6 +19,8 @@ export interface AppConfig {
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
   /** Largest request body accepted, in bytes. */
   readonly bodyLimitBytes: number;
+  /** Most values (rows x columns) one POST /indicators answer may hold; bounds the answer's memory. */
+  readonly maxOutputValues: number;
   /** Key rate limits by the first X-Forwarded-For address (only behind a proxy you control). */
   readonly trustProxy: boolean;
   /** Asynchronous backtest jobs kept (queued, running or finished). */
@@ -45,6 +47,7 @@ export const defaultAppConfig: AppConfig = Object.freeze({
   corsOrigins: [],
   rateLimit: { perSecond: 100, burst: 200 },
   bodyLimitBytes: 10 * 1024 * 1024,
+  maxOutputValues: 5_000_000,
   trustProxy: false,
   maxJobs: 64,
   maxSessions: 16,
@@ -83,6 +86,7 @@ const SETTINGS: readonly Setting[] = [
   { env: "NT_RATE_LIMIT", toml: "limits.rate", apply: (c, v, w) => (c.rateLimit = { ...c.rateLimit, perSecond: rate(v, w) }) },
   { env: "NT_RATE_BURST", toml: "limits.burst", apply: (c, v, w) => (c.rateLimit = { ...c.rateLimit, burst: integer(v, w, 1, 1e9) }) },
   { env: "NT_BODY_LIMIT", toml: "limits.body", apply: (c, v, w) => (c.bodyLimitBytes = bytes(v, w)) },
+  { env: "NT_MAX_OUTPUT_VALUES", toml: "limits.output_values", apply: (c, v, w) => (c.maxOutputValues = integer(v, w, 1000, 100_000_000)) },
   { env: "NT_MAX_JOBS", toml: "limits.jobs", apply: (c, v, w) => (c.maxJobs = integer(v, w, 1, 100_000)) },
   { env: "NT_MAX_SESSIONS", toml: "limits.sessions", apply: (c, v, w) => (c.maxSessions = integer(v, w, 1, 10_000)) },
   { env: "NT_COMPUTE_WORKERS", toml: "compute.workers", apply: (c, v, w) => (c.computeWorkers = workers(v, w)) },

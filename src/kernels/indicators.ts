@@ -48,8 +48,8 @@ export class WasmIndicators implements Indicators {
     this.arena = new F64Arena(k, SLOTS);
   }
 
-  static async load(bytes: BufferSource | WebAssembly.Module): Promise<WasmIndicators> {
-    return new WasmIndicators(await instantiateKernels<IndicatorExports>(bytes, "indicators"));
+  static async load(source: BufferSource | WebAssembly.Module): Promise<WasmIndicators> {
+    return new WasmIndicators(await instantiateKernels<IndicatorExports>(source, "indicators"));
   }
 
   sma(values: Float64Array, period: number, out?: Float64Array): Float64Array {

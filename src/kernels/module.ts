@@ -8,14 +8,25 @@ export interface KernelExports {
 }
 
 /**
- * Instantiates a kernel module from bytes the runtime adapter supplies.
- * Kernel modules import nothing, so an import is a build error worth naming.
+ * True for a compiled WebAssembly.Module from any realm. Edge hosts hand over
+ * modules compiled outside the isolate's own realm (edge-runtime compiles in
+ * Node and passes them into its VM), where `instanceof` says false.
+ */
+export function isWasmModule(value: unknown): value is WebAssembly.Module {
+  return Object.prototype.toString.call(value) === "[object WebAssembly.Module]";
+}
+
+/**
+ * Instantiates a kernel module from the bytes or the compiled module the
+ * runtime adapter supplies (edge platforms forbid compiling bytes and import
+ * .wasm files as modules instead). Kernel modules import nothing, so an
+ * import is a build error worth naming.
  */
 export async function instantiateKernels<T extends KernelExports>(
-  bytes: BufferSource | WebAssembly.Module,
+  source: BufferSource | WebAssembly.Module,
   name: string,
 ): Promise<T> {
-  const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes);
+  const module = isWasmModule(source) ? source : await WebAssembly.compile(source);
   const imports = WebAssembly.Module.imports(module);
   if (imports.length > 0) {
     throw new ConfigError(`${name}.wasm must import nothing, but imports ${imports.map((i) => `${i.module}.${i.name}`).join(", ")}`);

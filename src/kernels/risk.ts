@@ -35,8 +35,8 @@ export class WasmRisk implements RiskStats {
 
   constructor(readonly k: RiskExports) {}
 
-  static async load(bytes: BufferSource | WebAssembly.Module): Promise<WasmRisk> {
-    return new WasmRisk(await instantiateKernels<RiskExports>(bytes, "risk"));
+  static async load(source: BufferSource | WebAssembly.Module): Promise<WasmRisk> {
+    return new WasmRisk(await instantiateKernels<RiskExports>(source, "risk"));
   }
 
   summary(returns: Float64Array, scale: number): RiskSummary {

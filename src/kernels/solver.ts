@@ -22,8 +22,8 @@ export class WasmSolver extends DenseSolver<Ptr> {
     super(k, new WasmWorkspace(k));
   }
 
-  static async load(bytes: BufferSource | WebAssembly.Module): Promise<WasmSolver> {
-    return new WasmSolver(await instantiateKernels<SolverExports>(bytes, "solver"));
+  static async load(source: BufferSource | WebAssembly.Module): Promise<WasmSolver> {
+    return new WasmSolver(await instantiateKernels<SolverExports>(source, "solver"));
   }
 }
 

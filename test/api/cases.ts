@@ -12,6 +12,7 @@ import { asJson, barColumns, barRows, sp500, sp500Csv, sp500Returns, stable } fr
 import { ALLOWED_ORIGIN, BODY_LIMIT, RATE, TOKEN, type Target } from "./targets.ts";
 
 const auth = { authorization: `Bearer ${TOKEN}` };
+const STATELESS = "an edge build: jobs and sessions answer 501 (the stateless case checks it)";
 
 async function post(t: Target, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return t.fetch(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
@@ -150,8 +151,9 @@ export function apiCases(target: () => Target): void {
     await expectError(await post(t, "/backtest", { csv: "date,open,high,low,close,volume\n2020-01-01,1,2,0.5,9,1\n", strategy: "momentum" }), 400, "market_data", "close");
   });
 
-  it("POST /backtests runs an asynchronous job: 202, then queued/running, then done with the direct result", async () => {
+  it("POST /backtests runs an asynchronous job: 202, then queued/running, then done with the direct result", async (ctx) => {
     const t = target();
+    ctx.skip(!t.stateful, STATELESS);
     const req = {
       strategy: "momentum", params: { fast: 5, slow: 30 },
       limits: { maxDrawdown: 0.1, maxOrderRate: { count: 3, windowMs: 30 * 86_400_000 } }, sizing: { method: "volTarget" as const, target: 0.1 },
@@ -255,14 +257,39 @@ export function apiCases(target: () => Target): void {
     const ok = await t.fetch("/health", { headers: { origin: ALLOWED_ORIGIN } });
     expect(ok.headers.get("access-control-allow-origin")).toBe(ALLOWED_ORIGIN);
     const denied = await post(t, "/sessions", {}, { origin: ALLOWED_ORIGIN });
-    expect(denied.status).toBe(401);
+    expect(denied.status).toBe(t.stateful ? 401 : 501);
     expect(denied.headers.get("access-control-allow-origin")).toBe(ALLOWED_ORIGIN);
     const other = await t.fetch("/health", { headers: { origin: "https://evil.example" } });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
   });
 
-  it("sessions need the bearer token: 401 without, 403 with a wrong one", async () => {
+  it("stateless targets (the edge builds) refuse jobs and paper sessions with 501 saying where to go instead", async (ctx) => {
     const t = target();
+    ctx.skip(t.stateful, "this target keeps jobs and sessions");
+    const id = "00000000-0000-0000-0000-000000000000";
+    const refused = [
+      await post(t, "/backtests", { sample: "sp500", strategy: "momentum" }),
+      await t.fetch(`/backtests/${id}`),
+      await post(t, "/sessions", { sample: "sp500", strategy: "momentum", barsPerSecond: 10 }, auth),
+      await post(t, "/sessions", {}),
+      await t.fetch("/sessions", { headers: auth }),
+      await t.fetch(`/sessions/${id}/orders`, { headers: auth }),
+      await t.fetch(`/sessions/${id}`, { method: "DELETE", headers: auth }),
+      await t.fetch(`/sessions/${id}/stream`, { headers: { ...auth, upgrade: "websocket" } }),
+    ];
+    for (const res of refused) {
+      const error = await expectError(res, 501, "stateless_runtime");
+      expect(error.message).toContain("POST /backtest");
+    }
+    // The synchronous route still answers (read to the end: an unread body holds miniflare's connection open).
+    const sync = await post(t, "/backtest", { sample: "sp500", strategy: "momentum" });
+    expect(sync.status).toBe(200);
+    expect((await sync.json()).trades.length).toBeGreaterThan(0);
+  });
+
+  it("sessions need the bearer token: 401 without, 403 with a wrong one", async (ctx) => {
+    const t = target();
+    ctx.skip(!t.stateful, STATELESS);
     const body = { sample: "sp500", strategy: "momentum", barsPerSecond: 10 };
     const none = await post(t, "/sessions", body);
     expect(none.headers.get("www-authenticate")).toContain("Bearer");
@@ -273,8 +300,9 @@ export function apiCases(target: () => Target): void {
     await expectError(await post(t, "/sessions", { ...body, barsPerSecond: 0 }, auth), 400, "validation", "barsPerSecond");
   });
 
-  it("a paper session replays at its pace, shows its state, and stops on DELETE", async () => {
+  it("a paper session replays at its pace, shows its state, and stops on DELETE", async (ctx) => {
     const t = target();
+    ctx.skip(!t.stateful, STATELESS);
     const t0 = performance.now();
     const res = await post(t, "/sessions", { sample: "sp500", strategy: "momentum", params: { fast: 3, slow: 10 }, barsPerSecond: 200 }, auth);
     expect(res.status).toBe(201);
@@ -299,16 +327,11 @@ export function apiCases(target: () => Target): void {
     expect(after.snapshot.barsDone).toBe(stopped.snapshot.barsDone);
   });
 
-  it("GET /sessions/:id/stream streams bars, signals, orders and fills over a WebSocket", async () => {
+  it("GET /sessions/:id/stream streams bars, signals, orders and fills over a WebSocket", async (ctx) => {
     const t = target();
+    if (!t.stateful || !t.url) return ctx.skip(STATELESS);
     const req = { strategy: "momentum", params: { fast: 5, slow: 20 } };
     const started = await (await post(t, "/sessions", { sample: "sp500", ...req, barsPerSecond: 10_000 }, auth)).json();
-    if (!t.url) {
-      // No socket server (the edge target): the route says so instead of hanging.
-      const res = await t.fetch(`/sessions/${started.id}/stream`, { headers: { ...auth, upgrade: "websocket" } });
-      await expectError(res, 501, "websocket_unsupported");
-      return;
-    }
     const messages = await streamMessages(`${t.url.replace(/^http/, "ws")}/sessions/${started.id}/stream`, auth);
     const types = messages.map((m) => m.type);
     expect(types[0]).toBe("session");
@@ -325,9 +348,9 @@ export function apiCases(target: () => Target): void {
     expect(last.snapshot.equity).toBe(runStrategyBacktest(sp500, req).finalEquity);
   });
 
-  it("the stream refuses a missing token and accepts ?access_token=", async () => {
+  it("the stream refuses a missing token and accepts ?access_token=", async (ctx) => {
     const t = target();
-    if (!t.url) return;
+    if (!t.stateful || !t.url) return ctx.skip(STATELESS);
     const started = await (await post(t, "/sessions", { sample: "sp500", strategy: "momentum", barsPerSecond: 5000 }, auth)).json();
     const base = `${t.url.replace(/^http/, "ws")}/sessions/${started.id}/stream`;
     await expect(streamMessages(base, {})).rejects.toThrow(/401/);

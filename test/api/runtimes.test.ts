@@ -1,5 +1,6 @@
-// One suite, every runtime: the shared cases against Node, Deno and the edge
-// bundle, then the same requests compared across them, byte for byte.
+// One suite, every runtime: the shared cases against Node, Deno, the neutral
+// edge bundle, the Cloudflare Worker in workerd and the Vercel Edge Function in
+// edge-runtime, then the same requests compared across them, byte for byte.
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiCases } from "./cases.ts";
@@ -7,7 +8,7 @@ import { barColumns, edhecRows, sp500, sp500Returns, stable } from "./fixtures.t
 import { starters, type RuntimeName, type Target } from "./targets.ts";
 import { indicatorNames } from "../../src/features/spec.ts";
 
-const names: RuntimeName[] = ["node", "deno", "edge"];
+const names: RuntimeName[] = ["node", "deno", "edge", "workerd", "vercel-edge"];
 const targets = new Map<RuntimeName, Target>();
 
 beforeAll(async () => {
@@ -43,8 +44,7 @@ describe("every runtime gives the same answers, to the bit", () => {
         // JSON numbers print the shortest text that reads back to the same double, so equal text is equal bits.
         return JSON.stringify(stable(await res.json()));
       }));
-      expect(texts[1], "deno vs node").toBe(texts[0]);
-      expect(texts[2], "edge vs node").toBe(texts[0]);
+      names.forEach((n, i) => expect(texts[i], `${n} vs node`).toBe(texts[0]));
     });
   }
 
@@ -57,7 +57,6 @@ describe("every runtime gives the same answers, to the bit", () => {
       expect(res.status, n).toBe(200);
       return `${res.headers.get("x-nt-columns")} ${createHash("sha256").update(new Uint8Array(await res.arrayBuffer())).digest("hex")}`;
     }));
-    expect(digests[1], "deno vs node").toBe(digests[0]);
-    expect(digests[2], "edge vs node").toBe(digests[0]);
+    names.forEach((n, i) => expect(digests[i], `${n} vs node`).toBe(digests[0]));
   });
 });

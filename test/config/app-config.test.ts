@@ -30,15 +30,15 @@ describe("loadAppConfig", () => {
         NT_HOST: "0.0.0.0", NT_PORT: "9000", NT_API_TOKEN: "abcdefghijklmnop", NT_CORS_ORIGINS: "https://a.example, http://localhost:5173",
         NT_RATE_LIMIT: "600/min", NT_RATE_BURST: "25", NT_BODY_LIMIT: "512kb", NT_TRUST_PROXY: "true", NT_MAX_JOBS: "3", NT_MAX_SESSIONS: "2",
         NT_COMPUTE_WORKERS: "3", NT_COMPUTE_QUEUE: "5", NT_COMPUTE_TIMEOUT: "1.5s",
-        HOME: "/ignored",
+        NT_MAX_OUTPUT_VALUES: "250000", HOME: "/ignored",
       },
     });
     expect(c).toEqual({
       host: "0.0.0.0", port: 9000, apiToken: "abcdefghijklmnop", corsOrigins: ["https://a.example", "http://localhost:5173"],
       rateLimit: { perSecond: 10, burst: 25 }, bodyLimitBytes: 512 * 1024, trustProxy: true, maxJobs: 3, maxSessions: 2,
-      computeWorkers: 3, computeQueue: 5, computeTimeoutMs: 1500,
+      computeWorkers: 3, computeQueue: 5, computeTimeoutMs: 1500, maxOutputValues: 250_000,
     });
-    expect(configEnvVars).toHaveLength(13);
+    expect(configEnvVars).toHaveLength(14);
   });
 
   it("layers file < environment < flags; a rate without a burst allows two seconds' worth", () => {
@@ -75,9 +75,10 @@ describe("loadAppConfig", () => {
     expect(message(() => loadAppConfig({ env: { NT_CORS_ORIGINS: "https://a.example/path" } }))).toContain("origin such as");
     expect(message(() => loadAppConfig({ env: { NT_RATE_LIMIT: "fast" } }))).toContain('rate such as "100/s"');
     expect(message(() => loadAppConfig({ env: { NT_BODY_LIMIT: "10" } }))).toContain("between 1kb and 1gb");
+    expect(message(() => loadAppConfig({ env: { NT_MAX_OUTPUT_VALUES: "10" } }))).toBe("environment: NT_MAX_OUTPUT_VALUES must be between 1000 and 100000000, got 10");
     expect(message(() => loadAppConfig({ env: { NT_TRUST_PROXY: "yes" } }))).toContain("true or false");
     expect(message(() => loadAppConfig(file("[server]\nport = 80\nhost = 5")))).toBe("nt.toml: line 3: server.host must be a string, got 5");
-    expect(message(() => loadAppConfig(file("[limits]\nbodyy = 1")))).toBe("nt.toml: line 2: limits.bodyy unknown key; [limits] takes rate, burst, body, jobs, sessions");
+    expect(message(() => loadAppConfig(file("[limits]\nbodyy = 1")))).toBe("nt.toml: line 2: limits.bodyy unknown key; [limits] takes rate, burst, body, output_values, jobs, sessions");
     expect(message(() => loadAppConfig(file("[database]\nurl = 'x'")))).toContain('line 1: unknown table or key "database"');
     expect(message(() => loadAppConfig(file("port = 80")))).toContain('unknown table or key "port"');
     expect(message(() => loadAppConfig(file("[server]\nport = 80\nport = 81")))).toContain('line 3 (key "server.port"): is defined twice');

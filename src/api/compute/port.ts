@@ -9,6 +9,8 @@ export interface ComputeRequest {
   readonly body: Uint8Array<ArrayBuffer>;
   /** POST /indicators answers raw float64 to `Accept: application/octet-stream`. */
   readonly accept?: string;
+  /** The most values an answer may print (AppConfig.maxOutputValues): the host's setting travels with the request. */
+  readonly maxOutputValues: number;
 }
 
 export interface ComputeLimits {

@@ -18,7 +18,7 @@ export function offload(state: AppState, task: ComputeTask): Handler<ApiEnv> {
   const pooled = state.deps.compute !== undefined;
   return async (c) => {
     const body = await readBody(c.req.raw, state.deps.config.bodyLimitBytes);
-    const request = { body, accept: c.req.header("accept") };
+    const request = { body, accept: c.req.header("accept"), maxOutputValues: state.deps.config.maxOutputValues };
     const { answer, failure } = (pooled ? await runTask(task, request, env, true) : undefined) ?? await state.compute.run(task, request, {
       timeoutMs: state.deps.config.computeTimeoutMs,
       signal: c.req.raw.signal,

@@ -14,9 +14,6 @@ import { offload } from "../compute/route.ts";
 /** The longest `indicators` string: every item of the longest list, with room to spare. */
 const MAX_LIST_CHARS = 64 * MAX_INDICATOR_ITEMS;
 
-/** The most values one answer may hold, so the JSON text stays well inside a string's limits. */
-export const MAX_OUTPUT_VALUES = 5_000_000;
-
 /**
  * POST /indicators: columns of indicator values over inline bars (or a plain
  * close series), computed by the WASM kernels; null where a value is not yet
@@ -44,8 +41,8 @@ export function indicatorsAnswer(body: JsonObject, request: ComputeRequest, env:
     throw invalid("bars", "is required: give bars (rows or columns of OHLCV) or series (close prices)");
   }
   const cells = series.close.length * items.flatMap(columnNames).length;
-  if (cells > MAX_OUTPUT_VALUES) {
-    throw new ApiError(413, "too_many_values", `the answer would hold ${cells} values (rows x output columns); at most ${MAX_OUTPUT_VALUES}`);
+  if (cells > request.maxOutputValues) {
+    throw new ApiError(413, "too_many_values", `the answer would hold ${cells} values (rows x output columns); at most ${request.maxOutputValues}`);
   }
   const columns: [string, Float64Array][] = [];
   for (const item of items) columns.push(...compute(kernels, series, item));

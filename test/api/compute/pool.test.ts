@@ -36,7 +36,7 @@ function answer(id: number, text: string): ReplyMessage {
   return { id, answer: { status: 200, headers: { "content-type": "text/plain" }, body: new TextEncoder().encode(text) } };
 }
 
-const request = (text: string) => ({ body: new TextEncoder().encode(text) });
+const request = (text: string) => ({ body: new TextEncoder().encode(text), maxOutputValues: 5_000_000 });
 const text = (r: ComputeResult) => new TextDecoder().decode(r.answer.body as Uint8Array);
 const budget = { timeoutMs: 1000 };
 
@@ -146,7 +146,7 @@ describe("WorkerPool", () => {
     const transfers: ArrayBuffer[][] = [];
     const p = new WorkerPool({ size: 1, queueLength: 0, spawn: () => ({ post: (_m, t) => void transfers.push(t), terminate: () => undefined }) });
     const body = new TextEncoder().encode("{}");
-    void p.run("risk", { body }, budget).catch(() => undefined);
+    void p.run("risk", { body, maxOutputValues: 5_000_000 }, budget).catch(() => undefined);
     expect(transfers).toEqual([[body.buffer]]);
     await p.close();
   });
