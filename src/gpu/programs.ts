@@ -52,8 +52,8 @@ const product = (dims: Shape) => dims.reduce((a, b) => a * b, 1);
 /** Threads per workgroup of the one-thread-per-output kernels (pooling, interpolate, lstm). */
 const THREADS = 64;
 const MATMUL_TILE = 16;
-/** attention.wgsl keeps a query row in 256 floats of workgroup memory, 4 columns per thread. */
-export const MAX_HEAD_DIM = 256;
+/** attention.wgsl keeps a query row and an output row of this many floats in registers. */
+export const MAX_HEAD_DIM = 64;
 
 function fail(op: string, input: string, message: string): never {
   throw new ConfigError(`${op}: ${message}`, { field: `${op}.${input}` });
@@ -268,8 +268,8 @@ export const attention: GpuProgram<AttentionParams> = {
     return {
       outputs: [q],
       constants: { CAUSAL: causal ? 1 : 0 },
-      uniforms: [t, d, heads, headDim],
-      workgroups: batch * heads * t,
+      uniforms: [batch * heads * t, t, d, heads, headDim],
+      workgroups: ceilDiv(batch * heads * t, THREADS),
     };
   },
 };

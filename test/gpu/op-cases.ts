@@ -188,6 +188,7 @@ export const CASES: readonly OpCase[] = [
   attentionCase([2, 19, 12], 3, false, 90),
   attentionCase([2, 70, 8], 2, true, 91),
   attentionCase([3, 9, 20], 1, false, 92),
+  attentionCase([2, 5, 64], 1, true, 94),
   attentionCase([1, 100, 6], 3, false, 93),
   {
     name: "chain linear gelu -> layerNorm -> linear -> softmax, one readback",
