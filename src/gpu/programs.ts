@@ -51,7 +51,7 @@ const product = (dims: Shape) => dims.reduce((a, b) => a * b, 1);
 
 /** Threads per workgroup of the one-thread-per-output kernels (pooling, interpolate, lstm). */
 const THREADS = 64;
-const MATMUL_TILE = 16;
+const MATMUL_TILE = 32;
 /** attention.wgsl keeps a query row and an output row of this many floats in registers. */
 export const MAX_HEAD_DIM = 64;
 

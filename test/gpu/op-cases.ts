@@ -112,6 +112,7 @@ function attentionCase([batch, t, d]: number[], heads: number, causal: boolean, 
 
 export const CASES: readonly OpCase[] = [
   ...(["none", "relu", "gelu", "tanh", "sigmoid"] as const).map((act, i) => linearCase(act, [37, 29, 19], 1, 10 + i)),
+  linearCase("relu", [45, 67, 70], 1, 15), // several 32-wide tiles along M, K and N, none full
   // Far outside the activations' curved part: tanh and sigmoid saturate, no NaN.
   ...(["gelu", "tanh", "sigmoid"] as const).map((act, i) => linearCase(act, [5, 7, 33], 60, 20 + i)),
   {
