@@ -49,7 +49,10 @@ export async function acquireDevice(gpu: GPU, options: AcquireOptions = {}): Pro
       continue;
     }
     const requiredLimits: Record<string, number> = {};
-    for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
+    for (const name of RAISED_LIMITS) {
+      const offered = adapter.limits[name];
+      if (typeof offered === "number") requiredLimits[name] = offered;
+    }
     try {
       const device = await adapter.requestDevice({ label: "nt", requiredLimits });
       return { adapter, device, description: describe(adapter) };

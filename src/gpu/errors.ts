@@ -8,8 +8,8 @@ export class GpuUnavailableError extends EngineError {
 /** An op needs more than the device (or a kernel) allows; `limit` names which limit. */
 export class GpuLimitError extends EngineError {
   readonly code = "gpu_limit";
-  constructor(readonly limit: string, readonly requested: number, readonly allowed: number, what: string) {
-    super(`${what} needs ${limit} = ${requested}, but the device allows ${allowed}`, { field: limit });
+  constructor(readonly limit: string, readonly requested: number, readonly allowed: number, what: string, allowedBy = "the device") {
+    super(`${what} needs ${limit} = ${requested}, but ${allowedBy} allows ${allowed}`, { field: limit });
   }
 }
 

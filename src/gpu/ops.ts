@@ -2,14 +2,16 @@
 // contract's argument order. Each encodes one GPU program and returns its
 // outputs without reading them back, so a forward pass chains them freely.
 import type { GpuExecutor, GpuTensor } from "./executor.ts";
-import * as programs from "./programs.ts";
-import type { Activation } from "./programs.ts";
+import {
+  attentionProgram, interpolateLinearProgram, layerNormProgram, lstmCellPreProgram, lstmCellProgram, matmulProgram,
+  maxPool1dProgram, softmaxProgram, type Activation,
+} from "./programs.ts";
 
 /** act(A · B + bias): A [M, K] or [batch, M, K]; B [K, N] (shared) or [batch, K, N]. */
 export function matmul(
   ex: GpuExecutor, a: GpuTensor, b: GpuTensor, options: { bias?: GpuTensor | null; activation?: Activation } = {},
 ): GpuTensor {
-  return ex.run(programs.matmul, [a, b, options.bias ?? null], { activation: options.activation ?? "none" })[0];
+  return ex.run(matmulProgram, [a, b, options.bias ?? null], { activation: options.activation ?? "none" })[0];
 }
 
 /** Y[B, N] = act(X[B, K] · W[K, N] + b[N]); W is stored [in, out]. */
@@ -19,19 +21,19 @@ export function linear(ex: GpuExecutor, x: GpuTensor, w: GpuTensor, b: GpuTensor
 
 /** [B, ceil(L/k)]: stride = kernel = k, ceil mode. */
 export function maxPool1d(ex: GpuExecutor, x: GpuTensor, kernel: number): GpuTensor {
-  return ex.run(programs.maxPool1d, [x], { kernel })[0];
+  return ex.run(maxPool1dProgram, [x], { kernel })[0];
 }
 
 /** [B, size], as PyTorch's F.interpolate(mode="linear", align_corners=False). */
 export function interpolateLinear(ex: GpuExecutor, x: GpuTensor, size: number): GpuTensor {
-  return ex.run(programs.interpolateLinear, [x], { size })[0];
+  return ex.run(interpolateLinearProgram, [x], { size })[0];
 }
 
 /** One LSTM step: [h', c'] from x[B, I], h and c [B, H], Wx [I, 4H], Wh [H, 4H], b [4H]. */
 export function lstmCell(
   ex: GpuExecutor, x: GpuTensor, h: GpuTensor, c: GpuTensor, wx: GpuTensor, wh: GpuTensor, b: GpuTensor,
 ): [h: GpuTensor, c: GpuTensor] {
-  const [hNext, cNext] = ex.run(programs.lstmCell, [h, c, wh, b, x, wx], {});
+  const [hNext, cNext] = ex.run(lstmCellProgram, [h, c, wh, b, x, wx], {});
   return [hNext, cNext];
 }
 
@@ -39,23 +41,23 @@ export function lstmCell(
 export function lstmCellPre(
   ex: GpuExecutor, xw: GpuTensor, h: GpuTensor, c: GpuTensor, wh: GpuTensor, b: GpuTensor,
 ): [h: GpuTensor, c: GpuTensor] {
-  const [hNext, cNext] = ex.run(programs.lstmCellPre, [h, c, wh, b, xw], {});
+  const [hNext, cNext] = ex.run(lstmCellPreProgram, [h, c, wh, b, xw], {});
   return [hNext, cNext];
 }
 
 /** Over the last axis, population variance. */
 export function layerNorm(ex: GpuExecutor, x: GpuTensor, gamma: GpuTensor, beta: GpuTensor, eps = 1e-5): GpuTensor {
-  return ex.run(programs.layerNorm, [x, gamma, beta], { eps })[0];
+  return ex.run(layerNormProgram, [x, gamma, beta], { eps })[0];
 }
 
 /** Over the last axis, max-subtracted. */
 export function softmax(ex: GpuExecutor, x: GpuTensor): GpuTensor {
-  return ex.run(programs.softmax, [x], {})[0];
+  return ex.run(softmaxProgram, [x], {})[0];
 }
 
 /** Multi-head scaled dot-product attention over Q, K, V [B, T, D]. */
 export function attention(
   ex: GpuExecutor, q: GpuTensor, k: GpuTensor, v: GpuTensor, heads: number, causal = false,
 ): GpuTensor {
-  return ex.run(programs.attention, [q, k, v], { heads, causal })[0];
+  return ex.run(attentionProgram, [q, k, v], { heads, causal })[0];
 }

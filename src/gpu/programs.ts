@@ -91,7 +91,7 @@ export interface MatmulParams {
 }
 
 /** C[batch?, M, N] = act(A[batch?, M, K] · B[batch?, K, N] + bias[N]); a rank-2 B is shared by every batch. */
-export const matmul: GpuProgram<MatmulParams> = {
+export const matmulProgram: GpuProgram<MatmulParams> = {
   name: "matmul",
   family: "matmul",
   entryPoint: "matmul",
@@ -123,7 +123,7 @@ export interface PoolParams {
 }
 
 /** Y[..., ceil(L/k)]: max over windows of k (stride k, the last window may be shorter). */
-export const maxPool1d: GpuProgram<PoolParams> = {
+export const maxPool1dProgram: GpuProgram<PoolParams> = {
   name: "maxPool1d",
   family: "pooling",
   entryPoint: "maxPool1d",
@@ -147,7 +147,7 @@ export interface InterpolateParams {
 }
 
 /** Y[..., H] from X[..., M], linear, align_corners=False (PyTorch). */
-export const interpolateLinear: GpuProgram<InterpolateParams> = {
+export const interpolateLinearProgram: GpuProgram<InterpolateParams> = {
   name: "interpolateLinear",
   family: "interpolate",
   entryPoint: "interpolateLinear",
@@ -185,7 +185,7 @@ function lstmPlan([rows, hidden]: Shape, input: number): ProgramPlan {
 }
 
 /** (h', c') of one LSTM step, z = x·Wx + h·Wh + b with gates [i | f | g | o]. */
-export const lstmCell: GpuProgram<Record<string, never>> = {
+export const lstmCellProgram: GpuProgram<Record<string, never>> = {
   name: "lstmCell",
   family: "lstm",
   entryPoint: "lstmCell",
@@ -200,7 +200,7 @@ export const lstmCell: GpuProgram<Record<string, never>> = {
 };
 
 /** lstmCell with x·Wx given precomputed as xw[B, 4H] (one matmul over a whole sequence). */
-export const lstmCellPre: GpuProgram<Record<string, never>> = {
+export const lstmCellPreProgram: GpuProgram<Record<string, never>> = {
   name: "lstmCellPre",
   family: "lstm",
   entryPoint: "lstmCellPre",
@@ -217,7 +217,7 @@ export interface LayerNormParams {
 }
 
 /** Normalizes each row over the last axis (population variance), then scales by gamma and shifts by beta. */
-export const layerNorm: GpuProgram<LayerNormParams> = {
+export const layerNormProgram: GpuProgram<LayerNormParams> = {
   name: "layerNorm",
   family: "norm",
   entryPoint: "layerNorm",
@@ -233,7 +233,7 @@ export const layerNorm: GpuProgram<LayerNormParams> = {
 };
 
 /** Softmax over the last axis, max-subtracted. */
-export const softmax: GpuProgram<Record<string, never>> = {
+export const softmaxProgram: GpuProgram<Record<string, never>> = {
   name: "softmax",
   family: "norm",
   entryPoint: "softmax",
@@ -251,7 +251,7 @@ export interface AttentionParams {
 }
 
 /** Multi-head scaled dot-product attention over Q, K, V [B, T, D]; heads own consecutive column blocks. */
-export const attention: GpuProgram<AttentionParams> = {
+export const attentionProgram: GpuProgram<AttentionParams> = {
   name: "attention",
   family: "attention",
   entryPoint: "attention",
@@ -264,7 +264,7 @@ export const attention: GpuProgram<AttentionParams> = {
     positiveInt("attention", "heads", heads);
     if (d % heads !== 0) fail("attention", "heads", `D = ${d} must be a multiple of heads = ${heads}`);
     const headDim = d / heads;
-    if (headDim > MAX_HEAD_DIM) throw new GpuLimitError("attention head size D/heads", headDim, MAX_HEAD_DIM, "attention");
+    if (headDim > MAX_HEAD_DIM) throw new GpuLimitError("attention head size D/heads", headDim, MAX_HEAD_DIM, "attention", "attention.wgsl");
     return {
       outputs: [q],
       constants: { CAUSAL: causal ? 1 : 0 },
@@ -276,7 +276,7 @@ export const attention: GpuProgram<AttentionParams> = {
 
 /** Every program by name. */
 export const PROGRAMS: ReadonlyMap<string, GpuProgram<never>> = new Map(
-  [matmul, maxPool1d, interpolateLinear, lstmCell, lstmCellPre, layerNorm, softmax, attention].map(
+  [matmulProgram, maxPool1dProgram, interpolateLinearProgram, lstmCellProgram, lstmCellPreProgram, layerNormProgram, softmaxProgram, attentionProgram].map(
     (p) => [p.name, p as GpuProgram<never>],
   ),
 );

@@ -116,13 +116,13 @@ export const CASES: readonly OpCase[] = [
   // Far outside the activations' curved part: tanh and sigmoid saturate, no NaN.
   ...(["gelu", "tanh", "sigmoid"] as const).map((act, i) => linearCase(act, [5, 7, 33], 60, 20 + i)),
   {
-    name: "matmul batched [3, 21, 35] · [3, 35, 18], no bias",
+    name: "matmul batched [11, 21, 35] · [11, 35, 18], no bias",
     async run(ex) {
       const r = random(30);
-      const [a, b] = [r(3 * 21 * 35), r(3 * 35 * 18)];
-      const [ta, tb] = [ex.upload(a, [3, 21, 35]), ex.upload(b, [3, 35, 18])];
+      const [a, b] = [r(11 * 21 * 35), r(11 * 35 * 18)];
+      const [ta, tb] = [ex.upload(a, [11, 21, 35]), ex.upload(b, [11, 35, 18])];
       const c = gpu.matmul(ex, ta, tb);
-      return readAll(ex, [["c", c, cpu.matmul(a, b, null, [3, 21, 35, 18], "none", false)]], [ta, tb]);
+      return readAll(ex, [["c", c, cpu.matmul(a, b, null, [11, 21, 35, 18], "none", false)]], [ta, tb]);
     },
   },
   {
@@ -135,7 +135,7 @@ export const CASES: readonly OpCase[] = [
       return readAll(ex, [["c", c, cpu.matmul(a, b, bias, [2, 17, 33, 20], "relu")]], [ta, tb, tbias]);
     },
   },
-  ...[[5, 23, 4], [3, 10, 1], [2, 9, 30], [4, 65, 7]].map(([rows, len, k], i): OpCase => ({
+  ...[[5, 23, 4], [3, 10, 1], [2, 9, 30], [20, 130, 2]].map(([rows, len, k], i): OpCase => ({
     name: `maxPool1d [${rows}, ${len}] k ${k}`,
     async run(ex) {
       const x = random(40 + i)(rows * len, -5, 5);
@@ -143,7 +143,7 @@ export const CASES: readonly OpCase[] = [
       return readAll(ex, [["y", gpu.maxPool1d(ex, tx, k), cpu.maxPool1d(x, rows, len, k)]], [tx]);
     },
   })),
-  ...[[4, 7, 24], [3, 24, 7], [2, 1, 5], [5, 13, 13], [2, 3, 100]].map(([rows, m, h], i): OpCase => ({
+  ...[[4, 7, 24], [3, 24, 7], [2, 1, 5], [5, 13, 13], [5, 3, 250]].map(([rows, m, h], i): OpCase => ({
     name: `interpolateLinear [${rows}, ${m}] -> ${h}`,
     async run(ex) {
       const x = random(50 + i)(rows * m, -3, 3);
@@ -152,9 +152,9 @@ export const CASES: readonly OpCase[] = [
     },
   })),
   {
-    name: "lstmCell B 5, I 6, H 11, and lstmCellPre on a GPU x·Wx",
+    name: "lstmCell B 100, I 6, H 11, and lstmCellPre on a GPU x·Wx",
     async run(ex) {
-      const [rows, input, hidden] = [5, 6, 11];
+      const [rows, input, hidden] = [100, 6, 11];
       const r = random(60);
       const [x, h, c] = [r(rows * input, -2, 2), r(rows * hidden), r(rows * hidden, -2, 2)];
       const [wx, wh, b] = [r(input * 4 * hidden), r(hidden * 4 * hidden, -0.5, 0.5), r(4 * hidden)];
@@ -169,7 +169,7 @@ export const CASES: readonly OpCase[] = [
       return readAll(ex, [["h'", h1, ref.h], ["c'", c1, ref.c], ["h' (pre)", h2, ref.h], ["c' (pre)", c2, ref.c]], [...Object.values(t), xw]);
     },
   },
-  ...[[6, 70], [1, 3], [9, 200]].map(([rows, n], i): OpCase => ({
+  ...[[12, 70], [1, 3], [9, 200]].map(([rows, n], i): OpCase => ({
     name: `layerNorm [${rows}, ${n}]`,
     async run(ex) {
       const r = random(70 + i);
@@ -178,7 +178,7 @@ export const CASES: readonly OpCase[] = [
       return readAll(ex, [["y", gpu.layerNorm(ex, t[0], t[1], t[2]), cpu.layerNorm(x, gamma, beta, rows, n)]], t);
     },
   })),
-  ...[[7, 100, 1], [3, 5, 30], [4, 1, 1]].map(([rows, n, scale], i): OpCase => ({
+  ...[[13, 100, 1], [3, 5, 30], [4, 1, 1]].map(([rows, n, scale], i): OpCase => ({
     name: `softmax [${rows}, ${n}]${scale === 1 ? "" : ` inputs ×${scale}`}`,
     async run(ex) {
       const x = random(80 + i)(rows * n, -scale, scale);
@@ -190,7 +190,7 @@ export const CASES: readonly OpCase[] = [
   attentionCase([2, 70, 8], 2, true, 91),
   attentionCase([3, 9, 20], 1, false, 92),
   attentionCase([2, 5, 64], 1, true, 94),
-  attentionCase([1, 100, 6], 3, false, 93),
+  attentionCase([4, 100, 6], 3, false, 93),
   {
     name: "chain linear gelu -> layerNorm -> linear -> softmax, one readback",
     async run(ex) {

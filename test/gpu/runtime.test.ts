@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.ts";
 import { GpuDeviceLostError, GpuError, GpuLimitError, GpuUnavailableError } from "../../src/gpu/errors.ts";
 import * as gpu from "../../src/gpu/ops.ts";
-import { softmax as softmaxProgram, type GpuProgram } from "../../src/gpu/programs.ts";
+import { softmaxProgram, type GpuProgram } from "../../src/gpu/programs.ts";
 import * as cpu from "../../src/gpu/reference.ts";
 import { GpuRuntime } from "../../src/gpu/runtime.ts";
 import { root } from "../helpers.ts";
@@ -130,7 +130,7 @@ describe("errors", () => {
   it("names the attention head size limit of the kernel", async () => {
     const ex = await newRuntime().executor();
     const q = ex.upload(new Float32Array(2 * 130), [1, 2, 130]);
-    expect(() => gpu.attention(ex, q, q, q, 2)).toThrow(/attention needs attention head size D\/heads = 65, but the device allows 64/);
+    expect(() => gpu.attention(ex, q, q, q, 2)).toThrow(/attention needs attention head size D\/heads = 65, but attention.wgsl allows 64/);
   });
 
   it("names the op, input and expected shape on a mismatch", async () => {
