@@ -1,0 +1,282 @@
+// The GPU programs: one small object per kernel (its WGSL family file, entry
+// point, input bindings, and a plan from the input shapes and parameters to
+// output shapes, override constants, uniforms and workgroup count), in one
+// registry. The executor runs any of them the same way.
+//
+// Binding convention of every kernel: @binding(0) the uniform Params (whose
+// first field, `groups`, the executor writes), then the outputs, then the
+// inputs in the order of `inputs`.
+import { ConfigError } from "../core/errors.ts";
+import { GpuLimitError } from "./errors.ts";
+import { WGSL } from "./shader-sources.ts";
+
+export type Shape = readonly number[];
+export type ShaderFamily = Exclude<keyof typeof WGSL, "common">;
+export type Activation = "none" | "relu" | "gelu" | "tanh" | "sigmoid";
+export const ACTIVATIONS: readonly Activation[] = ["none", "relu", "gelu", "tanh", "sigmoid"];
+
+export interface ProgramPlan {
+  readonly outputs: readonly Shape[];
+  /** Override constants the pipeline is specialized for: part of the pipeline cache key. */
+  readonly constants: Readonly<Record<string, number>>;
+  /** The Params fields after `groups`, as 32-bit words (f32 fields through f32Bits). */
+  readonly uniforms: readonly number[];
+  /** Workgroups the kernel needs; the executor folds them into the per-dimension limit. */
+  readonly workgroups: number;
+}
+
+export interface GpuProgram<P = never> {
+  readonly name: string;
+  readonly family: ShaderFamily;
+  readonly entryPoint: string;
+  /** Input binding names in binding order; `null` is allowed only for those in `optional`. */
+  readonly inputs: readonly string[];
+  readonly optional?: readonly string[];
+  /** Checks the input shapes and parameters (errors name the op and input) and plans the dispatch. */
+  plan(inputs: readonly (Shape | null)[], params: P): ProgramPlan;
+}
+
+/** The WGSL a program compiles: the shared prelude, then its family file. */
+export function programSource(family: ShaderFamily): string {
+  return `${WGSL.common}\n${WGSL[family]}`;
+}
+
+/** An f32 as the u32 word with the same bits, for f32 fields of a uniform block. */
+export function f32Bits(x: number): number {
+  return new Uint32Array(new Float32Array([x]).buffer)[0];
+}
+
+const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
+const product = (dims: Shape) => dims.reduce((a, b) => a * b, 1);
+
+/** Threads per workgroup of the one-thread-per-output kernels (pooling, interpolate, lstm). */
+const THREADS = 64;
+const MATMUL_TILE = 32;
+/** attention.wgsl keeps a query row and an output row of this many floats in registers. */
+export const MAX_HEAD_DIM = 64;
+
+function fail(op: string, input: string, message: string): never {
+  throw new ConfigError(`${op}: ${message}`, { field: `${op}.${input}` });
+}
+
+function shapeText(shape: Shape): string {
+  return `[${shape.join(", ")}]`;
+}
+
+/** The shape of `input`, checked to have one of `ranks` dimensions. */
+function shapeOf(op: string, input: string, shape: Shape | null | undefined, ranks: readonly number[], meaning: string): Shape {
+  if (!shape) fail(op, input, `${input} is missing; expected ${meaning}`);
+  if (!ranks.includes(shape.length)) fail(op, input, `${input} must be ${meaning}; got ${shapeText(shape)}`);
+  return shape;
+}
+
+function expectDims(op: string, input: string, shape: Shape, expected: Shape, meaning: string): void {
+  if (shape.length !== expected.length || shape.some((d, i) => d !== expected[i])) {
+    fail(op, input, `${input} must be ${meaning} = ${shapeText(expected)}; got ${shapeText(shape)}`);
+  }
+}
+
+function positiveInt(op: string, param: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) fail(op, param, `${param} must be a positive integer; got ${value}`);
+  return value;
+}
+
+/** Leading dimensions flattened into rows, the last one the row length. */
+function rowsOf(shape: Shape): [rows: number, len: number] {
+  return [product(shape.slice(0, -1)), shape[shape.length - 1]];
+}
+
+export interface MatmulParams {
+  readonly activation: Activation;
+}
+
+/** C[batch?, M, N] = act(A[batch?, M, K] · B[batch?, K, N] + bias[N]); a rank-2 B is shared by every batch. */
+export const matmulProgram: GpuProgram<MatmulParams> = {
+  name: "matmul",
+  family: "matmul",
+  entryPoint: "matmul",
+  inputs: ["a", "b", "bias"],
+  optional: ["bias"],
+  plan([aShape, bShape, biasShape], { activation }) {
+    const a = shapeOf("matmul", "a", aShape, [2, 3], "[M, K] or [batch, M, K]");
+    const b = shapeOf("matmul", "b", bShape, [2, 3], "[K, N] or [batch, K, N]");
+    const act = ACTIVATIONS.indexOf(activation);
+    if (act < 0) fail("matmul", "activation", `activation must be one of ${ACTIVATIONS.join(", ")}; got "${activation}"`);
+    const batch = a.length === 3 ? a[0] : 1;
+    const [m, k] = a.slice(-2);
+    const n = b[b.length - 1];
+    if (b.length === 3 && a.length === 2) fail("matmul", "b", `b may be [batch, K, N] only when a is [batch, M, K]; got a ${shapeText(a)}`);
+    if (b.length === 3) expectDims("matmul", "b", b, [batch, k, n], "[batch, K, N] with a's batch and K");
+    else expectDims("matmul", "b", b, [k, n], "[K, N] with a's K");
+    if (biasShape) expectDims("matmul", "bias", biasShape, [n], "[N]");
+    return {
+      outputs: [a.length === 3 ? [batch, m, n] : [m, n]],
+      constants: { ACT: act, HAS_BIAS: biasShape ? 1 : 0 },
+      uniforms: [m, n, k, m * k, b.length === 3 ? k * n : 0],
+      workgroups: ceilDiv(n, MATMUL_TILE) * ceilDiv(m, MATMUL_TILE) * batch,
+    };
+  },
+};
+
+export interface PoolParams {
+  readonly kernel: number;
+}
+
+/** Y[..., ceil(L/k)]: max over windows of k (stride k, the last window may be shorter). */
+export const maxPool1dProgram: GpuProgram<PoolParams> = {
+  name: "maxPool1d",
+  family: "pooling",
+  entryPoint: "maxPool1d",
+  inputs: ["x"],
+  plan([xShape], { kernel }) {
+    const x = shapeOf("maxPool1d", "x", xShape, [1, 2, 3], "[B, L]");
+    const k = positiveInt("maxPool1d", "kernel", kernel);
+    const [rows, len] = rowsOf(x);
+    const outLen = ceilDiv(len, k);
+    return {
+      outputs: [[...x.slice(0, -1), outLen]],
+      constants: {},
+      uniforms: [rows, len, k, outLen],
+      workgroups: ceilDiv(rows * outLen, THREADS),
+    };
+  },
+};
+
+export interface InterpolateParams {
+  readonly size: number;
+}
+
+/** Y[..., H] from X[..., M], linear, align_corners=False (PyTorch). */
+export const interpolateLinearProgram: GpuProgram<InterpolateParams> = {
+  name: "interpolateLinear",
+  family: "interpolate",
+  entryPoint: "interpolateLinear",
+  inputs: ["x"],
+  plan([xShape], { size }) {
+    const x = shapeOf("interpolateLinear", "x", xShape, [1, 2, 3], "[B, M]");
+    const h = positiveInt("interpolateLinear", "size", size);
+    const [rows, m] = rowsOf(x);
+    return {
+      outputs: [[...x.slice(0, -1), h]],
+      constants: {},
+      uniforms: [rows, m, h, f32Bits(m / h)],
+      workgroups: ceilDiv(rows * h, THREADS),
+    };
+  },
+};
+
+/** [B, H] from the inputs an LSTM step shares: h and c [B, H], Wh [H, 4H], b [4H]. */
+function lstmShapes(op: string, h: Shape | null, c: Shape | null, wh: Shape | null, bias: Shape | null): Shape {
+  const hs = shapeOf(op, "h", h, [2], "[B, H]");
+  const hidden = hs[1];
+  expectDims(op, "c", shapeOf(op, "c", c, [2], "[B, H]"), hs, "[B, H] like h");
+  expectDims(op, "wh", shapeOf(op, "wh", wh, [2], "[H, 4H]"), [hidden, 4 * hidden], "[H, 4H]");
+  expectDims(op, "b", shapeOf(op, "b", bias, [1], "[4H]"), [4 * hidden], "[4H]");
+  return hs;
+}
+
+function lstmPlan([rows, hidden]: Shape, input: number): ProgramPlan {
+  return {
+    outputs: [[rows, hidden], [rows, hidden]],
+    constants: {},
+    uniforms: [rows, input, hidden],
+    workgroups: ceilDiv(rows * hidden, THREADS),
+  };
+}
+
+/** (h', c') of one LSTM step, z = x·Wx + h·Wh + b with gates [i | f | g | o]. */
+export const lstmCellProgram: GpuProgram<Record<string, never>> = {
+  name: "lstmCell",
+  family: "lstm",
+  entryPoint: "lstmCell",
+  inputs: ["h", "c", "wh", "b", "x", "wx"],
+  plan([h, c, wh, b, xShape, wxShape]) {
+    const hs = lstmShapes("lstmCell", h, c, wh, b);
+    const x = shapeOf("lstmCell", "x", xShape, [2], "[B, I]");
+    expectDims("lstmCell", "x", x, [hs[0], x[1]], "[B, I] with h's B");
+    expectDims("lstmCell", "wx", shapeOf("lstmCell", "wx", wxShape, [2], "[I, 4H]"), [x[1], 4 * hs[1]], "[I, 4H]");
+    return lstmPlan(hs, x[1]);
+  },
+};
+
+/** lstmCell with x·Wx given precomputed as xw[B, 4H] (one matmul over a whole sequence). */
+export const lstmCellPreProgram: GpuProgram<Record<string, never>> = {
+  name: "lstmCellPre",
+  family: "lstm",
+  entryPoint: "lstmCellPre",
+  inputs: ["h", "c", "wh", "b", "xw"],
+  plan([h, c, wh, b, xwShape]) {
+    const hs = lstmShapes("lstmCellPre", h, c, wh, b);
+    expectDims("lstmCellPre", "xw", shapeOf("lstmCellPre", "xw", xwShape, [2], "[B, 4H]"), [hs[0], 4 * hs[1]], "[B, 4H]");
+    return lstmPlan(hs, 0);
+  },
+};
+
+export interface LayerNormParams {
+  readonly eps: number;
+}
+
+/** Normalizes each row over the last axis (population variance), then scales by gamma and shifts by beta. */
+export const layerNormProgram: GpuProgram<LayerNormParams> = {
+  name: "layerNorm",
+  family: "norm",
+  entryPoint: "layerNorm",
+  inputs: ["x", "gamma", "beta"],
+  plan([xShape, gamma, beta], { eps }) {
+    const x = shapeOf("layerNorm", "x", xShape, [1, 2, 3], "[R, N]");
+    const [rows, n] = rowsOf(x);
+    expectDims("layerNorm", "gamma", shapeOf("layerNorm", "gamma", gamma, [1], "[N]"), [n], "[N]");
+    expectDims("layerNorm", "beta", shapeOf("layerNorm", "beta", beta, [1], "[N]"), [n], "[N]");
+    if (!(eps > 0)) fail("layerNorm", "eps", `eps must be positive; got ${eps}`);
+    return { outputs: [x], constants: {}, uniforms: [n, f32Bits(eps)], workgroups: rows };
+  },
+};
+
+/** Softmax over the last axis, max-subtracted. */
+export const softmaxProgram: GpuProgram<Record<string, never>> = {
+  name: "softmax",
+  family: "norm",
+  entryPoint: "softmax",
+  inputs: ["x"],
+  plan([xShape]) {
+    const x = shapeOf("softmax", "x", xShape, [1, 2, 3], "[R, N]");
+    const [rows, n] = rowsOf(x);
+    return { outputs: [x], constants: {}, uniforms: [n, 0], workgroups: rows };
+  },
+};
+
+export interface AttentionParams {
+  readonly heads: number;
+  readonly causal: boolean;
+}
+
+/** Multi-head scaled dot-product attention over Q, K, V [B, T, D]; heads own consecutive column blocks. */
+export const attentionProgram: GpuProgram<AttentionParams> = {
+  name: "attention",
+  family: "attention",
+  entryPoint: "attention",
+  inputs: ["q", "k", "v"],
+  plan([qShape, kShape, vShape], { heads, causal }) {
+    const q = shapeOf("attention", "q", qShape, [3], "[B, T, D]");
+    expectDims("attention", "k", shapeOf("attention", "k", kShape, [3], "[B, T, D]"), q, "[B, T, D] like q");
+    expectDims("attention", "v", shapeOf("attention", "v", vShape, [3], "[B, T, D]"), q, "[B, T, D] like q");
+    const [batch, t, d] = q;
+    positiveInt("attention", "heads", heads);
+    if (d % heads !== 0) fail("attention", "heads", `D = ${d} must be a multiple of heads = ${heads}`);
+    const headDim = d / heads;
+    if (headDim > MAX_HEAD_DIM) throw new GpuLimitError("attention head size D/heads", headDim, MAX_HEAD_DIM, "attention", "attention.wgsl");
+    return {
+      outputs: [q],
+      constants: { CAUSAL: causal ? 1 : 0 },
+      uniforms: [batch * heads * t, t, d, heads, headDim],
+      workgroups: ceilDiv(batch * heads * t, THREADS),
+    };
+  },
+};
+
+/** Every program by name. */
+export const PROGRAMS: ReadonlyMap<string, GpuProgram<never>> = new Map(
+  [matmulProgram, maxPool1dProgram, interpolateLinearProgram, lstmCellProgram, lstmCellPreProgram, layerNormProgram, softmaxProgram, attentionProgram].map(
+    (p) => [p.name, p as GpuProgram<never>],
+  ),
+);

@@ -1,0 +1,212 @@
+// Every GPU op against its CPU twin on seeded random inputs of awkward sizes
+// (not multiples of the 16x16 matmul tile or the 64-thread workgroups,
+// batch > 1, attention longer than one 64-key chunk). Runtime-free: the Node
+// tests, the Deno script and the Chromium page all run these same cases.
+import type { GpuExecutor, GpuTensor } from "../../src/gpu/executor.ts";
+import * as gpu from "../../src/gpu/ops.ts";
+import type { Activation } from "../../src/gpu/programs.ts";
+import * as cpu from "../../src/gpu/reference.ts";
+
+/** Relative tolerance of every comparison (float32 accumulation against a float64 reference). */
+export const REL = 1e-4;
+/**
+ * The denominator's floor: an output near 0 is compared absolutely, to
+ * REL × FLOOR = 1e-6, since a sum of O(1) float32 terms that cancels to near
+ * 0 keeps its absolute rounding error (~1e-7 per term), not a relative one.
+ */
+export const FLOOR = 1e-2;
+
+export interface Output {
+  readonly name: string;
+  readonly actual: Float32Array;
+  readonly expected: ArrayLike<number>;
+}
+
+export interface OpCase {
+  readonly name: string;
+  run(ex: GpuExecutor): Promise<Output[]>;
+}
+
+export interface CaseResult {
+  readonly name: string;
+  readonly ok: boolean;
+  /** Largest |actual − expected| / max(|expected|, FLOOR) over the case's outputs. */
+  readonly worst: number;
+  readonly detail: string;
+}
+
+/** A seeded generator of uniform floats in [lo, hi) (mulberry32). */
+export function random(seed: number): (n: number, lo?: number, hi?: number) => Float32Array {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  return (n, lo = -1, hi = 1) => Float32Array.from({ length: n }, () => lo + (hi - lo) * next());
+}
+
+export function compare({ name, actual, expected }: Output): { worst: number; detail: string } {
+  if (actual.length !== expected.length) return { worst: Infinity, detail: `${name}: length ${actual.length}, expected ${expected.length}` };
+  let worst = 0;
+  let detail = "";
+  for (let i = 0; i < actual.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]) / Math.max(Math.abs(expected[i]), FLOOR);
+    if (!(err <= worst)) {
+      worst = Number.isNaN(err) ? Infinity : err;
+      detail = `${name}[${i}] = ${actual[i]}, expected ${expected[i]}`;
+    }
+  }
+  return { worst, detail };
+}
+
+export async function runCase(ex: GpuExecutor, c: OpCase): Promise<CaseResult> {
+  const compared = (await c.run(ex)).map(compare);
+  const worst = compared.reduce((a, b) => (b.worst > a.worst ? b : a));
+  return { name: c.name, ok: worst.worst <= REL, worst: worst.worst, detail: worst.detail };
+}
+
+export async function runAll(ex: GpuExecutor, cases: readonly OpCase[] = CASES): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for (const c of cases) results.push(await runCase(ex, c));
+  return results;
+}
+
+/** Reads every output, then releases every tensor the case made (inputs included). */
+async function readAll(ex: GpuExecutor, outputs: [string, GpuTensor, ArrayLike<number>][], temps: GpuTensor[]): Promise<Output[]> {
+  const read: Output[] = [];
+  for (const [name, tensor, expected] of outputs) read.push({ name, actual: await ex.read(tensor), expected });
+  for (const t of [...temps, ...outputs.map(([, t]) => t)]) t.release();
+  return read;
+}
+
+function linearCase(activation: Activation, [rows, k, n]: number[], scale: number, seed: number): OpCase {
+  return {
+    name: `linear ${activation} [${rows}, ${k}] · [${k}, ${n}]${scale === 1 ? "" : ` inputs ×${scale}`}`,
+    async run(ex) {
+      const r = random(seed);
+      const x = r(rows * k, -scale, scale);
+      const w = r(k * n, -1 / Math.sqrt(k), 1 / Math.sqrt(k));
+      const b = r(n);
+      const [tx, tw, tb] = [ex.upload(x, [rows, k]), ex.upload(w, [k, n]), ex.upload(b, [n])];
+      const y = gpu.linear(ex, tx, tw, tb, activation);
+      return readAll(ex, [["y", y, cpu.linear(x, w, b, rows, k, n, activation)]], [tx, tw, tb]);
+    },
+  };
+}
+
+function attentionCase([batch, t, d]: number[], heads: number, causal: boolean, seed: number): OpCase {
+  return {
+    name: `attention [${batch}, ${t}, ${d}] heads ${heads}${causal ? " causal" : ""}`,
+    async run(ex) {
+      const r = random(seed);
+      const [q, k, v] = [r(batch * t * d, -2, 2), r(batch * t * d, -2, 2), r(batch * t * d)];
+      const tensors = [q, k, v].map((a) => ex.upload(a, [batch, t, d]));
+      const o = gpu.attention(ex, tensors[0], tensors[1], tensors[2], heads, causal);
+      return readAll(ex, [["o", o, cpu.attention(q, k, v, batch, t, d, heads, causal)]], tensors);
+    },
+  };
+}
+
+export const CASES: readonly OpCase[] = [
+  ...(["none", "relu", "gelu", "tanh", "sigmoid"] as const).map((act, i) => linearCase(act, [37, 29, 19], 1, 10 + i)),
+  linearCase("relu", [45, 67, 70], 1, 15), // several 32-wide tiles along M, K and N, none full
+  // Far outside the activations' curved part: tanh and sigmoid saturate, no NaN.
+  ...(["gelu", "tanh", "sigmoid"] as const).map((act, i) => linearCase(act, [5, 7, 33], 60, 20 + i)),
+  {
+    name: "matmul batched [11, 21, 35] · [11, 35, 18], no bias",
+    async run(ex) {
+      const r = random(30);
+      const [a, b] = [r(11 * 21 * 35), r(11 * 35 * 18)];
+      const [ta, tb] = [ex.upload(a, [11, 21, 35]), ex.upload(b, [11, 35, 18])];
+      const c = gpu.matmul(ex, ta, tb);
+      return readAll(ex, [["c", c, cpu.matmul(a, b, null, [11, 21, 35, 18], "none", false)]], [ta, tb]);
+    },
+  },
+  {
+    name: "matmul batched [2, 17, 33] · shared [33, 20] + bias, relu",
+    async run(ex) {
+      const r = random(31);
+      const [a, b, bias] = [r(2 * 17 * 33), r(33 * 20), r(20)];
+      const [ta, tb, tbias] = [ex.upload(a, [2, 17, 33]), ex.upload(b, [33, 20]), ex.upload(bias)];
+      const c = gpu.matmul(ex, ta, tb, { bias: tbias, activation: "relu" });
+      return readAll(ex, [["c", c, cpu.matmul(a, b, bias, [2, 17, 33, 20], "relu")]], [ta, tb, tbias]);
+    },
+  },
+  ...[[5, 23, 4], [3, 10, 1], [2, 9, 30], [20, 130, 2]].map(([rows, len, k], i): OpCase => ({
+    name: `maxPool1d [${rows}, ${len}] k ${k}`,
+    async run(ex) {
+      const x = random(40 + i)(rows * len, -5, 5);
+      const tx = ex.upload(x, [rows, len]);
+      return readAll(ex, [["y", gpu.maxPool1d(ex, tx, k), cpu.maxPool1d(x, rows, len, k)]], [tx]);
+    },
+  })),
+  ...[[4, 7, 24], [3, 24, 7], [2, 1, 5], [5, 13, 13], [5, 3, 250]].map(([rows, m, h], i): OpCase => ({
+    name: `interpolateLinear [${rows}, ${m}] -> ${h}`,
+    async run(ex) {
+      const x = random(50 + i)(rows * m, -3, 3);
+      const tx = ex.upload(x, [rows, m]);
+      return readAll(ex, [["y", gpu.interpolateLinear(ex, tx, h), cpu.interpolateLinear(x, rows, m, h)]], [tx]);
+    },
+  })),
+  {
+    name: "lstmCell B 100, I 6, H 11, and lstmCellPre on a GPU x·Wx",
+    async run(ex) {
+      const [rows, input, hidden] = [100, 6, 11];
+      const r = random(60);
+      const [x, h, c] = [r(rows * input, -2, 2), r(rows * hidden), r(rows * hidden, -2, 2)];
+      const [wx, wh, b] = [r(input * 4 * hidden), r(hidden * 4 * hidden, -0.5, 0.5), r(4 * hidden)];
+      const t = {
+        x: ex.upload(x, [rows, input]), h: ex.upload(h, [rows, hidden]), c: ex.upload(c, [rows, hidden]),
+        wx: ex.upload(wx, [input, 4 * hidden]), wh: ex.upload(wh, [hidden, 4 * hidden]), b: ex.upload(b),
+      };
+      const [h1, c1] = gpu.lstmCell(ex, t.x, t.h, t.c, t.wx, t.wh, t.b);
+      const xw = gpu.linear(ex, t.x, t.wx, null);
+      const [h2, c2] = gpu.lstmCellPre(ex, xw, t.h, t.c, t.wh, t.b);
+      const ref = cpu.lstmCell(x, h, c, wx, wh, b, rows, input, hidden);
+      return readAll(ex, [["h'", h1, ref.h], ["c'", c1, ref.c], ["h' (pre)", h2, ref.h], ["c' (pre)", c2, ref.c]], [...Object.values(t), xw]);
+    },
+  },
+  ...[[12, 70], [1, 3], [9, 200]].map(([rows, n], i): OpCase => ({
+    name: `layerNorm [${rows}, ${n}]`,
+    async run(ex) {
+      const r = random(70 + i);
+      const [x, gamma, beta] = [r(rows * n, -3, 5), r(n, 0.5, 1.5), r(n)];
+      const t = [ex.upload(x, [rows, n]), ex.upload(gamma), ex.upload(beta)];
+      return readAll(ex, [["y", gpu.layerNorm(ex, t[0], t[1], t[2]), cpu.layerNorm(x, gamma, beta, rows, n)]], t);
+    },
+  })),
+  ...[[13, 100, 1], [3, 5, 30], [4, 1, 1]].map(([rows, n, scale], i): OpCase => ({
+    name: `softmax [${rows}, ${n}]${scale === 1 ? "" : ` inputs ×${scale}`}`,
+    async run(ex) {
+      const x = random(80 + i)(rows * n, -scale, scale);
+      const tx = ex.upload(x, [rows, n]);
+      return readAll(ex, [["y", gpu.softmax(ex, tx), cpu.softmax(x, rows, n)]], [tx]);
+    },
+  })),
+  attentionCase([2, 19, 12], 3, false, 90),
+  attentionCase([2, 70, 8], 2, true, 91),
+  attentionCase([3, 9, 20], 1, false, 92),
+  attentionCase([2, 5, 64], 1, true, 94),
+  attentionCase([4, 100, 6], 3, false, 93),
+  {
+    name: "chain linear gelu -> layerNorm -> linear -> softmax, one readback",
+    async run(ex) {
+      const r = random(99);
+      const [rows, k, hidden, n] = [9, 13, 24, 5];
+      const [x, w1, b1, gamma, beta, w2] = [r(rows * k), r(k * hidden), r(hidden), r(hidden, 0.5, 1.5), r(hidden), r(hidden * n)];
+      const t = [ex.upload(x, [rows, k]), ex.upload(w1, [k, hidden]), ex.upload(b1), ex.upload(gamma), ex.upload(beta), ex.upload(w2, [hidden, n])];
+      const h = gpu.linear(ex, t[0], t[1], t[2], "gelu");
+      const hn = gpu.layerNorm(ex, h, t[3], t[4]);
+      const logits = gpu.linear(ex, hn, t[5], null);
+      const y = gpu.softmax(ex, logits);
+      const ref = cpu.softmax(
+        cpu.linear(cpu.layerNorm(cpu.linear(x, w1, b1, rows, k, hidden, "gelu"), gamma, beta, rows, hidden), w2, null, rows, hidden, n),
+        rows, n,
+      );
+      return readAll(ex, [["y", y, ref]], [...t, h, hn, logits]);
+    },
+  },
+];
