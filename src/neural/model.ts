@@ -69,7 +69,7 @@ export function defaultConfig(kind: ModelKind, inputSize = 64, horizon = 8): Mod
     case "lstm":
       return { kind, inputSize, horizon, hidden: 32, layers: 2 };
     case "transformer":
-      return { kind, inputSize, horizon, dModel: 32, heads: 4, layers: 2, ffSize: 64 };
+      return { kind, inputSize, horizon, dModel: 16, heads: 2, layers: 2, ffSize: 64 };
   }
 }
 

@@ -66,11 +66,11 @@ describe("model descriptions", () => {
     // NHITS: 3 blocks, pooled inputs 32, 32, 64 → 128 → 128 → backcast 64 + knots 2, 4, 8.
     const block = (pooled: number, knots: number) => (pooled + 1) * 128 + 129 * 128 + 129 * 64 + 129 * knots;
     // LSTM: layer 0 (1 + 32 + 1)·128, layer 1 (32 + 32 + 1)·128, head 33·8.
-    // Transformer: input 2·32, per layer 4·33·32 + 2·2·32 + 33·64 + 65·32, head (64·32 + 1)·8.
+    // Transformer (D 16, F 64): input 2·16, per layer 4·17·16 + 2·2·16 + 17·64 + 65·16, head (64·16 + 1)·8.
     expect(counts).toEqual([
       block(32, 2) + block(32, 4) + block(64, 8),
       34 * 128 + 65 * 128 + 33 * 8,
-      64 + 2 * (4 * 33 * 32 + 128 + 33 * 64 + 65 * 32) + (64 * 32 + 1) * 8,
+      32 + 2 * (4 * 17 * 16 + 64 + 17 * 64 + 65 * 16) + (64 * 16 + 1) * 8,
     ]);
   });
 

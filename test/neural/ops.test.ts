@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  type Activation, activate, attention, attentionBackward, gelu, interpolateLinear, interpolateLinearBackward,
+  type Activation, activate, attention, gemm, attentionBackward, gelu, interpolateLinear, interpolateLinearBackward,
   layerNorm, layerNormBackward, linear, linearBackward, lstmCell, lstmCellBackward, maxPool1d, maxPool1dBackward,
   positionalEncoding, sigmoid, softmax, softmaxBackward,
 } from "../../src/neural/ops.ts";
@@ -29,6 +29,35 @@ describe("activations", () => {
     expect(sigmoid(-1e4)).toBe(0);
     expect(sigmoid(1e4)).toBe(1);
     expect(activate("tanh", -1e4)).toBe(-1);
+  });
+});
+
+describe("gemm", () => {
+  it("matches the triple loop for strided, transposed and odd-sized operands, writing or adding", () => {
+    const rng = new Random(9);
+    for (const [m, n, depth] of [[1, 1, 1], [4, 4, 4], [5, 7, 3], [9, 6, 11], [3, 13, 8]]) {
+      // A given transposed (stored [depth, m]), B plain [depth, n], C with 2 spare columns per row.
+      const a = randomArray(rng, depth * m), b = randomArray(rng, depth * n);
+      const crs = n + 2;
+      const c = randomArray(rng, m * crs);
+      const before = c.slice();
+      gemm(m, n, depth, a, 0, 1, m, b, 0, n, 1, c, 0, crs, true);
+      const written = c.slice();
+      gemm(m, n, depth, a, 0, 1, m, b, 0, n, 1, written, 0, crs, false);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < crs; j++) {
+          let s = 0;
+          for (let k = 0; k < depth; k++) s += a[k * m + i] * b[k * n + j];
+          const o = i * crs + j;
+          if (j >= n) {
+            expect(c[o]).toBe(before[o]);
+            continue;
+          }
+          expect(c[o]).toBeCloseTo(before[o] + s, 5);
+          expect(written[o]).toBeCloseTo(s, 5);
+        }
+      }
+    }
   });
 });
 
