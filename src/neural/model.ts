@@ -61,6 +61,13 @@ export interface Model<C extends ModelConfig = ModelConfig> {
   forward(weights: Float32Array, x: Float32Array, batch: number): ForwardPass;
 }
 
+/** The size fields of each kind's configuration (what a weights file must state). */
+export const CONFIG_FIELDS: Record<ModelKind, readonly string[]> = {
+  nhits: ["inputSize", "horizon", "hidden", "mlpLayers", "poolKernels", "downsample"],
+  lstm: ["inputSize", "horizon", "hidden", "layers"],
+  transformer: ["inputSize", "horizon", "dModel", "heads", "layers", "ffSize"],
+};
+
 /** The sizes the shipped weights use (README, "Neural forecasting"). */
 export function defaultConfig(kind: ModelKind, inputSize = 64, horizon = 8): ModelConfig {
   switch (kind) {
