@@ -20,9 +20,7 @@ export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-/** Math.tanh saturates to ±1 without overflow, so it never gives NaN for finite x. */
-export const tanh = Math.tanh;
-
+// Math.tanh saturates to ±1 without overflow, so tanh and gelu never give NaN for finite x.
 export function gelu(x: number): number {
   return 0.5 * x * (1 + Math.tanh(GELU_C * (x + GELU_A * x * x * x)));
 }
