@@ -4,6 +4,7 @@ import { InlineCompute } from "./compute/inline.ts";
 import type { AppState } from "./context.ts";
 import type { ApiDeps, ApiEnv, Clock } from "./deps.ts";
 import { ApiError, errorResponse, handleError } from "./errors.ts";
+import { shownKey } from "../core/errors.ts";
 import { SampleStore } from "./input/data.ts";
 import { BacktestJobs } from "./jobs.ts";
 import { bodyLimit } from "./middleware/body-limit.ts";
@@ -45,7 +46,7 @@ export function createApp(deps: ApiDeps): EngineApp {
 
   const app = new Hono<ApiEnv>();
   app.onError((err, c) => handleError(err, c, log));
-  app.notFound((c) => errorResponse(404, "not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}; see /openapi.json`));
+  app.notFound((c) => errorResponse(404, "not_found", `no route ${c.req.method} ${shownKey(new URL(c.req.url).pathname)}; see /openapi.json`));
 
   // CORS first, so preflights and error responses carry its headers too.
   if (config.corsOrigins.length > 0) {

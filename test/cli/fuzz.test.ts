@@ -1,0 +1,103 @@
+// Property-based fuzzing of the CLI: for any flags and any input file, `nt` ends with exit code
+// 0, 1 or 2 and a short message, never an exception or a stack trace. Seeded for reproducible CI.
+import fc from "fast-check";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { commands } from "../../runtimes/node/cli/main.ts";
+import { root } from "../helpers.ts";
+import { nt } from "./capture.ts";
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20261203);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
+/** What a failure may print besides the command's usage text. */
+const MAX_MESSAGE = 1024;
+
+const tmp = mkdtempSync(join(tmpdir(), "nt-fuzz-"));
+mkdirSync(join(tmp, "a-directory"));
+const sp500Head = readFileSync(`${root}data/sp500.csv`, "utf8").split("\n").slice(0, 300);
+const returnsHead = readFileSync(`${root}test/fixtures/pa_edhec_returns.csv`, "utf8").split("\n").slice(0, 60);
+let fileNo = 0;
+
+/** Lines of a real file with a few cells replaced by hostile text. */
+function mutatedCsv(lines: string[]): fc.Arbitrary<string> {
+  const cell = fc.oneof(fc.constantFrom("", "NaN", "-1", "1e309", "0x10", "abc", "\"", "2020-13-45", ";", "\t", "1,5"), fc.string({ maxLength: 12 }));
+  return fc.array(fc.tuple(fc.nat(lines.length - 1), fc.nat(6), cell), { maxLength: 4 }).map((edits) => {
+    const out = lines.map((l) => l.split(","));
+    for (const [row, col, value] of edits) if (out[row][col] !== undefined) out[row][col] = value;
+    return out.map((r) => r.join(",")).join("\n");
+  });
+}
+
+/** A path to a file of hostile content, a directory, or nothing at all. */
+function inputFile(lines: string[]): fc.Arbitrary<string> {
+  const content = fc.oneof(
+    mutatedCsv(lines),
+    fc.constantFrom("", "date,open,high,low,close,volume\n", lines.slice(0, 2).join("\n"), lines.join("\n").replaceAll(",", ";"), lines.join("\n").replaceAll(",", "\t")),
+    fc.uint8Array({ maxLength: 400 }).map((b) => String.fromCharCode(...b)),
+  );
+  return fc.oneof(
+    { weight: 8, arbitrary: content.map((text) => {
+      const file = join(tmp, `in-${fileNo++}.csv`);
+      writeFileSync(file, text);
+      return file;
+    }) },
+    { weight: 1, arbitrary: fc.constantFrom(join(tmp, "a-directory"), join(tmp, "missing.csv"), "") },
+  );
+}
+
+const value = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom("0", "-1", "1e9", "abc", "", "0.5", "NaN", "Infinity", "1e-300", "5:2", "fixed:2", "vol:0.1", "kelly:x", "fast=3", "slow=1e9", "period=0x10") },
+  { weight: 3, arbitrary: fc.double({ noNaN: true }).map(String) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 2000 }) },
+);
+
+/** Values a careful user would give each flag, so that runs also get past argument parsing into the engine. */
+const PLAUSIBLE: Record<string, Record<string, string[]>> = {
+  backtest: {
+    "--strategy": ["momentum", "mean-reversion"], "--param": ["fast=10", "slow=50", "period=14"], "--cash": ["50000", "1000000"],
+    "--slippage-bps": ["0", "2.5"], "--commission": ["0", "0.01"], "--fraction": ["0.5", "1"], "--sizing": ["fixed:0.5", "vol:0.1:20", "kelly:0.5"],
+    "--stop-loss": ["0.05"], "--take-profit": ["0.1"], "--max-position": ["1000"], "--max-orders": ["5:2"], "--max-drawdown": ["0.2"],
+    "--symbol": ["ABC", "SPX"],
+  },
+  indicators: { "--spec": ["sma:20", "rsi:14,macd:12:26:9", "bbands:20:2,obv", "atr:14,adx:14"] },
+  risk: { "--column": ["Convertible Arbitrage", "CTA Global"], "--scale": ["252", "12"] },
+  optimize: { "--max-weight": ["0.5", "1"], "--rf": ["0", "0.0001"] },
+};
+
+/** Flags of one command, each given a hostile or plausible value, plus an occasional unknown flag. */
+function argv(name: string, files: fc.Arbitrary<string>): fc.Arbitrary<string[]> {
+  const flag = fc.constantFrom(...Object.keys(PLAUSIBLE[name])).chain((f) =>
+    fc.tuple(fc.constant(f), fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...PLAUSIBLE[name][f]) }, { weight: 2, arbitrary: value })));
+  const fileFlag = name === "backtest" || name === "indicators" ? "--data" : "--returns";
+  const pairs = fc.array(fc.oneof({ weight: 8, arbitrary: flag }, { weight: 1, arbitrary: fc.tuple(fc.constant("--bogus"), value) }), { maxLength: 3 });
+  return fc.tuple(files, pairs, fc.boolean()).map(([file, ps, json]) => {
+    const args = [name, ...(file === "" ? [] : [fileFlag, file]), ...ps.map(([f, v]) => `${f}=${v}`), ...(json && name !== "indicators" ? ["--json"] : [])];
+    if (name === "optimize") args.splice(1, 0, "--method", json ? "riskparity" : "minvar", ...(json ? [] : ["--long-only"]));
+    if (name === "indicators") args.push("--out", join(tmp, `out-${fileNo++}.csv`));
+    return args;
+  });
+}
+
+describe("fuzzing the CLI", () => {
+  for (const name of ["backtest", "indicators", "risk", "optimize"]) {
+    it(`nt ${name} ends cleanly for any flags and file`, async () => {
+      const files = inputFile(name === "risk" || name === "optimize" ? returnsHead : sp500Head);
+      const usage = commands.find((c) => c.name === name)!.usage;
+      const codes: Record<number, number> = {};
+      await fc.assert(fc.asyncProperty(argv(name, files), async (args) => {
+        const { code, err } = await nt(...args);
+        codes[code] = (codes[code] ?? 0) + 1;
+        expect([0, 1, 2], `${args.join(" ").slice(0, 300)}\n${err.slice(0, 500)}`).toContain(code);
+        expect(err).not.toMatch(/\n\s+at .+:\d+:\d+/);
+        if (code !== 0) {
+          expect(err.length).toBeGreaterThan(0);
+          expect(err.replace(usage, "").length, err.slice(0, 300)).toBeLessThanOrEqual(MAX_MESSAGE);
+        }
+      }), { seed: SEED, numRuns: RUNS });
+      // Most runs must get past argument parsing, or the fuzz tests little beyond it.
+      expect((codes[0] ?? 0) + (codes[1] ?? 0), JSON.stringify(codes)).toBeGreaterThan(RUNS / 4);
+    });
+  }
+});
