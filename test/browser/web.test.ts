@@ -29,7 +29,8 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   rmSync(tmp, { recursive: true, force: true });
-  if (timings.length > 0) writeBenchSection(browser?.version() ?? "Chromium");
+  // Tests never rewrite tracked files: the figures go to bench/RESULTS.md only when asked for.
+  if (timings.length > 0 && process.env.NT_BENCH_BROWSER === "1") writeBenchSection(browser?.version() ?? "Chromium");
 });
 
 /** `nt backtest ... --json`, run in-process through the CLI's main(). */
@@ -376,7 +377,7 @@ function writeBenchSection(chromiumVersion: string): void {
     "<!-- suite:browser -->",
     "## browser",
     "",
-    `_Measured on ${cpu} (${os.cpus().length} cores), headless Chromium ${chromiumVersion} (--disable-gpu: software rendering), ${new Date().toISOString().slice(0, 10)}; repeat with \`npx vitest run test/browser/web.test.ts\`._`,
+    `_Measured on ${cpu} (${os.cpus().length} cores), headless Chromium ${chromiumVersion} (--disable-gpu: software rendering), ${new Date().toISOString().slice(0, 10)}; repeat with \`NT_BENCH_BROWSER=1 npx vitest run test/browser/web.test.ts\`._`,
     "",
     "Click on Run to results shown (performance.now in the page: the click, the backtest in the Web Worker,",
     "the WASM indicator overlays, the statistics, trade list and both charts drawn, up to the next painted frame),",
