@@ -36,7 +36,7 @@ for (const kind of kinds) {
   });
   const seconds = (performance.now() - started) / 1000;
   const trained = { model, weights: result.weights, normalization: result.normalization, info: {} };
-  const evaluation = evaluateForecasts(trained, closes, closes.length - TAIL - 1);
+  const evaluation = await evaluateForecasts(trained, closes, closes.length - TAIL - 1);
   const info: Record<string, string> = {
     "train.data": `data/sp500.csv closes ${day(0)}..${day(fitted.length - 1)} (${fitted.length} bars)`,
     "train.seed": String(SEED),

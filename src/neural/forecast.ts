@@ -1,5 +1,6 @@
 import { ConfigError } from "../core/errors.ts";
-import { checkCloses, predict, writeWindow } from "./train.ts";
+import { cpuPredictor, type Predictor } from "./predictor.ts";
+import { checkCloses, writeWindow } from "./train.ts";
 import type { TrainedModel } from "./weights.ts";
 
 /**
@@ -7,7 +8,9 @@ import type { TrainedModel } from "./weights.ts";
  * and gives its horizon; longer requests feed the forecast back as input
  * (each round's errors compound, so steps past the horizon are weaker).
  */
-export function forecastCloses(trained: TrainedModel, closes: ArrayLike<number>, steps = trained.model.config.horizon): number[] {
+export async function forecastCloses(
+  trained: TrainedModel, closes: ArrayLike<number>, steps = trained.model.config.horizon, predictor: Predictor = cpuPredictor,
+): Promise<number[]> {
   const { inputSize, horizon } = trained.model.config;
   if (!Number.isInteger(steps) || steps < 1) throw new ConfigError(`horizon must be a positive integer, got ${steps}`, { field: "horizon" });
   if (closes.length < inputSize) {
@@ -20,7 +23,7 @@ export function forecastCloses(trained: TrainedModel, closes: ArrayLike<number>,
   while (out.length < steps) {
     const t = series.length - 1;
     writeWindow(series, t, inputSize, trained.normalization.scale, x);
-    const y = trained.model.forward(trained.weights, x, 1).y;
+    const y = await predictor.predict(trained.model, trained.weights, x, 1);
     for (let j = 0; j < horizon && out.length < steps; j++) {
       const close = series[t] * Math.exp(trained.normalization.scale * y[j]);
       out.push(close);
@@ -49,7 +52,9 @@ export interface Evaluation extends ForecastErrors {
  * with the close that came. The weights must have been fitted on data before
  * firstOrigin + 1 for this to be out of sample (the caller's promise).
  */
-export function evaluateForecasts(trained: TrainedModel, closes: ArrayLike<number>, firstOrigin: number): Evaluation {
+export async function evaluateForecasts(
+  trained: TrainedModel, closes: ArrayLike<number>, firstOrigin: number, predictor: Predictor = cpuPredictor,
+): Promise<Evaluation> {
   const { inputSize: L, horizon: H } = trained.model.config;
   const { scale } = trained.normalization;
   checkCloses(closes);
@@ -60,7 +65,7 @@ export function evaluateForecasts(trained: TrainedModel, closes: ArrayLike<numbe
   const count = lastOrigin - firstOrigin + 1;
   const x = new Float32Array(count * L);
   for (let n = 0; n < count; n++) writeWindow(closes, firstOrigin + n, L, scale, x, n * L);
-  const y = predict(trained.model, trained.weights, x, count);
+  const y = await predictor.predict(trained.model, trained.weights, x, count);
   const model = new ErrorSum();
   const naive = new ErrorSum();
   for (let n = 0; n < count; n++) {

@@ -14,28 +14,28 @@ const naiveModel = () => {
 };
 
 describe("forecastCloses", () => {
-  it("maps the model's output back to closes: zero-weight NHITS is the last-value forecast", () => {
-    expect(forecastCloses(naiveModel(), [10, 11, 12, 13, 14], 5)).toEqual([14, 14, 14, 14, 14].map((c) => expect.closeTo(c, 9)));
-    expect(() => forecastCloses(naiveModel(), [10, 11, 12])).toThrow(ConfigError);
-    expect(() => forecastCloses(naiveModel(), [10, 11, 12, 14], 0)).toThrow(/horizon/);
+  it("maps the model's output back to closes: zero-weight NHITS is the last-value forecast", async () => {
+    expect(await forecastCloses(naiveModel(), [10, 11, 12, 13, 14], 5)).toEqual([14, 14, 14, 14, 14].map((c) => expect.closeTo(c, 9)));
+    await expect(forecastCloses(naiveModel(), [10, 11, 12])).rejects.toThrow(ConfigError);
+    await expect(forecastCloses(naiveModel(), [10, 11, 12, 14], 0)).rejects.toThrow(/horizon/);
   });
 
   for (const kind of ["nhits", "lstm", "transformer"]) {
-    it(`${kind}: the shipped weights load and forecast the bundled series; longer requests extend the horizon's forecast`, () => {
+    it(`${kind}: the shipped weights load and forecast the bundled series; longer requests extend the horizon's forecast`, async () => {
       const trained = loadWeights(readFileSync(`${root}models/${kind}.safetensors`), `models/${kind}.safetensors`);
       const h = trained.model.config.horizon;
-      const next = forecastCloses(trained, closes);
+      const next = await forecastCloses(trained, closes);
       expect(next).toHaveLength(h);
       const last = closes[closes.length - 1];
       for (const c of next) expect(Math.abs(c / last - 1)).toBeLessThan(0.2);
-      const longer = forecastCloses(trained, closes, 2 * h + 3);
+      const longer = await forecastCloses(trained, closes, 2 * h + 3);
       expect(longer).toHaveLength(2 * h + 3);
       expect(longer.slice(0, h)).toEqual(next);
     });
 
-    it(`${kind}: the held-out evaluation stored in the file is what the weights give`, () => {
+    it(`${kind}: the held-out evaluation stored in the file is what the weights give`, async () => {
       const trained = loadWeights(readFileSync(`${root}models/${kind}.safetensors`));
-      const evaluation = evaluateForecasts(trained, closes, closes.length - 251);
+      const evaluation = await evaluateForecasts(trained, closes, closes.length - 251);
       expect(evaluation.origins).toBe(243);
       expect(evaluation.mae.toFixed(3)).toBe(trained.info["eval.mae"]);
       expect(evaluation.naive.mae.toFixed(3)).toBe(trained.info["eval.naive_mae"]);
@@ -44,16 +44,16 @@ describe("forecastCloses", () => {
 });
 
 describe("evaluateForecasts", () => {
-  it("scores every origin's horizon against the closes that came, next to the naive forecast", () => {
+  it("scores every origin's horizon against the closes that came, next to the naive forecast", async () => {
     const series = [100, 100, 100, 100, 110, 99, 121];
     // origins 3 and 4 (H = 2): naive predicts 100 for [110, 99], then 110 for [99, 121]
-    const e = evaluateForecasts(naiveModel(), series, 3);
+    const e = await evaluateForecasts(naiveModel(), series, 3);
     expect(e.origins).toBe(2);
     const errors = [10, 1, 11, 11];
     expect(e.naive.mae).toBeCloseTo(33 / 4, 9);
     expect(e.naive.rmse).toBeCloseTo(Math.sqrt(errors.reduce((a, v) => a + v * v, 0) / 4), 9);
     expect(e.naive.mape).toBeCloseTo((100 * (10 / 110 + 1 / 99 + 11 / 99 + 11 / 121)) / 4, 9);
     expect(e.mae).toBeCloseTo(e.naive.mae, 5);
-    expect(() => evaluateForecasts(naiveModel(), series, 6)).toThrow(ConfigError);
+    await expect(evaluateForecasts(naiveModel(), series, 6)).rejects.toThrow(ConfigError);
   });
 });
