@@ -3,11 +3,26 @@
 // playwright-core (never a downloaded browser).
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startStaticServer, type StaticServer } from "../../runtimes/node/static-server.ts";
 
 export const root = new URL("../../", import.meta.url).pathname;
-export const CHROMIUM = "/usr/bin/chromium";
+/** Names Chromium goes by in package managers; NT_CHROMIUM names any other binary. */
+const CHROMIUM_NAMES = ["chromium", "chromium-browser", "google-chrome-stable", "google-chrome", "chrome"];
+
+/** The Chromium binary: NT_CHROMIUM, else the first of CHROMIUM_NAMES on PATH; "" when there is none. */
+function findChromium(): string {
+  const chosen = process.env.NT_CHROMIUM;
+  if (chosen) return chosen;
+  const dirs = (process.env.PATH ?? "").split(delimiter).filter((d) => d !== "");
+  for (const name of CHROMIUM_NAMES) {
+    for (const dir of dirs) if (existsSync(join(dir, name))) return join(dir, name);
+  }
+  return "";
+}
+
+export const CHROMIUM = findChromium();
 export const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -19,8 +34,9 @@ export function ensureWebBuild(): void {
 }
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium); .ci/run does this`);
+  if (CHROMIUM === "" || !existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium found (${process.env.NT_CHROMIUM ? `NT_CHROMIUM=${process.env.NT_CHROMIUM} does not exist` : `none of ${CHROMIUM_NAMES.join(", ")} on PATH`}): ` +
+      "install Debian's chromium (apt-get install -y chromium; .ci/run does this) or set NT_CHROMIUM to a Chromium binary");
   }
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
