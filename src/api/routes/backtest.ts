@@ -3,6 +3,7 @@ import { jsonAnswer, type Answer } from "../answer.ts";
 import type { ComputeEnv, ComputeRequest } from "../compute/port.ts";
 import { offload } from "../compute/route.ts";
 import type { ApiApp, AppState } from "../context.ts";
+import { shownKey } from "../../core/errors.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { BACKTEST_FIELDS, backtestRequest } from "../input/backtest.ts";
 import { seriesFromRequest } from "../input/data.ts";
@@ -31,7 +32,7 @@ export function backtestRoutes(app: ApiApp, state: AppState): void {
 
   app.get("/backtests/:id", (c) => {
     const job = state.jobs.get(c.req.param("id"));
-    if (!job) throw notFound(`no backtest job ${c.req.param("id")} (jobs are kept until newer ones need the room)`);
+    if (!job) throw notFound(`no backtest job ${shownKey(c.req.param("id"))} (jobs are kept until newer ones need the room)`);
     return c.json(job);
   });
 }

@@ -1,4 +1,5 @@
 import type { ApiApp, AppState } from "../context.ts";
+import { shownKey } from "../../core/errors.ts";
 import { ApiError, invalid, notFound } from "../errors.ts";
 import { BACKTEST_FIELDS, backtestRequest } from "../input/backtest.ts";
 import { seriesFromRequest } from "../input/data.ts";
@@ -20,7 +21,7 @@ export function sessionRoutes(app: ApiApp, state: AppState): void {
 
   const find = (id: string): PaperSession => {
     const session = state.sessions.get(id);
-    if (!session) throw notFound(`no paper session ${id}`);
+    if (!session) throw notFound(`no paper session ${shownKey(id)}`);
     return session;
   };
 
