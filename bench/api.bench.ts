@@ -50,8 +50,8 @@ export interface Server {
   child: ChildProcess;
 }
 
-export function start(name: string, command: string, args: string[]): Promise<Server> {
-  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+export function start(name: string, command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<Server> {
+  const child = spawn(command, args, { env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   return new Promise((resolve, reject) => {
     let text = "";
     const timer = setTimeout(() => reject(new Error(`${name} did not start: ${text}`)), 60_000);
