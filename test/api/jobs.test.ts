@@ -10,6 +10,9 @@ import type { Strategy } from "../../src/strategies/strategy.ts";
 import { asJson, stable } from "./fixtures.ts";
 
 const clock = { now: () => Date.now() };
+/** Room for `maxJobs` jobs, with memory and time to spare. */
+const limits = (maxJobs: number) => ({ maxJobs, memoryBytes: 1024 ** 3, ttlMs: 3_600_000 });
+const request = (barsTotal: number, owner = "alice") => ({ owner, barsTotal, bodyBytes: 100 });
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 async function settle(jobs: BacktestJobs, id: string): Promise<JobView[]> {
@@ -36,9 +39,9 @@ describe("BacktestJobs", () => {
       strategy: "momentum", params: { fast: 10, slow: 40 },
       limits: { maxDrawdown: 0.1 }, sizing: { method: "fixed" as const, fraction: 0.5 },
     };
-    const jobs = new BacktestJobs(clock, 4, () => {});
-    const first = jobs.submit(strategyBacktest(series, req), series.close.length);
-    const second = jobs.submit(strategyBacktest(series, req), series.close.length);
+    const jobs = new BacktestJobs(clock, limits(4), () => {});
+    const first = jobs.submit(strategyBacktest(series, req), request(series.close.length));
+    const second = jobs.submit(strategyBacktest(series, req), request(series.close.length));
     expect(first.status).toBe("queued");
     const seen = await settle(jobs, first.id);
     // Observed mid-run between slices: the loop was free while the job ran.
@@ -55,9 +58,9 @@ describe("BacktestJobs", () => {
   it("marks a job failed with the engine error's code, or 'internal' (logged) for anything else", async () => {
     const series = syntheticBars({ n: 500, seed: 3 });
     const logged: string[] = [];
-    const jobs = new BacktestJobs(clock, 4, (m) => logged.push(m));
-    const a = jobs.submit(new Backtest(series, failingAt(100, () => new StrategyError("indicator blew up", { field: "period" }))), 500);
-    const b = jobs.submit(new Backtest(series, failingAt(200, () => new TypeError("x is undefined"))), 500);
+    const jobs = new BacktestJobs(clock, limits(4), (m) => logged.push(m));
+    const a = jobs.submit(new Backtest(series, failingAt(100, () => new StrategyError("indicator blew up", { field: "period" }))), request(500));
+    const b = jobs.submit(new Backtest(series, failingAt(200, () => new TypeError("x is undefined"))), request(500));
     const av = (await settle(jobs, a.id)).at(-1)!;
     expect(av.status).toBe("failed");
     expect(av.error).toEqual({ code: "strategy", message: "indicator blew up", field: "period" });
@@ -69,13 +72,13 @@ describe("BacktestJobs", () => {
 
   it("keeps at most `capacity` jobs: 429 while all are unfinished, else the oldest finished makes room", async () => {
     const series = syntheticBars({ n: 2000, seed: 5 });
-    const jobs = new BacktestJobs(clock, 2, () => {});
+    const jobs = new BacktestJobs(clock, limits(2), () => {});
     const run = () => strategyBacktest(series, { strategy: "momentum" });
-    const a = jobs.submit(run(), 2000);
-    const b = jobs.submit(run(), 2000);
+    const a = jobs.submit(run(), request(2000));
+    const b = jobs.submit(run(), request(2000));
     let refused: unknown;
     try {
-      jobs.submit(run(), 2000);
+      jobs.submit(run(), request(2000));
     } catch (e) {
       refused = e;
     }
@@ -83,7 +86,7 @@ describe("BacktestJobs", () => {
     expect((refused as ApiError).status).toBe(429);
     await settle(jobs, a.id);
     await settle(jobs, b.id);
-    const c = jobs.submit(run(), 2000);
+    const c = jobs.submit(run(), request(2000));
     expect(jobs.get(a.id)).toBeUndefined();
     expect(jobs.get(b.id)).toBeDefined();
     await settle(jobs, c.id);
