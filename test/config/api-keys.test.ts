@@ -1,5 +1,6 @@
 // API keys, public routes and the job limits in AppConfig: formats, layering, hashed storage, messages.
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { loadAppConfig, type AppConfig } from "../../src/config/app-config.ts";
@@ -84,6 +85,18 @@ describe("API keys in AppConfig", () => {
     expect(toml(`[auth]\nkeys = "alice:read:${ALICE}"`)).toBe("nt.toml: line 2: auth.keys must be tables, one per entry: [auth.keys.<id>]");
     expect(toml(`[auth.keys.token]\nsecret = "${ALICE}"\nscopes = ["read"]`)).toContain('line 1: auth.keys.token has the id "token"');
     expect(toml(`[auth.keys.alice]\nsecret = "${ALICE}"\nscopes = ["read"]\n[auth.keys.alice]`)).toContain("defined twice");
+  });
+});
+
+describe("the README's examples", () => {
+  it("the TOML file of keys loads as written", async () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const toml = /### API keys[\s\S]*?```toml\n([\s\S]*?)```/.exec(readme)![1];
+    const c = loadAppConfig(file(toml));
+    expect((await keys(c)).map(([id, scopes, digest]) => [id, scopes, digest])).toEqual([
+      ["alice", ["read", "backtest"], hex("an-example-secret-0123")],
+      ["ops", ["admin"], hex("replace-with-a-long-random-secret")],
+    ]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { configEnvVars, defaultAppConfig, loadAppConfig } from "../../src/config/app-config.ts";
 import { ConfigError } from "../../src/core/errors.ts";
@@ -95,5 +96,11 @@ describe("loadAppConfig", () => {
     expect(message(() => loadAppConfig(file("port = 80")))).toContain('unknown table or key "port"');
     expect(message(() => loadAppConfig(file("[server]\nport = 80\nport = 81")))).toContain('line 3 (key "server.port"): is defined twice');
     expect(message(() => loadAppConfig({ overrides: { host: "" } }))).toContain("--host");
+  });
+
+  it("every setting is in the README's settings table", () => {
+    const rows = readFileSync(new URL("../../README.md", import.meta.url), "utf8").split("\n").filter((l) => l.startsWith("| `["));
+    const missing = configEnvVars.filter((env) => !rows.some((row) => row.includes(`| \`${env}\` |`)));
+    expect(missing, "settings without a README row").toEqual([]);
   });
 });
