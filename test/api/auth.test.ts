@@ -181,6 +181,16 @@ describe("scopes", () => {
   });
 });
 
+describe("rate limits", () => {
+  it("a known key has a bucket of its own; an unknown one shares its address's", async () => {
+    const e = await app({ NT_RATE_LIMIT: "1/min", NT_RATE_BURST: "2" });
+    const health = async (who: Who) => (await call(e, who, "GET", "/health")).status;
+    expect([await health("nobody"), await health("stranger"), await health("nobody")]).toEqual([200, 200, 429]);
+    expect([await health("alice"), await health("alice"), await health("alice")]).toEqual([200, 200, 429]);
+    expect(await health("bob")).toBe(200);
+  });
+});
+
 describe("public routes", () => {
   const indicators = { series: [1, 2, 3, 4, 5], indicators: ["sma:2"] };
   const risk = { returns: [0.01, -0.02, 0.005] };
