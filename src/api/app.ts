@@ -7,6 +7,7 @@ import { ApiError, errorResponse, handleError } from "./errors.ts";
 import { shownKey } from "../core/errors.ts";
 import { SampleStore } from "./input/data.ts";
 import { BacktestJobs } from "./jobs.ts";
+import { KeyRing } from "./middleware/auth.ts";
 import { bodyLimit } from "./middleware/body-limit.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { analyticsRoutes } from "./routes/analytics.ts";
@@ -40,8 +41,9 @@ export function createApp(deps: ApiDeps): EngineApp {
   const state: AppState = {
     deps, clock, log, samples,
     compute: deps.compute ?? new InlineCompute({ kernels: deps.kernels, samples }),
-    jobs: new BacktestJobs(clock, config.maxJobs, log),
-    sessions: new PaperSessions(clock, config.maxSessions, log),
+    keys: new KeyRing(config.apiKeys),
+    jobs: new BacktestJobs(clock, { maxJobs: config.maxJobs, memoryBytes: config.jobsMemoryBytes, ttlMs: config.resultTtlMs }, log),
+    sessions: new PaperSessions(clock, { capacity: config.maxSessions, ttlMs: config.resultTtlMs }, log),
   };
 
   const app = new Hono<ApiEnv>();
@@ -59,7 +61,7 @@ export function createApp(deps: ApiDeps): EngineApp {
     }));
   }
   if (config.rateLimit.perSecond > 0) {
-    app.use("*", rateLimit({ ...config.rateLimit, clock, token: config.apiToken, trustProxy: config.trustProxy }));
+    app.use("*", rateLimit({ ...config.rateLimit, clock, keys: state.keys, trustProxy: config.trustProxy }));
   }
   // Only POST routes read a body; registering the limit for POST alone keeps GETs free of it.
   app.post("*", bodyLimit(config.bodyLimitBytes));

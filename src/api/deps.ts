@@ -1,3 +1,4 @@
+import type { ApiKey } from "../config/api-keys.ts";
 import type { AppConfig } from "../config/app-config.ts";
 import type { BarSeries } from "../core/data.ts";
 import type { ComputePool } from "./compute/port.ts";
@@ -70,4 +71,9 @@ export interface ApiBindings {
   upgradeSocket?: SocketUpgrade;
 }
 
-export type ApiEnv = { Bindings: ApiBindings };
+/** Per-request values the middleware sets: the presented secret and the key it is (null: unknown), looked up once. */
+export interface ApiVariables {
+  auth?: { readonly secret: string; readonly key: ApiKey | null };
+}
+
+export type ApiEnv = { Bindings: ApiBindings; Variables: ApiVariables };

@@ -5,6 +5,7 @@ import { INDICATOR_RULES, indicatorForms, MAX_INDICATOR_ITEMS } from "../feature
 import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS } from "../risk/limits.ts";
 import { SIZING_SETTINGS } from "../risk/sizing.ts";
 import { strategies } from "../strategies/index.ts";
+import { SCOPES, type ComputeRoute, type Scope } from "../config/api-keys.ts";
 import type { AppState } from "./context.ts";
 import { MAX_JSON_DEPTH } from "./input/validate.ts";
 import { OPTIMIZE_METHODS } from "./routes/analytics.ts";
@@ -59,14 +60,22 @@ const computed = {
   "504": error("the request ran past its time budget (compute.timeout) and was stopped"),
 };
 const authErrors = {
-  "401": error("no bearer token"),
-  "403": error("wrong bearer token, or no token configured on the server"),
-  "404": error("no such session"),
+  "401": error("no API key, or one this server does not know (WWW-Authenticate: Bearer)"),
+  "403": error("insufficient_scope: the key lacks the scope this route needs (named in the message); auth_not_configured: the server has no keys"),
 };
+/** Another key's job or session is a 404 like a missing one, so ids do not leak. */
+const notYours = (what: string) => ({ "404": error(`no such ${what}, or it belongs to another key`) });
+
+/** An operation's security: a key with this scope (admin has every scope). */
+const needs = (scope: Scope) => ({ security: [{ apiKey: [scope] }] });
 
 export function openApiDocument(state: AppState): Schema {
   const { deps } = state;
-  const security = [{ bearer: [] }];
+  /** A compute route: open when configured public, else it needs the backtest scope and can answer 401/403. */
+  const compute = (route: ComputeRoute) => deps.config.publicRoutes.includes(route)
+    ? { security: undefined, errors: computed }
+    : { ...needs("backtest"), errors: { ...computed, ...authErrors } };
+  const [indicators, backtest, risk, optimize] = (["/indicators", "/backtest", "/risk", "/optimize"] as const).map(compute);
   return {
     openapi: "3.1.0",
     info: {
@@ -75,7 +84,10 @@ export function openApiDocument(state: AppState): Schema {
       description: "Indicators, backtests, risk, portfolio optimization and paper trading sessions. " +
         "Every error answers { error: { code, message, field? } }; field is the path in the request body at fault " +
         `(config.initialCash, bars[3].high), and a message shows at most ${MAX_SHOWN_CHARS} characters of a bad value. ` +
-        `A body may nest arrays and objects at most ${MAX_JSON_DEPTH} levels deep. Numbers must be JSON numbers (a string never passes as one).`,
+        `A body may nest arrays and objects at most ${MAX_JSON_DEPTH} levels deep. Numbers must be JSON numbers (a string never passes as one). ` +
+        "Routes with security need an API key (Authorization: Bearer <secret>) with the scope listed: read (GETs of your own jobs and sessions), " +
+        "backtest (jobs, and the compute routes this server does not serve publicly), trade (paper sessions); admin has every scope and sees every key's jobs and sessions. " +
+        "A job or session belongs to the key that created it; to any other key it does not exist (404).",
     },
     paths: {
       "/health": { get: { summary: "liveness", responses: { "200": json({ type: "object", properties: { status: { const: "ok" } } }, "alive") } } },
@@ -99,29 +111,49 @@ export function openApiDocument(state: AppState): Schema {
                 "X-NT-Columns": { description: "comma-separated column names, time first when bars were sent (binary answer)", schema: { type: "string" } },
               },
             },
-            ...computed,
+            ...indicators.errors,
           },
+          security: indicators.security,
         },
       },
       "/backtest": {
         post: {
           summary: `run a strategy over bars (at most ${MAX_SYNC_BARS}) and return the report`,
           requestBody: body(ref("BacktestRequest")),
-          responses: { "200": json(ref("BacktestReport"), "report"), ...computed },
+          responses: { "200": json(ref("BacktestReport"), "report"), ...backtest.errors },
+          security: backtest.security,
         },
       },
       "/backtests": {
         post: {
-          summary: "start an asynchronous backtest job",
+          summary: "start an asynchronous backtest job, owned by the calling key",
+          ...needs("backtest"),
           requestBody: body(ref("BacktestRequest")),
-          responses: { "202": json(ref("Job"), "job accepted; poll Location"), ...common },
+          responses: {
+            "202": json(ref("Job"), "job accepted; poll Location"), ...common, ...authErrors,
+            "413": error("body_too_large, or job_too_large: the job alone (its body and report, estimated) exceeds what jobs may hold (limits.jobs_memory)"),
+            "429": error("rate limited, or every job slot (limits.jobs) holds an unfinished job; see Retry-After"),
+            "503": error("jobs_memory_full: queued and running jobs fill what jobs may hold (limits.jobs_memory); see Retry-After"),
+          },
+        },
+        get: {
+          summary: "the calling key's jobs (every key's for admin), without their reports",
+          ...needs("read"),
+          responses: { "200": json({ type: "object", properties: { jobs: { type: "array", items: ref("Job") } } }, "jobs"), ...authErrors },
         },
       },
       "/backtests/{id}": {
         get: {
-          summary: "a job's status, progress and (when done) report",
+          summary: "a job's status, progress and (when done) report; finished jobs expire after limits.result_ttl",
+          ...needs("read"),
           parameters: [idParam],
-          responses: { "200": json(ref("Job"), "job"), "404": error("no such job") },
+          responses: { "200": json(ref("Job"), "job"), ...authErrors, ...notYours("job") },
+        },
+        delete: {
+          summary: "stop the job if it is pending and forget it",
+          ...needs("backtest"),
+          parameters: [idParam],
+          responses: { "204": { description: "deleted" }, ...authErrors, ...notYours("job") },
         },
       },
       "/risk": {
@@ -134,7 +166,8 @@ export function openApiDocument(state: AppState): Schema {
               scale: { type: "number", exclusiveMinimum: 0, default: 252, description: "periods per year" },
             },
           }),
-          responses: { "200": json({ type: "object" }, "{ scale, report } or { scale, reports }"), ...computed },
+          responses: { "200": json({ type: "object" }, "{ scale, report } or { scale, reports }"), ...risk.errors },
+          security: risk.security,
         },
       },
       "/optimize": {
@@ -151,49 +184,56 @@ export function openApiDocument(state: AppState): Schema {
               targetReturn: num, riskFree: num, longOnly: { type: "boolean" }, maxWeight: num,
             },
           }),
-          responses: { "200": json(ref("Optimized"), "weights"), ...computed },
+          responses: { "200": json(ref("Optimized"), "weights"), ...optimize.errors },
+          security: optimize.security,
         },
       },
       "/sessions": {
         post: {
-          summary: "start a paper session replaying a series through a strategy",
-          security,
+          summary: "start a paper session replaying a series through a strategy, owned by the calling key",
+          ...needs("trade"),
           requestBody: body(ref("SessionRequest")),
           responses: { "201": json(ref("Session"), "session started"), ...common, ...authErrors },
         },
         get: {
-          summary: "every paper session",
-          security,
+          summary: "the calling key's paper sessions (every key's for admin); ended ones expire after limits.result_ttl",
+          ...needs("read"),
           responses: { "200": json({ type: "object", properties: { sessions: { type: "array", items: ref("Session") } } }, "sessions"), ...authErrors },
         },
       },
       "/sessions/{id}": {
-        get: { summary: "status and snapshot", security, parameters: [idParam], responses: { "200": json(ref("Session"), "session"), ...authErrors } },
-        delete: { summary: "stop the session", security, parameters: [idParam], responses: { "200": json(ref("Session"), "stopped"), ...authErrors } },
+        get: { summary: "status and snapshot", ...needs("read"), parameters: [idParam], responses: { "200": json(ref("Session"), "session"), ...authErrors, ...notYours("session") } },
+        delete: { summary: "stop the session", ...needs("trade"), parameters: [idParam], responses: { "200": json(ref("Session"), "stopped"), ...authErrors, ...notYours("session") } },
       },
       "/sessions/{id}/positions": {
-        get: { summary: "cash, equity and open positions", security, parameters: [idParam], responses: { "200": json({ type: "object" }, "positions"), ...authErrors } },
+        get: { summary: "cash, equity and open positions", ...needs("read"), parameters: [idParam], responses: { "200": json({ type: "object" }, "positions"), ...authErrors, ...notYours("session") } },
       },
       "/sessions/{id}/orders": {
-        get: { summary: "open orders and fills", security, parameters: [idParam], responses: { "200": json({ type: "object" }, "orders"), ...authErrors } },
+        get: { summary: "open orders and fills", ...needs("read"), parameters: [idParam], responses: { "200": json({ type: "object" }, "orders"), ...authErrors, ...notYours("session") } },
       },
       "/sessions/{id}/stream": {
         get: {
           summary: "WebSocket: JSON messages {type: session | bar | signal | order | fill | rejection | end}",
-          description: "Upgrade: websocket. The token may also be given as ?access_token= for clients that cannot set headers.",
-          security,
+          description: "Upgrade: websocket. The key may also be given as ?access_token= for clients that cannot set headers.",
+          ...needs("read"),
           parameters: [idParam, { name: "access_token", in: "query", required: false, schema: { type: "string" } }],
           responses: {
             "101": { description: "switching protocols" },
             "426": error("not a WebSocket upgrade request"),
             "501": error("this runtime serves no WebSockets"),
             ...authErrors,
+            ...notYours("session"),
           },
         },
       },
     },
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      securitySchemes: {
+        apiKey: {
+          type: "http", scheme: "bearer",
+          description: `An API key's secret. Each key has scopes (${SCOPES.join(", ")}); a security requirement lists the scope an operation needs.`,
+        },
+      },
       schemas: {
         Error: {
           type: "object", required: ["error"],
@@ -289,7 +329,8 @@ export function openApiDocument(state: AppState): Schema {
         Job: {
           type: "object",
           properties: {
-            id: { type: "string" }, status: { enum: ["queued", "running", "done", "failed"] },
+            id: { type: "string" }, owner: { type: "string", description: "the id of the key that submitted it" },
+            status: { enum: ["queued", "running", "done", "failed"] },
             progress: { type: "object", properties: { barsDone: { type: "integer" }, barsTotal: { type: "integer" }, fraction: num } },
             createdAt: num, startedAt: { type: ["number", "null"] }, finishedAt: { type: ["number", "null"] },
             result: ref("BacktestReport"), error: { type: "object" },
@@ -298,7 +339,8 @@ export function openApiDocument(state: AppState): Schema {
         Session: {
           type: "object",
           properties: {
-            id: { type: "string" }, status: { enum: ["running", "finished", "stopped", "failed"] }, symbol: { type: "string" },
+            id: { type: "string" }, owner: { type: "string", description: "the id of the key that started it" },
+            status: { enum: ["running", "finished", "stopped", "failed"] }, symbol: { type: "string" },
             strategy: { type: "string" }, barsPerSecond: num, createdAt: num, endedAt: { type: ["number", "null"] },
             snapshot: {
               type: "object",

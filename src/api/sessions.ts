@@ -11,6 +11,8 @@ export type SessionStatus = "running" | "finished" | "stopped" | "failed";
 /** What GET /sessions/:id answers, and the first and last message on a stream. */
 export interface SessionView {
   readonly id: string;
+  /** The id of the key that started it. */
+  readonly owner: string;
   readonly status: SessionStatus;
   readonly symbol: string;
   readonly strategy: string;
@@ -44,7 +46,7 @@ export class PaperSession {
   private readonly run: Backtest;
   private readonly subscribers = new Set<StreamSocket>();
   private readonly createdAt: number;
-  private endedAt: number | null = null;
+  private ended: number | null = null;
   private error?: { code: string; message: string };
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly startedAt = performance.now();
@@ -54,6 +56,7 @@ export class PaperSession {
     series: BarSeries,
     req: BacktestRequest,
     readonly barsPerSecond: number,
+    readonly owner: string,
     private readonly clock: Clock,
     private readonly log: (message: string, err: unknown) => void,
   ) {
@@ -68,10 +71,15 @@ export class PaperSession {
     return this.state;
   }
 
+  /** Epoch ms on the app's clock when it ended; null while it runs. */
+  get endedAt(): number | null {
+    return this.ended;
+  }
+
   view(): SessionView {
     return {
-      id: this.id, status: this.status, symbol: this.symbol, strategy: this.strategy, barsPerSecond: this.barsPerSecond,
-      createdAt: this.createdAt, endedAt: this.endedAt, snapshot: this.run.snapshot(), ...(this.error ? { error: this.error } : {}),
+      id: this.id, owner: this.owner, status: this.status, symbol: this.symbol, strategy: this.strategy, barsPerSecond: this.barsPerSecond,
+      createdAt: this.createdAt, endedAt: this.ended, snapshot: this.run.snapshot(), ...(this.error ? { error: this.error } : {}),
     };
   }
 
@@ -129,7 +137,7 @@ export class PaperSession {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.state = status;
-    this.endedAt = this.clock.now();
+    this.ended = this.clock.now();
     const last: StreamMessage = { type: "end", session: this.view() };
     for (const socket of this.subscribers) {
       this.sendTo(socket, last);
@@ -159,36 +167,56 @@ export class PaperSession {
   }
 }
 
-/** The live sessions, at most `capacity`; ended ones make room, oldest first. */
+/**
+ * The paper sessions, at most `capacity`; ended ones make room, oldest
+ * first, and expire `ttlMs` after they end. A session belongs to its owner:
+ * the `owner` arguments filter by it, undefined meaning every owner (admin).
+ */
 export class PaperSessions {
   private readonly sessions = new Map<string, PaperSession>();
 
   constructor(
     private readonly clock: Clock,
-    private readonly capacity: number,
+    private readonly limits: { readonly capacity: number; readonly ttlMs: number },
     private readonly log: (message: string, err: unknown) => void,
   ) {}
 
-  start(series: BarSeries, req: BacktestRequest, barsPerSecond: number): PaperSession {
-    if (this.sessions.size >= this.capacity && !this.evictOneEnded()) {
-      throw new ApiError(429, "too_many_sessions", `${this.capacity} paper sessions are running; stop one first`, undefined, { "retry-after": "1" });
+  start(series: BarSeries, req: BacktestRequest, barsPerSecond: number, owner: string): PaperSession {
+    this.expire();
+    if (this.sessions.size >= this.limits.capacity && !this.evictOneEnded()) {
+      throw new ApiError(429, "too_many_sessions", `${this.limits.capacity} paper sessions are running; stop one first`, undefined, { "retry-after": "1" });
     }
-    const session = new PaperSession(series, req, barsPerSecond, this.clock, this.log);
+    const session = new PaperSession(series, req, barsPerSecond, owner, this.clock, this.log);
     this.sessions.set(session.id, session);
     return session;
   }
 
-  get(id: string): PaperSession | undefined {
-    return this.sessions.get(id);
+  get(id: string, owner?: string): PaperSession | undefined {
+    this.expire();
+    const session = this.sessions.get(id);
+    return session && (owner === undefined || session.owner === owner) ? session : undefined;
   }
 
-  list(): PaperSession[] {
-    return [...this.sessions.values()];
+  list(owner?: string): PaperSession[] {
+    this.expire();
+    return [...this.sessions.values()].filter((s) => owner === undefined || s.owner === owner);
+  }
+
+  get size(): number {
+    return this.sessions.size;
   }
 
   /** Stops every session (server shutdown). */
   stopAll(): void {
     for (const s of this.sessions.values()) s.stop();
+  }
+
+  /** Drops sessions ended longer than the TTL ago; run on every access, so the clock decides, not a timer. */
+  private expire(): void {
+    const now = this.clock.now();
+    for (const [id, s] of this.sessions) {
+      if (s.endedAt !== null && now - s.endedAt >= this.limits.ttlMs) this.sessions.delete(id);
+    }
   }
 
   private evictOneEnded(): boolean {

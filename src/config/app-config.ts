@@ -1,4 +1,5 @@
 import { ConfigError } from "../core/errors.ts";
+import { COMPUTE_ROUTES, keyFromHash, keyFromSecret, SCOPES, TOKEN_KEY_ID, type ApiKey, type ComputeRoute, type Scope } from "./api-keys.ts";
 import { parseToml, type TomlTable, type TomlValue } from "./toml.ts";
 
 /**
@@ -11,8 +12,14 @@ export interface AppConfig {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
-  /** Bearer token for routes that trade or change state; without one those routes are refused. */
-  readonly apiToken?: string;
+  /**
+   * The keys a client may present as `Authorization: Bearer <secret>`, each
+   * with its scopes and only the hash of its secret; none: every route that
+   * needs a key is refused.
+   */
+  readonly apiKeys: readonly ApiKey[];
+  /** The stateless compute routes served without a key; the others need one with the backtest scope. */
+  readonly publicRoutes: readonly ComputeRoute[];
   /** Origins allowed by CORS ("*" for any); empty: no CORS headers. */
   readonly corsOrigins: readonly string[];
   /** Token bucket per client: refill rate (0 = no limit) and capacity. */
@@ -25,6 +32,10 @@ export interface AppConfig {
   readonly trustProxy: boolean;
   /** Asynchronous backtest jobs kept (queued, running or finished). */
   readonly maxJobs: number;
+  /** Bytes that backtest jobs may hold together: inputs while they run, reports once done (estimated). */
+  readonly jobsMemoryBytes: number;
+  /** How long a finished job or an ended paper session is kept, in ms (on the app's clock). */
+  readonly resultTtlMs: number;
   /** Paper sessions kept at once. */
   readonly maxSessions: number;
   /**
@@ -43,13 +54,16 @@ export interface AppConfig {
 export const defaultAppConfig: AppConfig = Object.freeze({
   host: "127.0.0.1",
   port: 8787,
-  apiToken: undefined,
+  apiKeys: [],
+  publicRoutes: COMPUTE_ROUTES,
   corsOrigins: [],
   rateLimit: { perSecond: 100, burst: 200 },
   bodyLimitBytes: 10 * 1024 * 1024,
   maxOutputValues: 5_000_000,
   trustProxy: false,
   maxJobs: 64,
+  jobsMemoryBytes: 256 * 1024 ** 2,
+  resultTtlMs: 3_600_000,
   maxSessions: 16,
   computeWorkers: undefined,
   computeQueue: 32,
@@ -63,17 +77,20 @@ export interface AppConfigSources {
   /** The TOML file's text and name (named in errors). */
   file?: { readonly text: string; readonly name: string };
   /** Command-line flags, already parsed. */
-  overrides?: Partial<Pick<AppConfig, "host" | "port" | "apiToken">>;
+  overrides?: Partial<Pick<AppConfig, "host" | "port">>;
 }
 
 type Mutable = { -readonly [K in keyof AppConfig]: AppConfig[K] };
-type Raw = TomlValue;
-type Where = { source: string; field: string; line?: number };
+/** A setting's value: text from the environment, or a TOML value (a table only where a setting takes one). */
+type Raw = TomlValue | TomlTable;
+type Where = { source: string; field: string; line?: number; lines?: ReadonlyMap<string, number> };
 
 /** One setting: its environment variable, its place in the TOML file, and how to read a value. */
 interface Setting {
   readonly env: string;
   readonly toml: string;
+  /** Its TOML value is a table (`[auth.keys.<id>]`), not a plain value. */
+  readonly table?: true;
   apply(config: Mutable, value: Raw, where: Where): void;
 }
 
@@ -81,13 +98,17 @@ const SETTINGS: readonly Setting[] = [
   { env: "NT_HOST", toml: "server.host", apply: (c, v, w) => (c.host = host(v, w)) },
   { env: "NT_PORT", toml: "server.port", apply: (c, v, w) => (c.port = integer(v, w, 0, 65535)) },
   { env: "NT_TRUST_PROXY", toml: "server.trust_proxy", apply: (c, v, w) => (c.trustProxy = boolean(v, w)) },
-  { env: "NT_API_TOKEN", toml: "auth.token", apply: (c, v, w) => (c.apiToken = token(v, w)) },
+  { env: "NT_API_TOKEN", toml: "auth.token", apply: (c, v, w) => (c.apiKeys = withTokenKey(c.apiKeys, token(v, w))) },
+  { env: "NT_API_KEYS", toml: "auth.keys", table: true, apply: (c, v, w) => (c.apiKeys = withListedKeys(c.apiKeys, apiKeys(v, w))) },
+  { env: "NT_PUBLIC_ROUTES", toml: "auth.public_routes", apply: (c, v, w) => (c.publicRoutes = publicRoutes(v, w)) },
   { env: "NT_CORS_ORIGINS", toml: "cors.origins", apply: (c, v, w) => (c.corsOrigins = origins(v, w)) },
   { env: "NT_RATE_LIMIT", toml: "limits.rate", apply: (c, v, w) => (c.rateLimit = { ...c.rateLimit, perSecond: rate(v, w) }) },
   { env: "NT_RATE_BURST", toml: "limits.burst", apply: (c, v, w) => (c.rateLimit = { ...c.rateLimit, burst: integer(v, w, 1, 1e9) }) },
   { env: "NT_BODY_LIMIT", toml: "limits.body", apply: (c, v, w) => (c.bodyLimitBytes = bytes(v, w)) },
   { env: "NT_MAX_OUTPUT_VALUES", toml: "limits.output_values", apply: (c, v, w) => (c.maxOutputValues = integer(v, w, 1000, 100_000_000)) },
   { env: "NT_MAX_JOBS", toml: "limits.jobs", apply: (c, v, w) => (c.maxJobs = integer(v, w, 1, 100_000)) },
+  { env: "NT_JOBS_MEMORY", toml: "limits.jobs_memory", apply: (c, v, w) => (c.jobsMemoryBytes = bytes(v, w, { min: 64 * 1024, max: 64 * 1024 ** 3, text: "64kb and 64gb" })) },
+  { env: "NT_RESULT_TTL", toml: "limits.result_ttl", apply: (c, v, w) => (c.resultTtlMs = duration(v, w, { min: 1000, max: 30 * 86_400_000, text: "1s and 30d" })) },
   { env: "NT_MAX_SESSIONS", toml: "limits.sessions", apply: (c, v, w) => (c.maxSessions = integer(v, w, 1, 10_000)) },
   { env: "NT_COMPUTE_WORKERS", toml: "compute.workers", apply: (c, v, w) => (c.computeWorkers = workers(v, w)) },
   { env: "NT_COMPUTE_QUEUE", toml: "compute.queue", apply: (c, v, w) => (c.computeQueue = integer(v, w, 0, 100_000)) },
@@ -110,11 +131,11 @@ export function loadAppConfig(sources: AppConfigSources = {}): AppConfig {
   const o = sources.overrides ?? {};
   if (o.host !== undefined) config.host = host(o.host, { source: "--host", field: "host" });
   if (o.port !== undefined) config.port = integer(o.port, { source: "--port", field: "port" }, 0, 65535);
-  if (o.apiToken !== undefined) config.apiToken = token(o.apiToken, { source: "--token", field: "apiToken" });
   // A rate without an explicit burst allows two seconds' worth of requests at once.
   if (!burstGiven && config.rateLimit.perSecond > 0) {
     config.rateLimit = { ...config.rateLimit, burst: Math.max(1, Math.ceil(2 * config.rateLimit.perSecond)) };
   }
+  config.apiKeys = Object.freeze(config.apiKeys.map((k) => Object.freeze(k)));
   return Object.freeze(config);
 }
 
@@ -134,13 +155,15 @@ function applyFile(config: Mutable, text: string, name: string): boolean {
     }
     for (const [key, value] of Object.entries(body as TomlTable)) {
       const path = `${table}.${key}`;
-      const where = { source: name, field: path, line: lines.get(path) };
+      const where = { source: name, field: path, line: lines.get(path), lines };
       const setting = known.get(path);
       if (!setting) {
         const options = SETTINGS.filter((s) => s.toml.startsWith(table + ".")).map((s) => s.toml.slice(table.length + 1));
         throw fail(where, `unknown key; [${table}] takes ${options.join(", ")}`);
       }
-      if (typeof value === "object" && !Array.isArray(value)) throw fail(where, "must be a value, not a table");
+      const isTable = typeof value === "object" && !Array.isArray(value);
+      if (isTable && !setting.table) throw fail(where, "must be a value, not a table");
+      if (!isTable && setting.table) throw fail(where, `must be tables, one per entry: [${path}.<id>]`);
       setting.apply(config, value, where);
       if (path === "limits.burst") burst = true;
     }
@@ -182,11 +205,109 @@ function boolean(v: Raw, w: Where): boolean {
   throw fail(w, `must be true or false, got ${describe(v)}`);
 }
 
+/** The secret of a key given in plain, as the single token always was. */
 function token(v: Raw, w: Where): string {
   const t = text(v, w);
   // Long enough that guessing is hopeless; printable ASCII so it fits an Authorization header.
   if (t.length < 16 || !/^[\x21-\x7e]+$/.test(t)) throw fail(w, "must be at least 16 printable characters without spaces");
   return t;
+}
+
+/** NT_API_TOKEN (or `[auth] token`) is one admin key with the id "token"; the listed keys are left alone. */
+function withTokenKey(keys: readonly ApiKey[], secret: string): ApiKey[] {
+  return [...keys.filter((k) => k.id !== TOKEN_KEY_ID), keyFromSecret(TOKEN_KEY_ID, ["admin"], secret)];
+}
+
+/** NT_API_KEYS (or `[auth.keys.<id>]`) replaces the listed keys; the token's key is left alone. */
+function withListedKeys(keys: readonly ApiKey[], listed: readonly ApiKey[]): ApiKey[] {
+  return [...keys.filter((k) => k.id === TOKEN_KEY_ID), ...listed];
+}
+
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+const KEY_FORMS = "id:scopes:secret or id:scopes:sha256:<64 hex digits>, scopes separated by commas";
+
+/**
+ * The listed keys. In the environment: entries separated by spaces or
+ * newlines, each `id:scopes:secret` or `id:scopes:sha256:<hex>`. In the
+ * file: one table per key, `[auth.keys.<id>]` with `scopes = [...]` and
+ * either `sha256 = "<hex>"` or `secret = "..."`. A plain secret is hashed
+ * here and dropped. Messages never repeat a secret, nor any part of an
+ * environment entry, which might be one.
+ */
+function apiKeys(v: Raw, w: Where): ApiKey[] {
+  if (typeof v === "string") {
+    const keys = v.split(/\s+/).filter((e) => e !== "").map((entry, i) => envKey(entry, i + 1, w));
+    const ids = keys.map((k) => k.id);
+    const twice = ids.findIndex((id, i) => ids.indexOf(id) !== i);
+    if (twice >= 0) throw fail(w, `entries ${ids.indexOf(ids[twice]) + 1} and ${twice + 1} have the same id`);
+    return keys;
+  }
+  if (typeof v !== "object" || Array.isArray(v)) throw fail(w, `must be a list of keys, ${KEY_FORMS}`);
+  return Object.entries(v).map(([id, entry]) => fileKey(id, entry, w));
+}
+
+function envKey(entry: string, n: number, w: Where): ApiKey {
+  const m = /^([^:]*):([^:]*):(.+)$/.exec(entry);
+  if (!m) throw fail(w, `entry ${n} must be ${KEY_FORMS}`);
+  const [, id, scopeList, credential] = m;
+  if (!KEY_ID.test(id)) throw fail(w, `entry ${n}: the id must be 1-64 letters, digits, ".", "_" or "-" (an entry is ${KEY_FORMS})`);
+  // Entries are named by number: with its fields out of order, an entry's id could be its secret.
+  const at = (part?: string): Where => ({ ...w, field: `${w.field} entry ${n}${part ? ` ${part}` : ""}` });
+  const scopes = scopeNames(scopeList.split(","), at("scopes"), false);
+  if (credential.startsWith("sha256:")) return hashedKey(id, scopes, credential.slice(7), at(), at("sha256"));
+  return keyFromSecret(checkedId(id, at()), scopes, token(credential, at("secret")));
+}
+
+function fileKey(id: string, entry: Raw, w: Where): ApiKey {
+  const base = `${w.field}.${id}`;
+  const at = (key?: string): Where => {
+    const field = key === undefined ? base : `${base}.${key}`;
+    return { ...w, field, line: w.lines?.get(field) ?? w.lines?.get(base) };
+  };
+  if (!KEY_ID.test(id)) throw fail(at(), 'names a key by an id that is not 1-64 letters, digits, ".", "_" or "-"');
+  if (typeof entry !== "object" || Array.isArray(entry)) throw fail(at(), `must be a table: [${base}] with scopes, and sha256 or secret`);
+  const unknown = Object.keys(entry).find((k) => !["scopes", "sha256", "secret"].includes(k));
+  if (unknown !== undefined) throw fail(at(unknown), "unknown key; a key takes scopes, and sha256 or secret");
+  if (!Array.isArray(entry.scopes)) throw fail(at("scopes"), `must be a list such as ["read", "backtest"], got ${describe(entry.scopes ?? "nothing")}`);
+  const scopes = scopeNames(entry.scopes, at("scopes"), true);
+  if ((entry.sha256 === undefined) === (entry.secret === undefined)) throw fail(at(), "needs exactly one of sha256 (the secret's SHA-256 in hex) or secret");
+  if (entry.sha256 !== undefined) return hashedKey(id, scopes, text(entry.sha256, at("sha256")), at(), at("sha256"));
+  return keyFromSecret(checkedId(id, at()), scopes, token(entry.secret, at("secret")));
+}
+
+/** "token" names the key of NT_API_TOKEN; a listed key with that id would replace or shadow it. */
+function checkedId(id: string, w: Where): string {
+  if (id === TOKEN_KEY_ID) throw fail(w, `has the id "${TOKEN_KEY_ID}", which names the key NT_API_TOKEN ([auth] token) defines; give this key another id`);
+  return id;
+}
+
+function hashedKey(id: string, scopes: readonly Scope[], hex: string, key: Where, field: Where): ApiKey {
+  if (!SHA256_HEX.test(hex)) throw fail(field, 'must be 64 hex digits (e.g. printf %s "$SECRET" | sha256sum)');
+  return keyFromHash(checkedId(id, key), scopes, hex);
+}
+
+/** At least one scope, each known; `echo` shows a bad one (not from an environment entry, where it might be a misplaced secret). */
+function scopeNames(list: readonly Raw[], w: Where, echo: boolean): Scope[] {
+  const bad = list.find((s) => !SCOPES.includes(s as Scope));
+  if (list.length === 0 || bad !== undefined) {
+    throw fail(w, `must be one or more of ${SCOPES.join(", ")}${echo && bad !== undefined ? `, got ${describe(bad)}` : ""}`);
+  }
+  return [...new Set(list as Scope[])];
+}
+
+/** "none", or compute routes separated by commas (a list in the file). */
+function publicRoutes(v: Raw, w: Where): ComputeRoute[] {
+  if (v === "none") return [];
+  const list = Array.isArray(v) ? v : text(v, w).split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const routes = list.map((r) => {
+    if (COMPUTE_ROUTES.includes(r as ComputeRoute)) return r as ComputeRoute;
+    const why = r === "/backtests" || r === "/sessions"
+      ? `${r} always needs a key: what it keeps belongs to the key that made it`
+      : `got ${describe(r)}`;
+    throw fail(w, `entries must be routes that keep no state (${COMPUTE_ROUTES.join(", ")}) or "none"; ${why}`);
+  });
+  return [...new Set(routes)];
 }
 
 function origins(v: Raw, w: Where): string[] {
@@ -226,10 +347,13 @@ function workers(v: Raw, w: Where): number | undefined {
   return integer(v, w, 0, 256);
 }
 
-const MS_PER_UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000 };
+const MS_PER_UNIT: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** "30s", "500ms", "2m" or a number of milliseconds; between 10 ms and one hour. */
-function duration(v: Raw, w: Where): number {
+/** A range and how a message states it. */
+type Bounds = { min: number; max: number; text: string };
+
+/** "30s", "500ms", "2m", "1h", "7d" or a number of milliseconds, within `range` (default 10 ms to one hour). */
+function duration(v: Raw, w: Where, range: Bounds = { min: 10, max: 3_600_000, text: "10ms and 60m" }): number {
   let n = NaN;
   if (typeof v === "number") n = v;
   else if (typeof v === "string") {
@@ -237,14 +361,14 @@ function duration(v: Raw, w: Where): number {
     if (m && (m[2] === "" || m[2] in MS_PER_UNIT)) n = Math.round(Number(m[1]) * (m[2] ? MS_PER_UNIT[m[2]] : 1));
   }
   if (!Number.isFinite(n)) throw fail(w, `must be a duration such as "30s", "500ms", "2m" or a number of milliseconds, got ${describe(v)}`);
-  if (n < 10 || n > 3_600_000) throw fail(w, `must be between 10ms and 60m, got ${n} ms`);
+  if (n < range.min || n > range.max) throw fail(w, `must be between ${range.text}, got ${n} ms`);
   return n;
 }
 
 const BYTE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
-/** "10mb", "512kb", "1gb" (binary units) or a number of bytes; between 1 KiB and 1 GiB. */
-function bytes(v: Raw, w: Where): number {
+/** "10mb", "512kb", "1gb" (binary units) or a number of bytes, within `range` (default 1 KiB to 1 GiB). */
+function bytes(v: Raw, w: Where, range: Bounds = { min: 1024, max: 1024 ** 3, text: "1kb and 1gb" }): number {
   let n = NaN;
   if (typeof v === "number") n = v;
   else if (typeof v === "string") {
@@ -252,6 +376,6 @@ function bytes(v: Raw, w: Where): number {
     if (m && (m[2] === "" || m[2] in BYTE_UNITS)) n = Math.floor(Number(m[1]) * (m[2] ? BYTE_UNITS[m[2]] : 1));
   }
   if (!Number.isFinite(n)) throw fail(w, `must be a size such as "10mb", "512kb" or a number of bytes, got ${describe(v)}`);
-  if (n < 1024 || n > 1024 ** 3) throw fail(w, `must be between 1kb and 1gb, got ${n} bytes`);
+  if (n < range.min || n > range.max) throw fail(w, `must be between ${range.text}, got ${n} bytes`);
   return n;
 }

@@ -9,7 +9,7 @@ import { riskReport } from "../../src/risk/report.ts";
 import { strategies } from "../../src/strategies/index.ts";
 import { expectSeriesClose, wasmBytes, wasmIndicators } from "../helpers.ts";
 import { asJson, barColumns, barRows, sp500, sp500Csv, sp500Returns, stable } from "./fixtures.ts";
-import { ALLOWED_ORIGIN, BODY_LIMIT, RATE, TOKEN, type Target } from "./targets.ts";
+import { ALLOWED_ORIGIN, BODY_LIMIT, KEYS, RATE, TOKEN, type Target } from "./targets.ts";
 
 const auth = { authorization: `Bearer ${TOKEN}` };
 const STATELESS = "an edge build: jobs and sessions answer 501 (the stateless case checks it)";
@@ -158,7 +158,7 @@ export function apiCases(target: () => Target): void {
       strategy: "momentum", params: { fast: 5, slow: 30 },
       limits: { maxDrawdown: 0.1, maxOrderRate: { count: 3, windowMs: 30 * 86_400_000 } }, sizing: { method: "volTarget" as const, target: 0.1 },
     };
-    const res = await post(t, "/backtests", { sample: "sp500", ...req });
+    const res = await post(t, "/backtests", { sample: "sp500", ...req }, auth);
     expect(res.status).toBe(202);
     const job = await res.json();
     expect(res.headers.get("location")).toBe(`/backtests/${job.id}`);
@@ -167,15 +167,16 @@ export function apiCases(target: () => Target): void {
     let view = job;
     for (let i = 0; i < 400 && (view.status === "queued" || view.status === "running"); i++) {
       await new Promise((r) => setTimeout(r, 25));
-      view = await (await t.fetch(`/backtests/${job.id}`)).json();
+      view = await (await t.fetch(`/backtests/${job.id}`, { headers: auth })).json();
     }
     expect(view.status).toBe("done");
     expect(view.progress).toEqual({ barsDone: sp500.close.length, barsTotal: sp500.close.length, fraction: 1 });
     expect(view.finishedAt).toBeGreaterThanOrEqual(view.startedAt);
     expect(stable(view.result)).toEqual(asJson(runStrategyBacktest(sp500, req)));
     expect(view.result.rejections.length).toBeGreaterThan(0);
-    await expectError(await t.fetch("/backtests/00000000-0000-0000-0000-000000000000"), 404, "not_found");
-    await expectError(await post(t, "/backtests", { sample: "sp500", strategy: "momentum", params: { slow: 1 } }), 400, "strategy", "params.slow");
+    await expectError(await t.fetch("/backtests/00000000-0000-0000-0000-000000000000", { headers: auth }), 404, "not_found");
+    await expectError(await post(t, "/backtests", { sample: "sp500", strategy: "momentum", params: { slow: 1 } }, auth), 400, "strategy", "params.slow");
+    await expectError(await t.fetch(`/backtests/${job.id}`), 401, "unauthorized");
   });
 
   it("POST /risk computes the statistics riskReport computes", async () => {
@@ -287,17 +288,38 @@ export function apiCases(target: () => Target): void {
     expect((await sync.json()).trades.length).toBeGreaterThan(0);
   });
 
-  it("sessions need the bearer token: 401 without, 403 with a wrong one", async (ctx) => {
+  it("sessions need a key: 401 without one or with an unknown one", async (ctx) => {
     const t = target();
     ctx.skip(!t.stateful, STATELESS);
     const body = { sample: "sp500", strategy: "momentum", barsPerSecond: 10 };
     const none = await post(t, "/sessions", body);
     expect(none.headers.get("www-authenticate")).toContain("Bearer");
     await expectError(none, 401, "unauthorized");
-    await expectError(await post(t, "/sessions", body, { authorization: "Bearer wrong-token-0123456789" }), 403, "forbidden");
+    await expectError(await post(t, "/sessions", body, { authorization: "Bearer wrong-token-0123456789" }), 401, "unauthorized");
     await expectError(await t.fetch("/sessions/x"), 401, "unauthorized");
     await expectError(await t.fetch("/sessions/x", { headers: auth }), 404, "not_found");
     await expectError(await post(t, "/sessions", { ...body, barsPerSecond: 0 }, auth), 400, "validation", "barsPerSecond");
+  });
+
+  it("keys have scopes and own what they start: 403 naming the missing scope, another key's session is a 404, admin sees all", async (ctx) => {
+    const t = target();
+    ctx.skip(!t.stateful, STATELESS);
+    const reader = { authorization: `Bearer ${KEYS.reader}` };
+    const trader = { authorization: `Bearer ${KEYS.trader}` };
+    const body = { sample: "sp500", strategy: "momentum", barsPerSecond: 1 };
+    const refused = await expectError(await post(t, "/sessions", body, reader), 403, "insufficient_scope");
+    expect(refused.message).toContain('"trade" scope');
+    const started = await post(t, "/sessions", body, trader);
+    expect(started.status).toBe(201);
+    const { id, owner } = await started.json();
+    expect(owner).toBe("trader");
+    await expectError(await t.fetch(`/sessions/${id}`, { headers: reader }), 404, "not_found");
+    await expectError(await t.fetch(`/sessions/${id}`, { method: "DELETE", headers: reader }), 403, "insufficient_scope");
+    const ids = async (headers: Record<string, string>) => (await (await t.fetch("/sessions", { headers })).json()).sessions.map((s: { id: string }) => s.id);
+    expect(await ids(reader)).toEqual([]);
+    expect(await ids(trader)).toContain(id);
+    expect(await ids(auth)).toContain(id);
+    expect((await (await t.fetch(`/sessions/${id}`, { method: "DELETE", headers: auth })).json()).status).toBe("stopped");
   });
 
   it("a paper session replays at its pace, shows its state, and stops on DELETE", async (ctx) => {

@@ -17,7 +17,7 @@ import { createApp, loadKernels } from "../../src/api/index.ts";
 import { loadAppConfig } from "../../src/config/app-config.ts";
 import { root, wasmBytes } from "../helpers.ts";
 import { sp500Csv } from "./fixtures.ts";
-import { buildNeutral, readWranglerToml, startVercelEdge, startWorkerd, testEnv, TOKEN } from "./targets.ts";
+import { buildNeutral, KEYS, readWranglerToml, startEdge, startVercelEdge, startWorkerd, testEnv, TOKEN } from "./targets.ts";
 
 const kernels = KERNELS as string[];
 
@@ -136,6 +136,34 @@ describe("the edge defaults keep the worst requests inside a Worker's 128 MB", (
   ] as const)("%s, size %i: answers %s", (kind, size, answer) => {
     const out = probe(kind, size);
     expect(out.code ? `${out.status} ${out.code}` : String(out.status)).toBe(answer);
+  }, 60_000);
+});
+
+describe("API keys at the edge: hashed on the first request, checked on every platform", () => {
+  // Every compute route closed: the keys decide, after the async hashing each platform does at start-up.
+  const env = { NT_PUBLIC_ROUTES: "none" };
+  it.each([
+    ["edge", () => startEdge(env)],
+    ["workerd", () => startWorkerd(buildWorker, env)],
+    ["vercel-edge", () => startVercelEdge(buildVercel, "m.default(event.request)", env)],
+  ] as const)("%s: 401 without a key, 403 without the backtest scope, 200 with it", async (_, start) => {
+    const t = await start();
+    try {
+      const body = JSON.stringify({ series: [1, 2, 3, 4], indicators: ["sma:2"] });
+      const indicators = async (key?: string) => {
+        const res = await t.fetch("/indicators", { method: "POST", headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) }, body });
+        const json = await res.json();
+        return res.status === 200 ? "200" : `${res.status} ${json.error.code}`;
+      };
+      expect(await indicators()).toBe("401 unauthorized");
+      expect(await indicators("not-a-key-0123456789abcdef")).toBe("401 unauthorized");
+      expect(await indicators(KEYS.reader)).toBe("403 insufficient_scope");
+      expect(await indicators(KEYS.trader)).toBe("200");
+      expect(await indicators(TOKEN)).toBe("200");
+      expect((await t.fetch("/health")).status).toBe(200);
+    } finally {
+      await t.close();
+    }
   }, 60_000);
 });
 

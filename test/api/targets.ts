@@ -17,7 +17,10 @@ import { startNodeServer } from "../../runtimes/node/server.ts";
 import { buildVercel, buildWorker, edgeBuildOptions } from "../../runtimes/edge/build.mjs";
 import { root } from "../helpers.ts";
 
+/** NT_API_TOKEN: the admin key. */
 export const TOKEN = "test-token-0123456789abcdef";
+/** Keys of NT_API_KEYS, one with each kind of scope a client would have. */
+export const KEYS = { reader: "reader-key-0123456789abcdef", trader: "trader-key-0123456789abcdef" };
 export const ALLOWED_ORIGIN = "https://app.example";
 /** Small enough that a 413 test needs no big allocation, big enough for the sp500 bars as columns. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -26,6 +29,7 @@ export const RATE = { perSecond: 50, burst: 300 };
 /** Settings every target runs with, as environment variables (the way each adapter reads them). */
 export const testEnv: Record<string, string> = {
   NT_API_TOKEN: TOKEN,
+  NT_API_KEYS: `reader:read:${KEYS.reader} trader:read,trade,backtest:${KEYS.trader}`,
   NT_CORS_ORIGINS: ALLOWED_ORIGIN,
   NT_RATE_LIMIT: `${RATE.perSecond}/s`,
   NT_RATE_BURST: String(RATE.burst),
@@ -116,15 +120,15 @@ export async function startDeno(env: Record<string, string> = {}): Promise<Targe
   };
 }
 
-/** Bundles runtimes/edge exactly as scripts/bundle.mjs does (into a temp dir) and imports it. */
-export async function startEdge(): Promise<Target> {
+/** Bundles runtimes/edge exactly as scripts/bundle.mjs does (into a temp dir) and imports it; `env` adds to or overrides testEnv. */
+export async function startEdge(env: Record<string, string> = {}): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), "nt-edge-"));
   const outfile = await buildNeutral(dir);
   const mod = (await import(pathToFileURL(outfile).href)) as { fetch(req: Request, env: Record<string, unknown>): Promise<Response> };
   return {
     name: "edge",
     stateful: false,
-    fetch: (path, init) => mod.fetch(new Request(`http://edge.test${path}`, init), testEnv),
+    fetch: (path, init) => mod.fetch(new Request(`http://edge.test${path}`, init), { ...testEnv, ...env }),
     close: async () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -144,7 +148,7 @@ export const buildNeutral: EntryBuild = async (dir) => {
  * compile WebAssembly from bytes as Workers do: built into a temp dir and run
  * with the module rules and compatibility date of the shipped wrangler.toml.
  */
-export async function startWorkerd(buildEntry: EntryBuild = buildWorker): Promise<Target> {
+export async function startWorkerd(buildEntry: EntryBuild = buildWorker, env: Record<string, string> = {}): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), "nt-workerd-"));
   const scriptPath = await buildEntry(dir);
   const wrangler = readWranglerToml();
@@ -155,7 +159,7 @@ export async function startWorkerd(buildEntry: EntryBuild = buildWorker): Promis
     modulesRoot: dir,
     compatibilityDate: wrangler.compatibilityDate,
     modulesRules: wrangler.rules,
-    bindings: testEnv,
+    bindings: { ...testEnv, ...env },
   });
   await mf.ready;
   return {
@@ -194,7 +198,7 @@ export function readWranglerToml(): { main: string; compatibilityDate: string; r
  * and Next.js's edge sandbox provide them; the VM dispatches a FetchEvent to
  * `handle`, called on the entry's exports `m`, with settings in process.env.
  */
-export async function startVercelEdge(buildEntry: EntryBuild = buildVercel, handle = "m.default(event.request)"): Promise<Target> {
+export async function startVercelEdge(buildEntry: EntryBuild = buildVercel, handle = "m.default(event.request)", env: Record<string, string> = {}): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), "nt-vercel-"));
   const entry = await buildEntry(dir);
   const wasmFiles: string[] = [];
@@ -219,7 +223,7 @@ export async function startVercelEdge(buildEntry: EntryBuild = buildVercel, hand
   const modules = Object.fromEntries(await Promise.all(wasmFiles.map(async (f) => [basename(f), await WebAssembly.compile(readFileSync(f))] as const)));
   const runtime = new EdgeRuntime({
     codeGeneration: { strings: false, wasm: false },
-    extend: (context) => Object.assign(context, { __wasmBindings: modules, process: { env: { ...testEnv } } }),
+    extend: (context) => Object.assign(context, { __wasmBindings: modules, process: { env: { ...testEnv, ...env } } }),
   });
   runtime.evaluate(script.outputFiles[0].text);
   return {
@@ -241,7 +245,7 @@ async function buffered(res: { status: number; headers: Iterable<[string, string
 }
 
 export const starters: Record<RuntimeName, () => Promise<Target>> = {
-  node: startNode, deno: startDeno, edge: startEdge, workerd: () => startWorkerd(), "vercel-edge": () => startVercelEdge(),
+  node: startNode, deno: startDeno, edge: () => startEdge(), workerd: () => startWorkerd(), "vercel-edge": () => startVercelEdge(),
 };
 
 function listeningUrl(child: ChildProcess): Promise<string> {

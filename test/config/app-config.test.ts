@@ -1,6 +1,12 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { configEnvVars, defaultAppConfig, loadAppConfig } from "../../src/config/app-config.ts";
 import { ConfigError } from "../../src/core/errors.ts";
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+const sha256Hex = (text: string) => createHash("sha256").update(text).digest("hex");
+const ALICE_SHA256 = `sha256:${sha256Hex("alice-secret-0123456789")}`;
 
 const file = (text: string) => ({ file: { text, name: "nt.toml" } });
 
@@ -19,26 +25,33 @@ describe("loadAppConfig", () => {
     const c = loadAppConfig();
     expect(c).toEqual(defaultAppConfig);
     expect(c.host).toBe("127.0.0.1");
-    expect(c.apiToken).toBeUndefined();
+    expect(c.apiKeys).toEqual([]);
+    expect(c.publicRoutes).toEqual(["/indicators", "/risk", "/optimize", "/backtest"]);
+    expect([c.jobsMemoryBytes, c.resultTtlMs]).toEqual([256 * 1024 ** 2, 3_600_000]);
     expect(c.bodyLimitBytes).toBe(10 * 1024 * 1024);
     expect(Object.isFrozen(c)).toBe(true);
   });
 
-  it("reads every NT_* variable", () => {
+  it("reads every NT_* variable", async () => {
     const c = loadAppConfig({
       env: {
         NT_HOST: "0.0.0.0", NT_PORT: "9000", NT_API_TOKEN: "abcdefghijklmnop", NT_CORS_ORIGINS: "https://a.example, http://localhost:5173",
         NT_RATE_LIMIT: "600/min", NT_RATE_BURST: "25", NT_BODY_LIMIT: "512kb", NT_TRUST_PROXY: "true", NT_MAX_JOBS: "3", NT_MAX_SESSIONS: "2",
         NT_COMPUTE_WORKERS: "3", NT_COMPUTE_QUEUE: "5", NT_COMPUTE_TIMEOUT: "1.5s",
         NT_MAX_OUTPUT_VALUES: "250000", HOME: "/ignored",
+        NT_API_KEYS: `alice:read,backtest:${ALICE_SHA256}`, NT_PUBLIC_ROUTES: "/risk, /optimize", NT_JOBS_MEMORY: "64mb", NT_RESULT_TTL: "2h",
       },
     });
-    expect(c).toEqual({
-      host: "0.0.0.0", port: 9000, apiToken: "abcdefghijklmnop", corsOrigins: ["https://a.example", "http://localhost:5173"],
+    const { apiKeys, ...rest } = c;
+    expect(rest).toEqual({
+      host: "0.0.0.0", port: 9000, corsOrigins: ["https://a.example", "http://localhost:5173"],
       rateLimit: { perSecond: 10, burst: 25 }, bodyLimitBytes: 512 * 1024, trustProxy: true, maxJobs: 3, maxSessions: 2,
       computeWorkers: 3, computeQueue: 5, computeTimeoutMs: 1500, maxOutputValues: 250_000,
+      publicRoutes: ["/risk", "/optimize"], jobsMemoryBytes: 64 * 1024 ** 2, resultTtlMs: 7_200_000,
     });
-    expect(configEnvVars).toHaveLength(14);
+    expect(apiKeys.map((k) => [k.id, k.scopes])).toEqual([["token", ["admin"]], ["alice", ["read", "backtest"]]]);
+    expect(hex(await apiKeys[0].sha256)).toBe(await sha256Hex("abcdefghijklmnop"));
+    expect(configEnvVars).toHaveLength(18);
   });
 
   it("layers file < environment < flags; a rate without a burst allows two seconds' worth", () => {
@@ -78,10 +91,16 @@ describe("loadAppConfig", () => {
     expect(message(() => loadAppConfig({ env: { NT_MAX_OUTPUT_VALUES: "10" } }))).toBe("environment: NT_MAX_OUTPUT_VALUES must be between 1000 and 100000000, got 10");
     expect(message(() => loadAppConfig({ env: { NT_TRUST_PROXY: "yes" } }))).toContain("true or false");
     expect(message(() => loadAppConfig(file("[server]\nport = 80\nhost = 5")))).toBe("nt.toml: line 3: server.host must be a string, got 5");
-    expect(message(() => loadAppConfig(file("[limits]\nbodyy = 1")))).toBe("nt.toml: line 2: limits.bodyy unknown key; [limits] takes rate, burst, body, output_values, jobs, sessions");
+    expect(message(() => loadAppConfig(file("[limits]\nbodyy = 1")))).toBe("nt.toml: line 2: limits.bodyy unknown key; [limits] takes rate, burst, body, output_values, jobs, jobs_memory, result_ttl, sessions");
     expect(message(() => loadAppConfig(file("[database]\nurl = 'x'")))).toContain('line 1: unknown table or key "database"');
     expect(message(() => loadAppConfig(file("port = 80")))).toContain('unknown table or key "port"');
     expect(message(() => loadAppConfig(file("[server]\nport = 80\nport = 81")))).toContain('line 3 (key "server.port"): is defined twice');
     expect(message(() => loadAppConfig({ overrides: { host: "" } }))).toContain("--host");
+  });
+
+  it("every setting is in the README's settings table", () => {
+    const rows = readFileSync(new URL("../../README.md", import.meta.url), "utf8").split("\n").filter((l) => l.startsWith("| `["));
+    const missing = configEnvVars.filter((env) => !rows.some((row) => row.includes(`| \`${env}\` |`)));
+    expect(missing, "settings without a README row").toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { ApiEnv, Clock } from "../deps.ts";
 import { ApiError } from "../errors.ts";
+import { presentedKey, type KeyRing } from "./auth.ts";
 
 /**
  * Token buckets, one per client key: each holds up to `burst` tokens and
@@ -54,23 +55,22 @@ export interface RateLimitOptions {
   perSecond: number;
   burst: number;
   clock: Clock;
-  /** The configured API token: a request presenting it gets its own bucket. */
-  token?: string;
+  /** The configured API keys: a request presenting one gets that key's bucket. */
+  keys: KeyRing;
   /** Key clients by the first X-Forwarded-For address (only behind a trusted proxy). */
   trustProxy: boolean;
 }
 
 /**
  * Per-client rate limiting; 429 with Retry-After when a bucket is empty.
- * Only the valid token earns its own bucket (so random tokens cannot buy
+ * Only a known key earns its own bucket (so random secrets cannot buy
  * fresh ones); everyone else is keyed by address.
  */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<ApiEnv> {
   const buckets = new TokenBuckets(options.perSecond, options.burst, options.clock);
-  const bearer = options.token === undefined ? undefined : `Bearer ${options.token}`;
   return async (c, next) => {
-    const key = bearer !== undefined && c.req.header("authorization") === bearer ? "token" : `ip:${clientAddress(c, options.trustProxy)}`;
-    const wait = buckets.take(key);
+    const key = await presentedKey(c, options.keys);
+    const wait = buckets.take(key ? `key:${key.id}` : `ip:${clientAddress(c, options.trustProxy)}`);
     if (wait > 0) {
       throw new ApiError(429, "rate_limited", `too many requests; retry in ${wait.toFixed(2)} s`, undefined, {
         "retry-after": String(Math.max(1, Math.ceil(wait))),

@@ -10,6 +10,7 @@ import { array, isObject, number, numbers, onlyKeys, setting, string, type Json,
 import { jsonAnswer, type Answer } from "../answer.ts";
 import type { ComputeEnv, ComputeRequest } from "../compute/port.ts";
 import { offload } from "../compute/route.ts";
+import { computeAccess } from "../middleware/auth.ts";
 
 export const OPTIMIZE_METHODS: readonly OptimizeMethod[] = ["minvar", "meanvar", "maxsharpe", "riskparity"];
 /** Most assets one optimization may have: the solver works on dense n x n matrices. */
@@ -24,8 +25,10 @@ export const MAX_CONSTRAINED_ASSETS = 100;
  * Both run on the compute pool (src/api/compute).
  */
 export function analyticsRoutes(app: ApiApp, state: AppState): void {
-  app.post("/risk", offload(state, "risk"));
-  app.post("/optimize", offload(state, "optimize"));
+  const { keys } = state;
+  const { publicRoutes } = state.deps.config;
+  app.post("/risk", computeAccess(keys, publicRoutes, "/risk"), offload(state, "risk"));
+  app.post("/optimize", computeAccess(keys, publicRoutes, "/optimize"), offload(state, "optimize"));
 }
 
 export function riskAnswer(body: JsonObject, _request: ComputeRequest, env: ComputeEnv): Answer {

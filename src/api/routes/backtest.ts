@@ -5,6 +5,7 @@ import { offload } from "../compute/route.ts";
 import type { ApiApp, AppState } from "../context.ts";
 import { shownKey } from "../../core/errors.ts";
 import { ApiError, notFound } from "../errors.ts";
+import { callerKey, computeAccess, requireScope, visibleOwner } from "../middleware/auth.ts";
 import { BACKTEST_FIELDS, backtestRequest } from "../input/backtest.ts";
 import { seriesFromRequest } from "../input/data.ts";
 import { onlyKeys, readJsonObject, type JsonObject } from "../input/validate.ts";
@@ -15,25 +16,42 @@ import { onlyKeys, readJsonObject, type JsonObject } from "../input/validate.ts"
  */
 export const MAX_SYNC_BARS = 200_000;
 
-/** POST /backtest (answers with the report, on the compute pool), POST /backtests and GET /backtests/:id (a job). */
+/**
+ * POST /backtest (answers with the report, on the compute pool; public
+ * unless configured otherwise), and the jobs, which need a key and belong to
+ * it: POST /backtests, GET /backtests (the caller's own), GET and DELETE
+ * /backtests/:id. Another key's job is a 404, so ids do not leak.
+ */
 export function backtestRoutes(app: ApiApp, state: AppState): void {
-  app.post("/backtest", offload(state, "backtest"));
+  const { keys } = state;
+  app.post("/backtest", computeAccess(keys, state.deps.config.publicRoutes, "/backtest"), offload(state, "backtest"));
 
-  app.post("/backtests", async (c) => {
+  app.post("/backtests", requireScope(keys, "backtest"), async (c) => {
     const body = await readJsonObject(c.req);
     onlyKeys(body, BACKTEST_FIELDS);
     const req = backtestRequest(body);
     const series = await seriesFromRequest(body, state.samples);
     // Built here so a bad strategy or parameter is a 400 now, not a failed job later.
     const run = strategyBacktest(series, req);
-    const job = state.jobs.submit(run, series.close.length);
+    // Hono keeps the text readJsonObject read: its length is the body's, with no second read.
+    const bodyBytes = (await c.req.text()).length;
+    const job = state.jobs.submit(run, { owner: callerKey(c).id, barsTotal: series.close.length, bodyBytes });
     return c.json(job, 202, { location: `/backtests/${job.id}` });
   });
 
-  app.get("/backtests/:id", (c) => {
-    const job = state.jobs.get(c.req.param("id"));
-    if (!job) throw notFound(`no backtest job ${shownKey(c.req.param("id"))} (jobs are kept until newer ones need the room)`);
+  app.get("/backtests", requireScope(keys, "read"), (c) => c.json({ jobs: state.jobs.list(visibleOwner(callerKey(c))) }));
+
+  const missing = (id: string) => notFound(`no backtest job ${shownKey(id)} (finished jobs expire after limits.result_ttl, or make room for newer ones)`);
+
+  app.get("/backtests/:id", requireScope(keys, "read"), (c) => {
+    const job = state.jobs.get(c.req.param("id"), visibleOwner(callerKey(c)));
+    if (!job) throw missing(c.req.param("id"));
     return c.json(job);
+  });
+
+  app.delete("/backtests/:id", requireScope(keys, "backtest"), (c) => {
+    if (!state.jobs.delete(c.req.param("id"), visibleOwner(callerKey(c)))) throw missing(c.req.param("id"));
+    return c.body(null, 204);
   });
 }
 

@@ -10,6 +10,7 @@ import { array, isObject, numbers, onlyKeys, string, type Json, type JsonObject 
 import type { Answer } from "../answer.ts";
 import type { ComputeEnv, ComputeRequest } from "../compute/port.ts";
 import { offload } from "../compute/route.ts";
+import { computeAccess } from "../middleware/auth.ts";
 
 /** The longest `indicators` string: every item of the longest list, with room to spare. */
 const MAX_LIST_CHARS = 64 * MAX_INDICATOR_ITEMS;
@@ -22,7 +23,7 @@ const MAX_LIST_CHARS = 64 * MAX_INDICATOR_ITEMS;
  * It runs on the compute pool (src/api/compute).
  */
 export function indicatorRoutes(app: ApiApp, state: AppState): void {
-  app.post("/indicators", offload(state, "indicators"));
+  app.post("/indicators", computeAccess(state.keys, state.deps.config.publicRoutes, "/indicators"), offload(state, "indicators"));
 }
 
 export function indicatorsAnswer(body: JsonObject, request: ComputeRequest, env: ComputeEnv): Answer {

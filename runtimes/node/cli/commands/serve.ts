@@ -12,12 +12,24 @@ over WebSockets; the routes are described at /openapi.json) until interrupted.
 
   --port N            port to listen on (default 8787; 0 picks a free one)
   --host H            interface to listen on (default 127.0.0.1: this machine only)
-  --config FILE.toml  settings file: [server] host, port, trust_proxy; [auth] token;
-                      [cors] origins; [limits] body, rate, burst, jobs, sessions;
+  --config FILE.toml  settings file: [server] host, port, trust_proxy;
+                      [auth] token, public_routes; [auth.keys.<id>] scopes, sha256
+                      or secret; [cors] origins; [limits] body, rate, burst,
+                      output_values, jobs, jobs_memory, result_ttl, sessions;
                       [compute] workers, queue, timeout
 
 Environment (overrides the file; flags override both): ${configEnvVars.join(", ")}.
-Routes that trade (/sessions) need NT_API_TOKEN and an Authorization: Bearer header.
+
+API keys (Authorization: Bearer <secret>), kept only as SHA-256 hashes:
+  NT_API_KEYS="alice:read,backtest:<secret> ops:admin:sha256:<64 hex digits>"
+  scopes: read (your jobs and sessions), backtest (jobs; compute routes that
+  are not public), trade (paper sessions), admin (everything, everyone's).
+  NT_API_TOKEN=<secret> is one more key, "token", with the admin scope.
+  Jobs and sessions always need a key and belong to it; /indicators, /risk,
+  /optimize and /backtest are public unless NT_PUBLIC_ROUTES lists fewer
+  ("none": no public compute route).
+Jobs may hold NT_JOBS_MEMORY bytes in all (default "256mb"); finished jobs and
+ended sessions are forgotten after NT_RESULT_TTL (default "1h").
 
 Heavy requests (/indicators, /risk, /optimize, /backtest) are parsed, computed
 and serialized on worker threads, so the server keeps answering meanwhile:
