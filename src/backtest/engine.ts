@@ -1,4 +1,4 @@
-import { barAt, type Bar, type BarSeries, type SymbolId } from "../core/data.ts";
+import { barAt, type Bar, type BarSeries, type SymbolId, type BarHistory } from "../core/data.ts";
 import { ConfigError } from "../core/errors.ts";
 import { Decimal } from "../core/money.ts";
 import { createOrder, type Fill, type Order, type OrderRequest } from "../core/orders.ts";
@@ -8,11 +8,12 @@ import { Portfolio } from "../portfolio/portfolio.ts";
 import { rebalanceOrders } from "../portfolio/rebalance.ts";
 import { TradeJournal } from "../portfolio/trades.ts";
 import type { PreTradeCheck, PreTradeContext } from "../risk/pretrade.ts";
-import type { BarHistory, Strategy, StrategyContext } from "../strategies/strategy.ts";
+import type { Strategy, StrategyContext } from "../strategies/strategy.ts";
 import { resolveConfig, type BacktestConfig, type Resolved, type RunSnapshot } from "./config.ts";
 import { SimulatedExchange, type Execution } from "./exchange.ts";
 import { SeriesHistory } from "./history.ts";
-import { cagr, drawdowns, equityReturns, periodsPerYear, ratios } from "./metrics.ts";
+import { periodsPerYear } from "../core/dates.ts";
+import { cagr, drawdowns, equityReturns, ratios } from "./metrics.ts";
 import type { BacktestReport, Rejection } from "./types.ts";
 
 export type { BacktestConfig, EngineEvent, RebalanceSchedule, RunSnapshot } from "./config.ts";

@@ -3,7 +3,7 @@ import { meanReversion } from "./mean-reversion.ts";
 import { momentum } from "./momentum.ts";
 import type { StrategyDefinition } from "./strategy.ts";
 
-export type { Strategy, StrategyContext, StrategyDefinition, StrategyParams, ParamSpec, BarHistory } from "./strategy.ts";
+export type { Strategy, StrategyContext, StrategyDefinition, StrategyParams, ParamSpec } from "./strategy.ts";
 
 /** Every built-in strategy, by name. */
 export const strategies: readonly StrategyDefinition[] = [momentum, meanReversion];
