@@ -32,3 +32,8 @@ export const sampleDataFile = join(packageRoot, "data", "sp500.csv");
 export function sampleSeries(file = sampleDataFile): SampleSeries[] {
   return [{ name: "sp500", symbol: "SPX", description: "S&P 500 index, daily, 2000-2020", load: () => readFile(file, "utf8") }];
 }
+
+/** The shipped weights of a model kind (models/<kind>.safetensors, written by scripts/train-weights.ts). */
+export function modelFile(kind: string): string {
+  return join(packageRoot, "models", `${kind}.safetensors`);
+}
