@@ -103,6 +103,10 @@ export const forecastCommand: Command = {
       if (values.evaluate) warnIfSeen(io, trained, series.time, tail);
     }
 
+    const most = trained.model.config.horizon;
+    if (horizon !== undefined && horizon > most && !values.train) {
+      throw new ConfigError(`--horizon ${horizon} is beyond the ${most} steps these weights forecast; --train --horizon ${horizon} fits a model for it`, { source: weights, field: "horizon" });
+    }
     let report: ForecastReport;
     try {
       report = await forecastReport(trained, closes, { horizon, evaluate: values.evaluate, tail }, predictor, values.onnx ? "onnx" : undefined);
