@@ -93,7 +93,7 @@ describe("the browser app", () => {
     expect(await page.getAttribute("[data-testid=kernels]", "data-kernels")).toBe("wasm");
     // The form comes from the strategy metadata.
     const options = await page.$$eval("[data-testid=strategy] option", (o) => o.map((x) => (x as HTMLOptionElement).value));
-    expect(options).toEqual(["momentum", "mean-reversion"]);
+    expect(options).toEqual(["momentum", "mean-reversion", "neural-forecast"]);
     for (const name of ["fast", "slow", "rsiPeriod", "rsiMax", "allowShort"]) {
       expect(await page.locator(`[data-testid=param-${name}]`).count(), name).toBe(1);
     }
