@@ -5,6 +5,8 @@ import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { SampleSeries } from "../../src/api/deps.ts";
+import type { ModelSources } from "../../src/api/models.ts";
+import { MODEL_KINDS } from "../../src/neural/model.ts";
 
 function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -33,7 +35,14 @@ export function sampleSeries(file = sampleDataFile): SampleSeries[] {
   return [{ name: "sp500", symbol: "SPX", description: "S&P 500 index, daily, 2000-2020", load: () => readFile(file, "utf8") }];
 }
 
-/** The shipped weights of a model kind (models/<kind>.safetensors, written by scripts/train-weights.ts). */
-export function modelFile(kind: string): string {
-  return join(packageRoot, "models", `${kind}.safetensors`);
+/** The folder of the shipped weights, models/<kind>.safetensors (written by scripts/train-weights.ts). */
+export const modelsDir = join(packageRoot, "models");
+
+export function modelFile(kind: string, dir = modelsDir): string {
+  return join(dir, `${kind}.safetensors`);
+}
+
+/** The shipped weights the API serves, each read from `dir` on first use. */
+export function shippedModels(dir = modelsDir): ModelSources {
+  return Object.fromEntries(MODEL_KINDS.map((kind) => [kind, async () => new Uint8Array(await readFile(modelFile(kind, dir)))]));
 }

@@ -3,6 +3,7 @@ import type { ComputePool } from "./compute/port.ts";
 import type { ApiDeps, ApiEnv, Clock } from "./deps.ts";
 import type { SampleStore } from "./input/data.ts";
 import type { BacktestJobs } from "./jobs.ts";
+import type { ModelStore } from "./models.ts";
 import type { PaperSessions } from "./sessions.ts";
 
 /** What every route module gets: the injected deps and the app's own state. */
@@ -11,6 +12,7 @@ export interface AppState {
   readonly clock: Clock;
   readonly log: (message: string, err: unknown) => void;
   readonly samples: SampleStore;
+  readonly models: ModelStore;
   readonly jobs: BacktestJobs;
   readonly sessions: PaperSessions;
   /** Where the routes that scale with their body run (deps.compute, else this thread). */

@@ -132,6 +132,11 @@ export async function forecastReport(
     lastClose: closes[closes.length - 1], forecast: await forecastCloses(trained, closes, horizon, predictor),
   };
   if (options.evaluate) report.evaluation = await evaluateTail(trained, closes, tail, horizon, predictor);
+  const e = report.evaluation;
+  if (!report.forecast.every(Number.isFinite) || (e && ![e.mae, e.rmse, e.mape].every(Number.isFinite))) {
+    // Inputs far outside what the weights saw (moves of thousands of percent) overflow exp(): say so rather than print nulls.
+    throw new ConfigError(`the ${model} forecast is not finite: the closes move far beyond anything the weights were fitted on`, { field: "data" });
+  }
   return report;
 }
 
