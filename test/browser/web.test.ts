@@ -183,6 +183,23 @@ describe("the browser app", () => {
     await page.context().close();
   }, 60_000);
 
+  it("runs the neural-forecast strategy (walk-forward fits in the tab's worker) like the CLI, to the bit", async () => {
+    const params = { trainBars: "300", retrainEvery: "1500", epochs: "2", errorWindow: "20", allowShort: "true" };
+    const expected = await cli("--strategy", "neural-forecast", ...Object.entries(params).flatMap(([k, v]) => ["--param", `${k}=${v}`]));
+    expect(expected.trades.length).toBeGreaterThan(5);
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    await page.selectOption("[data-testid=strategy]", "neural-forecast");
+    for (const [k, v] of Object.entries(params)) {
+      if (k === "allowShort") await page.check(`[data-testid=param-${k}]`);
+      else await page.fill(`[data-testid=param-${k}]`, v);
+    }
+    await runBacktest(page, 1);
+    await expectStatsEqual(page, expected);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
   it("runs risk limits and sizing from the run settings like the engine, and lists the rejections", async () => {
     const expected = runStrategyBacktest(sp500(), {
       strategy: "momentum", params: { fast: 5, slow: 20 }, limits: { maxDrawdown: 0.1 }, sizing: { method: "volTarget", target: 0.15 },
