@@ -76,7 +76,6 @@ export const forecastCommand: Command = {
     const source = values.data ?? "sp500.csv";
     const series = await readTextFile(values.data ? resolve(io.cwd, values.data) : sampleDataFile, source, new BarsCsvParser({ source }));
     const closes = series.close;
-    if (closes.length === 0) throw new ConfigError("has no bars", { source });
 
     let trained: TrainedModel;
     let predictor: Predictor = cpuPredictor;
