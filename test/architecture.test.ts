@@ -23,7 +23,7 @@ function folderOf(path: string): string {
 }
 
 /** folder -> folder -> one file:import that makes the edge, for the failure message. */
-export function folderGraph(): Map<string, Map<string, string>> {
+function folderGraph(): Map<string, Map<string, string>> {
   const graph = new Map<string, Map<string, string>>();
   for (const file of sourceFiles(SRC)) {
     const from = folderOf(file);
@@ -41,7 +41,7 @@ export function folderGraph(): Map<string, Map<string, string>> {
 }
 
 /** A cycle as a list of edges' evidence, or null. */
-export function findCycle(graph: Map<string, Map<string, string>>): string[] | null {
+function findCycle(graph: Map<string, Map<string, string>>): string[] | null {
   const state = new Map<string, "open" | "done">();
   const stack: string[] = [];
   const visit = (node: string): string[] | null => {

@@ -185,9 +185,10 @@ export class Backtest {
     if (size > 0) this.send(b, { symbol: b.symbol, side: want > 0 ? "buy" : "sell", quantity: size, tag: signal.reason }, i);
   }
 
-  /** Units a new position takes: its fraction of equity (fixed or from the sizer) at the last close. */
+  /** Units a new position takes: its fraction of equity (fixed or from the sizer, times the signal's sizeFactor) at the last close. */
   private openingSize(b: Book, signal: Signal): number {
-    const fraction = this.cfg.sizer ? this.cfg.sizer.fraction(b.history, signal.direction) : this.cfg.positionFraction;
+    const base = this.cfg.sizer ? this.cfg.sizer.fraction(b.history, signal.direction) : this.cfg.positionFraction;
+    const fraction = base * Math.min(1, Math.max(0, signal.sizeFactor ?? 1));
     return Math.max(0, Math.floor((this.currentEquity() * fraction) / b.lastClose));
   }
 
