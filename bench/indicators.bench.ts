@@ -1,14 +1,14 @@
 // Indicator throughput on 1,000,000 bars: the WASM kernels (copies in and out
 // included), the TypeScript twins, the npm packages trading-signals and
 // technicalindicators, and the floor: a plain loop that only sums the input.
+// Calls are timed in rounds, each next to the call it is compared with, so a
+// ratio is never between two moments of a machine whose load moves.
 import os from "node:os";
-import { Bench } from "tinybench";
 import * as ts from "trading-signals";
 import * as ti from "technicalindicators";
 import { tsIndicators, type Indicators } from "../src/features/indicators.ts";
 import { WasmIndicators } from "../src/kernels/indicators.ts";
 import { kernelBytes } from "../runtimes/node/assets.ts";
-import { medianMs } from "./stats.ts";
 
 const N = 1_000_000;
 
@@ -189,73 +189,134 @@ function sumOnly(x: Float64Array): number {
 
 const nsPerValue = (ms: number) => (ms * 1e6) / N;
 const fmt = (ns: number) => (ns >= 100 ? ns.toFixed(0) : ns >= 10 ? ns.toFixed(1) : ns.toFixed(2));
-const ratio = (a: number, b: number) => `${(a / b).toFixed(a / b >= 10 ? 0 : 1)}x`;
+const x = (r: number) => (r >= 10 ? r.toFixed(0) : r.toFixed(1));
+
+/** The q-quantile of a sample (type 7, as R's default). */
+function quantile(values: readonly number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  const h = (s.length - 1) * q;
+  const lo = Math.floor(h);
+  return s[lo] + (h - lo) * ((s[Math.min(lo + 1, s.length - 1)] ?? s[lo]) - s[lo]);
+}
+
+/** Median and interquartile range of per-round ratios, e.g. "1.8x (1.7–1.9)". */
+const spread = (r: readonly number[] | undefined) =>
+  r === undefined || r.length === 0 ? "—" : `${x(quantile(r, 0.5))}x (${x(quantile(r, 0.25))}–${x(quantile(r, 0.75))})`;
+
+/** Wall time of one call in ns per bar. */
+function time(f: () => unknown): number {
+  const t0 = performance.now();
+  f();
+  return nsPerValue(performance.now() - t0);
+}
+
+/** Per-round samples: ns per bar of each call and the ratios between calls timed next to each other. */
+class Samples {
+  readonly ns = new Map<string, number[]>();
+  readonly ratios = new Map<string, number[]>();
+  add(map: Map<string, number[]>, key: string, v: number): void {
+    const list = map.get(key) ?? [];
+    list.push(v);
+    map.set(key, list);
+  }
+  /** Times `base` then `f` back to back, recording both and f ÷ base under `key`. */
+  pair(key: string, baseKey: string, base: () => unknown, f: () => unknown): void {
+    const b = time(base);
+    const t = time(f);
+    this.add(this.ns, baseKey, b);
+    this.add(this.ns, key, t);
+    this.add(this.ratios, key, t / b);
+  }
+  median(key: string): number | undefined {
+    const v = this.ns.get(key);
+    return v ? quantile(v, 0.5) : undefined;
+  }
+}
+
+const ROUNDS = 21;
+const WARMUP_ROUNDS = 3;
+const PEER_ROUNDS = 3;
 
 export async function run(): Promise<string> {
   const series = randomWalk(N, 7);
   const wasm = await WasmIndicators.load(kernelBytes("indicators"));
+  // A second instance for the released results, so its pool never feeds the calls that keep theirs.
+  const pooled = await WasmIndicators.load(kernelBytes("indicators"));
   const outs: Outs = { a: new Float64Array(N), b: new Float64Array(N), c: new Float64Array(N) };
 
   const names = Object.keys(tsIndicators) as (keyof Indicators)[];
   const missing = names.filter((n) => !(n in cases));
   if (missing.length) throw new Error(`no bench case for ${missing.join(", ")}: add one to bench/indicators.bench.ts`);
 
-  // Fast runs (a few ms each): 15 timed calls after 5 warm-ups, floor first and last.
-  const fast = new Bench({ iterations: 15, warmupIterations: 5, time: 0, warmupTime: 0 });
   let sink = 0;
-  // Measured before the packages' inputs exist: with their 200 MB of live
-  // objects, fresh 8 MB result arrays set off full GCs that cost more than
-  // the kernels (a fresh copy out measured about 20 ns/value, against 1-4 here).
-  fast.add("floor", () => void (sink += sumOnly(series.close)));
-  fast.add("copies", () => void (outs.b.set(series.close), outs.a.set(outs.b)));
-  fast.add("copy in, fresh copy out", () => void (outs.b.set(series.close), (sink += outs.b.slice()[7])));
-  for (const name of names) {
-    const c: Case = cases[name];
-    fast.add(`reused ${name}`, () => c.reused(wasm, series, outs));
-    fast.add(`wasm ${name}`, () => void c.run(wasm, series));
-    fast.add(`ts ${name}`, () => void c.run(tsIndicators, series));
+  const floor = () => void (sink += sumOnly(series.close));
+  const keep = (r: unknown) => void (sink += (r instanceof Float64Array ? r : Object.values(r as Record<string, Float64Array>)[0])[N - 1] || 0);
+  const s = new Samples();
+  const load = os.loadavg();
+  // Each round times, for every indicator, the floor right before each call,
+  // so a ratio compares two calls that met the same load; the spread across
+  // rounds shows how much the shared machine moved them.
+  for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+    const into = round < WARMUP_ROUNDS ? new Samples() : s;
+    into.pair("copies", "floor", floor, () => (outs.b.set(series.close), outs.a.set(outs.b)));
+    for (const name of names) {
+      const c: Case = cases[name];
+      into.pair(`into ${name}`, "floor", floor, () => c.reused(wasm, series, outs));
+      // The fresh-array call whose results the caller hands back (release()), so later calls reuse them.
+      into.pair(`pooled ${name}`, `into ${name}`, () => c.reused(wasm, series, outs), () => {
+        const r = c.run(pooled, series);
+        keep(r);
+        pooled.release(r as Float64Array);
+      });
+      // The fresh-array call whose results the caller keeps: new memory every time.
+      into.pair(`fresh ${name}`, `into ${name}`, () => c.reused(wasm, series, outs), () => keep(c.run(wasm, series)));
+      into.pair(`ts ${name}`, `fresh ${name}`, () => keep(c.run(wasm, series)), () => keep(c.run(tsIndicators, series)));
+    }
   }
-  fast.add("floor again", () => void (sink += sumOnly(series.close)));
-  const load = os.loadavg()[0];
-  await fast.run();
+  const loadAfter = os.loadavg();
 
-  // The packages take 10-100x longer per call: 3 timed calls after 1 warm-up.
+  // The packages take 10-100x longer per call: each timed right after the
+  // fresh-array WASM call it is compared with, once as warm-up and 3 times.
   const d = withPeerInputs(series);
-  const slow = new Bench({ iterations: 3, warmupIterations: 1, time: 0, warmupTime: 0 });
-  for (const name of names) {
-    const c: Case = cases[name];
-    if (c.tradingSignals) slow.add(`trading-signals ${name}`, () => void c.tradingSignals!(d));
-    if (c.technicalIndicators) slow.add(`technicalindicators ${name}`, () => void c.technicalIndicators!(d));
+  const peers = new Samples();
+  for (let round = 0; round <= PEER_ROUNDS; round++) {
+    const into = round === 0 ? new Samples() : peers;
+    for (const name of names) {
+      const c: Case = cases[name];
+      const api = () => keep(c.run(wasm, series));
+      if (c.tradingSignals) into.pair(`trading-signals ${name}`, `api ${name}`, api, () => c.tradingSignals!(d));
+      if (c.technicalIndicators) into.pair(`technicalindicators ${name}`, `api ${name}`, api, () => c.technicalIndicators!(d));
+    }
   }
-  await slow.run();
   if (Number.isNaN(sink)) throw new Error("the bench input holds NaN");
 
-  const ns = new Map<string, number>();
-  for (const t of [...fast.tasks, ...slow.tasks]) ns.set(t.name, nsPerValue(medianMs(t)));
-  const floor = Math.min(ns.get("floor")!, ns.get("floor again")!);
-  const cell = (key: string) => (ns.has(key) ? fmt(ns.get(key)!) : "—");
-  const vs = (key: string, base: number) => (ns.has(key) ? ratio(ns.get(key)!, base) : "—");
-
-  const rows = names.map((name) => {
-    const r = ns.get(`reused ${name}`)!;
-    const w = ns.get(`wasm ${name}`)!;
-    return `| ${cases[name].label} | ${fmt(r)} | ${fmt(w)} | ${cell(`ts ${name}`)} | ${cell(`trading-signals ${name}`)} | ${cell(`technicalindicators ${name}`)} | ${ratio(r, floor)} | ${ratio(w, floor)} | ${vs(`ts ${name}`, w)} | ${vs(`trading-signals ${name}`, w)} | ${vs(`technicalindicators ${name}`, w)} |`;
-  });
+  const cell = (samples: Samples, key: string) => {
+    const m = samples.median(key);
+    return m === undefined ? "—" : fmt(m);
+  };
+  const rows = names.map((name) => [
+    `| ${cases[name].label}`, cell(s, `into ${name}`), cell(s, `pooled ${name}`), cell(s, `fresh ${name}`), cell(s, `ts ${name}`),
+    cell(peers, `trading-signals ${name}`), cell(peers, `technicalindicators ${name}`),
+    spread(s.ratios.get(`into ${name}`)), spread(s.ratios.get(`pooled ${name}`)), spread(s.ratios.get(`fresh ${name}`)),
+    spread(s.ratios.get(`ts ${name}`)), spread(peers.ratios.get(`trading-signals ${name}`)), `${spread(peers.ratios.get(`technicalindicators ${name}`))} |`,
+  ].join(" | "));
   const notes = names.filter((n) => (cases[n] as Case).note).map((n) => `- ${cases[n].label}: ${(cases[n] as Case).note}`);
-  const goal = (key: string) => (["sma", "ema", "rsi"] as const).map((n) => `${n} ${ratio(ns.get(`${key} ${n}`)!, floor)}`).join(", ");
+  const goal = (key: string, ns: readonly string[]) => ns.map((n) => `${n} ${spread(s.ratios.get(`${key} ${n}`))}`).join(", ");
+  const goals = ["sma", "ema", "rsi"];
 
   return [
-    `${N.toLocaleString("en-US")} bars of a seeded random walk (xorshift32, seed 7; high/low within 0.5 of the close), default parameters. ns per input bar, median of 15 calls after 5 warm-ups (the npm packages: 3 after 1). Load average at the start: ${load.toFixed(2)} on ${os.cpus().length} cores, shared with other work, so figures move between runs; compare within one run.`,
+    `${N.toLocaleString("en-US")} bars of a seeded random walk (xorshift32, seed 7; high/low within 0.5 of the close), default parameters. ns per input bar, median over ${ROUNDS} rounds after ${WARMUP_ROUNDS} warm-up rounds (the npm packages: ${PEER_ROUNDS} after 1). Each ratio is taken within a round between two calls timed back to back, and shown as the median over the rounds with the interquartile range in brackets. Load average (1/5/15 min) ${load.map((l) => l.toFixed(2)).join("/")} at the start and ${loadAfter.map((l) => l.toFixed(2)).join("/")} after the rounds, on ${os.cpus().length} cores shared with other engineers' test runs: absolute figures move between runs; the ratios are what to compare.`,
     "",
-    `- **floor**: a plain \`Float64Array\` loop that only sums the input: ${fmt(floor)} ns (the lower of a run first and one last).`,
-    `- **WASM, into caller arrays**: the \`WasmIndicators\` call given its output arrays as the last argument: it copies the inputs into the module's memory, runs the kernel and copies each output into the caller's reused Float64Array. Two plain copies of one series (the data moved in and out) cost ${cell("copies")} ns. Goal, WASM SMA, EMA and RSI within 2x of the floor with copies: ${goal("reused")}.`,
-    `- **WASM API**: the \`WasmIndicators\` call, which also checks its parameters and returns fresh result arrays. A fresh 8 MB array is new memory the OS must zero, so copying out into one costs more than the copy itself: copy in plus a fresh copy out measured ${cell("copy in, fresh copy out")} ns, and it moves with memory pressure (about 20 ns when the packages' 200 MB of inputs were alive, which is why they are built only after these runs). Against the floor: ${goal("wasm")}.`,
-    "- **TS twin**: the same call on `tsIndicators`, the plain TypeScript reference. Every twin runs on all 1,000,000 bars, the O(n·period) ones (sma, wma, bbands, cci, and the window extremes of stoch and willr) too.",
-    "- **trading-signals** 8 feeds numbers or candle objects one at a time through `add()` and keeps each result; **technicalindicators** 3 gets plain arrays and its `calculate()`. Their inputs are built once, outside the timing. They keep their own conventions (seeding, output length); only speed is compared. Peer ratios are against the WASM API call, which like them returns fresh arrays.",
+    `- **floor**: a plain \`Float64Array\` loop that only sums the input, timed right before each into-arrays call: median ${cell(s, "floor")} ns. Two plain copies of one series (the data moved in and out) cost ${spread(s.ratios.get("copies"))} the floor.`,
+    `- **into arrays**: the \`WasmIndicators\` call given its output arrays as the last argument: it checks the parameters, copies the inputs into the module's memory, runs the kernel and copies each output into the caller's reused Float64Array. Ratio against the floor timed just before it. Goal, SMA, EMA and RSI within 2x of the floor: ${goal("into", goals)}.`,
+    `- **fresh, released**: the call without output arrays, which returns arrays the caller owns, by a caller that hands each result back with \`release()\` when done (\`computeIndicators\` users that serialize and drop the columns can): later calls reuse those arrays instead of new memory. Ratio against the into-arrays call timed just before it. Goal, within 1.5x of it: ${goal("pooled", goals)}.`,
+    `- **fresh, kept**: the same call by a caller that keeps every result, so each result is new memory. A fresh 8 MB array page-faults on first touch, and on this shared virtual machine that costs more than the kernel (in the tens of ns per value when the machine is busy): ${goal("fresh", goals)} the into-arrays call. This is the call the peers are compared with, since they too return new arrays.`,
+    "- **TS twin**: the same call on `tsIndicators`, the plain TypeScript reference, against the fresh-kept WASM call timed just before it. Every twin runs on all 1,000,000 bars, the O(n·period) ones (sma, wma, bbands, cci, and the window extremes of stoch and willr) too.",
+    "- **trading-signals** 8 feeds numbers or candle objects one at a time through `add()` and keeps each result; **technicalindicators** 3 gets plain arrays and its `calculate()`. Their inputs (about 200 MB of JS objects) are built once, outside the timing, after the rounds above. Each peer run is timed right after a fresh-kept WASM call, and its ratio is against that call (with the 200 MB alive, so that call is slower here than in the rounds above). They keep their own conventions (seeding, output length); only speed is compared.",
     ...notes,
     "",
-    "| indicator | WASM, into caller arrays | WASM API | TS twin | trading-signals | technicalindicators | into arrays ÷ floor | API ÷ floor | TS twin ÷ API | trading-signals ÷ API | technicalindicators ÷ API |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| indicator | into arrays | fresh, released | fresh, kept | TS twin | trading-signals | technicalindicators | into arrays ÷ floor | released ÷ into arrays | kept ÷ into arrays | TS twin ÷ kept | trading-signals ÷ kept | technicalindicators ÷ kept |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows,
   ].join("\n");
 }

@@ -2,6 +2,7 @@ import type { BarSeries } from "../core/data.ts";
 import { ConfigError, shown } from "../core/errors.ts";
 import { settingFromText, type SettingSpec } from "../core/settings.ts";
 import type { Indicators } from "./indicators.ts";
+import { type AnyIndicator, INDICATORS, INPUT_COLUMNS, indicatorEntry, MAX_BAND_WIDTH, MAX_PERIOD } from "./registry.ts";
 
 /**
  * Indicator lists as users write them: "sma:20,macd:12:26:9,obv". Each item
@@ -18,59 +19,16 @@ export interface IndicatorItem {
   readonly field: string;
 }
 
-/** The longest period any indicator takes; a period must also be no longer than the series. */
-export const MAX_PERIOD = 100_000;
-/** The widest Bollinger band, in standard deviations. */
-export const MAX_BAND_WIDTH = 10;
+export { MAX_BAND_WIDTH, MAX_PERIOD };
 /** The most items one list (or one request) may hold. */
 export const MAX_INDICATOR_ITEMS = 32;
 
-interface Definition {
-  /** Arguments in order, with defaults; an item may give fewer (defaults fill the rest). Integer arguments are periods. */
-  readonly args: readonly SettingSpec[];
-  readonly parts?: readonly string[];
-  compute(ind: Indicators, bars: BarSeries, args: readonly number[]): Float64Array | Record<string, Float64Array>;
-}
-
-const period = (name: string, value: number): SettingSpec =>
-  ({ name, type: "integer", default: value, min: 1, max: MAX_PERIOD, description: `${name} in bars` });
-
-const DEFINITIONS: Record<string, Definition> = {
-  sma: { args: [period("period", 20)], compute: (i, b, [n]) => i.sma(b.close, n) },
-  ema: { args: [period("period", 20)], compute: (i, b, [n]) => i.ema(b.close, n) },
-  wma: { args: [period("period", 20)], compute: (i, b, [n]) => i.wma(b.close, n) },
-  rsi: { args: [period("period", 14)], compute: (i, b, [n]) => i.rsi(b.close, n) },
-  macd: {
-    args: [period("fast", 12), period("slow", 26), period("signal", 9)], parts: ["macd", "signal", "hist"],
-    compute: (i, b, [f, s, g]) => ({ ...i.macd(b.close, f, s, g) }),
-  },
-  bbands: {
-    args: [period("period", 20), { name: "k", type: "number", default: 2, min: 0, max: MAX_BAND_WIDTH, description: "band half-width in standard deviations" }],
-    parts: ["lower", "middle", "upper"],
-    compute: (i, b, [n, k]) => ({ ...i.bbands(b.close, n, k) }),
-  },
-  atr: { args: [period("period", 14)], compute: (i, b, [n]) => i.atr(b.high, b.low, b.close, n) },
-  adx: {
-    args: [period("period", 14)], parts: ["adx", "plusDI", "minusDI"],
-    compute: (i, b, [n]) => ({ ...i.adx(b.high, b.low, b.close, n) }),
-  },
-  stoch: {
-    args: [period("kPeriod", 14), period("kSlow", 3), period("dPeriod", 3)], parts: ["k", "d"],
-    compute: (i, b, [k, s, d]) => ({ ...i.stoch(b.high, b.low, b.close, k, s, d) }),
-  },
-  obv: { args: [], compute: (i, b) => i.obv(b.close, b.volume) },
-  vwap: { args: [period("period", 20)], compute: (i, b, [n]) => i.vwap(b.close, b.volume, n) },
-  cci: { args: [period("period", 20)], compute: (i, b, [n]) => i.cci(b.high, b.low, b.close, n) },
-  willr: { args: [period("period", 14)], compute: (i, b, [n]) => i.willr(b.high, b.low, b.close, n) },
-  roc: { args: [period("period", 10)], compute: (i, b, [n]) => i.roc(b.close, n) },
-};
-
-export const indicatorNames = Object.keys(DEFINITIONS);
+export const indicatorNames: string[] = INDICATORS.map((e) => e.name);
 
 /** Each indicator with its arguments and defaults, one per line: "macd:fast:slow:signal (default macd:12:26:9)". */
 export function indicatorForms(): string[] {
-  return Object.entries(DEFINITIONS).map(([name, def]) => def.args.length === 0 ? name
-    : `${[name, ...def.args.map((a) => a.name)].join(":")} (default ${[name, ...def.args.map((a) => a.default)].join(":")})`);
+  return INDICATORS.map(({ name, params }) => params.length === 0 ? name
+    : `${[name, ...params.map((a) => a.name)].join(":")} (default ${[name, ...params.map((a) => a.default)].join(":")})`);
 }
 
 /** The rules every item follows, for help texts and the API description. */
@@ -111,12 +69,13 @@ export function parseIndicatorLists(lists: readonly { readonly field: string; re
 function parseItem(text: string, field: string): IndicatorItem {
   const [given, ...rawArgs] = text.split(":");
   const name = given.toLowerCase();
-  const def = Object.hasOwn(DEFINITIONS, name) ? DEFINITIONS[name] : undefined;
+  const def = indicatorEntry(name);
   if (!def) throw new ConfigError(`unknown indicator ${shown(given)} in ${shown(text)}; known: ${indicatorNames.join(", ")}`, { field });
-  if (rawArgs.length > def.args.length) {
-    throw new ConfigError(`${shown(text)}: ${name} takes at most ${def.args.length} argument(s)${def.args.length ? ` (${def.args.map((a) => a.name).join(", ")})` : ""}`, { field });
+  const params: readonly SettingSpec[] = def.params;
+  if (rawArgs.length > params.length) {
+    throw new ConfigError(`${shown(text)}: ${name} takes at most ${params.length} argument(s)${params.length ? ` (${params.map((a) => a.name).join(", ")})` : ""}`, { field });
   }
-  const args = def.args.map((spec, k) => {
+  const args = params.map((spec, k) => {
     if (k >= rawArgs.length) return spec.default as number;
     try {
       return settingFromText(spec, rawArgs[k], `${name}.${spec.name}`) as number;
@@ -129,7 +88,7 @@ function parseItem(text: string, field: string): IndicatorItem {
 
 /** Output column names of an item, in order. */
 export function columnNames(item: IndicatorItem): string[] {
-  const parts = DEFINITIONS[item.name].parts;
+  const parts = entryOf(item).outputs;
   return parts ? parts.map((p) => `${item.text}.${p}`) : [item.text];
 }
 
@@ -139,25 +98,32 @@ export function computeIndicators(ind: Indicators, bars: BarSeries, items: reado
   for (const item of items) checkFitsSeries(item, rows);
   const out = new Map<string, Float64Array>();
   for (const item of items) {
-    const def = DEFINITIONS[item.name];
+    const def = entryOf(item);
     let result: Float64Array | Record<string, Float64Array>;
     try {
-      result = def.compute(ind, bars, item.args);
+      // Columns are read only as the indicator needs them: a close-only series has no high to give.
+      const series = INPUT_COLUMNS[def.inputs].map((column) => bars[column]);
+      const method = ind[def.name] as (...args: unknown[]) => Float64Array | Record<string, Float64Array>;
+      result = method.call(ind, ...series, ...item.args);
     } catch (e) {
       if (e instanceof ConfigError) throw new ConfigError(`${shown(item.text)}: ${e.message}`, { field: item.field });
       throw e;
     }
     if (result instanceof Float64Array) out.set(item.text, result);
-    else for (const part of def.parts!) out.set(`${item.text}.${part}`, result[part]);
+    else for (const part of def.outputs ?? []) out.set(`${item.text}.${part}`, result[part]);
   }
   return out;
 }
 
 /** A period longer than the series would give a column with no value at all: the caller asked for something else. */
 function checkFitsSeries(item: IndicatorItem, rows: number): void {
-  DEFINITIONS[item.name].args.forEach((spec, k) => {
+  entryOf(item).params.forEach((spec: SettingSpec, k: number) => {
     if (spec.type === "integer" && item.args[k] > rows) {
       throw new ConfigError(`${shown(item.text)}: ${item.name}.${spec.name} (${item.args[k]}) is longer than the series (${rows} rows)`, { field: item.field });
     }
   });
+}
+
+function entryOf(item: IndicatorItem): AnyIndicator {
+  return indicatorEntry(item.name)!;
 }
