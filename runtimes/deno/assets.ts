@@ -3,7 +3,7 @@ import type { KernelSources, SampleSeries } from "../../src/api/index.ts";
 
 const root = new URL("../../", import.meta.url);
 
-/** build/*.wasm: indicators is required, risk and solver are used when built. */
+/** build/*.wasm: indicators is required, risk, solver and json are used when built. */
 export async function kernelBytes(): Promise<KernelSources> {
   const wasm = async (name: string, required: boolean) => {
     try {
@@ -13,7 +13,12 @@ export async function kernelBytes(): Promise<KernelSources> {
       return undefined;
     }
   };
-  return { indicators: (await wasm("indicators", true))!, risk: await wasm("risk", false), solver: await wasm("solver", false) };
+  return {
+    indicators: (await wasm("indicators", true))!,
+    risk: await wasm("risk", false),
+    solver: await wasm("solver", false),
+    json: await wasm("json", false),
+  };
 }
 
 export const samples: SampleSeries[] = [{
