@@ -48,6 +48,16 @@ export const POW5_SPLIT = memory.data<u64>([
 ${rows(pow)}
 ]);
 
+/** 10^t, t = 0..17: the digit count of v is t + (v >= 10^t) for t = floor(bit length * log10(2)). */
+export const POW10 = memory.data<u64>([
+${Array.from({ length: 18 }, (_, t) => `  ${10n ** BigInt(t)},`).join("\n")}
+]);
+
+/** Byte shuffles dropping the first z of 16 digits, z = 0..16 (i8x16.swizzle gives 0 for indices past 15). */
+export const SHIFT_MASKS = memory.data<u8>([
+${Array.from({ length: 17 }, (_, z) => `  ${Array.from({ length: 16 }, (_, i) => (z + i < 16 ? z + i : 255)).join(", ")},`).join("\n")}
+]);
+
 /** "00".."99": two ASCII digits per entry, so digits are written in pairs. */
 export const DIGIT_PAIRS = memory.data<u8>([
 ${Array.from({ length: 10 }, (_, r) => `  ${Array.from(digits.slice(r * 20, r * 20 + 20), (c) => c.charCodeAt(0)).join(", ")},`).join("\n")}

@@ -21,69 +21,53 @@ export let exponent: i32 = 0;
 
 /** The high 64 bits of a * b (WebAssembly has no 64 x 64 -> 128 multiply): four 32-bit products. */
 // @ts-ignore: decorator
-@inline export function umulh(a: u64, b: u64): u64 {
+@inline function umulh(a: u64, b: u64): u64 {
   const aLo = a & 0xffffffff, aHi = a >> 32, bLo = b & 0xffffffff, bHi = b >> 32;
   const mid1 = aHi * bLo + ((aLo * bLo) >> 32);
   const mid2 = aLo * bHi + (mid1 & 0xffffffff);
   return aHi * bHi + (mid1 >> 32) + (mid2 >> 32);
 }
 
-// Division by constants through the multiply-high (V8 compiles a 64-bit division to the slow hardware divide).
-// @ts-ignore: decorator
-@inline export function div10(x: u64): u64 { return x / 10; }
-// @ts-ignore: decorator
-@inline function div100(x: u64): u64 { return x / 100; }
-// @ts-ignore: decorator
-@inline export function div1e8(x: u64): u64 { return x / 100000000; }
-
-/** The 128-bit table entry at `entry` (low word first) times m2, for the three scaled values. */
-let lo: u64 = 0, mid: u64 = 0, hi: u64 = 0;
-
-/** (lo, mid, hi) = x * the 128-bit entry (x < 2^55): a 192-bit product, from two 64 x 64 -> 128 products. */
-// @ts-ignore: decorator
-@inline function mul192(x: u64, entry: usize): void {
-  const e0 = load<u64>(entry), e1 = load<u64>(entry, 8);
-  lo = x * e0;
-  const carry = umulh(x, e0);
-  mid = x * e1 + carry;
-  hi = umulh(x, e1) + (mid < carry ? 1 : 0);
-}
-
-/** The 128 bits (hi, mid) shifted right by s (0 < s < 64), keeping the low 64. */
+/** The 128 bits (high, low) shifted right by s (0 < s < 64), keeping the low 64. */
 // @ts-ignore: decorator
 @inline function shr128(low: u64, high: u64, s: u64): u64 {
   return (high << (64 - s)) | (low >> s);
 }
 
-/**
- * vr, vp, vm = (4 m2, 4 m2 + 2, 4 m2 - 1 - mmShift) * entry >> j, from one
- * product 2 m2 * entry: each other value differs from it by a multiple of the entry.
- */
+/** vp and vm from mulShiftAll (a function returns one value). */
 let vpOut: u64 = 0, vmOut: u64 = 0;
+
+/**
+ * vr, vp, vm = (4 m2, 4 m2 + 2, 4 m2 - 1 - mmShift) * entry >> j for the
+ * 128-bit table entry at `entry` (low word first), from one 192-bit product
+ * 2 m2 * entry (two 64 x 64 -> 128 products): the others differ from twice
+ * it by a multiple of the entry, an addition or subtraction with carries.
+ */
 function mulShiftAll(m2: u64, entry: usize, j: i32, mmShift: u64): u64 {
   const e0 = load<u64>(entry), e1 = load<u64>(entry, 8);
-  mul192(m2 << 1, entry);
+  const x = m2 << 1;
+  const lo = x * e0;
+  const carry = umulh(x, e0);
+  const mid = x * e1 + carry;
+  const hi = umulh(x, e1) + (mid < carry ? 1 : 0);
   const s = <u64>(j - 65);
-  // 4 m2 + 2 = 2 (2 m2 + 1): add the entry once, then one shift less.
+  // 4 m2 + 2 = 2 (2 m2 + 1): add the entry once, shift one less.
   const lo2 = lo + e0;
   const mid2 = mid + e1 + (lo2 < lo ? 1 : 0);
-  const hi2 = hi + (mid2 < mid ? 1 : 0);
-  vpOut = shr128(mid2, hi2, s);
+  vpOut = shr128(mid2, hi + (mid2 < mid ? 1 : 0), s);
   if (mmShift == 1) {
     // 4 m2 - 2 = 2 (2 m2 - 1): subtract the entry once.
     const lo3 = lo - e0;
     const mid3 = mid - e1 - (lo3 > lo ? 1 : 0);
-    const hi3 = hi - (mid3 > mid ? 1 : 0);
-    vmOut = shr128(mid3, hi3, s);
+    vmOut = shr128(mid3, hi - (mid3 > mid ? 1 : 0), s);
   } else {
-    // 4 m2 - 1 = 2 (2 m2) - 1 entry: double the product, subtract the entry, shift one more.
+    // 4 m2 - 1: double the product, subtract the entry, shift as for 4 m2.
     const lo3 = lo + lo;
     const mid3 = mid + mid + (lo3 < lo ? 1 : 0);
     const hi3 = hi + hi + (mid3 < mid ? 1 : 0);
     const lo4 = lo3 - e0;
     const mid4 = mid3 - e1 - (lo4 > lo3 ? 1 : 0);
-    const hi4 = hi3 - (mid4 > mid3 ? 1 : 0);
-    vmOut = shr128(mid4, hi4, s + 1);
+    vmOut = shr128(mid4, hi3 - (mid4 > mid3 ? 1 : 0), s + 1);
   }
   return shr128(mid, hi, s);
 }
@@ -173,9 +157,9 @@ export function shortest(ieeeMantissa: u64, ieeeExponent: i32): void {
   if (vmIsTrailingZeros || vrIsTrailingZeros) {
     // Rare (under 1% of doubles): exact ends and exact halves need the ties rules.
     for (;;) {
-      const vpDiv10 = div10(vp), vmDiv10 = div10(vm);
+      const vpDiv10 = vp / 10, vmDiv10 = vm / 10;
       if (vpDiv10 <= vmDiv10) break;
-      const vrDiv10 = div10(vr);
+      const vrDiv10 = vr / 10;
       vmIsTrailingZeros = vmIsTrailingZeros && vm - vmDiv10 * 10 == 0;
       vrIsTrailingZeros = vrIsTrailingZeros && lastRemoved == 0;
       lastRemoved = vr - vrDiv10 * 10;
@@ -185,12 +169,12 @@ export function shortest(ieeeMantissa: u64, ieeeExponent: i32): void {
     if (vmIsTrailingZeros) {
       // The lower end is itself a short decimal (accepted): keep shortening toward it.
       for (;;) {
-        const vmDiv10 = div10(vm);
+        const vmDiv10 = vm / 10;
         if (vm - vmDiv10 * 10 != 0) break;
-        const vrDiv10 = div10(vr);
+        const vrDiv10 = vr / 10;
         vrIsTrailingZeros = vrIsTrailingZeros && lastRemoved == 0;
         lastRemoved = vr - vrDiv10 * 10;
-        vr = vrDiv10; vp = div10(vp); vm = vmDiv10;
+        vr = vrDiv10; vp = vp / 10; vm = vmDiv10;
         removed++;
       }
     }
@@ -200,17 +184,17 @@ export function shortest(ieeeMantissa: u64, ieeeExponent: i32): void {
   } else {
     // The common case: no ties to break. Two digits at a time first (most doubles drop about two).
     let roundUp = false;
-    const vpDiv100 = div100(vp), vmDiv100 = div100(vm);
+    const vpDiv100 = vp / 100, vmDiv100 = vm / 100;
     if (vpDiv100 > vmDiv100) {
-      const vrDiv100 = div100(vr);
+      const vrDiv100 = vr / 100;
       roundUp = vr - vrDiv100 * 100 >= 50;
       vr = vrDiv100; vp = vpDiv100; vm = vmDiv100;
       removed += 2;
     }
     for (;;) {
-      const vpDiv10 = div10(vp), vmDiv10 = div10(vm);
+      const vpDiv10 = vp / 10, vmDiv10 = vm / 10;
       if (vpDiv10 <= vmDiv10) break;
-      const vrDiv10 = div10(vr);
+      const vrDiv10 = vr / 10;
       roundUp = vr - vrDiv10 * 10 >= 5;
       vr = vrDiv10; vp = vpDiv10; vm = vmDiv10;
       removed++;

@@ -4,9 +4,9 @@ type Ptr = number;
 
 /** The raw ABI of build/json.wasm (assembly/json.ts). */
 export interface JsonExports extends KernelExports {
-  /** Writes src[0, n) as a JSON array at dst; returns the bytes written (at most 2 + 26 n). */
+  /** Writes src[0, n) as a JSON array at dst; returns the bytes written (at most 2 + 26 n; dst needs 64 more bytes of room). */
   writeNumbers(src: Ptr, n: number, dst: Ptr): number;
-  /** Writes one number as JSON.stringify does; returns the bytes written (at most 25). */
+  /** Writes one number as JSON.stringify does; returns the bytes written (at most 25; dst needs 64 more bytes of room). */
   writeNumber(value: number, dst: Ptr): number;
 }
 
@@ -24,6 +24,8 @@ export interface JsonWriter {
 
 /** The most bytes one number and its comma take ("-0.0000012345678901234567,"). */
 const MAX_NUMBER_BYTES = 26;
+/** The kernel stores digits 16 bytes at a time, past a number's end: room it needs after the last one. */
+const SLACK_BYTES = 64;
 
 /**
  * Bigger answers go to the twin: a module's memory never shrinks, so one
@@ -54,7 +56,7 @@ export class WasmJson implements JsonWriter {
 
   write(pieces: readonly JsonPiece[]): string | Uint8Array<ArrayBuffer> {
     let values = 0;
-    let bound = 0;
+    let bound = SLACK_BYTES;
     for (const p of pieces) {
       if (typeof p === "string") {
         // Each UTF-16 unit takes at most 3 UTF-8 bytes.
@@ -85,7 +87,7 @@ export class WasmJson implements JsonWriter {
   private reserve(values: number, bytes: number): void {
     if (values <= this.inputValues && bytes <= this.outputBytes) return;
     const inputValues = Math.max(values, this.inputValues, 4096);
-    const outputBytes = Math.max(bytes, this.outputBytes, 2 + MAX_NUMBER_BYTES * 4096);
+    const outputBytes = Math.max(bytes, this.outputBytes, SLACK_BYTES + 2 + MAX_NUMBER_BYTES * 4096);
     this.k.resetArena();
     this.input = this.k.reserve(inputValues * 8) >>> 0;
     this.output = this.k.reserve(outputBytes) >>> 0;

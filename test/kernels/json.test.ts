@@ -23,7 +23,8 @@ beforeAll(async () => {
   json = await WasmJson.load(wasmBytes("json"), tsJson);
   k = json.k;
   src = k.reserve(8 * LENGTH) >>> 0;
-  dst = k.reserve(2 + 26 * LENGTH) >>> 0;
+  // Room for the longest text and the 64 bytes the kernel may write past its end.
+  dst = k.reserve(2 + 26 * LENGTH + 64) >>> 0;
 });
 
 /** The kernel's text for the values, written by one writeNumbers call. */
@@ -87,8 +88,20 @@ describe("json.wasm", () => {
     }
     expect(kernelText([])).toBe("[]");
     // The longest text a double gets: 25 bytes, as MAX_NUMBER_BYTES in assembly/json/write.ts assumes.
-    const p = k.reserve(64) >>> 0;
+    const p = k.reserve(25 + 64) >>> 0;
     expect(k.writeNumber(-1.2345678901234567e-6, p)).toBe(25);
+  });
+
+  it("writes nothing before dst and at most 64 bytes past the text it returns", () => {
+    const values = [1.2345678901234567e-6, 123456789012345680000, 1e21, 5e-324, 1, 0.1, -1455.219971, 12345678901234567];
+    for (const v of values) {
+      const area = new Uint8Array(k.memory.buffer, dst - 64, 256);
+      area.fill(0xee);
+      new Float64Array(k.memory.buffer, src, 1)[0] = v;
+      const n = k.writeNumbers(src, 1, dst);
+      expect(area.subarray(0, 64).every((b) => b === 0xee), `before ${v}`).toBe(true);
+      expect(area.subarray(64 + n + 64).every((b) => b === 0xee), `after ${v}`).toBe(true);
+    }
   });
 
   for (const [name, value] of KINDS) {
