@@ -3,11 +3,12 @@
 // seeded) cover bit patterns over the whole range, integers, decimal values
 // with few digits (where the shortest form is hardest to find), extreme
 // exponents, subnormals and powers of two (an asymmetric rounding interval).
+import { execFileSync } from "node:child_process";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { jsonText, tsJson } from "../../src/api/json.ts";
 import { MAX_KERNEL_ANSWER_BYTES, WasmJson, type JsonExports } from "../../src/kernels/json.ts";
-import { wasmBytes } from "../helpers.ts";
+import { root, wasmBytes } from "../helpers.ts";
 
 const SEED = 20181;
 /** Doubles per array; every run writes one array in one kernel call. */
@@ -67,8 +68,9 @@ const KINDS: [string, fc.Arbitrary<number>][] = [
 ];
 
 describe("json.wasm", () => {
-  it("imports nothing", () => {
+  it("imports nothing, and its tables are what scripts/gen-ryu-tables.mjs computes", () => {
     expect(WebAssembly.Module.imports(new WebAssembly.Module(wasmBytes("json") as BufferSource))).toEqual([]);
+    execFileSync(process.execPath, ["scripts/gen-ryu-tables.mjs", "--check"], { cwd: root });
   });
 
   it("writes hand-picked doubles exactly as JSON.stringify does", () => {
