@@ -6,7 +6,7 @@ import type { JsonPiece, JsonWriter } from "../kernels/json.ts";
  * (bench/api.bench.ts). Numbers print exactly as JSON.stringify prints them
  * (the shortest text that reads back to the same double), and NaN and
  * infinities, which JSON cannot hold, become null, as JSON.stringify does.
- * The WASM kernel (src/kernels/json.ts) writes the same text as bytes.
+ * It is the twin of json.wasm (src/kernels/json.ts), which writes the same text faster.
  */
 export function numbersJson(values: ArrayLike<number>): string {
   const n = values.length;

@@ -22,7 +22,7 @@ export interface KernelSet {
   readonly indicators: Indicators;
   readonly risk?: RiskStats;
   readonly solver?: LinearSolver;
-  /** Writes large numeric JSON answers as bytes; without it they are built as strings (src/api/json.ts). */
+  /** Writes large numeric JSON answers (json.wasm); without it the TypeScript text does (src/api/json.ts). */
   readonly json?: JsonWriter;
   readonly info: readonly KernelInfo[];
 }

@@ -50,7 +50,7 @@ export function indicatorsAnswer(body: JsonObject, request: ComputeRequest, env:
     const { body: bytes, headers } = columnsBinary(time ? [["time", time], ...columns] : columns, series.close.length);
     return { status: 200, headers, body: bytes };
   }
-  // Serializing the numbers is most of this route's cost: the json kernel writes them straight into bytes.
+  // Serializing the numbers was most of this route's cost: json.wasm writes them (bench/RESULTS.md, JSON answers).
   const pieces = [`{"rows":${series.close.length},`, ...(time ? ['"time":', time, ","] : []), '"columns":', ...columnsPieces(columns), "}"];
   return { status: 200, headers: { "content-type": "application/json; charset=UTF-8" }, body: (env.kernels.json ?? tsJson).write(pieces) };
 }
