@@ -1,12 +1,12 @@
 import type { JsonPiece, JsonWriter } from "../kernels/json.ts";
 
 /**
- * JSON text for float64 columns, built by hand because this is the API's hot
- * path: on Node 20 it is about twice as fast as JSON.stringify(Array.from(x))
- * (bench/api.bench.ts). Numbers print exactly as JSON.stringify prints them
- * (the shortest text that reads back to the same double), and NaN and
- * infinities, which JSON cannot hold, become null, as JSON.stringify does.
- * It is the twin of json.wasm (src/kernels/json.ts), which writes the same text faster.
+ * JSON text for float64 columns without converting them to arrays first.
+ * Numbers print exactly as JSON.stringify prints them (the shortest text that
+ * reads back to the same double), and NaN and infinities, which JSON cannot
+ * hold, become null, as JSON.stringify does. The twin of json.wasm
+ * (src/kernels/json.ts), which writes the same text 2.7x faster than
+ * JSON.stringify and 2-7x faster than this (bench/RESULTS.md, JSON answers).
  */
 export function numbersJson(values: ArrayLike<number>): string {
   const n = values.length;
