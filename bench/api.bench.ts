@@ -178,7 +178,7 @@ export async function run(): Promise<string> {
 }
 
 /** Saves the Node API's two answers to the closes request and starts the replay control on them. */
-async function startReplay(apiUrl: string, closes: string): Promise<Server> {
+export async function startReplay(apiUrl: string, closes: string): Promise<Server> {
   const ask = (accept: string) => fetch(`${apiUrl}/indicators`, { method: "POST", body: closes, headers: { ...JSON_HEADERS, accept } });
   const dir = mkdtempSync(join(tmpdir(), "nt-bench-"));
   const files = [join(dir, "answer.json"), join(dir, "answer.bin")];

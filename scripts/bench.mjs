@@ -1,6 +1,7 @@
 // `npm run bench -- [suite ...]`: runs bench/<suite>.bench.ts (every suite when
 // none is named). Each suite exports `run(): Promise<string>` returning its
-// section of bench/RESULTS.md as markdown, which replaces the old section.
+// section of bench/RESULTS.md as markdown, which replaces the old section,
+// and optionally `title`, the section's heading (default: the suite's name).
 import { build } from "esbuild";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -14,14 +15,16 @@ const machine = `${cpu} (${os.cpus().length} cores), Node ${process.version}, ${
 
 for (const name of chosen) {
   if (!known.includes(name)) throw new Error(`unknown bench suite "${name}"; known: ${known.join(", ")}`);
-  const outfile = `node_modules/.cache/bench/${name}.mjs`;
+  // Inside build/ (ignored): the bundle finds the package root, and its kernels, from where it lies.
+  const outfile = `build/bench/${name}.mjs`;
   await build({
     entryPoints: [`bench/${name}.bench.ts`], outfile, bundle: true, platform: "node", format: "esm",
     target: "node20", packages: "external", logLevel: "warning",
   });
   console.log(`== ${name}`);
-  const body = await (await import(pathToFileURL(outfile).href)).run();
-  const section = `<!-- suite:${name} -->\n## ${name}\n\n_Measured on ${machine}; repeat with \`npm run bench -- ${name}\`._\n\n${body.trim()}\n<!-- /suite:${name} -->`;
+  const suite = await import(pathToFileURL(outfile).href);
+  const body = await suite.run();
+  const section = `<!-- suite:${name} -->\n## ${suite.title ?? name}\n\n_Measured on ${machine}; repeat with \`npm run bench -- ${name}\`._\n\n${body.trim()}\n<!-- /suite:${name} -->`;
   let text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmark results\n\nEvery figure below was measured by `npm run bench`; each section says how to repeat it.\n";
   const re = new RegExp(`<!-- suite:${name} -->[\\s\\S]*?<!-- /suite:${name} -->`);
   text = re.test(text) ? text.replace(re, section) : `${text.trimEnd()}\n\n${section}\n`;

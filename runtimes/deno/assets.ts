@@ -4,7 +4,7 @@ import { MODEL_KINDS } from "../../src/neural/model.ts";
 
 const root = new URL("../../", import.meta.url);
 
-/** build/*.wasm: indicators is required, risk and solver are used when built. */
+/** build/*.wasm: indicators is required, risk, solver and json are used when built. */
 export async function kernelBytes(): Promise<KernelSources> {
   const wasm = async (name: string, required: boolean) => {
     try {
@@ -14,7 +14,12 @@ export async function kernelBytes(): Promise<KernelSources> {
       return undefined;
     }
   };
-  return { indicators: (await wasm("indicators", true))!, risk: await wasm("risk", false), solver: await wasm("solver", false) };
+  return {
+    indicators: (await wasm("indicators", true))!,
+    risk: await wasm("risk", false),
+    solver: await wasm("solver", false),
+    json: await wasm("json", false),
+  };
 }
 
 export const samples: SampleSeries[] = [{

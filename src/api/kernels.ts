@@ -1,10 +1,12 @@
 import type { Indicators } from "../features/indicators.ts";
 import { WasmIndicators } from "../kernels/indicators.ts";
+import { WasmJson, type JsonWriter } from "../kernels/json.ts";
 import { isWasmModule } from "../kernels/module.ts";
 import { WasmRisk } from "../kernels/risk.ts";
 import { WasmSolver } from "../kernels/solver.ts";
 import type { RiskStats } from "../risk/stats.ts";
 import type { LinearSolver } from "../solver/types.ts";
+import { tsJson } from "./json.ts";
 
 /** What GET /version says about each loaded .wasm module. */
 export interface KernelInfo {
@@ -15,11 +17,13 @@ export interface KernelInfo {
   readonly exports: readonly string[];
 }
 
-/** The kernels the routes compute with; risk and solver are optional modules. */
+/** The kernels the routes compute with; risk, solver and json are optional modules. */
 export interface KernelSet {
   readonly indicators: Indicators;
   readonly risk?: RiskStats;
   readonly solver?: LinearSolver;
+  /** Writes large numeric JSON answers (json.wasm); without it the TypeScript text does (src/api/json.ts). */
+  readonly json?: JsonWriter;
   readonly info: readonly KernelInfo[];
 }
 
@@ -41,25 +45,29 @@ export interface CompiledKernel {
 /** A kernel as a runtime adapter has it: bytes it read or embedded, or a module compiled ahead of time. */
 export type KernelSource = WasmSource | CompiledKernel;
 
-/** The kernels a runtime adapter hands to `loadKernels`; risk and solver are optional. */
+/** The kernels a runtime adapter hands to `loadKernels`; risk, solver and json are optional. */
 export interface KernelSources {
   readonly indicators: KernelSource;
   readonly risk?: KernelSource;
   readonly solver?: KernelSource;
+  readonly json?: KernelSource;
 }
 
 /** Compiles (where given bytes) and instantiates every module given; the same call in every runtime. */
 export async function loadKernels(sources: KernelSources): Promise<KernelSet> {
-  const [indicators, risk, solver] = await Promise.all([
+  const [indicators, risk, solver, json] = await Promise.all([
     compile("indicators", sources.indicators),
     sources.risk ? compile("risk", sources.risk) : undefined,
     sources.solver ? compile("solver", sources.solver) : undefined,
+    sources.json ? compile("json", sources.json) : undefined,
   ]);
   return {
     indicators: await WasmIndicators.load(indicators.module),
     risk: risk ? await WasmRisk.load(risk.module) : undefined,
     solver: solver ? await WasmSolver.load(solver.module) : undefined,
-    info: [indicators, risk, solver].filter((k) => k !== undefined).map((k) => k.info),
+    // The TypeScript writer takes over answers too large for the module's memory (MAX_KERNEL_ANSWER_BYTES).
+    json: json ? await WasmJson.load(json.module, tsJson) : undefined,
+    info: [indicators, risk, solver, json].filter((k) => k !== undefined).map((k) => k.info),
   };
 }
 

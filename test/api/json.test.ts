@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { createApp, loadKernels } from "../../src/api/index.ts";
 import { columnsJson, numbersJson } from "../../src/api/json.ts";
+import { loadAppConfig } from "../../src/config/app-config.ts";
+import { indicatorNames } from "../../src/features/spec.ts";
+import { wasmBytes } from "../helpers.ts";
+import { barColumns, barRows, sp500, sp500Csv } from "./fixtures.ts";
 
 describe("numbersJson", () => {
   it("prints every double exactly as JSON.stringify does, and non-finite values as null", () => {
@@ -24,5 +29,41 @@ describe("numbersJson", () => {
     const cols: [string, Float64Array][] = [["sma:20", Float64Array.of(NaN, 2.5)], ['we"ird', Float64Array.of(1)]];
     expect(columnsJson(cols)).toBe(JSON.stringify({ "sma:20": [null, 2.5], 'we"ird': [1] }));
     expect(columnsJson([])).toBe("{}");
+  });
+});
+
+describe("POST /indicators written by json.wasm", () => {
+  /** The app in-process, with or without the json kernel (without it, the TypeScript text). */
+  async function app(json: boolean) {
+    return createApp({
+      config: loadAppConfig({ env: { NT_RATE_LIMIT: "off" } }),
+      kernels: await loadKernels({ indicators: wasmBytes("indicators"), ...(json ? { json: wasmBytes("json") } : {}) }),
+      samples: [{ name: "sp500", symbol: "SPX", description: "S&P 500", load: () => sp500Csv }],
+      app: { name: "nt", version: "0.0.0-test" },
+    });
+  }
+
+  it("answers the same bytes and headers as the TypeScript text, which is JSON.stringify's", async () => {
+    const [withKernel, without] = await Promise.all([app(true), app(false)]);
+    const closes = Array.from(sp500.close.subarray(0, 1000));
+    const bodies = [
+      { series: closes, indicators: ["sma:20", "ema:50", "rsi:14"] },
+      { bars: barColumns(sp500), indicators: indicatorNames },
+      { bars: barRows(sp500, 40), indicators: "macd,bbands:20:2,stoch" },
+      { series: [1e-7, 1e21, -0, 5e-324, 123456789012345680000, 0.1, 0.2, 0.30000000000000004], indicators: ["sma:1", "roc:1"] },
+    ];
+    for (const body of bodies) {
+      const ask = (engine: Awaited<ReturnType<typeof app>>) =>
+        engine.fetch(new Request("http://x/indicators", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }));
+      const [a, b] = await Promise.all([ask(withKernel), ask(without)]);
+      expect(a.status).toBe(200);
+      expect([...a.headers]).toEqual([...b.headers]);
+      const [textA, textB] = [await a.text(), await b.text()];
+      expect(textA).toBe(textB);
+      // The twin's text is what JSON.stringify writes for the same values (NaN as null).
+      expect(JSON.stringify(JSON.parse(textA))).toBe(textA);
+    }
+    withKernel.close();
+    without.close();
   });
 });

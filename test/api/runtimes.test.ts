@@ -52,6 +52,23 @@ describe("every runtime gives the same answers, to the bit", () => {
     });
   }
 
+  it("the JSON answer of /indicators: the same bytes everywhere, written by the same json.wasm, and JSON.stringify's text", async () => {
+    const answers = await Promise.all(names.map(async (n) => {
+      const t = targets.get(n)!;
+      const res = await t.fetch("/indicators", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ bars, indicators: indicatorNames }) });
+      expect(res.status, n).toBe(200);
+      const version = await (await t.fetch("/version")).json() as { kernels: { name: string; sha256: string }[] };
+      return { text: await res.text(), json: version.kernels.find((k) => k.name === "json")?.sha256 };
+    }));
+    const [first] = answers;
+    expect(first.json).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(JSON.parse(first.text))).toBe(first.text);
+    names.forEach((n, i) => {
+      expect(answers[i].json, `${n} loads json.wasm`).toBe(first.json);
+      expect(answers[i].text === first.text, `${n}: same bytes as node`).toBe(true);
+    });
+  });
+
   it("every indicator as raw float64 columns", async () => {
     const digests = await Promise.all(names.map(async (n) => {
       const res = await targets.get(n)!.fetch("/indicators", {

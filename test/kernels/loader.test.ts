@@ -9,21 +9,22 @@ import { isWasmModule } from "../../src/kernels/module.ts";
 import { WasmIndicators } from "../../src/kernels/indicators.ts";
 import { wasmBytes } from "../helpers.ts";
 
-const names = ["indicators", "risk", "solver"] as const;
+const names = ["indicators", "risk", "solver", "json"] as const;
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
 describe("loadKernels", () => {
   it("gives the same kernels and the same module facts from bytes and from precompiled modules", async () => {
-    const fromBytes = await loadKernels({ indicators: wasmBytes("indicators"), risk: wasmBytes("risk"), solver: wasmBytes("solver") });
+    const fromBytes = await loadKernels({ indicators: wasmBytes("indicators"), risk: wasmBytes("risk"), solver: wasmBytes("solver"), json: wasmBytes("json") });
     const compiled = Object.fromEntries(await Promise.all(names.map(async (n) => {
       const bytes = wasmBytes(n);
       return [n, { module: await WebAssembly.compile(bytes as BufferSource), bytes: bytes.length, sha256: sha256(bytes) }] as const;
     })));
-    const fromModules = await loadKernels({ indicators: compiled.indicators, risk: compiled.risk, solver: compiled.solver });
+    const fromModules = await loadKernels({ indicators: compiled.indicators, risk: compiled.risk, solver: compiled.solver, json: compiled.json });
     expect(fromModules.info).toEqual(fromBytes.info);
     expect(fromBytes.info.map((k) => k.sha256)).toEqual(names.map((n) => sha256(wasmBytes(n))));
     const close = Float64Array.from({ length: 300 }, (_, i) => 100 + Math.sin(i / 7) * 5);
     expect(fromModules.indicators.rsi(close, 14)).toEqual(fromBytes.indicators.rsi(close, 14));
+    expect(fromModules.json!.write(["", close])).toEqual(fromBytes.json!.write(["", close]));
   });
 
   it("accepts a module compiled in another realm, as edge-runtime hands them into its VM", async () => {

@@ -80,6 +80,29 @@ describe.skipIf(!hasWabt)("kernels under a non-JS WebAssembly host (wabt)", () =
     expect(run.status).toBe(0);
   });
 
+  it("spectest-interp runs json.wasm's writeNumber: the same byte counts as V8 for every layout", async () => {
+    const instance = await instantiate("json");
+    const writeNumber = instance.exports.writeNumber as (v: number, dst: number) => number;
+    // Fixed scratch in the first page, above the static data: wabt cannot pass an address reserve() returned.
+    const dst = 32768;
+    const values = [123456789012345680000, 1455.219971, -1.2345678901234567e-6, 5e-324, Number.MAX_VALUE, NaN, -0, 42];
+    copyFileSync(join(root, "build/json.wasm"), join(dir, "json.wasm"));
+    const commands: object[] = [{ type: "module", line: 1, filename: "json.wasm" }];
+    for (const v of values) {
+      const bytes = writeNumber(v, dst);
+      expect(bytes).toBe(JSON.stringify(v).length);
+      commands.push({
+        type: "assert_return", line: commands.length + 1,
+        action: { type: "invoke", field: "writeNumber", args: [{ type: "f64", value: f64Bits(v) }, { type: "i32", value: String(dst) }] },
+        expected: [{ type: "i32", value: String(bytes) }],
+      });
+    }
+    writeFileSync(join(dir, "json.json"), JSON.stringify({ source_filename: "json.wast", commands }));
+    const run = spawnSync("spectest-interp", [join(dir, "json.json")], { encoding: "utf8" });
+    expect(run.stdout + run.stderr).toContain(`${values.length + 1}/${values.length + 1} tests passed`);
+    expect(run.status).toBe(0);
+  });
+
   it("a wrong expectation fails under spectest-interp (the check can fail)", () => {
     copyFileSync(join(root, "build/indicators.wasm"), join(dir, "indicators.wasm"));
     const commands = [
@@ -101,7 +124,7 @@ describe.skipIf(!hasWabt)("kernels under a non-JS WebAssembly host (wabt)", () =
 describe("docs/kernel-abi.md", () => {
   it("lists every export of every kernel module with its parameter count, and nothing else", async () => {
     const doc = readFileSync(join(root, "docs/kernel-abi.md"), "utf8");
-    for (const name of ["indicators", "risk", "solver"]) {
+    for (const name of ["indicators", "risk", "solver", "json"]) {
       const section = doc.split(`## build/${name}.wasm`)[1].split("\n## ")[0];
       const documented = new Map([...section.matchAll(/^\| `(\w+)\(([^)]*)\)`/gm)].map((m) => [m[1], m[2] === "" ? 0 : m[2].split(",").length]));
       const instance = await instantiate(name);

@@ -4,7 +4,7 @@ import { columnNames, computeIndicators, MAX_INDICATOR_ITEMS, parseIndicatorList
 import type { ApiApp, AppState } from "../context.ts";
 import { ApiError, invalid } from "../errors.ts";
 import { BINARY_CONTENT_TYPE, columnsBinary } from "../columns-binary.ts";
-import { columnsJson, numbersJson } from "../json.ts";
+import { columnsPieces, tsJson } from "../json.ts";
 import { barsFromJson, closeOnlySeries, MissingColumn } from "../input/bars.ts";
 import { array, isObject, numbers, onlyKeys, string, type Json, type JsonObject } from "../input/validate.ts";
 import type { Answer } from "../answer.ts";
@@ -51,9 +51,9 @@ export function indicatorsAnswer(body: JsonObject, request: ComputeRequest, env:
     const { body: bytes, headers } = columnsBinary(time ? [["time", time], ...columns] : columns, series.close.length);
     return { status: 200, headers, body: bytes };
   }
-  // Written by hand (src/api/json.ts): serializing the numbers is most of this route's cost.
-  const json = `{"rows":${series.close.length},${time ? `"time":${numbersJson(time)},` : ""}"columns":${columnsJson(columns)}}`;
-  return { status: 200, headers: { "content-type": "application/json; charset=UTF-8" }, body: json };
+  // Serializing the numbers was most of this route's cost: json.wasm writes them (bench/RESULTS.md, JSON answers).
+  const pieces = [`{"rows":${series.close.length},`, ...(time ? ['"time":', time, ","] : []), '"columns":', ...columnsPieces(columns), "}"];
+  return { status: 200, headers: { "content-type": "application/json; charset=UTF-8" }, body: (env.kernels.json ?? tsJson).write(pieces) };
 }
 
 /**
