@@ -39,6 +39,8 @@ export function smallReport(overrides: Partial<BacktestReport> = {}): BacktestRe
     totalCommission: 3,
     trades,
     rejections,
+    resized: [],
+    periodsPerYear: 252,
     equity: {
       time,
       equity: [100_000, 101_500, 103_285.5, 98_900, 103_084],
