@@ -25,9 +25,14 @@ export interface Benchmark {
   readonly close: ArrayLike<number>;
 }
 
-/** The default benchmark: buying the traded series at the first close and holding it. */
-export function buyAndHold(series: BarSeries): Benchmark {
-  return { name: `${series.symbol} buy & hold`, time: series.time, close: series.close };
+/** The default benchmark: buying the traded series at its first close and holding it; none for a run too short to compare (under 3 bars). */
+export function buyAndHold(series: BarSeries): Benchmark | null {
+  return series.close.length < 3 ? null : { name: `${series.symbol} buy & hold`, time: series.time, close: series.close };
+}
+
+/** Another series (an index, a fund) as the benchmark, named by its symbol. */
+export function benchmarkSeries(series: BarSeries): Benchmark {
+  return { name: series.symbol, time: series.time, close: series.close };
 }
 
 /** How many worst drawdowns the report lists. */
@@ -44,6 +49,7 @@ export interface BenchmarkAnalysis {
   readonly cagr: number;
   readonly volatility: number;
   readonly sharpe: number;
+  readonly sortino: number;
   readonly maxDrawdown: number;
   /** Strategy total return minus the benchmark's, over the shared bars. */
   readonly excessReturn: number;
@@ -188,7 +194,7 @@ function compare(report: BacktestReport, benchmark: Benchmark): BenchmarkAnalysi
   return {
     name: benchmark.name, bars: shared.length, start: shared[0], end: shared[last],
     totalReturn, cagr: cagr(curve[0], curve[last], years), volatility: sampleSd(rb) * Math.sqrt(perYear),
-    sharpe: ratios(rb, perYear).sharpe, maxDrawdown: drawdowns(rb).max,
+    ...ratios(rb, perYear), maxDrawdown: drawdowns(rb).max,
     excessReturn: a[last] / a[0] - 1 - totalReturn, activePremium: rel.activePremium,
     alpha: finite(rel.alpha), annualizedAlpha: finite(rel.annualizedAlpha), beta: finite(rel.beta), correlation: finite(rel.correlation),
     trackingError: finite(rel.trackingError), informationRatio: finite(rel.informationRatio),

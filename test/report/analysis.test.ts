@@ -65,7 +65,9 @@ describe("analyzeReport", () => {
   it("buys and holds the traded series by default and refuses a benchmark that shares too few dates", () => {
     const report = curveReport([["2021-01-04", 100], ["2021-01-05", 101], ["2021-01-06", 103]]);
     const series = { symbol: "ACME", time: Float64Array.from(report.equity.time), close: Float64Array.of(10, 12, 9) } as const;
-    const b = analyzeReport(report, buyAndHold({ ...series, open: series.close, high: series.close, low: series.close, volume: series.close })).benchmark!;
+    const bars = { ...series, open: series.close, high: series.close, low: series.close, volume: series.close };
+    const b = analyzeReport(report, buyAndHold(bars)).benchmark!;
+    expect(buyAndHold({ ...bars, time: bars.time.subarray(0, 2), close: bars.close.subarray(0, 2) })).toBeNull();
     expect(b.name).toBe("ACME buy & hold");
     expect(b.curve.equity).toEqual([100, 120, 90]);
     expect(analyzeReport(report, null).benchmark).toBeNull();
