@@ -147,12 +147,13 @@ export function analyzeReport(report: BacktestReport, benchmark: Benchmark | nul
   const { time, equity } = report.equity;
   const returns = equityReturns(Float64Array.from(equity));
   const bench = benchmark === null ? null : compare(report, benchmark);
+  const months = monthKeys(time);
   return {
     volatility: sampleSd(returns) * Math.sqrt(report.periodsPerYear),
     benchmark: bench,
     trades: tradeStats(report.trades),
-    monthly: periodReturns(time, equity, monthOf).map(([key, r]) => ({ year: Math.floor(key / 12), month: (key % 12) + 1, return: r })),
-    yearly: yearlyReturns(time, equity, bench),
+    monthly: periodReturns(months, equity, false).map(([key, r]) => ({ year: Math.floor(key / 12), month: (key % 12) + 1, return: r })),
+    yearly: yearlyReturns(months, equity, bench),
     drawdowns: worstDrawdowns(returns, WORST_DRAWDOWNS).map((d) => ({
       depth: d.depth, start: time[d.from + 1], trough: time[d.trough + 1], end: d.to < returns.length ? time[d.to + 1] : null,
       length: d.length, toTrough: d.toTrough, recovery: d.to < returns.length ? d.recovery : null,
@@ -233,28 +234,30 @@ export function tradeStats(trades: readonly TradeRecord[]): TradeStats {
 
 const MS_PER_YEAR = 365.25 * 86_400_000;
 
-const monthOf = (t: number) => {
-  const d = new Date(t);
-  return d.getUTCFullYear() * 12 + d.getUTCMonth();
-};
-const yearOf = (t: number) => new Date(t).getUTCFullYear();
+/** UTC year * 12 + month (0-11) of each time: one Date per bar, shared by the monthly and yearly tables. */
+function monthKeys(time: readonly number[]): Int32Array {
+  return Int32Array.from(time, (t) => {
+    const d = new Date(t);
+    return d.getUTCFullYear() * 12 + d.getUTCMonth();
+  });
+}
 
-/** [period key, return] for each calendar period (UTC) the curve reaches, from its last value in each. */
-function periodReturns(time: readonly number[], values: readonly number[], key: (t: number) => number): [number, number][] {
+/** [period key, return] for each calendar period the curve reaches, from its last value in each. */
+function periodReturns(keys: Int32Array, values: readonly number[], perYear: boolean): [number, number][] {
+  const key = (i: number) => (perYear ? Math.floor(keys[i] / 12) : keys[i]);
   const out: [number, number][] = [];
   let base = values[0];
-  for (let i = 0; i < time.length; i++) {
-    const k = key(time[i]);
-    if (i + 1 < time.length && key(time[i + 1]) === k) continue;
-    out.push([k, values[i] / base - 1]);
+  for (let i = 0; i < values.length; i++) {
+    if (i + 1 < values.length && key(i + 1) === key(i)) continue;
+    out.push([key(i), values[i] / base - 1]);
     base = values[i];
   }
   return out;
 }
 
-function yearlyReturns(time: readonly number[], equity: readonly number[], bench: BenchmarkAnalysis | null): YearReturn[] {
-  const benchmark = new Map(bench === null ? [] : periodReturns(bench.curve.time, bench.curve.equity, yearOf));
-  return periodReturns(time, equity, yearOf).map(([year, r]) => ({ year, return: r, benchmark: benchmark.get(year) ?? null }));
+function yearlyReturns(keys: Int32Array, equity: readonly number[], bench: BenchmarkAnalysis | null): YearReturn[] {
+  const benchmark = new Map(bench === null ? [] : periodReturns(monthKeys(bench.curve.time), bench.curve.equity, true));
+  return periodReturns(keys, equity, true).map(([year, r]) => ({ year, return: r, benchmark: benchmark.get(year) ?? null }));
 }
 
 /** A quarter of a year of bars (63 daily, 13 weekly), at least 12. */
@@ -272,14 +275,19 @@ export function rollingWindow(periodsPerYear: number): number {
 function rolling(time: readonly number[], returns: Float64Array, perYear: number): Rolling {
   const window = rollingWindow(perYear);
   const out = { window, time: [] as number[], sharpe: [] as number[], volatility: [] as number[] };
+  const scale = Math.sqrt(perYear);
+  // Plain loops: reduce() with a closure per window made this the slowest part of a report.
   for (let end = window; end <= returns.length; end++) {
-    const x = returns.subarray(end - window, end);
-    const mean = x.reduce((s, v) => s + v, 0) / window;
-    const sd = sampleSd(x);
+    let sum = 0;
+    for (let i = end - window; i < end; i++) sum += returns[i];
+    const mean = sum / window;
+    let squares = 0;
+    for (let i = end - window; i < end; i++) squares += (returns[i] - mean) ** 2;
+    const sd = Math.sqrt(squares / (window - 1));
     // The window's last return ends at bar `end`.
     out.time.push(time[end]);
-    out.volatility.push(sd * Math.sqrt(perYear));
-    out.sharpe.push(sd > 0 ? (mean / sd) * Math.sqrt(perYear) : 0);
+    out.volatility.push(sd * scale);
+    out.sharpe.push(sd > 0 ? (mean / sd) * scale : 0);
   }
   return out;
 }
