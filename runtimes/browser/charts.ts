@@ -198,30 +198,55 @@ function lowerBound(a: Float64Array, x: number): number {
   return lo;
 }
 
+/** What the equity chart draws beside the equity: the benchmark's curve and the rolling figures. */
+export interface EquityExtras {
+  readonly benchmark: { readonly name: string; readonly time: readonly number[]; readonly equity: readonly number[] } | null;
+  readonly rolling: { readonly window: number; readonly time: readonly number[]; readonly sharpe: readonly number[]; readonly volatility: readonly number[] };
+}
+
 export class EquityChart {
   readonly chart: IChartApi;
   private readonly equity: ISeriesApi<"Line">;
+  private readonly benchmark: ISeriesApi<"Line">;
   private readonly drawdown: ISeriesApi<"Area">;
+  private readonly sharpe: ISeriesApi<"Line">;
+  private readonly volatility: ISeriesApi<"Line">;
+  private benchmarkName = "";
 
   constructor(container: HTMLElement, private readonly legend: HTMLElement) {
     this.chart = createChart(container, baseOptions());
-    this.equity = this.chart.addSeries(LineSeries, {
-      color: "#1a73e8", lineWidth: 2, priceLineVisible: false, title: "Equity",
-      priceFormat: { type: "custom", formatter: (x: number) => (Math.abs(x) >= 10_000 ? fmtInt(x) : fmtMoney(x)), minMove: 0.01 },
+    const money = { type: "custom", formatter: (x: number) => (Math.abs(x) >= 10_000 ? fmtInt(x) : fmtMoney(x)), minMove: 0.01 } as const;
+    this.equity = this.chart.addSeries(LineSeries, { color: "#1a73e8", lineWidth: 2, priceLineVisible: false, title: "Equity", priceFormat: money });
+    this.benchmark = this.chart.addSeries(LineSeries, {
+      color: "#80868b", lineWidth: 1, lineStyle: LineStyle.Dashed, priceLineVisible: false, lastValueVisible: false,
+      crosshairMarkerVisible: false, title: "", priceFormat: money,
     });
     this.drawdown = this.chart.addSeries(AreaSeries, {
       lineColor: DOWN, topColor: "rgba(239,83,80,0.05)", bottomColor: "rgba(239,83,80,0.45)", lineWidth: 1,
       priceLineVisible: false, title: "Drawdown", invertFilledArea: true,
       priceFormat: { type: "custom", formatter: (x: number) => fmtPct(x, 1), minMove: 0.0001 },
     }, 1);
-    this.chart.panes()[1]?.setHeight(110);
+    this.sharpe = this.chart.addSeries(LineSeries, {
+      color: "#7b1fa2", lineWidth: 1, priceLineVisible: false, title: "Rolling Sharpe",
+      priceFormat: { type: "custom", formatter: (x: number) => x.toFixed(2), minMove: 0.01 },
+    }, 2);
+    this.volatility = this.chart.addSeries(LineSeries, {
+      color: "#e37400", lineWidth: 1, priceLineVisible: false, title: "Rolling volatility",
+      priceFormat: { type: "custom", formatter: (x: number) => fmtPct(x, 1), minMove: 0.0001 },
+    }, 3);
+    this.sizePanes();
     this.chart.subscribeCrosshairMove((p) => this.showLegend(p));
   }
 
-  setCurve(time: readonly number[], equity: readonly number[], drawdown: readonly number[]): void {
+  setCurve(time: readonly number[], equity: readonly number[], drawdown: readonly number[], extras?: EquityExtras): void {
     this.equity.setData(linePoints(time, equity));
     this.drawdown.setData(linePoints(time, drawdown));
-    this.chart.panes()[1]?.setHeight(110);
+    const bench = extras?.benchmark ?? null;
+    this.benchmarkName = bench?.name ?? "";
+    this.benchmark.setData(bench ? linePoints(bench.time, bench.equity) : []);
+    this.sharpe.setData(extras ? linePoints(extras.rolling.time, extras.rolling.sharpe) : []);
+    this.volatility.setData(extras ? linePoints(extras.rolling.time, extras.rolling.volatility) : []);
+    this.sizePanes();
     this.showLegend(null);
   }
 
@@ -230,9 +255,13 @@ export class EquityChart {
   }
 
   clear(): void {
-    this.equity.setData([]);
-    this.drawdown.setData([]);
+    for (const s of [this.equity, this.benchmark, this.drawdown, this.sharpe, this.volatility]) s.setData([]);
     this.legend.textContent = "";
+  }
+
+  /** Equity half the height; drawdown, rolling Sharpe and volatility share the rest (stretch factors survive resizes, heights do not). */
+  private sizePanes(): void {
+    [3, 1.2, 0.9, 0.9].forEach((f, i) => this.chart.panes()[i]?.setStretchFactor(f));
   }
 
   private showLegend(p: MouseEventParams<Time> | null): void {
@@ -243,7 +272,17 @@ export class EquityChart {
     if (p?.logical !== undefined && p.logical !== null && p.time !== undefined) i = Math.max(0, Math.min(i, Math.round(p.logical)));
     const e = eq[i] as LineData;
     const d = dd[i] as LineData;
-    this.legend.textContent = `${fmtTime((e.time as number) * 1000)}  Equity ${fmtMoney(e.value)}  Drawdown ${fmtPct(d.value, 2)}`;
+    // The other lines may start later (rolling) or skip dates (a benchmark): look them up by time.
+    const at = (s: ISeriesApi<"Line">) => (p?.seriesData.get(s as ISeriesApi<SeriesType>) as LineData | undefined)?.value ??
+      (p ? undefined : (s.data().at(-1) as LineData | undefined)?.value);
+    const bench = at(this.benchmark);
+    const sharpe = at(this.sharpe);
+    const vol = at(this.volatility);
+    this.legend.textContent = `${fmtTime((e.time as number) * 1000)}  Equity ${fmtMoney(e.value)}` +
+      (bench === undefined ? "" : `  ${this.benchmarkName} ${fmtMoney(bench)}`) +
+      `  Drawdown ${fmtPct(d.value, 2)}` +
+      (sharpe === undefined ? "" : `  Rolling Sharpe ${sharpe.toFixed(2)}`) +
+      (vol === undefined ? "" : `  Rolling volatility ${fmtPct(vol, 1)}`);
   }
 }
 

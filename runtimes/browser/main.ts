@@ -5,7 +5,7 @@ import { Backtest } from "../../src/backtest/engine.ts";
 import { CONFIG_SETTINGS, type ConfigSettingName } from "../../src/backtest/config.ts";
 import { strategyAndConfig, type SizingSpec } from "../../src/backtest/job.ts";
 import type { TradeRecord } from "../../src/portfolio/trades.ts";
-import type { BacktestReport } from "../../src/backtest/types.ts";
+import type { AnalyzedReport } from "../../src/report/analysis.ts";
 import type { BarSeries } from "../../src/core/data.ts";
 import { EngineError } from "../../src/core/errors.ts";
 import { parseBarsCsv } from "../../src/data/csv.ts";
@@ -21,7 +21,9 @@ import { FieldSet, fieldFromSetting, fieldsFromParams, type FieldSpec, type RawV
 import { fmtInt, fmtMs, fmtTime } from "./format.ts";
 import { overlaysFor } from "./overlays.ts";
 import type { FromWorker, OverlaySpec, PlainConfig, PlainError, PlainRequest, ToWorker } from "./protocol.ts";
-import { renderRejections, renderStats, renderTrades, reportFileStem, tradesCsv } from "./results.ts";
+import {
+  renderBenchmark, renderDrawdowns, renderMonthly, renderRejections, renderResized, renderStats, renderTrades, renderTradeStats, reportFileStem, tradesCsv,
+} from "./results.ts";
 import { defaultRange, gridValues, METRICS, renderHeatmap, WorkerPool, MAX_STEPS, type Axis, type CellResult, type MetricKey } from "./sweep.ts";
 
 const WORKER_URL = new URL("worker.js", document.baseURI).href;
@@ -104,6 +106,14 @@ const el = {
   trades: byId<HTMLTableElement>("trades"),
   rejections: byId<HTMLTableElement>("rejections"),
   rejectionsNote: byId("rejections-note"),
+  benchStats: byId("bench-stats"),
+  benchNote: byId("bench-note"),
+  tradeStats: byId("trade-stats"),
+  monthly: byId<HTMLTableElement>("monthly"),
+  monthlyLegend: byId("monthly-legend"),
+  drawdowns: byId<HTMLTableElement>("drawdowns"),
+  resized: byId<HTMLTableElement>("resized"),
+  resizedNote: byId("resized-note"),
   sizingMethod: byId<HTMLSelectElement>("sizing-method"),
   tradesNote: byId("trades-note"),
   heatmap: byId<HTMLTableElement>("heatmap"),
@@ -137,7 +147,7 @@ const state = {
   workerSeriesId: -1,
   nextJob: 1,
   running: null as Running | null,
-  report: null as BacktestReport | null,
+  report: null as AnalyzedReport | null,
   runs: 0,
   sweep: null as null | {
     strategy: string; base: StrategyParams; x: Axis; y: Axis; cells: (CellResult | undefined)[]; running: boolean;
@@ -516,9 +526,16 @@ async function showResult(m: Extract<FromWorker, { type: "result" }>): Promise<v
   el.resultTitle.textContent = `${report.symbol} · ${report.strategy.name} (${params}) · ${fmtTime(report.start)} → ${fmtTime(report.end)}`;
   renderTrades(el.trades, el.tradesNote, report.trades, focusTrade);
   renderRejections(el.rejections, el.rejectionsNote, report.rejections);
+  renderResized(el.resized, el.resizedNote, report.resized);
+  const a = report.analysis;
+  renderBenchmark(el.benchStats, el.benchNote, a);
+  renderTradeStats(el.tradeStats, a);
+  renderMonthly(el.monthly, el.monthlyLegend, a);
+  renderDrawdowns(el.drawdowns, a);
   priceChart.setOverlays(running.overlays, m.overlays);
   priceChart.setTrades(report.trades);
-  equityChart.setCurve(report.equity.time, report.equity.equity, report.equity.drawdown);
+  const benchmark = a.benchmark && { name: a.benchmark.name, ...a.benchmark.curve };
+  equityChart.setCurve(report.equity.time, report.equity.equity, report.equity.drawdown, { benchmark, rolling: a.rolling });
   byId("equity-empty").hidden = true;
   equityChart.chart.timeScale().fitContent();
   priceChart.fit();
@@ -562,6 +579,15 @@ function clearResults(): void {
   el.tradesNote.textContent = "Run a backtest to list its trades.";
   el.rejections.tBodies[0].replaceChildren();
   el.rejectionsNote.textContent = "Run a backtest to list the orders its pre-trade checks denied.";
+  el.resized.tBodies[0].replaceChildren();
+  el.resizedNote.textContent = "Run a backtest to list the buys cash at the fill paid only in part.";
+  el.benchStats.replaceChildren();
+  el.benchNote.textContent = "Run a backtest to compare it with buying and holding the series.";
+  el.tradeStats.replaceChildren();
+  el.monthly.tHead!.replaceChildren();
+  el.monthly.tBodies[0].replaceChildren();
+  el.monthlyLegend.replaceChildren();
+  el.drawdowns.tBodies[0].replaceChildren();
   equityChart.clear();
   byId("equity-empty").hidden = false;
   el.exportJson.disabled = true;

@@ -3,6 +3,7 @@
 import type { BarSeries } from "../../src/core/data.ts";
 import type { RunSettings } from "../../src/backtest/config.ts";
 import type { BacktestReport } from "../../src/backtest/types.ts";
+import type { AnalyzedReport } from "../../src/report/analysis.ts";
 import type { SizingSpec } from "../../src/backtest/job.ts";
 import type { RiskLimits } from "../../src/risk/limits.ts";
 import type { StrategyParams } from "../../src/strategies/strategy.ts";
@@ -66,7 +67,7 @@ export type FromWorker =
   | { readonly type: "ready"; readonly kernels: "wasm" | "typescript"; readonly detail?: string }
   | { readonly type: "progress"; readonly jobId: number; readonly done: number; readonly total: number }
   | {
-    readonly type: "result"; readonly jobId: number; readonly report: BacktestReport;
+    readonly type: "result"; readonly jobId: number; readonly report: AnalyzedReport;
     readonly overlays: Record<string, Float64Array>; readonly kernels: "wasm" | "typescript";
     /** Time spent stepping the engine (no yields), and in the overlay kernels. */
     readonly engineMs: number; readonly overlayMs: number;

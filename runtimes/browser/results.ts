@@ -1,16 +1,18 @@
-// The report as the page shows it: the statistics, the trade list, and the
+// The report as the page shows it: the statistics, the analysis (benchmark,
+// trade statistics, monthly returns, drawdowns), the trade list, and the
 // exports (the whole report as JSON, the trades as CSV).
 import type { TradeRecord } from "../../src/portfolio/trades.ts";
-import type { BacktestReport, Rejection } from "../../src/backtest/types.ts";
+import type { BacktestReport, Rejection, ResizedOrder } from "../../src/backtest/types.ts";
+import type { AnalyzedReport, ReportAnalysis } from "../../src/report/analysis.ts";
 import { toCsv } from "../../src/data/csv-write.ts";
 import { formatDates } from "../../src/core/dates.ts";
 import { h } from "./dom.ts";
 import { fmtInt, fmtMoney, fmtMs, fmtNum, fmtPct, fmtPrice, fmtTime } from "./format.ts";
 
-interface Stat {
+interface Stat<R = AnalyzedReport> {
   readonly key: string;
   readonly label: string;
-  readonly value: (r: BacktestReport) => number;
+  readonly value: (r: R) => number | null;
   readonly format: (x: number) => string;
   readonly help: string;
   /** Colour the value by its sign. */
@@ -22,6 +24,7 @@ const STATS: readonly Stat[] = [
   { key: "cagr", label: "CAGR", value: (r) => r.cagr, format: (x) => fmtPct(x), help: "compound annual growth rate", signed: true },
   { key: "sharpe", label: "Sharpe", value: (r) => r.sharpe, format: (x) => fmtNum(x, 3), help: "annualized, risk-free 0, sample sd", signed: true },
   { key: "sortino", label: "Sortino", value: (r) => r.sortino, format: (x) => fmtNum(x, 3), help: "annualized, MAR 0", signed: true },
+  { key: "volatility", label: "Volatility", value: (r) => r.analysis.volatility, format: (x) => fmtPct(x), help: "annualized sd of the bar returns" },
   { key: "maxDrawdown", label: "Max drawdown", value: (r) => r.maxDrawdown, format: (x) => fmtPct(x), help: "largest peak-to-trough fall" },
   { key: "winRate", label: "Win rate", value: (r) => r.winRate, format: (x) => fmtPct(x, 1), help: "closed trades with a profit" },
   { key: "trades", label: "Trades", value: (r) => r.trades.length, format: fmtInt, help: "closed round trips" },
@@ -29,20 +32,125 @@ const STATS: readonly Stat[] = [
   { key: "finalEquity", label: "Final equity", value: (r) => r.finalEquity, format: fmtMoney, help: "cash plus positions at the last close" },
   { key: "initialCash", label: "Initial cash", value: (r) => r.initialCash, format: fmtMoney, help: "starting cash" },
   { key: "totalCommission", label: "Commission", value: (r) => r.totalCommission, format: fmtMoney, help: "paid in total" },
+  { key: "resized", label: "Resized orders", value: (r) => r.resized.length, format: fmtInt, help: "buys cash at the fill paid only in part" },
   { key: "rejections", label: "Rejected orders", value: (r) => r.rejections.length, format: fmtInt, help: "denied by pre-trade checks" },
   { key: "bars", label: "Bars", value: (r) => r.bars, format: fmtInt, help: "bars replayed" },
   { key: "elapsedMs", label: "Engine time", value: (r) => r.elapsedMs, format: fmtMs, help: "stepping the engine in the worker" },
 ];
 
 /** The statistics, each value's full precision in data-value. */
-export function renderStats(container: HTMLElement, r: BacktestReport): void {
-  container.replaceChildren(...STATS.map((s) => {
+export function renderStats(container: HTMLElement, r: AnalyzedReport): void {
+  renderTiles(container, STATS, r, "stat");
+}
+
+/** Stat tiles (dt, dd) with test ids `${prefix}-${key}`; an undefined figure (null) shows a dash and data-value "null". */
+function renderTiles<R>(container: HTMLElement, stats: readonly Stat<R>[], r: R, prefix: string): void {
+  container.replaceChildren(...stats.map((s) => {
     const v = s.value(r);
-    const tone = s.signed && v !== 0 ? (v > 0 ? "pos" : "neg") : "";
+    const tone = s.signed && v !== null && v !== 0 ? (v > 0 ? "pos" : "neg") : "";
     return h("div", { className: "stat" },
       h("dt", { title: s.help }, s.label),
-      h("dd", { "data-testid": `stat-${s.key}`, "data-value": String(v), className: tone }, s.format(v)));
+      h("dd", { "data-testid": `${prefix}-${s.key}`, "data-value": String(v), className: tone }, v === null ? "—" : s.format(v)));
   }));
+}
+
+type BenchmarkFigures = NonNullable<ReportAnalysis["benchmark"]>;
+
+const BENCHMARK_STATS: readonly Stat<BenchmarkFigures>[] = [
+  { key: "totalReturn", label: "Benchmark return", value: (b) => b.totalReturn, format: (x) => fmtPct(x), help: "over the bars shared with the run", signed: true },
+  { key: "cagr", label: "Benchmark CAGR", value: (b) => b.cagr, format: (x) => fmtPct(x), help: "compound annual growth rate", signed: true },
+  { key: "maxDrawdown", label: "Benchmark max drawdown", value: (b) => b.maxDrawdown, format: (x) => fmtPct(x), help: "largest peak-to-trough fall" },
+  { key: "excessReturn", label: "Excess return", value: (b) => b.excessReturn, format: (x) => fmtPct(x), help: "strategy total return − benchmark's", signed: true },
+  { key: "activePremium", label: "Active premium", value: (b) => b.activePremium, format: (x) => fmtPct(x), help: "annualized return difference (PerformanceAnalytics ActivePremium)", signed: true },
+  { key: "annualizedAlpha", label: "Alpha (a year)", value: (b) => b.annualizedAlpha, format: (x) => fmtPct(x), help: "(1 + CAPM.alpha per bar)^bars a year − 1, risk-free 0", signed: true },
+  { key: "beta", label: "Beta", value: (b) => b.beta, format: (x) => fmtNum(x, 3), help: "CAPM.beta: cov(strategy, benchmark) / var(benchmark)" },
+  { key: "correlation", label: "Correlation", value: (b) => b.correlation, format: (x) => fmtNum(x, 3), help: "of the bar returns" },
+  { key: "trackingError", label: "Tracking error", value: (b) => b.trackingError, format: (x) => fmtPct(x), help: "annualized sd of the return difference" },
+  { key: "informationRatio", label: "Information ratio", value: (b) => b.informationRatio, format: (x) => fmtNum(x, 3), help: "active premium / tracking error", signed: true },
+];
+
+/** The comparison with the benchmark (buy and hold of the series). */
+export function renderBenchmark(container: HTMLElement, note: HTMLElement, a: ReportAnalysis): void {
+  const b = a.benchmark;
+  note.textContent = b === null
+    ? "No benchmark: the series is too short to compare."
+    : `${b.name}, ${fmtTime(b.start)} → ${fmtTime(b.end)} (${fmtInt(b.bars)} bars); R PerformanceAnalytics conventions, risk-free 0.`;
+  if (b === null) container.replaceChildren();
+  else renderTiles(container, BENCHMARK_STATS, b, "bench");
+}
+
+const TRADE_STATS: readonly Stat<ReportAnalysis["trades"]>[] = [
+  { key: "profitFactor", label: "Profit factor", value: (s) => s.profitFactor, format: (x) => fmtNum(x, 2), help: "gross profit / gross loss" },
+  { key: "expectancy", label: "Expectancy", value: (s) => s.expectancy, format: fmtMoney, help: "mean P&L per trade", signed: true },
+  { key: "averageWin", label: "Average win", value: (s) => s.averageWin, format: fmtMoney, help: "mean P&L of the winning trades", signed: true },
+  { key: "averageLoss", label: "Average loss", value: (s) => s.averageLoss, format: fmtMoney, help: "mean P&L of the losing trades", signed: true },
+  { key: "largestWin", label: "Largest win", value: (s) => s.largestWin, format: fmtMoney, help: "best trade", signed: true },
+  { key: "largestLoss", label: "Largest loss", value: (s) => s.largestLoss, format: fmtMoney, help: "worst trade", signed: true },
+  { key: "averageBars", label: "Average bars held", value: (s) => s.averageBars, format: (x) => fmtNum(x, 1), help: "bars from entry to exit" },
+  { key: "longestWinStreak", label: "Longest win streak", value: (s) => s.longestWinStreak, format: fmtInt, help: "winning trades in a row" },
+  { key: "longestLossStreak", label: "Longest loss streak", value: (s) => s.longestLossStreak, format: fmtInt, help: "losing trades in a row" },
+];
+
+export function renderTradeStats(container: HTMLElement, a: ReportAnalysis): void {
+  renderTiles(container, TRADE_STATS, a.trades, "tstat");
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/**
+ * Monthly returns as a calendar heat table, as in the HTML report: red
+ * losses, green gains, three shades each by size against the largest month
+ * (the legend states the bands), then the year's and the benchmark's return.
+ */
+export function renderMonthly(table: HTMLTableElement, legend: HTMLElement, a: ReportAnalysis): void {
+  const largest = a.monthly.reduce((m, x) => Math.max(m, Math.abs(x.return)), 0);
+  const level = (r: number) => (largest > 0 && r !== 0 ? Math.sign(r) * Math.max(1, Math.ceil((Math.abs(r) / largest) * 3)) : 0);
+  // A tiny loss prints as 0.0, not -0.0.
+  const pct = (r: number | null) => (r === null ? "" : (r * 100).toFixed(1).replace(/^-(0\.0)$/, "$1"));
+  const byMonth = new Map(a.monthly.map((m) => [m.year * 12 + m.month - 1, m.return]));
+  const withBench = a.benchmark !== null;
+  table.tHead!.replaceChildren(h("tr", {}, h("th", { scope: "col" }, ""), ...MONTHS.map((m) => h("th", { scope: "col", className: "num" }, m)),
+    h("th", { scope: "col", className: "num" }, "Year"), withBench ? h("th", { scope: "col", className: "num", title: a.benchmark!.name }, "Bench") : null));
+  table.tBodies[0].replaceChildren(...a.yearly.map((y) => h("tr", {},
+    h("th", { scope: "row" }, String(y.year)),
+    ...MONTHS.map((_, m) => {
+      const r = byMonth.get(y.year * 12 + m);
+      if (r === undefined) return h("td", {});
+      return h("td", { className: `num h${level(r)}`, "data-testid": "month-cell", "data-value": String(r), title: `${y.year}-${String(m + 1).padStart(2, "0")}: ${fmtPct(r)}` }, pct(r));
+    }),
+    h("td", { className: `num total ${y.return > 0 ? "pos" : y.return < 0 ? "neg" : ""}`, "data-testid": "year-return", "data-value": String(y.return) }, pct(y.return)),
+    withBench ? h("td", { className: "num total", "data-value": String(y.benchmark) }, pct(y.benchmark)) : null)));
+  const edge = (k: number) => ((k * largest * 100) / 3).toFixed(1);
+  legend.replaceChildren("Colour scale, % a month: ", ...[-3, -2, -1, 1, 2, 3].map((k) =>
+    h("span", { className: `swatch h${k}` }, k < 0 ? `${edge(k)} … ${edge(k + 1)}` : `${edge(k - 1)} … ${edge(k)}`)));
+}
+
+/** The worst drawdowns (PerformanceAnalytics table.Drawdowns; lengths in bars). */
+export function renderDrawdowns(table: HTMLTableElement, a: ReportAnalysis): void {
+  table.tBodies[0].replaceChildren(...a.drawdowns.map((d, i) => h("tr", { "data-testid": "drawdown-row" },
+    h("td", { className: "num" }, String(i + 1)),
+    h("td", { className: "num neg", "data-testid": "drawdown-depth", "data-value": String(d.depth) }, fmtPct(d.depth)),
+    h("td", {}, fmtTime(d.start)),
+    h("td", {}, fmtTime(d.trough)),
+    h("td", {}, d.end === null ? "not recovered" : fmtTime(d.end)),
+    h("td", { className: "num" }, fmtInt(d.length)),
+    h("td", { className: "num" }, fmtInt(d.toTrough)),
+    h("td", { className: "num" }, d.recovery === null ? "" : fmtInt(d.recovery)))));
+}
+
+/** Buys sized at the last close that cash at the fill price paid only in part, with the prices that explain it. */
+export function renderResized(table: HTMLTableElement, note: HTMLElement, resized: readonly ResizedOrder[]): void {
+  table.tBodies[0].replaceChildren(...resized.slice(0, MAX_ROWS).map((r, i) => h("tr", { "data-testid": "resized-row" },
+    h("td", { className: "num" }, String(i + 1)),
+    h("td", {}, fmtTime(r.time)),
+    h("td", { className: "num" }, fmtInt(r.requested)),
+    h("td", { className: "num", "data-testid": "resized-filled", "data-value": String(r.filled) }, fmtInt(r.filled)),
+    h("td", { className: "num" }, fmtPrice(r.lastClose)),
+    h("td", { className: "num" }, fmtPrice(r.price)),
+    h("td", { className: "num" }, fmtPct(r.price / r.lastClose - 1)))));
+  note.textContent = resized.length === 0
+    ? "No order was resized: cash at each fill paid for the whole order."
+    : `${fmtInt(resized.length)} buy${resized.length === 1 ? " was" : "s were"} sized at the last close; at the fill price cash paid for fewer units. These are not risk rejections.`;
 }
 
 /** Most rows the trade table draws; the CSV export always has them all. */

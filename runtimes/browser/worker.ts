@@ -6,6 +6,7 @@ import { runStrategyBacktest, strategyAndConfig } from "../../src/backtest/job.t
 import type { BarSeries } from "../../src/core/data.ts";
 import { tsIndicators, type Indicators } from "../../src/features/indicators.ts";
 import { WasmIndicators } from "../../src/kernels/indicators.ts";
+import { buyAndHold, withAnalysis } from "../../src/report/analysis.ts";
 import { computeOverlays } from "./overlays.ts";
 import { cellMetrics, toPlainError, type FromWorker, type PlainRequest, type ToWorker } from "./protocol.ts";
 import { messageChannelYield, stepInSlices } from "./slices.ts";
@@ -95,8 +96,8 @@ async function backtest(msg: Extract<ToWorker, { type: "backtest" }>): Promise<v
   post(
     {
       type: "result", jobId, overlays, kernels: k.kind, engineMs: busy, overlayMs,
-      // Stepped runs time themselves here: the engine times only run().
-      report: { ...report, elapsedMs: busy, barsPerSecond: busy > 0 ? Math.round(report.bars / (busy / 1000)) : report.bars * 1000 },
+      // Stepped runs time themselves here: the engine times only run(). The analysis is the CLI's (buy and hold of the series).
+      report: withAnalysis({ ...report, elapsedMs: busy, barsPerSecond: busy > 0 ? Math.round(report.bars / (busy / 1000)) : report.bars * 1000 }, buyAndHold(bars)),
     },
     Object.values(overlays).map((a) => a.buffer),
   );

@@ -1,5 +1,6 @@
 import type { Backtest } from "../backtest/engine.ts";
 import type { BacktestReport } from "../backtest/types.ts";
+import { withAnalysis, type Benchmark } from "../report/analysis.ts";
 import { EngineError } from "../core/errors.ts";
 import type { Clock } from "./deps.ts";
 import { ApiError } from "./errors.ts";
@@ -28,8 +29,9 @@ export interface JobView {
 interface Job {
   readonly id: string;
   readonly owner: string;
-  /** The engine while the job is pending; dropped once it ends so a finished job keeps only its report. */
+  /** The engine and the benchmark while the job is pending; dropped once it ends so a finished job keeps only its report. */
   run: Backtest | null;
+  benchmark: Benchmark | null;
   /** What it counts against the memory budget: the estimate while pending, the report's size once done. */
   bytes: number;
   /** Set by DELETE while it runs: the run stops at the end of its slice. */
@@ -47,10 +49,11 @@ interface Job {
 
 /**
  * What a pending job is counted as, per bar, on top of its request body: its
- * report, mostly the equity curve (three numbers a bar) and the trades. The
- * reports of the bundled strategies measured 57-90 bytes a bar as JSON.
+ * report, mostly the equity curve (three numbers a bar), the benchmark's
+ * curve and the rolling figures (five more) and the trades. The reports of
+ * the bundled strategies on the bundled series measured 137-140 bytes a bar as JSON.
  */
-export const REPORT_BYTES_PER_BAR = 128;
+export const REPORT_BYTES_PER_BAR = 192;
 
 export interface JobLimits {
   /** Jobs kept, of any status. */
@@ -67,6 +70,8 @@ export interface JobRequest {
   readonly barsTotal: number;
   /** The request body's length: what the job's input costs, roughly. */
   readonly bodyBytes: number;
+  /** What the report is compared with (src/report/analysis.ts); none when absent. */
+  readonly benchmark?: Benchmark | null;
 }
 
 /**
@@ -111,7 +116,7 @@ export class BacktestJobs {
         undefined, { "retry-after": String(RETRY_AFTER_S) });
     }
     const job: Job = {
-      id: crypto.randomUUID(), owner: request.owner, run, bytes, cancelled: false, barsTotal: request.barsTotal, barsDone: 0,
+      id: crypto.randomUUID(), owner: request.owner, run, benchmark: request.benchmark ?? null, bytes, cancelled: false, barsTotal: request.barsTotal, barsDone: 0,
       status: "queued", createdAt: this.clock.now(), startedAt: null, finishedAt: null, computeMs: 0,
     };
     this.jobs.set(job.id, job);
@@ -205,9 +210,10 @@ export class BacktestJobs {
       if (job.cancelled) {
         // Deleted while it ran: nobody can ask for it any more, so nothing is built or kept.
         job.run = null;
+    job.benchmark = null;
         return;
       }
-      job.result = withTiming(run.report(), job.computeMs);
+      job.result = withAnalysis(withTiming(run.report(), job.computeMs), job.benchmark);
       job.status = "done";
     } catch (e) {
       if (e instanceof EngineError) job.error = { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) };
@@ -218,6 +224,7 @@ export class BacktestJobs {
       job.status = "failed";
     }
     job.run = null;
+    job.benchmark = null;
     job.finishedAt = this.clock.now();
     // The report replaces the estimate; past the budget (a report larger than estimated), finished jobs go, oldest first.
     job.bytes = reportBytes(job);

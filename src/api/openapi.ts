@@ -29,6 +29,7 @@ const idParam = { name: "id", in: "path", required: true, schema: { type: "strin
 const num: Schema = { type: "number" };
 const nullableNums: Schema = { type: "array", items: { type: ["number", "null"] } };
 const nums: Schema = { type: "array", items: num };
+const nullableNum: Schema = { type: ["number", "null"] };
 
 /** A setting's JSON schema, from the same declaration the engine checks it with. */
 function setting(spec: SettingSpec): Schema {
@@ -297,7 +298,7 @@ export function openApiDocument(state: AppState): Schema {
           type: "object",
           properties: { rows: { type: "integer" }, time: nums, columns: { type: "object", additionalProperties: nullableNums } },
         },
-        BacktestRequest: {
+        RunRequest: {
           type: "object", required: ["strategy"],
           description: "exactly one of sample, csv, bars",
           properties: {
@@ -319,6 +320,19 @@ export function openApiDocument(state: AppState): Schema {
               }),
             },
           },
+        },
+        BacktestRequest: {
+          allOf: [ref("RunRequest"), {
+            type: "object",
+            properties: {
+              benchmark: {
+                type: "object", additionalProperties: false,
+                description: "what the report is compared with, matched by bar time: exactly one of sample, csv, bars; symbol names it " +
+                  "(default: buying and holding the traded series). It must share at least 3 bar times with the run",
+                properties: { sample: { enum: deps.samples.map((s) => s.name) }, csv: { type: "string" }, bars: ref("Bars"), symbol: { type: "string" } },
+              },
+            },
+          }],
         },
         ForecastRequest: {
           type: "object", required: ["model"], additionalProperties: false,
@@ -350,7 +364,7 @@ export function openApiDocument(state: AppState): Schema {
           },
         },
         SessionRequest: {
-          allOf: [ref("BacktestRequest"), {
+          allOf: [ref("RunRequest"), {
             type: "object", required: ["barsPerSecond"],
             properties: { barsPerSecond: { type: "number", minimum: 0.01, maximum: MAX_BARS_PER_SECOND } },
           }],
@@ -359,10 +373,72 @@ export function openApiDocument(state: AppState): Schema {
           type: "object",
           properties: {
             symbol: { type: "string" }, bars: { type: "integer" }, start: num, end: num, initialCash: num, finalEquity: num,
-            totalReturn: num, cagr: num, sharpe: num, sortino: num, maxDrawdown: num, winRate: num, exposure: num,
-            totalCommission: num, trades: { type: "array" }, rejections: { type: "array" },
+            totalReturn: num, cagr: num, sharpe: num, sortino: num,
+            maxDrawdown: { ...num, description: "PerformanceAnalytics maxDrawdown of the bar returns (as POST /risk), a positive fraction" },
+            winRate: num, exposure: num, totalCommission: num, trades: { type: "array" },
+            rejections: { type: "array", description: "orders the pre-trade checks denied, and orders cash at the fill could not pay for at all" },
+            resized: {
+              type: "array", description: "buys sized at the last close that cash at the fill price paid only in part",
+              items: {
+                type: "object",
+                properties: {
+                  time: num, symbol: { type: "string" }, orderId: { type: "string" }, requested: num, filled: num, price: num, lastClose: num,
+                  reason: { type: "string" },
+                },
+              },
+            },
+            periodsPerYear: { ...num, description: "bars per year the figures are annualized with" },
             equity: { type: "object", properties: { time: nums, equity: nums, drawdown: nums } },
             barsPerSecond: num, elapsedMs: num,
+            analysis: ref("ReportAnalysis"),
+          },
+        },
+        ReportAnalysis: {
+          type: "object",
+          description: "R PerformanceAnalytics conventions, risk-free 0; a figure that is not defined is null",
+          properties: {
+            volatility: { ...num, description: "annualized volatility of the bar returns" },
+            benchmark: {
+              type: ["object", "null"],
+              description: "figures over the bar times the run and the benchmark share",
+              properties: {
+                name: { type: "string" }, bars: { type: "integer" }, start: num, end: num,
+                totalReturn: num, cagr: num, volatility: num, sharpe: num, sortino: num, maxDrawdown: num,
+                excessReturn: { ...num, description: "strategy total return minus the benchmark's" },
+                activePremium: { ...num, description: "ActivePremium: annualized return difference" },
+                alpha: { ...nullableNum, description: "CAPM.alpha, per bar" },
+                annualizedAlpha: { ...nullableNum, description: "(1 + alpha)^periodsPerYear - 1 (table.CAPM)" },
+                beta: { ...nullableNum, description: "CAPM.beta" }, correlation: nullableNum,
+                trackingError: { ...nullableNum, description: "TrackingError, annualized" },
+                informationRatio: { ...nullableNum, description: "InformationRatio" },
+                curve: { type: "object", description: "the benchmark scaled to the strategy's equity at the first shared bar", properties: { time: nums, equity: nums } },
+              },
+            },
+            trades: {
+              type: "object",
+              properties: {
+                count: { type: "integer" }, wins: { type: "integer" }, losses: { type: "integer" }, grossProfit: num, grossLoss: num,
+                profitFactor: nullableNum, expectancy: nullableNum, averageWin: nullableNum, averageLoss: nullableNum,
+                largestWin: nullableNum, largestLoss: nullableNum, averageBars: nullableNum,
+                longestWinStreak: { type: "integer" }, longestLossStreak: { type: "integer" },
+              },
+            },
+            monthly: { type: "array", items: { type: "object", properties: { year: { type: "integer" }, month: { type: "integer" }, return: num } } },
+            yearly: { type: "array", items: { type: "object", properties: { year: { type: "integer" }, return: num, benchmark: nullableNum } } },
+            drawdowns: {
+              type: "array", description: "the worst 5, as table.Drawdowns; end and recovery are null when not recovered",
+              items: {
+                type: "object",
+                properties: {
+                  depth: num, start: num, trough: num, end: nullableNum, length: { type: "integer" }, toTrough: { type: "integer" },
+                  recovery: { type: ["integer", "null"] },
+                },
+              },
+            },
+            rolling: {
+              type: "object", description: "Sharpe and volatility over each window of bar returns, annualized",
+              properties: { window: { type: "integer" }, time: nums, sharpe: nums, volatility: nums },
+            },
           },
         },
         Job: {

@@ -6,7 +6,7 @@ import type { Signal } from "../core/signal.ts";
 import { noShortSelling, sufficientCash, type PreTradeCheck } from "../risk/pretrade.ts";
 import type { PositionSizer } from "../risk/sizing.ts";
 import type { StrategyParams } from "../strategies/strategy.ts";
-import type { Rejection } from "./types.ts";
+import type { Rejection, ResizedOrder } from "./types.ts";
 
 export interface BacktestConfig {
   /** Starting cash (default 100,000). */
@@ -58,7 +58,8 @@ export type EngineEvent =
   | { readonly type: "signal"; readonly signal: Signal }
   | { readonly type: "order"; readonly order: Order }
   | { readonly type: "fill"; readonly fill: Fill }
-  | { readonly type: "rejection"; readonly rejection: Rejection };
+  | { readonly type: "rejection"; readonly rejection: Rejection }
+  | { readonly type: "resized"; readonly resized: ResizedOrder };
 
 /** The state of a run between bars: what a paper session shows. */
 export interface RunSnapshot {

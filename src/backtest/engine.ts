@@ -14,7 +14,7 @@ import { SimulatedExchange, type Execution } from "./exchange.ts";
 import { SeriesHistory } from "./history.ts";
 import { periodsPerYear } from "../core/dates.ts";
 import { cagr, drawdowns, equityReturns, ratios } from "./metrics.ts";
-import type { BacktestReport, Rejection } from "./types.ts";
+import type { BacktestReport, Rejection, ResizedOrder } from "./types.ts";
 
 export type { BacktestConfig, EngineEvent, RebalanceSchedule, RunSnapshot } from "./config.ts";
 
@@ -56,6 +56,7 @@ export class Backtest {
   private readonly portfolio: Portfolio;
   private readonly journal = new TradeJournal();
   private readonly rejections: Rejection[] = [];
+  private readonly resized: ResizedOrder[] = [];
   private readonly fills: Fill[] = [];
   private readonly time: Float64Array;
   private readonly equity: Float64Array;
@@ -285,10 +286,9 @@ export class Backtest {
     this.cfg.onEvent?.({ type: "fill", fill });
     this.journal.record(fill, before, realized.toNumber(), i, order.tag ?? order.type);
     if (!quantity.eq(order.quantity)) {
-      this.reject({
-        time: bar.time, symbol: b.symbol, rule: "cashAtFill",
-        reason: `order ${order.id} filled ${quantity} of ${order.quantity} @ ${ex.price.toFixed(4)}: cash covered no more`,
-      });
+      const resized = resizedOrder(order, quantity, ex.price, b.lastClose, bar.time);
+      this.resized.push(resized);
+      this.cfg.onEvent?.({ type: "resized", resized });
     }
     const after = this.portfolio.quantity(b.symbol);
     if (after !== before) {
@@ -338,7 +338,7 @@ export class Backtest {
     if (this.next === 0) equity[0] = cfg.initialCash;
     const perYear = cfg.periodsPerYear ?? periodsPerYear(time);
     const returns = equityReturns(equity);
-    const { drawdown, max } = drawdowns(equity);
+    const { drawdown, max } = drawdowns(returns);
     const { sharpe, sortino } = ratios(returns, perYear);
     const trades = this.journal.closed;
     const wins = trades.filter((t) => t.pnl > 0).length;
@@ -361,11 +361,29 @@ export class Backtest {
       totalCommission: this.portfolio.totalCommissions.toNumber(),
       trades,
       rejections: this.rejections,
+      resized: this.resized,
+      periodsPerYear: perYear,
       equity: { time: Array.from(time.subarray(0, n)), equity: Array.from(equity), drawdown: Array.from(drawdown) },
       barsPerSecond: this.elapsedMs > 0 ? Math.round(n / (this.elapsedMs / 1000)) : n * 1000,
       elapsedMs: this.elapsedMs,
     };
   }
+}
+
+/**
+ * A buy cash cut down at the fill, with the reason in figures: how far the
+ * fill price (the open after a gap, plus slippage) lay above the close the
+ * order was sized at. `lastClose` is still the previous bar's close here:
+ * fills come before the bar's close is taken.
+ */
+function resizedOrder(order: Order, filled: Decimal, price: Decimal, lastClose: number, time: number): ResizedOrder {
+  const p = price.toNumber();
+  const change = (p / lastClose - 1) * 100;
+  return {
+    time, symbol: order.symbol, orderId: order.id, requested: order.quantity.toNumber(), filled: filled.toNumber(), price: p, lastClose,
+    reason: `${order.side} ${order.quantity} sized at the last close ${lastClose.toFixed(2)} filled at ${price.toFixed(2)} ` +
+      `(${change >= 0 ? "+" : ""}${change.toFixed(2)}%): cash covered ${filled}`,
+  };
 }
 
 /** Sells before buys (their cash pays for the buys), and a protective stop before its take-profit sibling. */

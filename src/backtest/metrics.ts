@@ -1,3 +1,4 @@
+import { drawdownSeries } from "../risk/drawdown.ts";
 import { summary } from "../risk/summary.ts";
 
 /** Performance figures of an equity curve (float64 analytics). */
@@ -22,16 +23,19 @@ export function ratios(returns: Float64Array, perYear: number): { sharpe: number
   };
 }
 
-/** Drawdown at each point (0 or negative fraction) and the largest fall as a positive fraction. */
-export function drawdowns(equity: Float64Array): { drawdown: Float64Array; max: number } {
-  const drawdown = new Float64Array(equity.length);
-  let peak = -Infinity;
+/**
+ * Drawdown at each point (0 or a negative fraction; the first point is the
+ * starting capital) and the largest fall as a positive fraction, from the
+ * per-bar returns the way PerformanceAnalytics (and so `nt risk`) computes
+ * them, with the same operations: the report and `nt risk` on the same
+ * curve give the same maximum to the bit.
+ */
+export function drawdowns(returns: Float64Array): { drawdown: Float64Array; max: number } {
+  const series = drawdownSeries(returns, true);
+  const drawdown = new Float64Array(returns.length + 1);
+  drawdown.set(series, 1);
   let max = 0;
-  for (let i = 0; i < equity.length; i++) {
-    peak = Math.max(peak, equity[i]);
-    drawdown[i] = equity[i] / peak - 1;
-    max = Math.max(max, -drawdown[i]);
-  }
+  for (const d of series) if (-d > max) max = -d;
   return { drawdown, max };
 }
 

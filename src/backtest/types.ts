@@ -9,6 +9,25 @@ export interface Rejection {
   readonly rule: string;
 }
 
+/**
+ * A buy the venue filled only in part because cash at the fill covered less
+ * than the order asked: it was sized at the last close, and the fill price
+ * (the next open, after a gap, plus slippage and commission) cost more.
+ * Not a risk decision, so not a Rejection.
+ */
+export interface ResizedOrder {
+  readonly time: number;
+  readonly symbol: string;
+  readonly orderId: string;
+  readonly requested: number;
+  readonly filled: number;
+  /** The fill price, slippage included. */
+  readonly price: number;
+  /** The close before the fill: the price the order was sized at. */
+  readonly lastClose: number;
+  readonly reason: string;
+}
+
 /** The result of a backtest, as plain data: the CLI, the API and the web page all render this. */
 export interface BacktestReport {
   readonly symbol: string;
@@ -24,14 +43,18 @@ export interface BacktestReport {
   /** Annualized from per-bar returns with sample sd, risk-free 0. */
   readonly sharpe: number;
   readonly sortino: number;
-  /** Largest peak-to-trough fall of equity as a positive fraction. */
+  /** Largest peak-to-trough fall of equity as a positive fraction (PerformanceAnalytics maxDrawdown of the per-bar returns, as `nt risk`). */
   readonly maxDrawdown: number;
   readonly winRate: number;
   /** Fraction of bars with a non-zero position. */
   readonly exposure: number;
   readonly totalCommission: number;
   readonly trades: readonly TradeRecord[];
+  /** Orders the pre-trade checks denied, and orders cash at the fill could not pay for at all. */
   readonly rejections: readonly Rejection[];
+  readonly resized: readonly ResizedOrder[];
+  /** Bars per year the figures are annualized with (given, or inferred from the bar spacing). */
+  readonly periodsPerYear: number;
   readonly equity: { readonly time: readonly number[]; readonly equity: readonly number[]; readonly drawdown: readonly number[] };
   readonly barsPerSecond: number;
   readonly elapsedMs: number;

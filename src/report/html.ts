@@ -1,5 +1,6 @@
 import type { TradeRecord } from "../portfolio/trades.ts";
-import type { BacktestReport, Rejection } from "../backtest/types.ts";
+import type { BacktestReport, Rejection, ResizedOrder } from "../backtest/types.ts";
+import type { AnalyzedReport, ReportAnalysis } from "./analysis.ts";
 import {
   formatDate, formatElapsed, formatMoney, formatNumber, formatPercent, formatPrice, formatQuantity, formatStrategy,
   timeFormatter,
@@ -10,9 +11,11 @@ import {
  * only, no scripts, fonts or links, so it opens offline and can be mailed or
  * archived as a single file.
  */
-export function renderReportHtml(report: BacktestReport): string {
+export function renderReportHtml(report: AnalyzedReport): string {
   const strategy = formatStrategy(report.strategy.name, report.strategy.params);
   const { time, equity, drawdown } = report.equity;
+  const a = report.analysis;
+  const bench = a.benchmark;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -28,14 +31,20 @@ export function renderReportHtml(report: BacktestReport): string {
 </header>
 ${statsGrid(report)}
 <section>
-<h2>Equity</h2>
-${lineChart({ label: "Equity", time, values: equity, formatValue: moneyTick, area: false })}
+<h2>Equity${bench ? ` <span class="muted">and ${escapeHtml(bench.name)}</span>` : ""}</h2>
+${bench ? `<p class="legend"><span class="key strategy"></span>Strategy <span class="key bench"></span>${escapeHtml(bench.name)}, scaled to the same starting equity</p>\n` : ""}${lineChart({ label: "Equity", time, values: equity, formatValue: moneyTick, area: false, benchmark: bench?.curve })}
 </section>
 <section>
 <h2>Drawdown</h2>
 ${lineChart({ label: "Drawdown", time, values: drawdown, formatValue: percentTick, area: true })}
 </section>
+${bench ? benchmarkSection(bench) : ""}
+${report.trades.length > 0 ? tradeStatsSection(a.trades) : ""}
+${a.monthly.length > 0 ? monthlyTable(a) : ""}
+${a.drawdowns.length > 0 ? drawdownTable(a) : ""}
+${a.rolling.time.length > 0 ? rollingCharts(a) : ""}
 ${tradesTable(report.trades)}
+${report.resized.length > 0 ? resizedTable(report.resized) : ""}
 ${report.rejections.length > 0 ? rejectionsTable(report.rejections) : ""}
 <footer class="muted">${footer(report)}</footer>
 </body>
@@ -79,29 +88,156 @@ td.num, th.num { text-align: right; }
 td.reason { white-space: normal; }
 .pos { color: var(--pos); } .neg { color: var(--neg); }
 footer { margin-top: 28px; font-size: 12px; }
+svg.chart .bench { fill: none; stroke: var(--muted); stroke-width: 1.2; stroke-dasharray: 4 3; }
+.legend { margin: 0 0 4px; font-size: 12px; color: var(--muted); }
+.key { display: inline-block; width: 18px; height: 0; margin: 0 6px 3px 12px; vertical-align: middle; border-top: 2px solid var(--line); }
+.key.strategy { margin-left: 0; } .key.bench { border-top: 2px dashed var(--muted); }
+table.heat td { text-align: right; min-width: 44px; }
+table.heat td.total { font-weight: 600; }
+.h-3 { background: rgba(220, 38, 38, 0.55); } .h-2 { background: rgba(220, 38, 38, 0.33); } .h-1 { background: rgba(220, 38, 38, 0.14); }
+.h1 { background: rgba(22, 163, 74, 0.14); } .h2 { background: rgba(22, 163, 74, 0.33); } .h3 { background: rgba(22, 163, 74, 0.55); }
+.scale span { display: inline-block; padding: 1px 6px; margin-right: 2px; font-size: 11px; }
 `;
 
-function statsGrid(r: BacktestReport): string {
-  const stats: [string, string, number?][] = [
+function statsGrid(r: AnalyzedReport): string {
+  return grid([
     ["Initial cash", formatMoney(r.initialCash)],
     ["Final equity", formatMoney(r.finalEquity)],
     ["Total return", formatPercent(r.totalReturn, 2, true), r.totalReturn],
     ["CAGR", formatPercent(r.cagr, 2, true), r.cagr],
     ["Sharpe", formatNumber(r.sharpe, 2)],
     ["Sortino", formatNumber(r.sortino, 2)],
+    ["Volatility", formatPercent(r.analysis.volatility)],
     // Stored as a positive fraction; shown as the fall it is.
     ["Max drawdown", formatPercent(-r.maxDrawdown), -r.maxDrawdown],
     ["Trades", formatNumber(r.trades.length, 0)],
     ["Win rate", formatPercent(r.winRate)],
     ["Exposure", formatPercent(r.exposure)],
     ["Commissions", formatMoney(r.totalCommission)],
+    ["Resized orders", formatNumber(r.resized.length, 0)],
     ["Rejections", formatNumber(r.rejections.length, 0)],
     ["Bars", formatNumber(r.bars, 0)],
     ["Bars/s", formatNumber(r.barsPerSecond, 0)],
-  ];
+  ]);
+}
+
+/** Labelled figures in tiles; a third element colours the value by its sign. */
+function grid(stats: readonly (readonly [string, string, number?])[]): string {
   const cells = stats.map(([label, value, sign]) => `<div class="stat"><span class="label">${escapeHtml(label)}</span>` +
     `<span class="value${signClass(sign)}">${escapeHtml(value)}</span></div>`);
   return `<div class="stats">\n${cells.join("\n")}\n</div>`;
+}
+
+function benchmarkSection(b: NonNullable<ReportAnalysis["benchmark"]>): string {
+  const num = (x: number | null) => formatNumber(x ?? NaN, 2);
+  const pct = (x: number | null) => formatPercent(x ?? NaN, 2, true);
+  return `<section>
+<h2>Against ${escapeHtml(b.name)} <span class="muted">${formatDate(b.start)} to ${formatDate(b.end)}, ${formatNumber(b.bars, 0)} bars, risk-free 0</span></h2>
+${grid([
+    ["Benchmark return", pct(b.totalReturn), b.totalReturn],
+    ["Benchmark CAGR", pct(b.cagr), b.cagr],
+    ["Benchmark volatility", formatPercent(b.volatility)],
+    ["Benchmark Sharpe", num(b.sharpe)],
+    ["Benchmark max drawdown", formatPercent(-b.maxDrawdown), -b.maxDrawdown],
+    ["Excess return", pct(b.excessReturn), b.excessReturn],
+    ["Active premium (a year)", pct(b.activePremium), b.activePremium],
+    ["Alpha (a year)", pct(b.annualizedAlpha), b.annualizedAlpha ?? undefined],
+    ["Beta", num(b.beta)],
+    ["Correlation", num(b.correlation)],
+    ["Tracking error", formatPercent(b.trackingError ?? NaN)],
+    ["Information ratio", num(b.informationRatio)],
+  ])}
+</section>`;
+}
+
+function tradeStatsSection(s: ReportAnalysis["trades"]): string {
+  const money = (x: number | null) => formatMoney(x ?? NaN);
+  return `<section>
+<h2>Trade statistics <span class="muted">P&amp;L after commissions</span></h2>
+${grid([
+    ["Profit factor", formatNumber(s.profitFactor ?? NaN, 2)],
+    ["Expectancy", money(s.expectancy), s.expectancy ?? undefined],
+    ["Average win", money(s.averageWin), s.averageWin ?? undefined],
+    ["Average loss", money(s.averageLoss), s.averageLoss ?? undefined],
+    ["Largest win", money(s.largestWin), s.largestWin ?? undefined],
+    ["Largest loss", money(s.largestLoss), s.largestLoss ?? undefined],
+    ["Average bars held", formatNumber(s.averageBars ?? NaN, 1)],
+    ["Longest win streak", formatNumber(s.longestWinStreak, 0)],
+    ["Longest loss streak", formatNumber(s.longestLossStreak, 0)],
+  ])}
+</section>`;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/**
+ * Monthly returns as a calendar heat table: red for losses, green for
+ * gains, three shades each by the size against the largest month, with the
+ * scale shown; the year's and the benchmark's return close each row.
+ */
+function monthlyTable(a: ReportAnalysis): string {
+  const largest = a.monthly.reduce((m, x) => Math.max(m, Math.abs(x.return)), 0);
+  const level = (r: number) => (largest > 0 && r !== 0 ? Math.sign(r) * Math.max(1, Math.ceil((Math.abs(r) / largest) * 3)) : 0);
+  const pct = (r: number) => formatNumber(r * 100, 1);
+  const withBench = a.benchmark !== null;
+  const rows = a.yearly.map((y) => {
+    const cells = MONTHS.map((_, m) => {
+      const x = a.monthly.find((v) => v.year === y.year && v.month === m + 1);
+      if (!x) return "<td></td>";
+      const h = level(x.return);
+      return `<td${h !== 0 ? ` class="h${h}"` : ""} title="${y.year}-${String(m + 1).padStart(2, "0")}: ${escapeHtml(formatPercent(x.return, 2, true))}">${pct(x.return)}</td>`;
+    });
+    const bench = withBench ? `<td class="total">${y.benchmark === null ? "" : pct(y.benchmark)}</td>` : "";
+    return `<tr><th>${y.year}</th>${cells.join("")}<td class="total${signClass(y.return)}">${pct(y.return)}</td>${bench}</tr>`;
+  });
+  const head = `<tr><th></th>${MONTHS.map((m) => `<th class="num">${m}</th>`).join("")}<th class="num">Year</th>${withBench ? '<th class="num">Bench</th>' : ""}</tr>`;
+  // Each shade covers a third of the largest month, in percent: -9.4 … -6.3, …, 6.3 … 9.4.
+  const edge = (k: number) => formatNumber((k * largest * 100) / 3, 1);
+  const scale = [-3, -2, -1, 1, 2, 3].map((k) => `<span class="h${k}">${k < 0 ? `${edge(k)} … ${edge(k + 1)}` : `${edge(k - 1)} … ${edge(k)}`}</span>`).join("");
+  return `<section>
+<h2>Monthly returns <span class="muted">%${withBench ? `; Bench: ${escapeHtml(a.benchmark!.name)}` : ""}</span></h2>
+<table class="heat">
+<thead>${head}</thead>
+<tbody>
+${rows.join("\n")}
+</tbody>
+</table>
+<p class="legend scale">${scale}</p>
+</section>`;
+}
+
+function drawdownTable(a: ReportAnalysis): string {
+  const rows = a.drawdowns.map((d, i) => [
+    num(String(i + 1)), num(formatPercent(d.depth), d.depth), td(formatDate(d.start)), td(formatDate(d.trough)),
+    td(d.end === null ? "not recovered" : formatDate(d.end)), num(formatNumber(d.length, 0)), num(formatNumber(d.toTrough, 0)),
+    num(d.recovery === null ? "" : formatNumber(d.recovery, 0)),
+  ]);
+  const header = ["#", "Depth", "Start", "Trough", "Recovered", "Bars", "To trough", "To recover"];
+  const table = htmlTable(header, new Set(["#", "Depth", "Bars", "To trough", "To recover"]), rows);
+  return `<section>\n<h2>Worst drawdowns <span class="muted">PerformanceAnalytics table.Drawdowns; lengths in bars</span></h2>\n${table}\n</section>`;
+}
+
+function rollingCharts(a: ReportAnalysis): string {
+  const { window, time, sharpe, volatility } = a.rolling;
+  return `<section>
+<h2>Rolling Sharpe <span class="muted">${window} bars, annualized</span></h2>
+${lineChart({ label: "Rolling Sharpe", time, values: sharpe, formatValue: moneyTick, area: false, maxPoints: ROLLING_POINTS })}
+</section>
+<section>
+<h2>Rolling volatility <span class="muted">${window} bars, annualized</span></h2>
+${lineChart({ label: "Rolling volatility", time, values: volatility, formatValue: percentTick, area: false, maxPoints: ROLLING_POINTS })}
+</section>`;
+}
+
+function resizedTable(resized: readonly ResizedOrder[]): string {
+  const when = timeFormatter(resized.map((r) => r.time));
+  const rows = resized.map((r, i) => [
+    num(String(i + 1)), td(when(r.time)), td(r.symbol), num(formatQuantity(r.requested)), num(formatQuantity(r.filled)),
+    num(formatPrice(r.lastClose)), num(formatPrice(r.price)), num(formatPercent(r.price / r.lastClose - 1, 2, true)),
+  ]);
+  const header = ["#", "Time", "Symbol", "Asked", "Filled", "Last close", "Fill price", "Change"];
+  const table = htmlTable(header, new Set(["#", "Asked", "Filled", "Last close", "Fill price", "Change"]), rows);
+  return `<section>\n<h2>Resized orders (${formatNumber(resized.length, 0)}) <span class="muted">buys sized at the last close that cash at the fill price could not pay in full</span></h2>\n${table}\n</section>`;
 }
 
 /** " pos" / " neg" for a signed figure, "" when there is none or it is zero. */
@@ -152,6 +288,8 @@ function num(text: string, sign?: number): string {
 
 /** Most points a chart's polyline gets: plenty for a 960 px wide plot, small enough for a 5,000+ bar run. */
 export const MAX_CHART_POINTS = 1500;
+/** Rolling figures are context, not the main curve: half the points keep the file small. */
+const ROLLING_POINTS = MAX_CHART_POINTS / 2;
 
 const WIDTH = 960;
 const HEIGHT = 260;
@@ -167,15 +305,22 @@ interface ChartSpec {
   readonly formatValue: (v: number, step: number) => string;
   /** Shade between the line and zero (drawdown, which the engine stores as equity / peak - 1 <= 0). */
   readonly area: boolean;
+  /** Most points per line (default MAX_CHART_POINTS). */
+  readonly maxPoints?: number;
+  /** A second line on the same axes, dashed (the benchmark beside the equity). */
+  readonly benchmark?: { readonly time: readonly number[]; readonly equity: readonly number[] };
 }
 
-function lineChart({ label, time, values, formatValue, area }: ChartSpec): string {
-  const kept = downsampleMinMax(values, MAX_CHART_POINTS).filter((i) => Number.isFinite(time[i]));
+function lineChart({ label, time, values, formatValue, area, benchmark, maxPoints = MAX_CHART_POINTS }: ChartSpec): string {
+  const kept = downsampleMinMax(values, maxPoints).filter((i) => Number.isFinite(time[i]));
   if (kept.length === 0) return `<p class="muted">No ${escapeHtml(label.toLowerCase())} data.</p>`;
   const t0 = time[kept[0]];
   const t1 = time[kept[kept.length - 1]];
-  let lo = Math.min(...kept.map((i) => values[i]));
-  let hi = Math.max(...kept.map((i) => values[i]));
+  // The benchmark's points within the run's time span, drawn on the same axes.
+  const other = benchmark ? downsampleMinMax(benchmark.equity, maxPoints).filter((i) => benchmark.time[i] >= t0 && benchmark.time[i] <= t1) : [];
+  const all = [...kept.map((i) => values[i]), ...other.map((i) => benchmark!.equity[i])];
+  let lo = all.reduce((m, v) => Math.min(m, v), Infinity);
+  let hi = all.reduce((m, v) => Math.max(m, v), -Infinity);
   if (area) hi = Math.max(hi, 0);
   if (lo === hi) {
     // A flat series still needs a value range to draw in.
@@ -209,6 +354,10 @@ function lineChart({ label, time, values, formatValue, area }: ChartSpec): strin
     const first = x(t0).toFixed(1);
     const last = x(t1).toFixed(1);
     parts.push(`<polygon class="fill" points="${first},${base} ${points.join(" ")} ${last},${base}"></polygon>`);
+  }
+  if (other.length > 0) {
+    const line = other.map((i) => `${x(benchmark!.time[i]).toFixed(1)},${y(benchmark!.equity[i]).toFixed(1)}`);
+    parts.push(`<polyline class="bench" points="${line.join(" ")}"></polyline>`);
   }
   parts.push(`<polyline class="series" points="${points.join(" ")}"></polyline>`);
   const cls = area ? "chart area" : "chart";

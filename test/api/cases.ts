@@ -11,7 +11,9 @@ import { readColumnsBinary } from "../../src/api/columns-binary.ts";
 import { riskReport } from "../../src/risk/report.ts";
 import { strategies } from "../../src/strategies/index.ts";
 import { expectSeriesClose, root, wasmBytes, wasmIndicators } from "../helpers.ts";
-import { asJson, barColumns, barRows, sp500, sp500Csv, sp500Returns, stable } from "./fixtures.ts";
+import { barColumns, barRows, expectedBacktest, sp500, sp500Csv, sp500Returns, stable } from "./fixtures.ts";
+import { parseBarsCsv } from "../../src/data/csv.ts";
+import { benchmarkSeries } from "../../src/report/analysis.ts";
 import { ALLOWED_ORIGIN, BODY_LIMIT, KEYS, RATE, TOKEN, type Target } from "./targets.ts";
 
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -126,7 +128,8 @@ export function apiCases(target: () => Target): void {
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.trades.length).toBeGreaterThan(10);
-    expect(stable(body)).toEqual(asJson(runStrategyBacktest(sp500, req)));
+    expect(stable(body)).toEqual(expectedBacktest(sp500, req));
+    expect(body.analysis.benchmark.name).toBe("SPX buy & hold");
   });
 
   it("POST /backtest on inline CSV text and inline bars", async () => {
@@ -134,9 +137,25 @@ export function apiCases(target: () => Target): void {
     const req = { strategy: "mean-reversion", params: { period: 20, entryZ: 1.5, allowShort: true }, config: { stopLossPct: 0.05 } };
     const fromCsv = await (await post(target(), "/backtest", { csv, symbol: "SPX", ...req })).json();
     const fromBars = await (await post(target(), "/backtest", { bars: barRows(sp500, 1200), symbol: "SPX", ...req })).json();
-    const direct = asJson(runStrategyBacktest({ ...sp500, ...barColumnsTyped(1200) }, req));
+    const direct = expectedBacktest({ ...sp500, ...barColumnsTyped(1200) }, req);
     expect(stable(fromCsv)).toEqual(direct);
     expect(stable(fromBars)).toEqual(direct);
+  });
+
+  it("POST /backtest compares with a benchmark given as CSV, matched by date, and names a bad one", async () => {
+    const t = target();
+    // Every third S&P 500 bar of the first 1,500, as another series.
+    const lines = sp500Csv.trim().split("\n");
+    const csv = [lines[0], ...lines.slice(1, 1501).filter((_, i) => i % 3 === 0)].join("\n");
+    const req = { strategy: "momentum" };
+    const body = await (await post(t, "/backtest", { sample: "sp500", ...req, benchmark: { csv, symbol: "IDX" } })).json();
+    expect([body.analysis.benchmark.name, body.analysis.benchmark.bars]).toEqual(["IDX", 500]);
+    expect(stable(body)).toEqual(expectedBacktest(sp500, req, benchmarkSeries(parseBarsCsv(csv, { symbol: "IDX" }))));
+    await expectError(await post(t, "/backtest", { sample: "sp500", ...req, benchmark: "sp500" }), 400, "validation", "benchmark");
+    await expectError(await post(t, "/backtest", { sample: "sp500", ...req, benchmark: { sample: "sp500", extra: 1 } }), 400, "validation", "benchmark.extra");
+    await expectError(await post(t, "/backtest", { sample: "sp500", ...req, benchmark: {} }), 400, "validation", "benchmark.sample");
+    const apart = "date,open,high,low,close,volume\n1990-01-02,1,1,1,1,1\n1990-01-03,1,1,1,1,1\n";
+    await expectError(await post(t, "/backtest", { sample: "sp500", ...req, benchmark: { csv: apart } }), 400, "config", "benchmark");
   });
 
   it("POST /backtest maps engine errors to 400 with their code and field", async () => {
@@ -210,7 +229,7 @@ export function apiCases(target: () => Target): void {
     expect(view.status).toBe("done");
     expect(view.progress).toEqual({ barsDone: sp500.close.length, barsTotal: sp500.close.length, fraction: 1 });
     expect(view.finishedAt).toBeGreaterThanOrEqual(view.startedAt);
-    expect(stable(view.result)).toEqual(asJson(runStrategyBacktest(sp500, req)));
+    expect(stable(view.result)).toEqual(expectedBacktest(sp500, req));
     expect(view.result.rejections.length).toBeGreaterThan(0);
     await expectError(await t.fetch("/backtests/00000000-0000-0000-0000-000000000000", { headers: auth }), 404, "not_found");
     await expectError(await post(t, "/backtests", { sample: "sp500", strategy: "momentum", params: { slow: 1 } }, auth), 400, "strategy", "params.slow");

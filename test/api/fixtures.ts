@@ -4,6 +4,8 @@ import type { BacktestReport } from "../../src/backtest/types.ts";
 import type { BarSeries } from "../../src/core/data.ts";
 import { parseBarsCsv } from "../../src/data/csv.ts";
 import { parseReturnsCsv } from "../../src/data/returns-csv.ts";
+import { runStrategyBacktest, type BacktestRequest } from "../../src/backtest/job.ts";
+import { buyAndHold, withAnalysis, type Benchmark } from "../../src/report/analysis.ts";
 import { root } from "../helpers.ts";
 
 export const sp500Csv = readFileSync(`${root}data/sp500.csv`, "utf8");
@@ -46,4 +48,9 @@ export function stable<T>(value: T): T {
 /** A report as it reads after a round trip through JSON (Decimal and NaN included). */
 export function asJson(report: BacktestReport): unknown {
   return stable(JSON.parse(JSON.stringify(report)));
+}
+
+/** What POST /backtest answers for a run, computed in-process: the report with its analysis (against buying and holding the series by default). */
+export function expectedBacktest(series: BarSeries, req: BacktestRequest, benchmark: Benchmark | null = buyAndHold(series)): unknown {
+  return asJson(withAnalysis(runStrategyBacktest(series, req), benchmark));
 }

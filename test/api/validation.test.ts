@@ -186,7 +186,8 @@ describe("requests Node's HTTP parser refuses", () => {
 describe("the OpenAPI document", () => {
   it("states the bounds the checks use", async () => {
     const doc = await (await node.fetch("/openapi.json")).json();
-    const request = doc.components.schemas.BacktestRequest.properties;
+    const request = doc.components.schemas.RunRequest.properties;
+    expect(doc.components.schemas.BacktestRequest.allOf[1].properties.benchmark.properties).toHaveProperty("csv");
     expect(request.config.properties.initialCash).toMatchObject({ type: "number", exclusiveMinimum: 0, default: 100_000 });
     expect(request.config.properties.positionFraction).toMatchObject({ exclusiveMinimum: 0, maximum: 1 });
     expect(request.limits.properties.maxOrderRate.properties.count).toMatchObject({ type: "integer", minimum: 1 });

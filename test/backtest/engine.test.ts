@@ -28,6 +28,12 @@ describe("backtest engine", () => {
     expect(r.totalCommission).toBeCloseTo(3.96, 12);
     expect(r.exposure).toBeCloseTo(2 / 5, 12);
     expect(r.winRate).toBe(1);
+    // The cut is reported as a resize with its cause in figures, not as a risk rejection.
+    expect(r.rejections).toEqual([]);
+    expect(r.resized).toEqual([{
+      time: path.time[2], symbol: "TEST", orderId: "o1", requested: 99, filled: 98, price: 102, lastClose: 101,
+      reason: "buy 99 sized at the last close 101.00 filled at 102.00 (+0.99%): cash covered 98",
+    }]);
     const eq = r.equity.equity;
     const rets = eq.slice(1).map((e, i) => e / eq[i] - 1);
     const mean = rets.reduce((a, b) => a + b, 0) / rets.length;
@@ -120,7 +126,7 @@ describe("backtest engine", () => {
     expect(snap.cash).toBe("2.02");
     expect(bt.run().finalEquity).toBeCloseTo(10_192.04, 9);
     expect(events).toEqual([
-      "bar@100", "bar@101", "signal", "order", "bar@103", "fill", "rejection", "bar@105", "signal", "order", "bar@101", "fill",
+      "bar@100", "bar@101", "signal", "order", "bar@103", "fill", "resized", "bar@105", "signal", "order", "bar@101", "fill",
     ]);
   });
 

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BacktestReport } from "../../src/backtest/types.ts";
+import type { AnalyzedReport } from "../../src/report/analysis.ts";
 import { runStrategyBacktest } from "../../src/backtest/job.ts";
 import { parseBarsCsv } from "../../src/data/csv.ts";
 import { main } from "../../runtimes/node/cli/main.ts";
@@ -34,14 +35,14 @@ afterAll(async () => {
 });
 
 /** `nt backtest ... --json`, run in-process through the CLI's main(). */
-async function cli(...argv: string[]): Promise<BacktestReport> {
+async function cli(...argv: string[]): Promise<AnalyzedReport> {
   let out = "";
   let err = "";
   const code = await main(["backtest", ...argv, "--json"], {
     out: (t) => void (out += t), err: (t) => void (err += t), progress: () => {}, cwd: root,
   });
   expect(code, err).toBe(0);
-  return JSON.parse(out) as BacktestReport;
+  return JSON.parse(out) as AnalyzedReport;
 }
 
 const sp500 = () => parseBarsCsv(readFileSync(join(root, "data/sp500.csv"), "utf8"), { source: "sp500.csv", symbol: "SPX" });
@@ -72,6 +73,32 @@ async function expectStatsEqual(page: Page, report: BacktestReport): Promise<voi
   expect(await value(page, "stat-rejections")).toBe(report.rejections.length);
   const pnl = await page.$$eval("[data-testid=trade-pnl]", (cells) => cells.map((c) => Number(c.getAttribute("data-value"))));
   expect(pnl).toEqual(report.trades.map((t) => t.pnl));
+}
+
+/** A figure's data-value as the report holds it: "null" is an undefined figure. */
+const figure = (v: string | null) => (v === "null" ? null : Number(v));
+
+async function values(page: Page, testId: string): Promise<(number | null)[]> {
+  const raw = await page.$$eval(`[data-testid=${testId}]`, (cells) => cells.map((c) => c.getAttribute("data-value")));
+  return raw.map(figure);
+}
+
+/** The analysis on the page (benchmark, trade statistics, monthly and yearly returns, drawdowns, resized orders) is the CLI's, to the bit. */
+async function expectAnalysisEqual(page: Page, report: AnalyzedReport): Promise<void> {
+  const a = report.analysis;
+  expect(await value(page, "stat-volatility")).toBe(a.volatility);
+  expect(await value(page, "stat-resized")).toBe(report.resized.length);
+  const b = a.benchmark!;
+  for (const key of ["totalReturn", "cagr", "maxDrawdown", "excessReturn", "activePremium", "annualizedAlpha", "beta", "correlation", "trackingError", "informationRatio"] as const) {
+    expect(figure(await page.getAttribute(`[data-testid=bench-${key}]`, "data-value")), key).toBe(b[key]);
+  }
+  for (const key of ["profitFactor", "expectancy", "averageWin", "averageLoss", "largestWin", "largestLoss", "averageBars", "longestWinStreak", "longestLossStreak"] as const) {
+    expect(figure(await page.getAttribute(`[data-testid=tstat-${key}]`, "data-value")), key).toBe(a.trades[key]);
+  }
+  expect(await values(page, "month-cell")).toEqual(a.monthly.map((m) => m.return));
+  expect(await values(page, "year-return")).toEqual(a.yearly.map((y) => y.return));
+  expect(await values(page, "drawdown-depth")).toEqual(a.drawdowns.map((d) => d.depth));
+  expect(await values(page, "resized-filled")).toEqual(report.resized.map((r) => r.filled));
 }
 
 async function download(page: Page, testId: string): Promise<{ name: string; text: string }> {
@@ -113,6 +140,9 @@ describe("the browser app", () => {
     await waitForBundledData(page);
     await runBacktest(page, 1);
     await expectStatsEqual(page, expected);
+    await expectAnalysisEqual(page, expected);
+    expect(expected.resized.length).toBeGreaterThan(0);
+    expect(await page.textContent("[data-testid=equity-legend]")).toContain("SPX buy & hold");
     expect(await page.getAttribute("[data-testid=run-status]", "data-state")).toBe("done");
     expect(await page.getAttribute("[data-testid=result-timing]", "data-kernels")).toBe("wasm");
 
@@ -176,6 +206,7 @@ describe("the browser app", () => {
     await runBacktest(page, 1);
     expect(expected.trades.some((t) => t.side === "short")).toBe(true);
     await expectStatsEqual(page, expected);
+    await expectAnalysisEqual(page, expected);
     expect(await page.textContent("[data-testid=result-title]")).toContain("period=30, entryZ=1.5, exitZ=0, allowShort=true");
     const legend = await page.textContent("[data-testid=price-legend]");
     expect(legend).toContain("BB(30, 1.5) upper");

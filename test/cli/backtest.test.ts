@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runStrategyBacktest } from "../../src/backtest/job.ts";
 import { parseBarsCsv } from "../../src/data/csv.ts";
+import { benchmarkSeries, buyAndHold, withAnalysis } from "../../src/report/analysis.ts";
 import { root } from "../helpers.ts";
 import { nt } from "./capture.ts";
 
@@ -57,6 +58,59 @@ describe("nt backtest", () => {
     const report = JSON.parse(out);
     expect(report.rejections.length).toBeGreaterThan(0);
     expect(report.rejections[0].rule).toBe("maxDrawdown");
+  });
+
+  it("carries the analysis and resized orders in --json, as the library computes them against buy and hold", async () => {
+    const { out } = await nt("backtest", "--json");
+    const report = JSON.parse(out);
+    const series = parseBarsCsv(readFileSync(`${root}data/sp500.csv`, "utf8"), { symbol: "SPX" });
+    const direct = withAnalysis(runStrategyBacktest(series, { strategy: "momentum" }), buyAndHold(series));
+    expect(report.analysis).toEqual(JSON.parse(JSON.stringify(direct.analysis)));
+    expect(report.analysis.benchmark.name).toBe("SPX buy & hold");
+    expect(report.analysis.benchmark.bars).toBe(5105);
+    expect(report.analysis.drawdowns[0].depth).toBe(-report.maxDrawdown);
+    // The default run's only cash cuts are resizes, each explained by a fill above the close it was sized at.
+    expect(report.rejections).toEqual([]);
+    expect(report.resized.length).toBeGreaterThan(0);
+    for (const r of report.resized) {
+      expect(r.filled).toBe(r.requested - 1);
+      expect(r.price).toBeGreaterThan(r.lastClose);
+    }
+    expect(report.periodsPerYear).toBe(252);
+  });
+
+  it("compares with a benchmark file, matched by date", async () => {
+    // Every other S&P 500 bar, renamed: the run shares half its dates with it.
+    const lines = readFileSync(`${root}data/sp500.csv`, "utf8").trim().split("\n");
+    const file = join(tmp, "IDX.csv");
+    writeFileSync(file, [lines[0], ...lines.slice(1).filter((_, i) => i % 2 === 0)].join("\n") + "\n");
+    const { code, out } = await nt("backtest", "--benchmark", file, "--json");
+    expect(code).toBe(0);
+    const b = JSON.parse(out).analysis.benchmark;
+    expect([b.name, b.bars]).toEqual(["IDX", 2553]);
+    const series = parseBarsCsv(readFileSync(`${root}data/sp500.csv`, "utf8"), { symbol: "SPX" });
+    const direct = withAnalysis(runStrategyBacktest(series, { strategy: "momentum" }), benchmarkSeries(parseBarsCsv(readFileSync(file, "utf8"), { symbol: "IDX" })));
+    expect(b).toEqual(JSON.parse(JSON.stringify(direct.analysis.benchmark)));
+    const text = await nt("backtest", "--benchmark", file);
+    expect(text.out).toMatch(/^Performance +Strategy +IDX$/m);
+    expect(text.out).toContain("(IDX over the 2,553 bars it shares with the run)");
+    const apart = join(tmp, "apart.csv");
+    writeFileSync(apart, "date,open,high,low,close,volume\n1990-01-02,1,1,1,1,1\n1990-01-03,1,1,1,1,1\n");
+    const none = await nt("backtest", "--benchmark", apart);
+    expect(none.code).toBe(1);
+    expect(none.err).toContain("benchmark APART shares 0 bar times with the run; at least 3 are needed to compare returns");
+  });
+
+  it("reports the same max drawdown as nt risk on the same equity curve", async () => {
+    const report = JSON.parse((await nt("backtest", "--json", "--param", "fast=5", "--param", "slow=20")).out);
+    const equity: number[] = report.equity.equity;
+    const file = join(tmp, "equity-returns.csv");
+    const dates = report.equity.time.map((t: number) => new Date(t).toISOString().slice(0, 10));
+    writeFileSync(file, ["date,strategy", ...equity.slice(1).map((e, i) => `${dates[i + 1]},${e / equity[i] - 1}`)].join("\n") + "\n");
+    const risk = await nt("risk", "--returns", file, "--json");
+    expect(risk.code, risk.err).toBe(0);
+    expect(JSON.parse(risk.out).strategy.maxDrawdown).toBe(report.maxDrawdown);
+    expect(-Math.min(...report.equity.drawdown)).toBe(report.maxDrawdown);
   });
 
   it("fails clearly on bad input", async () => {

@@ -59,7 +59,7 @@ const PLAUSIBLE: Record<string, Record<string, string[]>> = {
     "--strategy": ["momentum", "mean-reversion"], "--param": ["fast=10", "slow=50", "period=14"], "--cash": ["50000", "1000000"],
     "--slippage-bps": ["0", "2.5"], "--commission": ["0", "0.01"], "--fraction": ["0.5", "1"], "--sizing": ["fixed:0.5", "vol:0.1:20", "kelly:0.5"],
     "--stop-loss": ["0.05"], "--take-profit": ["0.1"], "--max-position": ["1000"], "--max-orders": ["5:2"], "--max-drawdown": ["0.2"],
-    "--symbol": ["ABC", "SPX"],
+    "--symbol": ["ABC", "SPX"], "--benchmark": ["data/sp500.csv", "test/fixtures/talib_regtest_252bars.csv"],
   },
   // --train is left out: each run would fit a network.
   forecast: {

@@ -1,4 +1,5 @@
 import type { TradeRecord } from "../../src/portfolio/trades.ts";
+import { withAnalysis, type AnalyzedReport } from "../../src/report/analysis.ts";
 import type { BacktestReport, Rejection } from "../../src/backtest/types.ts";
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
@@ -39,6 +40,8 @@ export function smallReport(overrides: Partial<BacktestReport> = {}): BacktestRe
     totalCommission: 3,
     trades,
     rejections,
+    resized: [],
+    periodsPerYear: 252,
     equity: {
       time,
       equity: [100_000, 101_500, 103_285.5, 98_900, 103_084],
@@ -61,4 +64,10 @@ export function largeReport(n: number, troughAt: number): BacktestReport {
     return e / peak - 1;
   });
   return smallReport({ bars: n, start: time[0], end: time[n - 1], equity: { time, equity, drawdown }, maxDrawdown: -Math.min(...drawdown) });
+}
+
+/** The small report with its analysis, against a hand-made index over the same 5 days. */
+export function analyzedSmall(overrides: Partial<BacktestReport> = {}): AnalyzedReport {
+  const report = smallReport(overrides);
+  return withAnalysis(report, { name: "IDX", time: report.equity.time, close: [50, 51, 49.5, 50.5, 52] });
 }

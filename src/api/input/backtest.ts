@@ -8,6 +8,9 @@ export const REQUEST_FIELDS = ["strategy", "params", "config", "limits", "sizing
 
 export const BACKTEST_FIELDS = [...DATA_FIELDS, "symbol", ...REQUEST_FIELDS] as const;
 
+/** A backtest (not a paper session) may also name what its report is compared with. */
+export const BACKTEST_RUN_FIELDS = [...BACKTEST_FIELDS, "benchmark"] as const;
+
 /**
  * strategy, params, config, limits and sizing of a backtest or paper-session
  * body, checked by the engine's own request check: the CLI and the page go

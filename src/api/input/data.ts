@@ -4,7 +4,8 @@ import type { SampleSeries } from "../deps.ts";
 import { shown } from "../../core/errors.ts";
 import { invalid } from "../errors.ts";
 import { barsFromJson } from "./bars.ts";
-import { string, type JsonObject } from "./validate.ts";
+import { onlyKeys, string, type JsonObject } from "./validate.ts";
+import { benchmarkSeries, buyAndHold, type Benchmark } from "../../report/analysis.ts";
 
 /** The request fields that say where bars come from; exactly one is given. */
 export const DATA_FIELDS = ["sample", "csv", "bars"] as const;
@@ -40,24 +41,41 @@ export class SampleStore {
 /**
  * The bars a backtest or paper session runs on: a bundled series by name
  * (`sample`), CSV text (`csv`) or inline bars (`bars`); `symbol` renames it.
+ * `at` is the path of the object holding these fields ("benchmark." for a
+ * benchmark), so errors name the field as the client sent it.
  */
-export async function seriesFromRequest(body: JsonObject, samples: SampleStore): Promise<BarSeries> {
+export async function seriesFromRequest(body: JsonObject, samples: SampleStore, at = "", defaultSymbol = "DATA"): Promise<BarSeries> {
   const given = DATA_FIELDS.filter((k) => body[k] !== undefined);
   if (given.length !== 1) {
-    throw invalid(given[1] ?? "sample", given.length === 0
+    throw invalid(`${at}${given[1] ?? "sample"}`, given.length === 0
       ? "is required: give one of sample (a bundled series name), csv (CSV text) or bars (inline bars)"
-      : `cannot be combined with ${given[0]}; give exactly one of ${DATA_FIELDS.join(", ")}`);
+      : `cannot be combined with ${at}${given[0]}; give exactly one of ${DATA_FIELDS.join(", ")}`);
   }
-  const symbol = body.symbol === undefined ? undefined : string(body.symbol, "symbol", 32);
-  if (symbol !== undefined && !SYMBOL.test(symbol)) throw invalid("symbol", `must be 1-32 letters, digits or ._:^=- , got ${shown(symbol)}`);
+  const symbol = body.symbol === undefined ? undefined : string(body.symbol, `${at}symbol`, 32);
+  if (symbol !== undefined && !SYMBOL.test(symbol)) throw invalid(`${at}symbol`, `must be 1-32 letters, digits or ._:^=- , got ${shown(symbol)}`);
   switch (given[0]) {
     case "sample": {
-      const series = await samples.get(string(body.sample, "sample", 64));
+      const series = await samples.get(string(body.sample, `${at}sample`, 64));
       return symbol === undefined ? series : { ...series, symbol };
     }
     case "csv":
-      return parseBarsCsv(string(body.csv, "csv", Infinity), { source: "csv", symbol: symbol ?? "DATA" });
+      return parseBarsCsv(string(body.csv, `${at}csv`, Infinity), { source: `${at}csv`, symbol: symbol ?? defaultSymbol });
     default:
-      return barsFromJson(body.bars, "bars", symbol ?? "DATA");
+      return barsFromJson(body.bars, `${at}bars`, symbol ?? defaultSymbol);
   }
+}
+
+/**
+ * The series a backtest is compared with: `benchmark` (an object with one
+ * of sample, csv or bars, and an optional symbol naming it), or by default
+ * buying and holding the traded series.
+ */
+export async function benchmarkFromRequest(body: JsonObject, series: BarSeries, samples: SampleStore): Promise<Benchmark | null> {
+  if (body.benchmark === undefined) return buyAndHold(series);
+  const spec = body.benchmark;
+  if (typeof spec !== "object" || spec === null || Array.isArray(spec)) {
+    throw invalid("benchmark", `must be an object with one of sample, csv or bars (and an optional symbol), got ${shown(spec)}`);
+  }
+  onlyKeys(spec as JsonObject, [...DATA_FIELDS, "symbol"], "benchmark.");
+  return benchmarkSeries(await seriesFromRequest(spec as JsonObject, samples, "benchmark.", "BENCHMARK"));
 }

@@ -6,8 +6,9 @@ import type { ApiApp, AppState } from "../context.ts";
 import { shownKey } from "../../core/errors.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { callerKey, computeAccess, requireScope, visibleOwner } from "../middleware/auth.ts";
-import { BACKTEST_FIELDS, backtestRequest } from "../input/backtest.ts";
-import { seriesFromRequest } from "../input/data.ts";
+import { BACKTEST_RUN_FIELDS, backtestRequest } from "../input/backtest.ts";
+import { benchmarkFromRequest, seriesFromRequest } from "../input/data.ts";
+import { withAnalysis } from "../../report/analysis.ts";
 import { onlyKeys, readJsonObject, type JsonObject } from "../input/validate.ts";
 
 /**
@@ -28,14 +29,15 @@ export function backtestRoutes(app: ApiApp, state: AppState): void {
 
   app.post("/backtests", requireScope(keys, "backtest"), async (c) => {
     const body = await readJsonObject(c.req);
-    onlyKeys(body, BACKTEST_FIELDS);
+    onlyKeys(body, BACKTEST_RUN_FIELDS);
     const req = backtestRequest(body);
     const series = await seriesFromRequest(body, state.samples);
+    const benchmark = await benchmarkFromRequest(body, series, state.samples);
     // Built here so a bad strategy or parameter is a 400 now, not a failed job later.
     const run = strategyBacktest(series, req);
     // Hono keeps the text readJsonObject read: its length is the body's, with no second read.
     const bodyBytes = (await c.req.text()).length;
-    const job = state.jobs.submit(run, { owner: callerKey(c).id, barsTotal: series.close.length, bodyBytes });
+    const job = state.jobs.submit(run, { owner: callerKey(c).id, barsTotal: series.close.length, bodyBytes, benchmark });
     return c.json(job, 202, { location: `/backtests/${job.id}` });
   });
 
@@ -57,11 +59,12 @@ export function backtestRoutes(app: ApiApp, state: AppState): void {
 
 /** The answer of POST /backtest, on the compute pool. */
 export async function backtestAnswer(body: JsonObject, _request: ComputeRequest, env: ComputeEnv): Promise<Answer> {
-  onlyKeys(body, BACKTEST_FIELDS);
+  onlyKeys(body, BACKTEST_RUN_FIELDS);
   const req = backtestRequest(body);
   const series = await seriesFromRequest(body, env.samples);
   if (series.close.length > MAX_SYNC_BARS) {
     throw new ApiError(413, "too_many_bars", `POST /backtest runs at most ${MAX_SYNC_BARS} bars (got ${series.close.length}); submit a job with POST /backtests`);
   }
-  return jsonAnswer(runStrategyBacktest(series, req));
+  const benchmark = await benchmarkFromRequest(body, series, env.samples);
+  return jsonAnswer(withAnalysis(runStrategyBacktest(series, req), benchmark));
 }

@@ -6,6 +6,7 @@ import { runStrategyBacktest, type BacktestRequest, type SizingSpec } from "../.
 import { shown } from "../../../../src/core/errors.ts";
 import type { SettingSpec } from "../../../../src/core/settings.ts";
 import { BarsCsvParser } from "../../../../src/data/csv.ts";
+import { benchmarkSeries, buyAndHold, withAnalysis } from "../../../../src/report/analysis.ts";
 import { renderReportHtml } from "../../../../src/report/html.ts";
 import { formatReportText } from "../../../../src/report/text.ts";
 import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type LimitSettingName, type RiskLimits } from "../../../../src/risk/limits.ts";
@@ -16,13 +17,16 @@ import { sampleDataFile } from "../../assets.ts";
 import { asUsageError, flagSetting, UsageError, type Command } from "../command.ts";
 import { MAX_INPUT_LABEL, readTextFile } from "../files.ts";
 
-const usage = `Usage: nt backtest [--data FILE.csv] [--strategy NAME] [--param k=v ...] [--json] [--out report.html]
+const usage = `Usage: nt backtest [--data FILE.csv] [--strategy NAME] [--param k=v ...] [--benchmark FILE.csv] [--json] [--out report.html]
 
 Runs a strategy over daily OHLCV bars and prints a summary.
 
   --data FILE.csv        bars (date,open,high,low,close,volume; comma, semicolon or tab separated;
                          up to ${MAX_INPUT_LABEL}; default: bundled S&P 500 2000-2020)
   --symbol NAME          symbol for the report (default: the file name, or SPX for the bundled data)
+  --benchmark FILE.csv   bars to compare with, in the --data format, matched by date (default: buying
+                         and holding the traded series); alpha, beta, tracking error and information
+                         ratio follow R PerformanceAnalytics
   --strategy NAME        ${strategies.map((s) => s.name).join(" | ")} (default momentum)
   --param k=v            strategy parameter, repeatable:
 ${strategies.map((s) => `                           ${s.name}: ${s.params.map((p) => `${p.name}=${p.default}`).join(" ")}`).join("\n")}
@@ -54,7 +58,7 @@ export const backtestCommand: Command = {
       args: argv,
       strict: true,
       options: {
-        data: { type: "string" }, symbol: { type: "string" }, strategy: { type: "string", default: "momentum" },
+        data: { type: "string" }, symbol: { type: "string" }, benchmark: { type: "string" }, strategy: { type: "string", default: "momentum" },
         param: { type: "string", multiple: true, default: [] }, cash: { type: "string" },
         "slippage-bps": { type: "string" }, commission: { type: "string" }, "commission-order": { type: "string" },
         fraction: { type: "string" }, "stop-loss": { type: "string" }, "take-profit": { type: "string" },
@@ -73,7 +77,11 @@ export const backtestCommand: Command = {
     if (series.close.length < 2) {
       io.err(`nt backtest: warning: ${source} has 1 bar; orders fill at the next bar's open, so nothing can be traded\n`);
     }
-    const report = runStrategyBacktest(series, request, { onProgress: (done, total) => io.progress(done, total, "backtest") });
+    const benchmark = values.benchmark === undefined
+      ? buyAndHold(series)
+      : benchmarkSeries(await readTextFile(resolve(io.cwd, values.benchmark), values.benchmark, new BarsCsvParser({ source: values.benchmark })));
+    const run = runStrategyBacktest(series, request, { onProgress: (done, total) => io.progress(done, total, "backtest") });
+    const report = withAnalysis(run, benchmark);
     io.out(values.json ? JSON.stringify(report) + "\n" : formatReportText(report) + "\n");
     if (values.out) {
       const out = resolve(io.cwd, values.out);
