@@ -154,7 +154,8 @@ export function analyzeReport(report: BacktestReport, benchmark: Benchmark | nul
     trades: tradeStats(report.trades),
     monthly: periodReturns(months, equity, false).map(([key, r]) => ({ year: Math.floor(key / 12), month: (key % 12) + 1, return: r })),
     yearly: yearlyReturns(months, equity, bench),
-    drawdowns: worstDrawdowns(returns, WORST_DRAWDOWNS).map((d) => ({
+    // One bar has no return, so no drawdown (the CLI warns that nothing could trade).
+    drawdowns: returns.length === 0 ? [] : worstDrawdowns(returns, WORST_DRAWDOWNS).map((d) => ({
       depth: d.depth, start: time[d.from + 1], trough: time[d.trough + 1], end: d.to < returns.length ? time[d.to + 1] : null,
       length: d.length, toTrough: d.toTrough, recovery: d.to < returns.length ? d.recovery : null,
     })),

@@ -92,8 +92,9 @@ describe("nt warns where a run can go on but says little", () => {
     const r = await nt("backtest", "--data", one);
     expect(r.code).toBe(0);
     expect(r.err).toBe(`nt backtest: warning: ${one} has 1 bar; orders fill at the next bar's open, so nothing can be traded\n`);
-    expect(r.out).toMatch(/Bars\s+1\n/);
-    expect(r.out).toMatch(/Symbol\s+ONE_BAR\n/);
+    expect(r.out).toMatch(/^Backtest ONE_BAR: momentum/);
+    expect(r.out).toMatch(/Bars\s+1 \(/);
+    expect(r.out).toMatch(/Max drawdown\s+0\.00%/);
   });
 
   it("warns that a returns file of prices looks like prices, naming the column, and still reports", async () => {
