@@ -1,11 +1,11 @@
-// Every GPU op against its CPU twin on seeded random inputs of awkward sizes
+// Every GPU op against its CPU twin (src/neural/ops.ts, the one CPU reference) on seeded random inputs of awkward sizes
 // (not multiples of the 16x16 matmul tile or the 64-thread workgroups,
 // batch > 1, attention longer than one 64-key chunk). Runtime-free: the Node
 // tests, the Deno script and the Chromium page all run these same cases.
 import type { GpuExecutor, GpuTensor } from "../../src/gpu/executor.ts";
 import * as gpu from "../../src/gpu/ops.ts";
 import type { Activation } from "../../src/gpu/programs.ts";
-import * as cpu from "../../src/gpu/reference.ts";
+import * as cpu from "../../src/neural/ops.ts";
 
 /** Relative tolerance of every comparison (float32 accumulation against a float64 reference). */
 export const REL = 1e-4;
@@ -75,6 +75,18 @@ export async function runAll(ex: GpuExecutor, cases: readonly OpCase[] = CASES):
 }
 
 /** Reads every output, then releases every tensor the case made (inputs included). */
+/** C[p] = act(A[p] · B + bias) for each of `batch` matrices; B [K, N] shared, or [batch, K, N]. */
+function batchedMatmul(
+  a: Float32Array, b: Float32Array, bias: Float32Array | null, [batch, m, k, n]: number[], activation: Activation = "none", sharedB = true,
+): Float32Array {
+  const c = new Float32Array(batch * m * n);
+  for (let p = 0; p < batch; p++) {
+    const bp = sharedB ? b : b.subarray(p * k * n, (p + 1) * k * n);
+    cpu.linear(a.subarray(p * m * k, (p + 1) * m * k), bp, bias, m, k, n, activation, c.subarray(p * m * n, (p + 1) * m * n));
+  }
+  return c;
+}
+
 async function readAll(ex: GpuExecutor, outputs: [string, GpuTensor, ArrayLike<number>][], temps: GpuTensor[]): Promise<Output[]> {
   const read: Output[] = [];
   for (const [name, tensor, expected] of outputs) read.push({ name, actual: await ex.read(tensor), expected });
@@ -122,7 +134,7 @@ export const CASES: readonly OpCase[] = [
       const [a, b] = [r(11 * 21 * 35), r(11 * 35 * 18)];
       const [ta, tb] = [ex.upload(a, [11, 21, 35]), ex.upload(b, [11, 35, 18])];
       const c = gpu.matmul(ex, ta, tb);
-      return readAll(ex, [["c", c, cpu.matmul(a, b, null, [11, 21, 35, 18], "none", false)]], [ta, tb]);
+      return readAll(ex, [["c", c, batchedMatmul(a, b, null, [11, 21, 35, 18], "none", false)]], [ta, tb]);
     },
   },
   {
@@ -132,7 +144,7 @@ export const CASES: readonly OpCase[] = [
       const [a, b, bias] = [r(2 * 17 * 33), r(33 * 20), r(20)];
       const [ta, tb, tbias] = [ex.upload(a, [2, 17, 33]), ex.upload(b, [33, 20]), ex.upload(bias)];
       const c = gpu.matmul(ex, ta, tb, { bias: tbias, activation: "relu" });
-      return readAll(ex, [["c", c, cpu.matmul(a, b, bias, [2, 17, 33, 20], "relu")]], [ta, tb, tbias]);
+      return readAll(ex, [["c", c, batchedMatmul(a, b, bias, [2, 17, 33, 20], "relu")]], [ta, tb, tbias]);
     },
   },
   ...[[5, 23, 4], [3, 10, 1], [2, 9, 30], [20, 130, 2]].map(([rows, len, k], i): OpCase => ({
@@ -165,7 +177,8 @@ export const CASES: readonly OpCase[] = [
       const [h1, c1] = gpu.lstmCell(ex, t.x, t.h, t.c, t.wx, t.wh, t.b);
       const xw = gpu.linear(ex, t.x, t.wx, null);
       const [h2, c2] = gpu.lstmCellPre(ex, xw, t.h, t.c, t.wh, t.b);
-      const ref = cpu.lstmCell(x, h, c, wx, wh, b, rows, input, hidden);
+      const ref = { h: new Float32Array(rows * hidden), c: new Float32Array(rows * hidden) };
+      cpu.lstmCell(x, h, c, wx, wh, b, rows, input, hidden, ref.h, ref.c);
       return readAll(ex, [["h'", h1, ref.h], ["c'", c1, ref.c], ["h' (pre)", h2, ref.h], ["c' (pre)", c2, ref.c]], [...Object.values(t), xw]);
     },
   },
