@@ -1,4 +1,7 @@
 // C[batch, M, N] = act(A[batch, M, K] · B[batch or 1, K, N] + bias[N]).
+// TRANS_A reads A stored as [batch, K, M] (Aᵀ), TRANS_B reads B stored as
+// [batch or 1, N, K] (Bᵀ): the backward's dX = dZ·Wᵀ and dW = Xᵀ·dZ without
+// materializing a transpose.
 // One workgroup of 8x8 threads computes a 32x32 tile of C, each thread a 4x4
 // block held in registers; 32x32 tiles of A and B are staged in workgroup
 // memory, edges past M, N or K padded with zeros. The accumulators are four
@@ -22,6 +25,8 @@ struct Params {
 
 override ACT: u32 = 0u;
 override HAS_BIAS: bool = false;
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
 
 const TILE: u32 = 32u;
 // Each thread's block is PER x PER; THREADS_X threads span a tile's width.
@@ -83,10 +88,14 @@ fn matmul(
       let r = e / TILE;
       let cc = e % TILE;
       var av = 0.0;
-      if (row0 + r < p.m && k0 + cc < p.k) { av = a[a_base + (row0 + r) * p.k + k0 + cc]; }
+      if (row0 + r < p.m && k0 + cc < p.k) {
+        av = a[a_base + select((row0 + r) * p.k + k0 + cc, (k0 + cc) * p.m + row0 + r, TRANS_A)];
+      }
       a_tile[e] = av;
       var bv = 0.0;
-      if (k0 + r < p.k && col0 + cc < p.n) { bv = b[b_base + (k0 + r) * p.n + col0 + cc]; }
+      if (k0 + r < p.k && col0 + cc < p.n) {
+        bv = b[b_base + select((k0 + r) * p.n + col0 + cc, (col0 + cc) * p.k + k0 + r, TRANS_B)];
+      }
       b_tile[e] = bv;
     }
     workgroupBarrier();

@@ -3,15 +3,21 @@
 // outputs without reading them back, so a forward pass chains them freely.
 import type { GpuExecutor, GpuTensor } from "./executor.ts";
 import {
-  attentionProgram, interpolateLinearProgram, layerNormProgram, lstmCellPreProgram, lstmCellProgram, matmulProgram,
-  maxPool1dProgram, softmaxProgram, type Activation,
+  activationGradProgram, adamProgram, attentionProgram, axpbyProgram, columnSumProgram, interpolateLinearBackwardProgram,
+  interpolateLinearProgram, layerNormProgram, lstmCellPreProgram, lstmCellProgram, maeGradProgram, maeLossProgram, matmulProgram,
+  maxPool1dBackwardProgram, maxPool1dProgram, softmaxProgram, transposeProgram, type Activation, type AdamParams,
 } from "./programs.ts";
 
-/** act(A · B + bias): A [M, K] or [batch, M, K]; B [K, N] (shared) or [batch, K, N]. */
+/**
+ * act(A · B + bias): A [M, K] or [batch, M, K]; B [K, N] (shared) or [batch, K, N].
+ * transA / transB: A is given as Aᵀ [K, M], B as Bᵀ [N, K].
+ */
 export function matmul(
-  ex: GpuExecutor, a: GpuTensor, b: GpuTensor, options: { bias?: GpuTensor | null; activation?: Activation } = {},
+  ex: GpuExecutor, a: GpuTensor, b: GpuTensor,
+  options: { bias?: GpuTensor | null; activation?: Activation; transA?: boolean; transB?: boolean } = {},
 ): GpuTensor {
-  return ex.run(matmulProgram, [a, b, options.bias ?? null], { activation: options.activation ?? "none" })[0];
+  const { transA = false, transB = false } = options;
+  return ex.run(matmulProgram, [a, b, options.bias ?? null], { activation: options.activation ?? "none", transA, transB })[0];
 }
 
 /** Y[B, N] = act(X[B, K] · W[K, N] + b[N]); W is stored [in, out]. */
@@ -60,4 +66,50 @@ export function attention(
   ex: GpuExecutor, q: GpuTensor, k: GpuTensor, v: GpuTensor, heads: number, causal = false,
 ): GpuTensor {
   return ex.run(attentionProgram, [q, k, v], { heads, causal })[0];
+}
+
+/** alpha·a + beta·b, b repeated to a's length (b absent: alpha·a). */
+export function axpby(ex: GpuExecutor, a: GpuTensor, b: GpuTensor | null, alpha = 1, beta = 1): GpuTensor {
+  return ex.run(axpbyProgram, [a, b], { alpha, beta })[0];
+}
+
+/** [..., C, R] from [..., R, C]. */
+export function transpose(ex: GpuExecutor, x: GpuTensor): GpuTensor {
+  return ex.run(transposeProgram, [x], {})[0];
+}
+
+/** [N]: the sum over the rows of X [R, N]. */
+export function columnSum(ex: GpuExecutor, x: GpuTensor): GpuTensor {
+  return ex.run(columnSumProgram, [x], {})[0];
+}
+
+/** dY ⊙ act'(pre). */
+export function activationGrad(ex: GpuExecutor, dy: GpuTensor, pre: GpuTensor, activation: Activation): GpuTensor {
+  return ex.run(activationGradProgram, [dy, pre], { activation })[0];
+}
+
+/** sign(prediction − target) / n: the gradient of the mean absolute error. */
+export function maeGrad(ex: GpuExecutor, prediction: GpuTensor, target: GpuTensor): GpuTensor {
+  return ex.run(maeGradProgram, [prediction, target], {})[0];
+}
+
+/** [1]: the mean absolute error. */
+export function maeLoss(ex: GpuExecutor, prediction: GpuTensor, target: GpuTensor): GpuTensor {
+  return ex.run(maeLossProgram, [prediction, target], {})[0];
+}
+
+/** dX [B, L] of maxPool1d from x and dY. */
+export function maxPool1dBackward(ex: GpuExecutor, x: GpuTensor, dy: GpuTensor, kernel: number): GpuTensor {
+  return ex.run(maxPool1dBackwardProgram, [x, dy], { kernel })[0];
+}
+
+/** dX [B, m] of interpolateLinear from dY [B, H]. */
+export function interpolateLinearBackward(ex: GpuExecutor, dy: GpuTensor, m: number): GpuTensor {
+  return ex.run(interpolateLinearBackwardProgram, [dy], { size: m })[0];
+}
+
+/** One Adam step: the new [w, m, v] (fresh tensors; the caller releases the old ones). */
+export function adam(ex: GpuExecutor, w: GpuTensor, g: GpuTensor, m: GpuTensor, v: GpuTensor, params: AdamParams): [w: GpuTensor, m: GpuTensor, v: GpuTensor] {
+  const [w2, m2, v2] = ex.run(adamProgram, [w, g, m, v], params);
+  return [w2, m2, v2];
 }

@@ -100,11 +100,120 @@ fn gelu(x: f32) -> f32 {
   return 0.5 * x * (1.0 + tanh_stable(0.7978845608028654 * (x + 0.044715 * x * x * x)));
 }
 `,
+  "elementwise": `// Elementwise kernels and simple reductions over flat tensors, one thread per
+// output (columnSum: per column; maeLoss: one workgroup). What the forward
+// passes need between the matmuls (residual sums, the positional encoding)
+// and what the backward passes need (activation derivatives, the loss
+// gradient, bias gradients as column sums).
+
+struct Params {
+  groups: u32,
+  // Elements of the output (axpby, activationGrad, maeGrad, transpose) or of a (maeLoss).
+  n: u32,
+  // Elements of b; axpby reads b[i % nb], so a [T, D] b broadcasts over a [B·T, D] a.
+  nb: u32,
+  rows: u32,
+  cols: u32,
+  alpha: f32,
+  beta: f32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<storage, read> a: array<f32>;
+@group(0) @binding(3) var<storage, read> b: array<f32>;
+
+override ACT: u32 = 0u;
+override HAS_B: bool = false;
+
+fn index(wg: vec3<u32>, nwg: vec3<u32>, li: u32) -> u32 {
+  return flat_workgroup(wg, nwg) * 64u + li;
+}
+
+/** y = alpha·a + beta·b (b broadcast by repetition; absent: y = alpha·a). */
+@compute @workgroup_size(64)
+fn axpby(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let i = index(wg, nwg, li);
+  if (i >= p.n) { return; }
+  var v = p.alpha * a[i];
+  if (HAS_B) { v += p.beta * b[i % p.nb]; }
+  y[i] = v;
+}
+
+/** d act(z) / dz, as src/neural/ops.ts's activationDerivative. */
+fn activation_grad(z: f32) -> f32 {
+  switch ACT {
+    case 1u: { return select(0.0, 1.0, z > 0.0); }
+    case 2u: {
+      let t = tanh_stable(0.7978845608028654 * (z + 0.044715 * z * z * z));
+      return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * 0.7978845608028654 * (1.0 + 3.0 * 0.044715 * z * z);
+    }
+    case 3u: { let t = tanh_stable(z); return 1.0 - t * t; }
+    case 4u: { let s = sigmoid(z); return s * (1.0 - s); }
+    default: { return 1.0; }
+  }
+}
+
+/** dZ = dY ⊙ act'(Z): a = dY, b = Z (the pre-activation). */
+@compute @workgroup_size(64)
+fn activationGrad(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let i = index(wg, nwg, li);
+  if (i >= p.n) { return; }
+  y[i] = a[i] * activation_grad(b[i]);
+}
+
+/** The gradient of the mean absolute error: sign(a − b) · alpha, alpha = 1/n. */
+@compute @workgroup_size(64)
+fn maeGrad(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let i = index(wg, nwg, li);
+  if (i >= p.n) { return; }
+  y[i] = sign(a[i] - b[i]) * p.alpha;
+}
+
+var<workgroup> partial: array<f32, 64>;
+
+/** y[0] = alpha · Σ|a − b| over n elements, in one workgroup. */
+@compute @workgroup_size(64)
+fn maeLoss(@builtin(local_invocation_index) li: u32) {
+  var s = 0.0;
+  for (var i = li; i < p.n; i += 64u) { s += abs(a[i] - b[i]); }
+  partial[li] = s;
+  workgroupBarrier();
+  for (var k = 32u; k > 0u; k >>= 1u) {
+    if (li < k) { partial[li] += partial[li + k]; }
+    workgroupBarrier();
+  }
+  if (li == 0u) { y[0] = partial[0] * p.alpha; }
+}
+
+/** y[j] = Σ_r a[r, j] over a [rows, cols]: the bias gradient from dZ. */
+@compute @workgroup_size(64)
+fn columnSum(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let j = index(wg, nwg, li);
+  if (j >= p.cols) { return; }
+  var s = 0.0;
+  for (var r = 0u; r < p.rows; r++) { s += a[r * p.cols + j]; }
+  y[j] = s;
+}
+
+/** y [P, cols, rows] from a [P, rows, cols]: a sequence batch-major to step-major and back. */
+@compute @workgroup_size(64)
+fn transpose(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let i = index(wg, nwg, li);
+  if (i >= p.n) { return; }
+  let size = p.rows * p.cols;
+  let rem = i % size;
+  let c = rem / p.rows;
+  let r = rem % p.rows;
+  y[i] = a[i - rem + r * p.cols + c];
+}
+`,
   "interpolate": `// interpolateLinear: X[B, M] -> Y[B, H], as PyTorch's
 // F.interpolate(mode="linear", align_corners=False). One thread per output.
 // Source positions are computed in float32 exactly as PyTorch's float kernel
 // does (scale = M/H rounded to f32 by the host, then scale·(j + 0.5) − 0.5),
-// so both agree on them to the bit.
+// so both agree on them to the bit. interpolateLinearBackward: dX[B, M] from
+// dY[B, H], one thread per source point summing the outputs that read it.
 
 struct Params {
   groups: u32,
@@ -127,12 +236,42 @@ fn interpolateLinear(
   let i = flat_workgroup(wg, nwg) * 64u + li;
   if (i >= p.rows * p.h) { return; }
   let row = i / p.h;
-  let j = i % p.h;
+  let s = source(i % p.h);
+  y[i] = (1.0 - s.w) * x[row * p.m + s.i0] + s.w * x[row * p.m + s.i1];
+}
+
+struct Source {
+  i0: u32,
+  i1: u32,
+  // The weight of i1.
+  w: f32,
+}
+
+/** Where output j reads from. */
+fn source(j: u32) -> Source {
   let src = max(p.scale * (f32(j) + 0.5) - 0.5, 0.0);
   let i0 = min(u32(floor(src)), p.m - 1u);
-  let i1 = min(i0 + 1u, p.m - 1u);
-  let w = src - f32(i0);
-  y[i] = (1.0 - w) * x[row * p.m + i0] + w * x[row * p.m + i1];
+  return Source(i0, min(i0 + 1u, p.m - 1u), src - f32(i0));
+}
+
+// x is dY [B, H] here, y is dX [B, M].
+@compute @workgroup_size(64)
+fn interpolateLinearBackward(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let i = flat_workgroup(wg, nwg) * 64u + li;
+  if (i >= p.rows * p.m) { return; }
+  let row = i / p.m;
+  let k = i % p.m;
+  var g = 0.0;
+  for (var j = 0u; j < p.h; j++) {
+    let s = source(j);
+    if (s.i0 == k) { g += (1.0 - s.w) * x[row * p.h + j]; }
+    if (s.i1 == k) { g += s.w * x[row * p.h + j]; }
+  }
+  y[i] = g;
 }
 `,
   "lstm": `// One LSTM cell step with the four gates fused, PyTorch gate order [i | f | g | o]
@@ -210,6 +349,9 @@ fn lstmCellPre(
 }
 `,
   "matmul": `// C[batch, M, N] = act(A[batch, M, K] · B[batch or 1, K, N] + bias[N]).
+// TRANS_A reads A stored as [batch, K, M] (Aᵀ), TRANS_B reads B stored as
+// [batch or 1, N, K] (Bᵀ): the backward's dX = dZ·Wᵀ and dW = Xᵀ·dZ without
+// materializing a transpose.
 // One workgroup of 8x8 threads computes a 32x32 tile of C, each thread a 4x4
 // block held in registers; 32x32 tiles of A and B are staged in workgroup
 // memory, edges past M, N or K padded with zeros. The accumulators are four
@@ -233,6 +375,8 @@ struct Params {
 
 override ACT: u32 = 0u;
 override HAS_BIAS: bool = false;
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
 
 const TILE: u32 = 32u;
 // Each thread's block is PER x PER; THREADS_X threads span a tile's width.
@@ -294,10 +438,14 @@ fn matmul(
       let r = e / TILE;
       let cc = e % TILE;
       var av = 0.0;
-      if (row0 + r < p.m && k0 + cc < p.k) { av = a[a_base + (row0 + r) * p.k + k0 + cc]; }
+      if (row0 + r < p.m && k0 + cc < p.k) {
+        av = a[a_base + select((row0 + r) * p.k + k0 + cc, (k0 + cc) * p.m + row0 + r, TRANS_A)];
+      }
       a_tile[e] = av;
       var bv = 0.0;
-      if (k0 + r < p.k && col0 + cc < p.n) { bv = b[b_base + (k0 + r) * p.n + col0 + cc]; }
+      if (k0 + r < p.k && col0 + cc < p.n) {
+        bv = b[b_base + select((k0 + r) * p.n + col0 + cc, (col0 + cc) * p.k + k0 + r, TRANS_B)];
+      }
       b_tile[e] = bv;
     }
     workgroupBarrier();
@@ -405,8 +553,51 @@ fn softmax(
   }
 }
 `,
+  "optimizer": `// Adam (Kingma and Ba) as PyTorch's and src/neural/train.ts's: bias-corrected
+// moments, no weight decay. One thread per parameter; the new weights and
+// moments go to fresh buffers (w', m', v'), which the caller swaps in.
+
+struct Params {
+  groups: u32,
+  n: u32,
+  lr: f32,
+  beta1: f32,
+  beta2: f32,
+  eps: f32,
+  // 1 − beta1^step and 1 − beta2^step, computed on the host in float64.
+  c1: f32,
+  c2: f32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> w_out: array<f32>;
+@group(0) @binding(2) var<storage, read_write> m_out: array<f32>;
+@group(0) @binding(3) var<storage, read_write> v_out: array<f32>;
+@group(0) @binding(4) var<storage, read> w: array<f32>;
+@group(0) @binding(5) var<storage, read> g: array<f32>;
+@group(0) @binding(6) var<storage, read> m: array<f32>;
+@group(0) @binding(7) var<storage, read> v: array<f32>;
+
+@compute @workgroup_size(64)
+fn adam(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let i = flat_workgroup(wg, nwg) * 64u + li;
+  if (i >= p.n) { return; }
+  let gi = g[i];
+  let mi = p.beta1 * m[i] + (1.0 - p.beta1) * gi;
+  let vi = p.beta2 * v[i] + (1.0 - p.beta2) * gi * gi;
+  m_out[i] = mi;
+  v_out[i] = vi;
+  w_out[i] = w[i] - (p.lr * (mi / p.c1)) / (sqrt(vi / p.c2) + p.eps);
+}
+`,
   "pooling": `// maxPool1d: Y[B, ceil(L/k)], stride = kernel = k; the last window may be
 // shorter and takes the max of what it has (ceil mode). One thread per output.
+// maxPool1dBackward: dX[B, L] from dY; each window's gradient goes to its
+// first maximum (as src/neural/ops.ts), one thread per input element.
 
 struct Params {
   groups: u32,
@@ -419,6 +610,7 @@ struct Params {
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read> dy: array<f32>;
 
 @compute @workgroup_size(64)
 fn maxPool1d(
@@ -436,6 +628,25 @@ fn maxPool1d(
     m = max(m, x[row * p.len + t]);
   }
   y[i] = m;
+}
+
+@compute @workgroup_size(64)
+fn maxPool1dBackward(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let i = flat_workgroup(wg, nwg) * 64u + li;
+  if (i >= p.rows * p.len) { return; }
+  let row = i / p.len;
+  let window = (i % p.len) / p.kernel;
+  let start = row * p.len + window * p.kernel;
+  let end = row * p.len + min((window + 1u) * p.kernel, p.len);
+  var arg = start;
+  for (var t = start + 1u; t < end; t++) {
+    if (x[t] > x[arg]) { arg = t; }
+  }
+  y[i] = select(0.0, dy[row * p.out_len + window], arg == i);
 }
 `,
 } as const;

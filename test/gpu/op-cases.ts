@@ -6,6 +6,7 @@ import type { GpuExecutor, GpuTensor } from "../../src/gpu/executor.ts";
 import * as gpu from "../../src/gpu/ops.ts";
 import type { Activation } from "../../src/gpu/programs.ts";
 import * as cpu from "../../src/neural/ops.ts";
+import { Adam, maeLoss } from "../../src/neural/train.ts";
 
 /** Relative tolerance of every comparison (float32 accumulation against a float64 reference). */
 export const REL = 1e-4;
@@ -122,6 +123,101 @@ function attentionCase([batch, t, d]: number[], heads: number, causal: boolean, 
   };
 }
 
+/** The [P, C, R] transpose of x [P, R, C]. */
+function transposed(x: Float32Array, p: number, r: number, c: number): Float32Array {
+  const y = new Float32Array(x.length);
+  for (let q = 0; q < p; q++) for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) y[q * r * c + j * r + i] = x[q * r * c + i * c + j];
+  return y;
+}
+
+/** The ops the backward passes and the optimizer use, against src/neural's backward and Adam. */
+const BACKWARD_CASES: OpCase[] = [
+  {
+    name: "matmul transA [33, 21]ᵀ · [33, 18] and transB [21, 33] · [18, 33]ᵀ + bias",
+    async run(ex) {
+      const r = random(200);
+      const [at, b, a, bt, bias] = [r(33 * 21), r(33 * 18), r(21 * 33), r(18 * 33), r(18)];
+      const t = [ex.upload(at, [33, 21]), ex.upload(b, [33, 18]), ex.upload(a, [21, 33]), ex.upload(bt, [18, 33]), ex.upload(bias)];
+      const c1 = gpu.matmul(ex, t[0], t[1], { transA: true });
+      const c2 = gpu.matmul(ex, t[2], t[3], { transB: true, bias: t[4] });
+      return readAll(ex, [
+        ["Aᵀ·B", c1, cpu.linear(transposed(at, 1, 33, 21), b, null, 21, 33, 18)],
+        ["A·Bᵀ + bias", c2, cpu.linear(a, transposed(bt, 1, 18, 33), bias, 21, 33, 18)],
+      ], t);
+    },
+  },
+  {
+    name: "axpby broadcast [3, 7, 5] + [7, 5] and scaled, transpose [3, 7, 5], columnSum [70, 37]",
+    async run(ex) {
+      const r = random(201);
+      const [a, b, m] = [r(3 * 7 * 5), r(7 * 5), r(70 * 37)];
+      const t = [ex.upload(a, [3, 7, 5]), ex.upload(b, [7, 5]), ex.upload(m, [70, 37])];
+      const sums = new Float32Array(37);
+      for (let i = 0; i < 70; i++) for (let j = 0; j < 37; j++) sums[j] += m[i * 37 + j];
+      return readAll(ex, [
+        ["a + b", gpu.axpby(ex, t[0], t[1]), a.map((v, i) => v + b[i % 35])],
+        ["2a − 0.5b", gpu.axpby(ex, t[0], t[1], 2, -0.5), a.map((v, i) => 2 * v - 0.5 * b[i % 35])],
+        ["−a", gpu.axpby(ex, t[0], null, -1), a.map((v) => -v)],
+        ["transpose", gpu.transpose(ex, t[0]), transposed(a, 3, 7, 5)],
+        ["columnSum", gpu.columnSum(ex, t[2]), sums],
+      ], t);
+    },
+  },
+  {
+    name: "activationGrad for every activation, maeGrad and maeLoss [9, 13]",
+    async run(ex) {
+      const r = random(202);
+      const [dy, pre, target] = [r(9 * 13), r(9 * 13, -4, 4), r(9 * 13, -4, 4)];
+      const t = [ex.upload(dy, [9, 13]), ex.upload(pre, [9, 13]), ex.upload(target, [9, 13])];
+      const outputs: [string, GpuTensor, ArrayLike<number>][] = (["none", "relu", "gelu", "tanh", "sigmoid"] as const).map((act) => [
+        `${act}'`, gpu.activationGrad(ex, t[0], t[1], act), dy.map((g, i) => g * cpu.activationDerivative(act, pre[i])),
+      ]);
+      const dLoss = new Float32Array(9 * 13);
+      const loss = maeLoss(pre, target, dLoss);
+      outputs.push(["maeGrad", gpu.maeGrad(ex, t[1], t[2]), dLoss], ["maeLoss", gpu.maeLoss(ex, t[1], t[2]), [loss]]);
+      return readAll(ex, outputs, t);
+    },
+  },
+  ...[[5, 23, 4], [3, 64, 2], [2, 9, 30]].map(([rows, len, k], i): OpCase => ({
+    name: `maxPool1dBackward [${rows}, ${len}] k ${k}`,
+    async run(ex) {
+      const r = random(210 + i);
+      const x = r(rows * len, -5, 5);
+      const dy = r(rows * Math.ceil(len / k));
+      const t = [ex.upload(x, [rows, len]), ex.upload(dy, [rows, Math.ceil(len / k)])];
+      return readAll(ex, [["dx", gpu.maxPool1dBackward(ex, t[0], t[1], k), cpu.maxPool1dBackward(x, dy, rows, len, k)]], t);
+    },
+  })),
+  ...[[4, 2, 8], [3, 7, 24], [2, 13, 13], [3, 24, 7]].map(([rows, m, h], i): OpCase => ({
+    name: `interpolateLinearBackward [${rows}, ${h}] -> ${m}`,
+    async run(ex) {
+      const dy = random(220 + i)(rows * h);
+      const t = ex.upload(dy, [rows, h]);
+      return readAll(ex, [["dx", gpu.interpolateLinearBackward(ex, t, m), cpu.interpolateLinearBackward(dy, rows, m, h)]], [t]);
+    },
+  })),
+  {
+    name: "adam: three steps on [300] match train.ts's Adam",
+    async run(ex) {
+      const r = random(230);
+      const w = r(300);
+      const grads = [r(300), r(300, -1e-3, 1e-3), r(300)];
+      const expected = w.slice();
+      const cpuAdam = new Adam(300, 0.01);
+      let [tw, tm, tv] = [ex.upload(w), ex.zeros([300]), ex.zeros([300])];
+      const temps: GpuTensor[] = [];
+      grads.forEach((g, i) => {
+        cpuAdam.update(expected, g);
+        const tg = ex.upload(g);
+        const next = gpu.adam(ex, tw, tg, tm, tv, { learningRate: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: i + 1 });
+        temps.push(tw, tm, tv, tg);
+        [tw, tm, tv] = next;
+      });
+      return readAll(ex, [["w", tw, expected]], [...temps, tm, tv]);
+    },
+  },
+];
+
 export const CASES: readonly OpCase[] = [
   ...(["none", "relu", "gelu", "tanh", "sigmoid"] as const).map((act, i) => linearCase(act, [37, 29, 19], 1, 10 + i)),
   linearCase("relu", [45, 67, 70], 1, 15), // several 32-wide tiles along M, K and N, none full
@@ -222,4 +318,5 @@ export const CASES: readonly OpCase[] = [
       return readAll(ex, [["y", y, ref]], [...t, h, hn, logits]);
     },
   },
+  ...BACKWARD_CASES,
 ];
