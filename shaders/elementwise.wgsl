@@ -21,7 +21,6 @@ struct Params {
 @group(0) @binding(2) var<storage, read> a: array<f32>;
 @group(0) @binding(3) var<storage, read> b: array<f32>;
 
-override ACT: u32 = 0u;
 override HAS_B: bool = false;
 
 fn index(wg: vec3<u32>, nwg: vec3<u32>, li: u32) -> u32 {
@@ -36,6 +35,14 @@ fn axpby(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var v = p.alpha * a[i];
   if (HAS_B) { v += p.beta * b[i % p.nb]; }
   y[i] = v;
+}
+
+/** y = act(a): the activation apart from its matmul, when training keeps the pre-activation. */
+@compute @workgroup_size(64)
+fn activation(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let i = index(wg, nwg, li);
+  if (i >= p.n) { return; }
+  y[i] = activate(a[i]);
 }
 
 /** d act(z) / dz, as src/neural/ops.ts's activationDerivative. */

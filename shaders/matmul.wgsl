@@ -23,7 +23,6 @@ struct Params {
 @group(0) @binding(3) var<storage, read> b: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 
-override ACT: u32 = 0u;
 override HAS_BIAS: bool = false;
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
@@ -34,16 +33,6 @@ const PER: u32 = 4u;
 const THREADS_X: u32 = 8u;
 var<workgroup> a_tile: array<f32, 1024>;
 var<workgroup> b_tile: array<f32, 1024>;
-
-fn activate(v: f32) -> f32 {
-  switch ACT {
-    case 1u: { return max(v, 0.0); }
-    case 2u: { return gelu(v); }
-    case 3u: { return tanh_stable(v); }
-    case 4u: { return sigmoid(v); }
-    default: { return v; }
-  }
-}
 
 /** Writes 4 consecutive outputs of one row of C, with bias and activation, skipping those past the edges. */
 fn store(mat: u32, row: u32, col: u32, v: vec4<f32>) {

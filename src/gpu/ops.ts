@@ -3,7 +3,7 @@
 // outputs without reading them back, so a forward pass chains them freely.
 import type { GpuExecutor, GpuTensor } from "./executor.ts";
 import {
-  activationGradProgram, adamProgram, attentionProgram, axpbyProgram, columnSumProgram, interpolateLinearBackwardProgram,
+  activationGradProgram, activationProgram, adamProgram, attentionProgram, axpbyProgram, columnSumProgram, interpolateLinearBackwardProgram,
   interpolateLinearProgram, layerNormProgram, lstmCellPreProgram, lstmCellProgram, maeGradProgram, maeLossProgram, matmulProgram,
   maxPool1dBackwardProgram, maxPool1dProgram, softmaxProgram, transposeProgram, type Activation, type AdamParams,
 } from "./programs.ts";
@@ -81,6 +81,11 @@ export function transpose(ex: GpuExecutor, x: GpuTensor): GpuTensor {
 /** [N]: the sum over the rows of X [R, N]. */
 export function columnSum(ex: GpuExecutor, x: GpuTensor): GpuTensor {
   return ex.run(columnSumProgram, [x], {})[0];
+}
+
+/** act(x) elementwise. */
+export function activation(ex: GpuExecutor, x: GpuTensor, act: Activation): GpuTensor {
+  return ex.run(activationProgram, [x], { activation: act })[0];
 }
 
 /** dY ⊙ act'(pre). */

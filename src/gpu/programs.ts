@@ -347,6 +347,25 @@ export const axpbyProgram: GpuProgram<AxpbyParams> = {
   },
 };
 
+export interface ActivationParams {
+  readonly activation: Activation;
+}
+
+/** act(x) elementwise. */
+export const activationProgram: GpuProgram<ActivationParams> = {
+  name: "activation",
+  family: "elementwise",
+  entryPoint: "activation",
+  inputs: ["x"],
+  plan([xShape], { activation }) {
+    const x = shapeOf("activation", "x", xShape, [1, 2, 3], "a tensor");
+    const act = ACTIVATIONS.indexOf(activation);
+    if (act < 0) fail("activation", "activation", `activation must be one of ${ACTIVATIONS.join(", ")}; got "${activation}"`);
+    const n = product(x);
+    return { outputs: [x], constants: { ACT: act }, uniforms: elementwiseUniforms(n, n, 0, 0), workgroups: ceilDiv(n, THREADS) };
+  },
+};
+
 export interface ActivationGradParams {
   readonly activation: Activation;
 }
@@ -457,7 +476,7 @@ export const adamProgram: GpuProgram<AdamParams> = {
 export const PROGRAMS: ReadonlyMap<string, GpuProgram<never>> = new Map(
   [
     matmulProgram, maxPool1dProgram, interpolateLinearProgram, lstmCellProgram, lstmCellPreProgram, layerNormProgram, softmaxProgram,
-    attentionProgram, maxPool1dBackwardProgram, interpolateLinearBackwardProgram, axpbyProgram, activationGradProgram, maeGradProgram,
+    attentionProgram, maxPool1dBackwardProgram, interpolateLinearBackwardProgram, axpbyProgram, activationProgram, activationGradProgram, maeGradProgram,
     maeLossProgram, columnSumProgram, transposeProgram, adamProgram,
   ].map(
     (p) => [p.name, p as GpuProgram<never>],

@@ -99,6 +99,20 @@ fn tanh_stable(x: f32) -> f32 {
 fn gelu(x: f32) -> f32 {
   return 0.5 * x * (1.0 + tanh_stable(0.7978845608028654 * (x + 0.044715 * x * x * x)));
 }
+
+// The activation a pipeline is specialized for: 0 none, 1 relu, 2 gelu, 3 tanh,
+// 4 sigmoid (the order of ACTIVATIONS in src/gpu/programs.ts).
+override ACT: u32 = 0u;
+
+fn activate(v: f32) -> f32 {
+  switch ACT {
+    case 1u: { return max(v, 0.0); }
+    case 2u: { return gelu(v); }
+    case 3u: { return tanh_stable(v); }
+    case 4u: { return sigmoid(v); }
+    default: { return v; }
+  }
+}
 `,
   "elementwise": `// Elementwise kernels and simple reductions over flat tensors, one thread per
 // output (columnSum: per column; maeLoss: one workgroup). What the forward
@@ -123,7 +137,6 @@ struct Params {
 @group(0) @binding(2) var<storage, read> a: array<f32>;
 @group(0) @binding(3) var<storage, read> b: array<f32>;
 
-override ACT: u32 = 0u;
 override HAS_B: bool = false;
 
 fn index(wg: vec3<u32>, nwg: vec3<u32>, li: u32) -> u32 {
@@ -138,6 +151,14 @@ fn axpby(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec
   var v = p.alpha * a[i];
   if (HAS_B) { v += p.beta * b[i % p.nb]; }
   y[i] = v;
+}
+
+/** y = act(a): the activation apart from its matmul, when training keeps the pre-activation. */
+@compute @workgroup_size(64)
+fn activation(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let i = index(wg, nwg, li);
+  if (i >= p.n) { return; }
+  y[i] = activate(a[i]);
 }
 
 /** d act(z) / dz, as src/neural/ops.ts's activationDerivative. */
@@ -373,7 +394,6 @@ struct Params {
 @group(0) @binding(3) var<storage, read> b: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 
-override ACT: u32 = 0u;
 override HAS_BIAS: bool = false;
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
@@ -384,16 +404,6 @@ const PER: u32 = 4u;
 const THREADS_X: u32 = 8u;
 var<workgroup> a_tile: array<f32, 1024>;
 var<workgroup> b_tile: array<f32, 1024>;
-
-fn activate(v: f32) -> f32 {
-  switch ACT {
-    case 1u: { return max(v, 0.0); }
-    case 2u: { return gelu(v); }
-    case 3u: { return tanh_stable(v); }
-    case 4u: { return sigmoid(v); }
-    default: { return v; }
-  }
-}
 
 /** Writes 4 consecutive outputs of one row of C, with bias and activation, skipping those past the edges. */
 fn store(mat: u32, row: u32, col: u32, v: vec4<f32>) {

@@ -164,7 +164,7 @@ const BACKWARD_CASES: OpCase[] = [
     },
   },
   {
-    name: "activationGrad for every activation, maeGrad and maeLoss [9, 13]",
+    name: "activation and activationGrad for every activation, maeGrad and maeLoss [9, 13]",
     async run(ex) {
       const r = random(202);
       const [dy, pre, target] = [r(9 * 13), r(9 * 13, -4, 4), r(9 * 13, -4, 4)];
@@ -172,6 +172,9 @@ const BACKWARD_CASES: OpCase[] = [
       const outputs: [string, GpuTensor, ArrayLike<number>][] = (["none", "relu", "gelu", "tanh", "sigmoid"] as const).map((act) => [
         `${act}'`, gpu.activationGrad(ex, t[0], t[1], act), dy.map((g, i) => g * cpu.activationDerivative(act, pre[i])),
       ]);
+      for (const act of ["relu", "gelu", "tanh", "sigmoid"] as const) {
+        outputs.push([act, gpu.activation(ex, t[1], act), pre.map((z) => cpu.activate(act, z))]);
+      }
       const dLoss = new Float32Array(9 * 13);
       const loss = maeLoss(pre, target, dLoss);
       outputs.push(["maeGrad", gpu.maeGrad(ex, t[1], t[2]), dLoss], ["maeLoss", gpu.maeLoss(ex, t[1], t[2]), [loss]]);
