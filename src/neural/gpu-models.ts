@@ -36,6 +36,24 @@ export function releaseParams(params: GpuParams): void {
   params.tensors.clear();
 }
 
+/** The model's outputs [count, H] for windows x [count, L], in passes of at most `chunk` windows. */
+export async function predictOnDevice(params: GpuParams, x: Float32Array, count: number, chunk: number): Promise<Float32Array> {
+  const { ex, model } = params;
+  const { inputSize: L, horizon: H } = model.config;
+  const y = new Float32Array(count * H);
+  for (let from = 0; from < count; from += chunk) {
+    const n = Math.min(chunk, count - from);
+    const pass = gpuForward(params, ex.upload(x.subarray(from * L, (from + n) * L), [n, L]), n);
+    try {
+      y.set(await ex.read(pass.y), from * H);
+    } finally {
+      pass.y.release();
+      pass.release();
+    }
+  }
+  return y;
+}
+
 /** A forward pass on the GPU: its output y [B, H], and what its backward needs until released. */
 export interface GpuPass {
   readonly y: GpuTensor;

@@ -2,7 +2,7 @@ import { ConfigError } from "../core/errors.ts";
 import { GpuDeviceLostError } from "../gpu/errors.ts";
 import type { GpuExecutor } from "../gpu/executor.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
-import { gpuForward, type GpuParams, releaseParams, uploadParams } from "./gpu-models.ts";
+import { type GpuParams, predictOnDevice, releaseParams, uploadParams } from "./gpu-models.ts";
 import type { Model } from "./model.ts";
 import type { Predictor } from "./predictor.ts";
 
@@ -34,20 +34,7 @@ export function gpuPredictor(runtime: GpuRuntime, options: GpuPredictorOptions =
 
   async function predictOnce(model: Model, weights: Float32Array, x: Float32Array, count: number): Promise<Float32Array> {
     const ex = await runtime.executor();
-    const params = paramsFor(ex, model, weights);
-    const { inputSize: L, horizon: H } = model.config;
-    const y = new Float32Array(count * H);
-    for (let from = 0; from < count; from += chunk) {
-      const n = Math.min(chunk, count - from);
-      const pass = gpuForward(params, ex.upload(x.subarray(from * L, (from + n) * L), [n, L]), n);
-      try {
-        y.set(await ex.read(pass.y), from * H);
-      } finally {
-        pass.y.release();
-        pass.release();
-      }
-    }
-    return y;
+    return predictOnDevice(paramsFor(ex, model, weights), x, count, chunk);
   }
 
   return {
