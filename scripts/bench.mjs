@@ -1,6 +1,7 @@
 // `npm run bench -- [suite ...]`: runs bench/<suite>.bench.ts (every suite when
 // none is named). Each suite exports `run(): Promise<string>` returning its
-// section of bench/RESULTS.md as markdown, which replaces the old section.
+// section of bench/RESULTS.md as markdown, which replaces the old section, and
+// may export `title`, the section's heading (else the suite's name).
 import { build } from "esbuild";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -20,8 +21,10 @@ for (const name of chosen) {
     target: "node20", packages: "external", logLevel: "warning",
   });
   console.log(`== ${name}`);
-  const body = await (await import(pathToFileURL(outfile).href)).run();
-  const section = `<!-- suite:${name} -->\n## ${name}\n\n_Measured on ${machine}; repeat with \`npm run bench -- ${name}\`._\n\n${body.trim()}\n<!-- /suite:${name} -->`;
+  const suite = await import(pathToFileURL(outfile).href);
+  const body = await suite.run();
+  // A suite may name its section (export const title); the file name otherwise.
+  const section = `<!-- suite:${name} -->\n## ${suite.title ?? name}\n\n_Measured on ${machine}; repeat with \`npm run bench -- ${name}\`._\n\n${body.trim()}\n<!-- /suite:${name} -->`;
   let text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmark results\n\nEvery figure below was measured by `npm run bench`; each section says how to repeat it.\n";
   const re = new RegExp(`<!-- suite:${name} -->[\\s\\S]*?<!-- /suite:${name} -->`);
   text = re.test(text) ? text.replace(re, section) : `${text.trimEnd()}\n\n${section}\n`;
