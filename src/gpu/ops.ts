@@ -5,7 +5,8 @@ import type { GpuExecutor, GpuTensor } from "./executor.ts";
 import {
   activationGradProgram, activationProgram, adamProgram, attentionProgram, axpbyProgram, columnSumProgram, interpolateLinearBackwardProgram,
   interpolateLinearProgram, layerNormProgram, lstmCellPreProgram, lstmCellProgram, maeGradProgram, maeLossProgram, matmulProgram,
-  maxPool1dBackwardProgram, maxPool1dProgram, softmaxProgram, transposeProgram, type Activation, type AdamParams,
+  maxPool1dBackwardProgram, maxPool1dProgram, lstmCellBackwardProgram, layerNormBackwardProgram, attentionBackwardQueryProgram,
+  attentionBackwardKeyProgram, softmaxProgram, transposeProgram, type Activation, type AdamParams,
 } from "./programs.ts";
 
 /**
@@ -117,4 +118,31 @@ export function interpolateLinearBackward(ex: GpuExecutor, dy: GpuTensor, m: num
 export function adam(ex: GpuExecutor, w: GpuTensor, g: GpuTensor, m: GpuTensor, v: GpuTensor, params: AdamParams): [w: GpuTensor, m: GpuTensor, v: GpuTensor] {
   const [w2, m2, v2] = ex.run(adamProgram, [w, g, m, v], params);
   return [w2, m2, v2];
+}
+
+/**
+ * The backward of one LSTM step from its inputs (h, c, Wh, b, xw = x·Wx) and
+ * dh', dc': the gate gradients dz [B, 4H] and dc [B, H] for the previous c.
+ */
+export function lstmCellBackward(
+  ex: GpuExecutor, xw: GpuTensor, h: GpuTensor, c: GpuTensor, wh: GpuTensor, b: GpuTensor, dh: GpuTensor, dc: GpuTensor,
+): [dz: GpuTensor, dc: GpuTensor] {
+  const [dz, dcPrev] = ex.run(lstmCellBackwardProgram, [h, c, wh, b, xw, dh, dc], {});
+  return [dz, dcPrev];
+}
+
+/** The backward of layerNorm: dX and dY ⊙ x̂ (column sums: dγ). */
+export function layerNormBackward(ex: GpuExecutor, x: GpuTensor, gamma: GpuTensor, dy: GpuTensor, eps = 1e-5): [dx: GpuTensor, dyXhat: GpuTensor] {
+  const [dx, dyXhat] = ex.run(layerNormBackwardProgram, [x, gamma, dy], { eps });
+  return [dx, dyXhat];
+}
+
+/** The backward of attention: dQ, dK, dV from Q, K, V [B, T, D] and dO. */
+export function attentionBackward(
+  ex: GpuExecutor, q: GpuTensor, k: GpuTensor, v: GpuTensor, dout: GpuTensor, heads: number, causal = false,
+): [dq: GpuTensor, dk: GpuTensor, dv: GpuTensor] {
+  const [dq, stats] = ex.run(attentionBackwardQueryProgram, [q, k, v, dout], { heads, causal });
+  const [dk, dv] = ex.run(attentionBackwardKeyProgram, [q, k, v, dout, stats], { heads, causal });
+  stats.release();
+  return [dq, dk, dv];
 }

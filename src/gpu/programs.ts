@@ -472,12 +472,82 @@ export const adamProgram: GpuProgram<AdamParams> = {
   },
 };
 
+/** The backward of one LSTM step: [dz [B, 4H], dc [B, H]] from the step's h, c, Wh, b, xw = x·Wx, and dh', dc'. */
+export const lstmCellBackwardProgram: GpuProgram<Record<string, never>> = {
+  name: "lstmCellBackward",
+  family: "lstm-backward",
+  entryPoint: "lstmCellBackward",
+  inputs: ["h", "c", "wh", "b", "xw", "dh", "dc"],
+  plan([h, c, wh, b, xwShape, dh, dc]) {
+    const op = "lstmCellBackward";
+    const hs = lstmShapes(op, h, c, wh, b);
+    const [rows, hidden] = hs;
+    expectDims(op, "xw", shapeOf(op, "xw", xwShape, [2], "[B, 4H]"), [rows, 4 * hidden], "[B, 4H]");
+    expectDims(op, "dh", shapeOf(op, "dh", dh, [2], "[B, H]"), hs, "[B, H] like h");
+    expectDims(op, "dc", shapeOf(op, "dc", dc, [2], "[B, H]"), hs, "[B, H] like h");
+    return { outputs: [[rows, 4 * hidden], hs], constants: {}, uniforms: [rows, hidden], workgroups: ceilDiv(rows * hidden, THREADS) };
+  },
+};
+
+/** The backward of layerNorm: [dX, dY ⊙ x̂] from X, gamma and dY (dγ and dβ are column sums of dY ⊙ x̂ and dY). */
+export const layerNormBackwardProgram: GpuProgram<LayerNormParams> = {
+  name: "layerNormBackward",
+  family: "norm-backward",
+  entryPoint: "layerNormBackward",
+  inputs: ["x", "gamma", "dy"],
+  plan([xShape, gamma, dy], { eps }) {
+    const op = "layerNormBackward";
+    const x = shapeOf(op, "x", xShape, [1, 2, 3], "[R, N]");
+    const [rows, n] = rowsOf(x);
+    expectDims(op, "gamma", shapeOf(op, "gamma", gamma, [1], "[N]"), [n], "[N]");
+    expectDims(op, "dy", shapeOf(op, "dy", dy, [x.length], "like x"), x, "x's shape");
+    if (!(eps > 0)) fail(op, "eps", `eps must be positive; got ${eps}`);
+    return { outputs: [x, x], constants: {}, uniforms: [n, f32Bits(eps)], workgroups: rows };
+  },
+};
+
+function attentionBackwardPlan(op: string, shapes: readonly (Shape | null)[], { heads, causal }: AttentionParams, outputs: (q: Shape, rows: number) => Shape[]): ProgramPlan {
+  const q = shapeOf(op, "q", shapes[0], [3], "[B, T, D]");
+  ["k", "v", "dout"].forEach((name, i) => expectDims(op, name, shapeOf(op, name, shapes[i + 1], [3], "[B, T, D]"), q, "[B, T, D] like q"));
+  const [batch, t, d] = q;
+  positiveInt(op, "heads", heads);
+  if (d % heads !== 0) fail(op, "heads", `D = ${d} must be a multiple of heads = ${heads}`);
+  const headDim = d / heads;
+  if (headDim > MAX_HEAD_DIM) throw new GpuLimitError("attention head size D/heads", headDim, MAX_HEAD_DIM, op, "attention-backward.wgsl");
+  const rows = batch * heads * t;
+  if (shapes[4] !== undefined) expectDims(op, "stats", shapeOf(op, "stats", shapes[4], [2], "[B·heads·T, 4]"), [rows, 4], "[B·heads·T, 4]");
+  return { outputs: outputs(q, rows), constants: { CAUSAL: causal ? 1 : 0 }, uniforms: [rows, t, d, heads, headDim], workgroups: ceilDiv(rows, THREADS) };
+}
+
+/** Attention's backward, per query: [dQ, stats [B·heads·T, 4]] from Q, K, V and dO. */
+export const attentionBackwardQueryProgram: GpuProgram<AttentionParams> = {
+  name: "attentionBackwardQuery",
+  family: "attention-backward",
+  entryPoint: "attentionBackwardQuery",
+  inputs: ["q", "k", "v", "dout"],
+  plan(shapes, params) {
+    return attentionBackwardPlan("attentionBackwardQuery", shapes, params, (q, rows) => [q, [rows, 4]]);
+  },
+};
+
+/** Attention's backward, per key: [dK, dV] from Q, K, V, dO and the query kernel's stats. */
+export const attentionBackwardKeyProgram: GpuProgram<AttentionParams> = {
+  name: "attentionBackwardKey",
+  family: "attention-backward",
+  entryPoint: "attentionBackwardKey",
+  inputs: ["q", "k", "v", "dout", "stats"],
+  plan(shapes, params) {
+    return attentionBackwardPlan("attentionBackwardKey", shapes, params, (q) => [q, q]);
+  },
+};
+
 /** Every program by name. */
 export const PROGRAMS: ReadonlyMap<string, GpuProgram<never>> = new Map(
   [
     matmulProgram, maxPool1dProgram, interpolateLinearProgram, lstmCellProgram, lstmCellPreProgram, layerNormProgram, softmaxProgram,
     attentionProgram, maxPool1dBackwardProgram, interpolateLinearBackwardProgram, axpbyProgram, activationProgram, activationGradProgram, maeGradProgram,
-    maeLossProgram, columnSumProgram, transposeProgram, adamProgram,
+    maeLossProgram, columnSumProgram, transposeProgram, adamProgram, lstmCellBackwardProgram, layerNormBackwardProgram,
+    attentionBackwardQueryProgram, attentionBackwardKeyProgram,
   ].map(
     (p) => [p.name, p as GpuProgram<never>],
   ),

@@ -2,6 +2,138 @@
 // `node scripts/build-shaders.mjs` (npm run build does); test/gpu/shader-sources.test.ts
 // fails when this file is stale.
 export const WGSL = {
+  "attention-backward": `// The backward of attention.wgsl (Q, K, V, dO all [B, T, D], head k owning
+// columns [k·d, (k+1)·d)), recomputing the softmax weights P rather than
+// storing the [B, heads, T, T] matrix, in two kernels:
+//   attentionBackwardQuery, one thread per (batch, head, query i): the row's
+//     max m_i and sum l_i, D_i = Σ_j P_ij (dO_i·V_j), and
+//     dQ_i = s·Σ_j P_ij (dO_i·V_j − D_i) K_j with s = 1/√d;
+//     writes dQ and stats [B·heads·T, 4] = (m_i, l_i, D_i, 0);
+//   attentionBackwardKey, one thread per (batch, head, key j), from the stats:
+//     dV_j = Σ_i P_ij dO_i and dK_j = s·Σ_i P_ij (dO_i·V_j − D_i) Q_i.
+// Scores are computed as in the forward (the query row scaled first).
+
+struct Params {
+  groups: u32,
+  rows: u32,
+  t: u32,
+  d_model: u32,
+  heads: u32,
+  head_dim: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+// dQ and stats (query kernel), or dK and dV (key kernel).
+@group(0) @binding(1) var<storage, read_write> out_a: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out_b: array<f32>;
+@group(0) @binding(3) var<storage, read> q: array<f32>;
+@group(0) @binding(4) var<storage, read> k: array<f32>;
+@group(0) @binding(5) var<storage, read> v: array<f32>;
+@group(0) @binding(6) var<storage, read> dout: array<f32>;
+@group(0) @binding(7) var<storage, read> stats: array<f32>;
+
+override CAUSAL: bool = false;
+const MAX_HEAD_DIM: u32 = 64u;
+const NEG: f32 = -1e30;
+
+/** (sequence start row, head column, position in the sequence) of thread i. */
+fn locate(i: u32) -> vec3<u32> {
+  let t = p.t;
+  return vec3<u32>((i / (t * p.heads)) * t, ((i / t) % p.heads) * p.head_dim, i % t);
+}
+
+/** Query row tq of the head, scaled by 1/√d as in the forward, dotted with key row j. */
+fn score(seq: u32, col0: u32, tq: u32, j: u32) -> f32 {
+  let scale = 1.0 / sqrt(f32(p.head_dim));
+  let qb = (seq + tq) * p.d_model + col0;
+  let kb = (seq + j) * p.d_model + col0;
+  var s = 0.0;
+  for (var c = 0u; c < p.head_dim; c++) { s += (q[qb + c] * scale) * k[kb + c]; }
+  return s;
+}
+
+/** dO_i · V_j over the head's columns. */
+fn dout_dot_v(seq: u32, col0: u32, i: u32, j: u32) -> f32 {
+  let ob = (seq + i) * p.d_model + col0;
+  let vb = (seq + j) * p.d_model + col0;
+  var s = 0.0;
+  for (var c = 0u; c < p.head_dim; c++) { s += dout[ob + c] * v[vb + c]; }
+  return s;
+}
+
+@compute @workgroup_size(64)
+fn attentionBackwardQuery(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let i = flat_workgroup(wg, nwg) * 64u + li;
+  if (i >= p.rows) { return; }
+  let at = locate(i);
+  let seq = at.x;
+  let col0 = at.y;
+  let tq = at.z;
+  let keys = select(p.t, tq + 1u, CAUSAL);
+  var m = NEG;
+  for (var j = 0u; j < keys; j++) { m = max(m, score(seq, col0, tq, j)); }
+  var l = 0.0;
+  var dsum = 0.0;
+  for (var j = 0u; j < keys; j++) {
+    let w = exp(score(seq, col0, tq, j) - m);
+    l += w;
+    dsum += w * dout_dot_v(seq, col0, tq, j);
+  }
+  dsum /= l;
+  var acc: array<f32, MAX_HEAD_DIM>;
+  for (var j = 0u; j < keys; j++) {
+    let pij = exp(score(seq, col0, tq, j) - m) / l;
+    let ds = pij * (dout_dot_v(seq, col0, tq, j) - dsum);
+    let kb = (seq + j) * p.d_model + col0;
+    for (var c = 0u; c < p.head_dim; c++) { acc[c] += ds * k[kb + c]; }
+  }
+  let scale = 1.0 / sqrt(f32(p.head_dim));
+  let qb = (seq + tq) * p.d_model + col0;
+  for (var c = 0u; c < p.head_dim; c++) { out_a[qb + c] = acc[c] * scale; }
+  out_b[4u * i] = m;
+  out_b[4u * i + 1u] = l;
+  out_b[4u * i + 2u] = dsum;
+  out_b[4u * i + 3u] = 0.0;
+}
+
+@compute @workgroup_size(64)
+fn attentionBackwardKey(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let i = flat_workgroup(wg, nwg) * 64u + li;
+  if (i >= p.rows) { return; }
+  let at = locate(i);
+  let seq = at.x;
+  let col0 = at.y;
+  let tk = at.z;
+  // The stats row of query tq in this (batch, head): thread index i − tk + tq.
+  let first = i - tk;
+  var dk: array<f32, MAX_HEAD_DIM>;
+  var dv: array<f32, MAX_HEAD_DIM>;
+  for (var tq = select(0u, tk, CAUSAL); tq < p.t; tq++) {
+    let st = 4u * (first + tq);
+    let pij = exp(score(seq, col0, tq, tk) - stats[st]) / stats[st + 1u];
+    let ds = pij * (dout_dot_v(seq, col0, tq, tk) - stats[st + 2u]);
+    let qb = (seq + tq) * p.d_model + col0;
+    for (var c = 0u; c < p.head_dim; c++) {
+      dv[c] += pij * dout[qb + c];
+      dk[c] += ds * q[qb + c];
+    }
+  }
+  let scale = 1.0 / sqrt(f32(p.head_dim));
+  let kb = (seq + tk) * p.d_model + col0;
+  for (var c = 0u; c < p.head_dim; c++) {
+    out_a[kb + c] = dk[c] * scale;
+    out_b[kb + c] = dv[c];
+  }
+}
+`,
   "attention": `// Scaled dot-product multi-head attention: Q, K, V, O all [B, T, D]; head k
 // owns columns [k·d, (k+1)·d) with d = D/heads; S = Q_h·K_hᵀ/√d, softmax over
 // keys (keys after the query masked when CAUSAL), O_h = S·V_h.
@@ -295,6 +427,66 @@ fn interpolateLinearBackward(
   y[i] = g;
 }
 `,
+  "lstm-backward": `// The backward of one LSTM step (gates [i | f | g | o], as lstm.wgsl), one
+// thread per (batch row, hidden unit). The gates are recomputed from the
+// step's saved inputs (xw = x·Wx, the previous h and c) rather than stored:
+// z = xw + h·Wh + b, c' = σ(f)c + σ(i)tanh(g), h' = σ(o)tanh(c'). Given dh'
+// (all that reaches h') and dc' (from the next step), it writes the gate
+// gradients dz [B, 4H] and dc [B, H] for the previous c; dh for the previous
+// h is dz·Whᵀ, one matmul.
+
+struct Params {
+  groups: u32,
+  rows: u32,
+  hidden: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> dz: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dc_prev: array<f32>;
+@group(0) @binding(3) var<storage, read> h: array<f32>;
+@group(0) @binding(4) var<storage, read> c: array<f32>;
+@group(0) @binding(5) var<storage, read> wh: array<f32>;
+@group(0) @binding(6) var<storage, read> bias: array<f32>;
+@group(0) @binding(7) var<storage, read> xw: array<f32>;
+@group(0) @binding(8) var<storage, read> dh_next: array<f32>;
+@group(0) @binding(9) var<storage, read> dc_next: array<f32>;
+
+@compute @workgroup_size(64)
+fn lstmCellBackward(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let i = flat_workgroup(wg, nwg) * 64u + li;
+  if (i >= p.rows * p.hidden) { return; }
+  let hs = p.hidden;
+  let row = i / hs;
+  let j = i % hs;
+  let base = row * 4u * hs + j;
+  // The same sums in the same order as lstm.wgsl's forward, so the gates agree to the bit.
+  var z = vec4<f32>(xw[base], xw[base + hs], xw[base + 2u * hs], xw[base + 3u * hs]);
+  z += vec4<f32>(bias[j], bias[hs + j], bias[2u * hs + j], bias[3u * hs + j]);
+  for (var k = 0u; k < hs; k++) {
+    let hv = h[row * hs + k];
+    let w = k * 4u * hs + j;
+    z += hv * vec4<f32>(wh[w], wh[w + hs], wh[w + 2u * hs], wh[w + 3u * hs]);
+  }
+  let ig = sigmoid(z.x);
+  let fg = sigmoid(z.y);
+  let gg = tanh_stable(z.z);
+  let og = sigmoid(z.w);
+  let c_next = fg * c[i] + ig * gg;
+  let tc = tanh_stable(c_next);
+  let dh = dh_next[i];
+  let dc = dc_next[i] + dh * og * (1.0 - tc * tc);
+  dz[base] = dc * gg * ig * (1.0 - ig);
+  dz[base + hs] = dc * c[i] * fg * (1.0 - fg);
+  dz[base + 2u * hs] = dc * ig * (1.0 - gg * gg);
+  dz[base + 3u * hs] = dh * tc * og * (1.0 - og);
+  dc_prev[i] = dc * fg;
+}
+`,
   "lstm": `// One LSTM cell step with the four gates fused, PyTorch gate order [i | f | g | o]
 // along the 4H axis: z = x·Wx + h·Wh + b; c' = σ(f)⊙c + σ(i)⊙tanh(g);
 // h' = σ(o)⊙tanh(c'). One thread per (batch row, hidden unit) computes its
@@ -474,6 +666,76 @@ fn matmul(
   store(mat, row0 + ty * PER + 1u, col0 + tx * PER, acc1);
   store(mat, row0 + ty * PER + 2u, col0 + tx * PER, acc2);
   store(mat, row0 + ty * PER + 3u, col0 + tx * PER, acc3);
+}
+`,
+  "norm-backward": `// The backward of layerNorm over the last axis of X[R, N] (norm.wgsl), one
+// workgroup of 64 threads per row, the row's mean and 1/σ recomputed as the
+// forward computes them. Writes dX and dY ⊙ x̂ (whose column sums are dγ;
+// dβ is the column sums of dY):
+//   dx = (1/σ)·(dy⊙γ − mean(dy⊙γ) − x̂·mean(dy⊙γ⊙x̂)).
+
+struct Params {
+  groups: u32,
+  n: u32,
+  eps: f32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dy_xhat: array<f32>;
+@group(0) @binding(3) var<storage, read> x: array<f32>;
+@group(0) @binding(4) var<storage, read> gamma: array<f32>;
+@group(0) @binding(5) var<storage, read> dy: array<f32>;
+
+const WG: u32 = 64u;
+var<workgroup> red: array<f32, 64>;
+
+fn reduce_sum(li: u32, v: f32) -> f32 {
+  red[li] = v;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s >>= 1u) {
+    if (li < s) { red[li] += red[li + s]; }
+    workgroupBarrier();
+  }
+  let total = red[0];
+  workgroupBarrier();
+  return total;
+}
+
+@compute @workgroup_size(64)
+fn layerNormBackward(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let row = flat_workgroup(wg, nwg);
+  if (row >= p.groups) { return; }
+  let base = row * p.n;
+  let n = f32(p.n);
+  var s = 0.0;
+  for (var j = li; j < p.n; j += WG) { s += x[base + j]; }
+  let mean = reduce_sum(li, s) / n;
+  var q = 0.0;
+  for (var j = li; j < p.n; j += WG) {
+    let d = x[base + j] - mean;
+    q += d * d;
+  }
+  let inv = 1.0 / sqrt(reduce_sum(li, q) / n + p.eps);
+  var sg = 0.0;
+  var sgx = 0.0;
+  for (var j = li; j < p.n; j += WG) {
+    let xhat = (x[base + j] - mean) * inv;
+    let g = dy[base + j] * gamma[j];
+    sg += g;
+    sgx += g * xhat;
+    dy_xhat[base + j] = dy[base + j] * xhat;
+  }
+  let mean_g = reduce_sum(li, sg) / n;
+  let mean_gx = reduce_sum(li, sgx) / n;
+  for (var j = li; j < p.n; j += WG) {
+    let xhat = (x[base + j] - mean) * inv;
+    dx[base + j] = inv * (dy[base + j] * gamma[j] - mean_g - xhat * mean_gx);
+  }
 }
 `,
   "norm": `// Row-wise normalizations over the last axis of X[R, N]: layerNorm

@@ -200,6 +200,58 @@ const BACKWARD_CASES: OpCase[] = [
     },
   })),
   {
+    name: "lstmCellBackward B 9, I 3, H 10: dh (dz·Whᵀ), dc, db and dWh",
+    async run(ex) {
+      const [rows, input, hidden] = [9, 3, 10];
+      const r = random(240);
+      const [x, h, c] = [r(rows * input, -2, 2), r(rows * hidden), r(rows * hidden, -2, 2)];
+      const [wx, wh, b, dhNew, dcNew] = [r(input * 4 * hidden), r(hidden * 4 * hidden, -0.5, 0.5), r(4 * hidden), r(rows * hidden), r(rows * hidden)];
+      const cNew = new Float32Array(rows * hidden), gates = new Float32Array(rows * 4 * hidden);
+      cpu.lstmCell(x, h, c, wx, wh, b, rows, input, hidden, new Float32Array(rows * hidden), cNew, gates);
+      const ref = { dh: new Float32Array(rows * hidden), dc: new Float32Array(rows * hidden), dwx: new Float32Array(input * 4 * hidden), dwh: new Float32Array(hidden * 4 * hidden), db: new Float32Array(4 * hidden) };
+      cpu.lstmCellBackward(x, h, c, cNew, gates, wx, wh, dhNew, dcNew, rows, input, hidden, null, ref.dh, ref.dc, ref.dwx, ref.dwh, ref.db);
+      const t = [ex.upload(x, [rows, input]), ex.upload(h, [rows, hidden]), ex.upload(c, [rows, hidden]), ex.upload(wx, [input, 4 * hidden]),
+        ex.upload(wh, [hidden, 4 * hidden]), ex.upload(b), ex.upload(dhNew, [rows, hidden]), ex.upload(dcNew, [rows, hidden])];
+      const xw = gpu.matmul(ex, t[0], t[3]);
+      const [dz, dc] = gpu.lstmCellBackward(ex, xw, t[1], t[2], t[4], t[5], t[6], t[7]);
+      return readAll(ex, [
+        ["dh", gpu.matmul(ex, dz, t[4], { transB: true }), ref.dh], ["dc", dc, ref.dc], ["db", gpu.columnSum(ex, dz), ref.db],
+        ["dWh", gpu.matmul(ex, t[1], dz, { transA: true }), ref.dwh],
+      ], [...t, xw, dz]);
+    },
+  },
+  ...[[12, 70], [2, 3, 16]].map((shape, i): OpCase => ({
+    name: `layerNormBackward [${shape.join(", ")}]`,
+    async run(ex) {
+      const r = random(250 + i);
+      const n = shape[shape.length - 1];
+      const rows = shape.reduce((a, b) => a * b, 1) / n;
+      const [x, gamma, dy] = [r(rows * n, -3, 5), r(n, 0.5, 1.5), r(rows * n)];
+      const stats = new Float32Array(2 * rows);
+      cpu.layerNorm(x, gamma, new Float32Array(n), rows, n, 1e-5, undefined, stats);
+      const ref = { dx: new Float32Array(rows * n), dgamma: new Float32Array(n), dbeta: new Float32Array(n) };
+      cpu.layerNormBackward(x, gamma, stats, dy, rows, n, ref.dx, ref.dgamma, ref.dbeta);
+      const t = [ex.upload(x, shape), ex.upload(gamma), ex.upload(dy, shape)];
+      const [dx, dyXhat] = gpu.layerNormBackward(ex, t[0], t[1], t[2]);
+      return readAll(ex, [["dx", dx, ref.dx], ["dγ", gpu.columnSum(ex, dyXhat), ref.dgamma], ["dβ", gpu.columnSum(ex, t[2]), ref.dbeta]], [...t, dyXhat]);
+    },
+  })),
+  ...([[[2, 9, 12], 3, false], [[2, 7, 8], 2, true], [[1, 5, 64], 1, false]] as const).map(([[batch, steps, dim], heads, causal], i): OpCase => ({
+    name: `attentionBackward [${batch}, ${steps}, ${dim}] heads ${heads}${causal ? " causal" : ""}`,
+    async run(ex) {
+      const r = random(260 + i);
+      const n = batch * steps * dim;
+      const [q, k, v, dout] = [r(n, -2, 2), r(n, -2, 2), r(n), r(n)];
+      const probs = new Float32Array(batch * heads * steps * steps);
+      cpu.attention(q, k, v, batch, steps, dim, heads, causal, undefined, probs);
+      const ref = { dq: new Float32Array(n), dk: new Float32Array(n), dv: new Float32Array(n) };
+      cpu.attentionBackward(q, k, v, probs, dout, batch, steps, dim, heads, ref.dq, ref.dk, ref.dv);
+      const t = [q, k, v, dout].map((a) => ex.upload(a, [batch, steps, dim]));
+      const [dq, dk, dv] = gpu.attentionBackward(ex, t[0], t[1], t[2], t[3], heads, causal);
+      return readAll(ex, [["dq", dq, ref.dq], ["dk", dk, ref.dk], ["dv", dv, ref.dv]], t);
+    },
+  })),
+  {
     name: "adam: three steps on [300] match train.ts's Adam",
     async run(ex) {
       const r = random(230);
