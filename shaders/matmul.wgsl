@@ -15,6 +15,7 @@ struct Params {
   k: u32,
   a_stride: u32,
   b_stride: u32,
+  batch: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -103,4 +104,34 @@ fn matmul(
   store(mat, row0 + ty * PER + 1u, col0 + tx * PER, acc1);
   store(mat, row0 + ty * PER + 2u, col0 + tx * PER, acc2);
   store(mat, row0 + ty * PER + 3u, col0 + tx * PER, acc3);
+}
+
+// One thread per 4 consecutive outputs of a row of C, reading A and B straight
+// from storage: no workgroup memory and no barriers. For small K, where a
+// tile of A and B would be staged for one or two steps only.
+@compute @workgroup_size(64)
+fn matmulDirect(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let i = flat_workgroup(wg, nwg) * 64u + li;
+  let quads = (p.n + PER - 1u) / PER;
+  let per_mat = p.m * quads;
+  let mat = i / per_mat;
+  if (i >= p.groups * 64u || mat >= p.batch) { return; }
+  let row = (i % per_mat) / quads;
+  let col = (i % quads) * PER;
+  let a_base = mat * p.a_stride;
+  let b_base = mat * p.b_stride;
+  var acc = vec4<f32>(0.0);
+  for (var t = 0u; t < p.k; t++) {
+    let av = a[a_base + select(row * p.k + t, t * p.m + row, TRANS_A)];
+    var bv = vec4<f32>(0.0);
+    for (var j = 0u; j < PER; j++) {
+      if (col + j < p.n) { bv[j] = b[b_base + select(t * p.n + col + j, (col + j) * p.k + t, TRANS_B)]; }
+    }
+    acc += av * bv;
+  }
+  store(mat, row, col, acc);
 }

@@ -21,6 +21,8 @@ export class GpuTensor {
     /** The buffer may be larger than the tensor (pooled by size class); the tensor is its first `length` floats. */
     readonly buffer: GPUBuffer,
     readonly owner: GpuExecutor,
+    /** A view of another tensor's buffer: releasing it frees nothing. */
+    private readonly isView = false,
   ) {}
 
   get length(): number {
@@ -43,14 +45,26 @@ export class GpuTensor {
     }
     if (this.#released) throw new GpuError("reshape: the tensor was released", { field: "reshape" });
     this.#released = true;
-    return new GpuTensor(shape, this.buffer, this.owner);
+    return new GpuTensor(shape, this.buffer, this.owner, this.isView);
   }
 
-  /** Hands the buffer back to the owner's pool. */
+  /**
+   * The same buffer under another shape with as many elements, while this
+   * tensor keeps it: valid as long as this one is, and releasing it frees nothing.
+   */
+  view(shape: Shape): GpuTensor {
+    const length = shape.reduce((a, b) => a * b, 1);
+    if (length !== this.length) {
+      throw new ConfigError(`view: [${this.shape.join(", ")}] has ${this.length} elements, [${shape.join(", ")}] ${length}`, { field: "view.shape" });
+    }
+    return new GpuTensor(shape, this.buffer, this.owner, true);
+  }
+
+  /** Hands the buffer back to the owner's pool (a view's owner does that). */
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    this.owner.recycle(this.buffer);
+    if (!this.isView) this.owner.recycle(this.buffer);
   }
 }
 

@@ -121,9 +121,24 @@ export const matmulProgram: GpuProgram<MatmulParams> = {
     return {
       outputs: [a.length === 3 ? [batch, m, n] : [m, n]],
       constants: { ACT: act, HAS_BIAS: biasShape ? 1 : 0, TRANS_A: transA ? 1 : 0, TRANS_B: transB ? 1 : 0 },
-      uniforms: [m, n, k, m * k, b.length === 3 ? k * n : 0],
+      uniforms: [m, n, k, m * k, b.length === 3 ? k * n : 0, batch],
       workgroups: ceilDiv(n, MATMUL_TILE) * ceilDiv(m, MATMUL_TILE) * batch,
     };
+  },
+};
+
+/** matmul with one thread per 4 outputs and no workgroup memory: for small K (see ops.matmul). */
+export const matmulDirectProgram: GpuProgram<MatmulParams> = {
+  name: "matmulDirect",
+  family: "matmul",
+  entryPoint: "matmulDirect",
+  inputs: matmulProgram.inputs,
+  optional: matmulProgram.optional,
+  plan(shapes, params) {
+    const plan = matmulProgram.plan(shapes, params);
+    const [m, n] = plan.outputs[0].slice(-2);
+    const batch = plan.outputs[0].length === 3 ? plan.outputs[0][0] : 1;
+    return { ...plan, workgroups: ceilDiv(batch * m * ceilDiv(n, 4), THREADS) };
   },
 };
 
@@ -237,7 +252,22 @@ export const layerNormProgram: GpuProgram<LayerNormParams> = {
     expectDims("layerNorm", "gamma", shapeOf("layerNorm", "gamma", gamma, [1], "[N]"), [n], "[N]");
     expectDims("layerNorm", "beta", shapeOf("layerNorm", "beta", beta, [1], "[N]"), [n], "[N]");
     if (!(eps > 0)) fail("layerNorm", "eps", `eps must be positive; got ${eps}`);
-    return { outputs: [x], constants: {}, uniforms: [n, f32Bits(eps)], workgroups: rows };
+    return { outputs: [x], constants: {}, uniforms: [n, f32Bits(eps), rows], workgroups: rows };
+  },
+};
+
+/** Rows at most this long are normalized one thread per row (layerNormRows), longer ones one workgroup per row. */
+export const SHORT_ROW = 64;
+
+/** layerNorm with one thread per row: for rows of at most SHORT_ROW values. */
+export const layerNormRowsProgram: GpuProgram<LayerNormParams> = {
+  name: "layerNormRows",
+  family: "norm",
+  entryPoint: "layerNormRows",
+  inputs: layerNormProgram.inputs,
+  plan(shapes, params) {
+    const plan = layerNormProgram.plan(shapes, params);
+    return { ...plan, workgroups: ceilDiv(plan.workgroups, THREADS) };
   },
 };
 
@@ -250,7 +280,7 @@ export const softmaxProgram: GpuProgram<Record<string, never>> = {
   plan([xShape]) {
     const x = shapeOf("softmax", "x", xShape, [1, 2, 3], "[R, N]");
     const [rows, n] = rowsOf(x);
-    return { outputs: [x], constants: {}, uniforms: [n, 0], workgroups: rows };
+    return { outputs: [x], constants: {}, uniforms: [n, 0, rows], workgroups: rows };
   },
 };
 
@@ -502,7 +532,19 @@ export const layerNormBackwardProgram: GpuProgram<LayerNormParams> = {
     expectDims(op, "gamma", shapeOf(op, "gamma", gamma, [1], "[N]"), [n], "[N]");
     expectDims(op, "dy", shapeOf(op, "dy", dy, [x.length], "like x"), x, "x's shape");
     if (!(eps > 0)) fail(op, "eps", `eps must be positive; got ${eps}`);
-    return { outputs: [x, x], constants: {}, uniforms: [n, f32Bits(eps)], workgroups: rows };
+    return { outputs: [x, x], constants: {}, uniforms: [n, f32Bits(eps), rows], workgroups: rows };
+  },
+};
+
+/** layerNormBackward with one thread per row: for rows of at most SHORT_ROW values. */
+export const layerNormBackwardRowsProgram: GpuProgram<LayerNormParams> = {
+  name: "layerNormBackwardRows",
+  family: "norm-backward",
+  entryPoint: "layerNormBackwardRows",
+  inputs: layerNormBackwardProgram.inputs,
+  plan(shapes, params) {
+    const plan = layerNormBackwardProgram.plan(shapes, params);
+    return { ...plan, workgroups: ceilDiv(plan.workgroups, THREADS) };
   },
 };
 
@@ -544,10 +586,10 @@ export const attentionBackwardKeyProgram: GpuProgram<AttentionParams> = {
 /** Every program by name. */
 export const PROGRAMS: ReadonlyMap<string, GpuProgram<never>> = new Map(
   [
-    matmulProgram, maxPool1dProgram, interpolateLinearProgram, lstmCellProgram, lstmCellPreProgram, layerNormProgram, softmaxProgram,
+    matmulProgram, matmulDirectProgram, maxPool1dProgram, interpolateLinearProgram, lstmCellProgram, lstmCellPreProgram, layerNormProgram, softmaxProgram,
     attentionProgram, maxPool1dBackwardProgram, interpolateLinearBackwardProgram, axpbyProgram, activationProgram, activationGradProgram, maeGradProgram,
     maeLossProgram, columnSumProgram, transposeProgram, adamProgram, lstmCellBackwardProgram, layerNormBackwardProgram,
-    attentionBackwardQueryProgram, attentionBackwardKeyProgram,
+    layerNormRowsProgram, layerNormBackwardRowsProgram,    attentionBackwardQueryProgram, attentionBackwardKeyProgram,
   ].map(
     (p) => [p.name, p as GpuProgram<never>],
   ),

@@ -578,6 +578,7 @@ struct Params {
   k: u32,
   a_stride: u32,
   b_stride: u32,
+  batch: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -667,17 +668,49 @@ fn matmul(
   store(mat, row0 + ty * PER + 2u, col0 + tx * PER, acc2);
   store(mat, row0 + ty * PER + 3u, col0 + tx * PER, acc3);
 }
+
+// One thread per 4 consecutive outputs of a row of C, reading A and B straight
+// from storage: no workgroup memory and no barriers. For small K, where a
+// tile of A and B would be staged for one or two steps only.
+@compute @workgroup_size(64)
+fn matmulDirect(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let i = flat_workgroup(wg, nwg) * 64u + li;
+  let quads = (p.n + PER - 1u) / PER;
+  let per_mat = p.m * quads;
+  let mat = i / per_mat;
+  if (i >= p.groups * 64u || mat >= p.batch) { return; }
+  let row = (i % per_mat) / quads;
+  let col = (i % quads) * PER;
+  let a_base = mat * p.a_stride;
+  let b_base = mat * p.b_stride;
+  var acc = vec4<f32>(0.0);
+  for (var t = 0u; t < p.k; t++) {
+    let av = a[a_base + select(row * p.k + t, t * p.m + row, TRANS_A)];
+    var bv = vec4<f32>(0.0);
+    for (var j = 0u; j < PER; j++) {
+      if (col + j < p.n) { bv[j] = b[b_base + select(t * p.n + col + j, (col + j) * p.k + t, TRANS_B)]; }
+    }
+    acc += av * bv;
+  }
+  store(mat, row, col, acc);
+}
 `,
   "norm-backward": `// The backward of layerNorm over the last axis of X[R, N] (norm.wgsl), one
 // workgroup of 64 threads per row, the row's mean and 1/σ recomputed as the
 // forward computes them. Writes dX and dY ⊙ x̂ (whose column sums are dγ;
 // dβ is the column sums of dY):
 //   dx = (1/σ)·(dy⊙γ − mean(dy⊙γ) − x̂·mean(dy⊙γ⊙x̂)).
+// layerNormBackwardRows: the same with one thread per row, for short rows.
 
 struct Params {
   groups: u32,
   n: u32,
   eps: f32,
+  rows: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -737,16 +770,55 @@ fn layerNormBackward(
     dx[base + j] = inv * (dy[base + j] * gamma[j] - mean_g - xhat * mean_gx);
   }
 }
+
+@compute @workgroup_size(64)
+fn layerNormBackwardRows(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let row = flat_workgroup(wg, nwg) * 64u + li;
+  if (row >= p.rows) { return; }
+  let base = row * p.n;
+  let n = f32(p.n);
+  var s = 0.0;
+  for (var j = 0u; j < p.n; j++) { s += x[base + j]; }
+  let mean = s / n;
+  var q = 0.0;
+  for (var j = 0u; j < p.n; j++) {
+    let d = x[base + j] - mean;
+    q += d * d;
+  }
+  let inv = 1.0 / sqrt(q / n + p.eps);
+  var sg = 0.0;
+  var sgx = 0.0;
+  for (var j = 0u; j < p.n; j++) {
+    let xhat = (x[base + j] - mean) * inv;
+    let g = dy[base + j] * gamma[j];
+    sg += g;
+    sgx += g * xhat;
+    dy_xhat[base + j] = dy[base + j] * xhat;
+  }
+  let mean_g = sg / n;
+  let mean_gx = sgx / n;
+  for (var j = 0u; j < p.n; j++) {
+    let xhat = (x[base + j] - mean) * inv;
+    dx[base + j] = inv * (dy[base + j] * gamma[j] - mean_g - xhat * mean_gx);
+  }
+}
 `,
   "norm": `// Row-wise normalizations over the last axis of X[R, N]: layerNorm
 // (population variance, two passes) and softmax (max-subtracted). One
 // workgroup of 64 threads per row; threads stride over the row and meet in
-// a tree reduction in workgroup memory.
+// a tree reduction in workgroup memory. layerNormRows: one thread per row,
+// no barriers, for short rows (model widths), where a workgroup per row
+// would leave most of its threads idle and pay for its barriers.
 
 struct Params {
   groups: u32,
   n: u32,
   eps: f32,
+  rows: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -822,6 +894,29 @@ fn softmax(
   let inv = 1.0 / reduce_sum(li, s);
   for (var j = li; j < p.n; j += WG) {
     y[base + j] = exp(x[base + j] - top) * inv;
+  }
+}
+
+@compute @workgroup_size(64)
+fn layerNormRows(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let row = flat_workgroup(wg, nwg) * 64u + li;
+  if (row >= p.rows) { return; }
+  let base = row * p.n;
+  var s = 0.0;
+  for (var j = 0u; j < p.n; j++) { s += x[base + j]; }
+  let mean = s / f32(p.n);
+  var q = 0.0;
+  for (var j = 0u; j < p.n; j++) {
+    let d = x[base + j] - mean;
+    q += d * d;
+  }
+  let inv = 1.0 / sqrt(q / f32(p.n) + p.eps);
+  for (var j = 0u; j < p.n; j++) {
+    y[base + j] = (x[base + j] - mean) * inv * gamma[j] + beta[j];
   }
 }
 `,

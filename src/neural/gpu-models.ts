@@ -85,11 +85,22 @@ class Held {
  */
 export function gpuForward(params: GpuParams, x: GpuTensor, batch: number, training = false): GpuPass {
   const { config } = params.model;
-  switch (config.kind) {
-    case "nhits": return nhitsForward(params, config, x, batch, training);
-    case "lstm": return lstmForward(params, config, x, batch, training);
-    case "transformer": return transformerForward(params, config, x, batch, training);
-  }
+  const pass = config.kind === "nhits" ? nhitsForward(params, config, x, batch, training)
+    : config.kind === "lstm" ? lstmForward(params, config, x, batch, training)
+    : transformerForward(params, config, x, batch, training);
+  if (training) return pass;
+  return {
+    ...pass,
+    backward: () => {
+      throw new Error(`${config.kind}: backward needs a forward run with training = true`);
+    },
+  };
+}
+
+/** A [B, T, N] tensor as a [B·T, N] view; rank 2 as it is. */
+function rows(t: GpuTensor): GpuTensor {
+  const [a, b, c] = t.shape;
+  return t.shape.length === 3 ? t.view([a * b, c]) : t;
 }
 
 /** The gradients of y = act(x·W + b) for saved x and pre-activation: dW, db and dX (when wanted). */
@@ -98,7 +109,8 @@ function linearBackward(
   grads: Map<string, GpuTensor>, name: string, held: Held, wantDx = true,
 ): GpuTensor | null {
   const dz = act === "none" ? dy : held.add(gpu.activationGrad(ex, dy, pre!, act));
-  grads.set(`${name}.weight`, gpu.matmul(ex, x, dz, { transA: true }));
+  // dW = Xᵀ·dZ over every row: a [B, T, ·] sequence counts as B·T rows.
+  grads.set(`${name}.weight`, gpu.matmul(ex, rows(x), rows(dz), { transA: true }));
   grads.set(`${name}.bias`, gpu.columnSum(ex, dz));
   return wantDx ? held.add(gpu.matmul(ex, dz, w, { transB: true })) : null;
 }
@@ -180,32 +192,66 @@ function lstmForward(params: GpuParams, config: LstmConfig, x: GpuTensor, batch:
   const held = new Held();
   held.add(x);
   // Sequences run step-major, [T·B, width]: step t's rows are contiguous, so a step is one slice.
+  // Per layer, what the backward needs: its input sequence, x·Wx for every step, the states
+  // before each step (hs[t], cs[t]; index 0 the zero state) and the h before each step stacked.
+  const saved: { seq: GpuTensor; xw: GpuTensor; hs: GpuTensor[]; cs: GpuTensor[]; hPrev: GpuTensor | null }[] = [];
   let seq = held.add(gpu.transpose(ex, x).reshape([T * batch, 1]));
-  let h: GpuTensor | null = null;
+  let h = held.add(ex.zeros([batch, H]));
   for (let l = 0; l < layers; l++) {
     const xw = held.add(gpu.matmul(ex, seq, p(`lstm${l}.wx`)));
     const out = held.add(ex.zeros([T * batch, H]));
+    const hPrev = training ? held.add(ex.zeros([T * batch, H])) : null;
     h = held.add(ex.zeros([batch, H]));
     let c = held.add(ex.zeros([batch, H]));
+    const layer = { seq, xw, hs: [h], cs: [c], hPrev };
     for (let t = 0; t < T; t++) {
       const xwt = ex.slice(xw, t * batch * 4 * H, [batch, 4 * H]);
       const [hNext, cNext] = gpu.lstmCellPre(ex, xwt, h, c, p(`lstm${l}.wh`), p(`lstm${l}.bias`));
       xwt.release();
       ex.copy(hNext, out, t * batch * H);
+      if (hPrev && t < T - 1) ex.copy(hNext, hPrev, (t + 1) * batch * H);
       h = held.add(hNext);
       c = held.add(cNext);
+      layer.hs.push(h);
+      layer.cs.push(c);
     }
+    saved.push(layer);
     seq = out;
   }
-  if (training) throw new Error("lstm: training on the GPU is not built yet");
-  const y = gpu.linear(ex, h!, p("head.weight"), p("head.bias"));
-  return {
-    y,
-    backward: () => {
-      throw new Error("lstm: training on the GPU is not built yet");
-    },
-    release: () => held.release(),
-  };
+  const last = h;
+  const y = gpu.linear(ex, last, p("head.weight"), p("head.bias"));
+
+  function backward(dy: GpuTensor): Map<string, GpuTensor> {
+    const grads = new Map<string, GpuTensor>();
+    const local = new Held();
+    const dLast = linearBackward(ex, last, p("head.weight"), null, dy, "none", grads, "head", local)!;
+    // The gradient reaching each step's output from above: the next layer's input gradient, or the head's at the last step.
+    let dAbove: GpuTensor | null = null;
+    for (let l = layers - 1; l >= 0; l--) {
+      const { seq: input, xw, hs, cs, hPrev } = saved[l];
+      const wh = p(`lstm${l}.wh`);
+      const dz = local.add(ex.zeros([T * batch, 4 * H]));
+      let dhNext: GpuTensor | null = null;
+      let dc = local.add(ex.zeros([batch, H]));
+      for (let t = T - 1; t >= 0; t--) {
+        const above = dAbove ? local.add(ex.slice(dAbove, t * batch * H, [batch, H])) : t === T - 1 ? dLast : null;
+        const dh = dhNext && above ? local.add(gpu.axpby(ex, dhNext, above)) : (dhNext ?? above ?? local.add(ex.zeros([batch, H])));
+        const xwt = local.add(ex.slice(xw, t * batch * 4 * H, [batch, 4 * H]));
+        const [dzt, dcPrev] = gpu.lstmCellBackward(ex, xwt, hs[t], cs[t], wh, p(`lstm${l}.bias`), dh, dc);
+        ex.copy(local.add(dzt), dz, t * batch * 4 * H);
+        dhNext = t > 0 ? local.add(gpu.matmul(ex, dzt, wh, { transB: true })) : null;
+        dc = local.add(dcPrev);
+      }
+      grads.set(`lstm${l}.wx`, gpu.matmul(ex, input, dz, { transA: true }));
+      grads.set(`lstm${l}.wh`, gpu.matmul(ex, hPrev!, dz, { transA: true }));
+      grads.set(`lstm${l}.bias`, gpu.columnSum(ex, dz));
+      dAbove = l > 0 ? local.add(gpu.matmul(ex, dz, p(`lstm${l}.wx`), { transB: true })) : null;
+    }
+    local.release();
+    return grads;
+  }
+
+  return { y, backward, release: () => held.release() };
 }
 
 function transformerForward(params: GpuParams, config: TransformerConfig, x: GpuTensor, batch: number, training: boolean): GpuPass {
@@ -217,6 +263,8 @@ function transformerForward(params: GpuParams, config: TransformerConfig, x: Gpu
   const tokens = held.add(x.reshape([batch, T, 1]));
   const projected = held.add(gpu.linear(ex, tokens, p("input.weight"), p("input.bias")));
   let h = held.add(gpu.axpby(ex, projected, p("#pe")));
+  type Saved = { input: GpuTensor; q: GpuTensor; k: GpuTensor; v: GpuTensor; att: GpuTensor; sum1: GpuTensor; mid: GpuTensor; ffPre: GpuTensor | null; ff: GpuTensor; sum2: GpuTensor };
+  const saved: Saved[] = [];
   for (let l = 0; l < layers; l++) {
     const n = (m: string) => p(`layer${l}.${m}`);
     const q = held.add(gpu.linear(ex, h, n("q.weight"), n("q.bias")));
@@ -225,18 +273,45 @@ function transformerForward(params: GpuParams, config: TransformerConfig, x: Gpu
     const att = held.add(gpu.attention(ex, q, k, v, heads));
     const sum1 = held.add(gpu.axpby(ex, h, held.add(gpu.linear(ex, att, n("o.weight"), n("o.bias")))));
     const mid = held.add(gpu.layerNorm(ex, sum1, n("norm1.gamma"), n("norm1.beta")));
-    const ff = held.add(gpu.linear(ex, mid, n("ff1.weight"), n("ff1.bias"), "gelu"));
+    const ffPre = training ? held.add(gpu.linear(ex, mid, n("ff1.weight"), n("ff1.bias"))) : null;
+    const ff = held.add(ffPre ? gpu.activation(ex, ffPre, "gelu") : gpu.linear(ex, mid, n("ff1.weight"), n("ff1.bias"), "gelu"));
     const sum2 = held.add(gpu.axpby(ex, mid, held.add(gpu.linear(ex, ff, n("ff2.weight"), n("ff2.bias")))));
+    saved.push({ input: h, q, k, v, att, sum1, mid, ffPre, ff, sum2 });
     h = held.add(gpu.layerNorm(ex, sum2, n("norm2.gamma"), n("norm2.beta")));
   }
-  if (training) throw new Error("transformer: training on the GPU is not built yet");
-  const encoded = held.add(h.reshape([batch, T * D]));
+  const encoded = h.view([batch, T * D]);
   const y = gpu.linear(ex, encoded, p("head.weight"), p("head.bias"));
-  return {
-    y,
-    backward: () => {
-      throw new Error("transformer: training on the GPU is not built yet");
-    },
-    release: () => held.release(),
-  };
+
+  function backward(dy: GpuTensor): Map<string, GpuTensor> {
+    const grads = new Map<string, GpuTensor>();
+    const local = new Held();
+    const dense = (x: GpuTensor, name: string, pre: GpuTensor | null, d: GpuTensor, act: "none" | "gelu") =>
+      linearBackward(ex, x, p(`${name}.weight`), pre, d, act, grads, name, local)!;
+    let dh = dense(encoded, "head", null, dy, "none").view([batch, T, D]);
+    for (let l = layers - 1; l >= 0; l--) {
+      const s = saved[l];
+      const name = `layer${l}`;
+      const norm = (x: GpuTensor, d: GpuTensor, which: string) => {
+        const [dx, dyXhat] = gpu.layerNormBackward(ex, x, p(`${name}.${which}.gamma`), d);
+        grads.set(`${name}.${which}.gamma`, gpu.columnSum(ex, local.add(dyXhat)));
+        grads.set(`${name}.${which}.beta`, gpu.columnSum(ex, d));
+        return local.add(dx);
+      };
+      const dSum2 = norm(s.sum2, dh, "norm2");
+      const dFf = dense(s.ff, `${name}.ff2`, null, dSum2, "none");
+      const dMid = local.add(gpu.axpby(ex, dense(s.mid, `${name}.ff1`, s.ffPre, dFf, "gelu"), dSum2));
+      const dSum1 = norm(s.sum1, dMid, "norm1");
+      const dAtt = dense(s.att, `${name}.o`, null, dSum1, "none");
+      const [dq, dk, dv] = gpu.attentionBackward(ex, s.q, s.k, s.v, dAtt, heads).map((t) => local.add(t));
+      // The layer's input fed the residual and the three projections.
+      let dInput = dSum1;
+      for (const [m, d] of [["q", dq], ["k", dk], ["v", dv]] as const) dInput = local.add(gpu.axpby(ex, dInput, dense(s.input, `${name}.${m}`, null, d, "none")));
+      dh = dInput;
+    }
+    linearBackward(ex, tokens, p("input.weight"), null, dh, "none", grads, "input", local, false);
+    local.release();
+    return grads;
+  }
+
+  return { y, backward, release: () => held.release() };
 }

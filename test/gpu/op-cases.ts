@@ -132,17 +132,30 @@ function transposed(x: Float32Array, p: number, r: number, c: number): Float32Ar
 
 /** The ops the backward passes and the optimizer use, against src/neural's backward and Adam. */
 const BACKWARD_CASES: OpCase[] = [
-  {
-    name: "matmul transA [33, 21]ᵀ · [33, 18] and transB [21, 33] · [18, 33]ᵀ + bias",
+  // K = 33 takes the tiled kernel, K = 20 the direct one (ops.matmul).
+  ...[33, 20].map((k, i): OpCase => ({
+    name: `matmul transA [${k}, 21]ᵀ · [${k}, 18] and transB [21, ${k}] · [18, ${k}]ᵀ + bias, tanh`,
     async run(ex) {
-      const r = random(200);
-      const [at, b, a, bt, bias] = [r(33 * 21), r(33 * 18), r(21 * 33), r(18 * 33), r(18)];
-      const t = [ex.upload(at, [33, 21]), ex.upload(b, [33, 18]), ex.upload(a, [21, 33]), ex.upload(bt, [18, 33]), ex.upload(bias)];
+      const r = random(200 + i);
+      const [at, b, a, bt, bias] = [r(k * 21), r(k * 18), r(21 * k), r(18 * k), r(18)];
+      const t = [ex.upload(at, [k, 21]), ex.upload(b, [k, 18]), ex.upload(a, [21, k]), ex.upload(bt, [18, k]), ex.upload(bias)];
       const c1 = gpu.matmul(ex, t[0], t[1], { transA: true });
-      const c2 = gpu.matmul(ex, t[2], t[3], { transB: true, bias: t[4] });
+      const c2 = gpu.matmul(ex, t[2], t[3], { transB: true, bias: t[4], activation: "tanh" });
       return readAll(ex, [
-        ["Aᵀ·B", c1, cpu.linear(transposed(at, 1, 33, 21), b, null, 21, 33, 18)],
-        ["A·Bᵀ + bias", c2, cpu.linear(a, transposed(bt, 1, 18, 33), bias, 21, 33, 18)],
+        ["Aᵀ·B", c1, cpu.linear(transposed(at, 1, k, 21), b, null, 21, k, 18)],
+        ["tanh(A·Bᵀ + bias)", c2, cpu.linear(a, transposed(bt, 1, 18, k), bias, 21, k, 18, "tanh")],
+      ], t);
+    },
+  })),
+  {
+    name: "matmul batched, direct (K 9): [3, 10, 9] · [3, 9, 7] and · shared [9, 7] + bias",
+    async run(ex) {
+      const r = random(205);
+      const [a, b, shared, bias] = [r(3 * 10 * 9), r(3 * 9 * 7), r(9 * 7), r(7)];
+      const t = [ex.upload(a, [3, 10, 9]), ex.upload(b, [3, 9, 7]), ex.upload(shared, [9, 7]), ex.upload(bias)];
+      return readAll(ex, [
+        ["batched", gpu.matmul(ex, t[0], t[1]), batchedMatmul(a, b, null, [3, 10, 9, 7], "none", false)],
+        ["shared", gpu.matmul(ex, t[0], t[2], { bias: t[3], activation: "gelu" }), batchedMatmul(a, shared, bias, [3, 10, 9, 7], "gelu")],
       ], t);
     },
   },
