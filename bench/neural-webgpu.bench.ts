@@ -72,17 +72,11 @@ export async function run(): Promise<string> {
     started = performance.now();
     const cpu = train(model, trainCloses, options);
     const cpuS = (performance.now() - started) / 1000;
-    let gpuCell = "not built (CPU only)";
-    let lossCell = "";
     started = performance.now();
-    try {
-      const onGpu = await trainOnGpu(runtime, model, trainCloses, options);
-      gpuCell = ((performance.now() - started) / 1000).toFixed(1);
-      lossCell = `${onGpu.history[0].validationLoss.toFixed(5)} / ${cpu.history[0].validationLoss.toFixed(5)}`;
-    } catch (e) {
-      if (!(e instanceof Error && /not built/.test(e.message))) throw e;
-    }
-    training.push(`| ${kind} | ${cpu.trainSamples.toLocaleString("en-US")} | ${cpuS.toFixed(1)} | ${gpuCell} | ${lossCell} |`);
+    const onGpu = await trainOnGpu(runtime, model, trainCloses, options);
+    const gpuS = (performance.now() - started) / 1000;
+    const losses = `${onGpu.history[0].validationLoss.toFixed(6)} / ${cpu.history[0].validationLoss.toFixed(6)}`;
+    training.push(`| ${kind} | ${cpu.trainSamples.toLocaleString("en-US")} | ${cpuS.toFixed(1)} | ${gpuS.toFixed(1)} | ${losses} |`);
   }
   runtime.destroy();
   return [
@@ -107,6 +101,11 @@ export async function run(): Promise<string> {
     "| model | training windows | CPU s/epoch | WebGPU s/epoch | validation MAE, WebGPU / CPU |",
     "|---|---:|---:|---:|---|",
     ...training,
+    "",
+    "The two runs start from the same weights and minibatches. Where their validation MAEs differ beyond float32 rounding (NHITS), " +
+      "we read it as drift over the epoch's 60 Adam steps: each step's gradients agree to 1e-4 (test/neural/gpu-train.test.ts, shipped sizes), " +
+      "but ReLU and max-pool decisions are discrete, so a float32 difference that flips one changes the steps that follow. " +
+      "On small models the per-epoch validation losses of both paths agree to 3e-7 (the same test).",
     "",
     "Without a GPU the suite needs `chromium` and `libvulkan1` (SwiftShader), as the WebGPU tests do.",
   ].join("\n");

@@ -15,20 +15,29 @@ export interface GpuPredictorOptions {
  * The WebGPU backend of the Predictor port: each model's forward pass runs
  * as WGSL kernels on the runtime's device, batched over all the windows.
  * A weight set is uploaded on its first prediction and kept on the device
- * (cached by the identity of the Float32Array: weights changed in place after
- * that are not seen; pass a new array). When the device is lost the call is
- * retried once on the runtime's new device, uploading the weights again.
+ * until the Float32Array is garbage-collected (cached by the array's
+ * identity: weights changed in place after that are not seen; pass a new
+ * array). When the device is lost the call is retried once on the
+ * runtime's new device, uploading the weights again.
  */
 export function gpuPredictor(runtime: GpuRuntime, options: GpuPredictorOptions = {}): Predictor {
   const chunk = options.chunk ?? 1024;
   const cache = new WeakMap<Float32Array, GpuParams>();
+  // A weight set the caller has dropped (e.g. trained for one request) gives its device buffers back.
+  const uploaded = new FinalizationRegistry<GpuParams>((params) => {
+    if (!params.ex.isLost) releaseParams(params);
+  });
 
   function paramsFor(ex: GpuExecutor, model: Model, weights: Float32Array): GpuParams {
     const cached = cache.get(weights);
     if (cached && cached.ex === ex && cached.model === model) return cached;
-    if (cached && cached.ex === ex) releaseParams(cached);
+    if (cached) {
+      uploaded.unregister(cached);
+      if (cached.ex === ex) releaseParams(cached);
+    }
     const params = uploadParams(ex, model, weights);
     cache.set(weights, params);
+    uploaded.register(weights, params, params);
     return params;
   }
 

@@ -7,7 +7,7 @@ import { parseBarsCsv } from "../../src/data/csv.ts";
 import { GpuRuntime } from "../../src/gpu/runtime.ts";
 import { gpuForward, releaseParams, uploadParams } from "../../src/neural/gpu-models.ts";
 import { trainOnGpu } from "../../src/neural/gpu-train.ts";
-import type { ModelConfig } from "../../src/neural/model.ts";
+import { defaultConfig, type ModelConfig } from "../../src/neural/model.ts";
 import { createModel } from "../../src/neural/models.ts";
 import { train } from "../../src/neural/train.ts";
 import { Random } from "../../src/risk/random.ts";
@@ -20,14 +20,20 @@ const sp500 = Array.from(parseBarsCsv(readFileSync(`${root}data/sp500.csv`, "utf
 const runtime = new GpuRuntime(dawn, { label: DAWN_LABEL });
 afterAll(() => runtime.destroy());
 
-/** Small shapes with every feature of each model: ceil-mode pooling, uneven knots, stacked layers, several heads. */
+/**
+ * Small shapes with every feature of each model (ceil-mode pooling, uneven
+ * knots, stacked layers, several heads), and the shipped NHITS and
+ * Transformer sizes, whose matmuls (K of 64 to 1,024) take the tiled kernel.
+ */
 const SMALL: ModelConfig[] = [
+  defaultConfig("nhits"),
+  defaultConfig("transformer"),
   { kind: "nhits", inputSize: 13, horizon: 5, hidden: 8, mlpLayers: 2, poolKernels: [3, 2, 1], downsample: [3, 2, 1] },
   { kind: "lstm", inputSize: 7, horizon: 3, hidden: 6, layers: 3 },
   { kind: "transformer", inputSize: 6, horizon: 4, dModel: 12, heads: 3, layers: 2, ffSize: 10 },
 ];
 
-describe.each(SMALL)("WGSL backward of $kind", (config) => {
+describe.each(SMALL)("WGSL backward of $kind (input $inputSize)", (config) => {
   it("gives the CPU backward's gradient for every parameter, to 1e-4 relative", async () => {
     const model = createModel(config);
     const rng = new Random(31);
@@ -52,7 +58,7 @@ describe.each(SMALL)("WGSL backward of $kind", (config) => {
     const worst = results.reduce((a, b) => (b.worst > a.worst ? b : a));
     console.log(`${config.kind} backward: worst ${worst.worst.toExponential(2)} (${worst.detail})`);
     expect(worst.worst, worst.detail).toBeLessThanOrEqual(REL);
-  });
+  }, 60_000);
 });
 
 // Tiny sizes: SwiftShader runs the WGSL on the CPU, and each minibatch is tens of dispatches.
