@@ -1,10 +1,10 @@
-// The WGSL kernels on Node's WebGPU against their CPU twins (src/gpu/reference.ts).
+// The WGSL kernels on Node's WebGPU against their CPU twins (src/neural/ops.ts).
 // On a machine without a GPU, Dawn runs them on SwiftShader, Chromium's
 // software Vulkan driver: these figures prove the kernels run and agree;
 // they say nothing about GPU speed.
 import { Bench } from "tinybench";
 import * as gpu from "../src/gpu/ops.ts";
-import * as cpu from "../src/gpu/reference.ts";
+import * as cpu from "../src/neural/ops.ts";
 import { GpuRuntime } from "../src/gpu/runtime.ts";
 import { dawn, DAWN_LABEL } from "../test/gpu/dawn.ts";
 import { random } from "../test/gpu/op-cases.ts";
@@ -18,7 +18,7 @@ export async function run(): Promise<string> {
   const r = random(2026);
   const rows: Row[] = [];
 
-  async function measure(op: string, onGpu: () => Promise<Float32Array>, onCpu: () => Float64Array): Promise<void> {
+  async function measure(op: string, onGpu: () => Promise<Float32Array>, onCpu: () => Float32Array): Promise<void> {
     const started = performance.now();
     await onGpu(); // compiles the pipeline
     const firstMs = performance.now() - started;
@@ -39,7 +39,7 @@ export async function run(): Promise<string> {
     const out = await ex.read(c);
     c.release();
     return out;
-  }, () => cpu.matmul(a, b, null, [1, n, n, n]));
+  }, () => cpu.linear(a, b, null, n, n, n));
 
   const [batch, t, d, heads] = [8, 64, 32, 4];
   const [q, k, v] = [r(batch * t * d), r(batch * t * d), r(batch * t * d)];
@@ -57,8 +57,8 @@ export async function run(): Promise<string> {
     `**GPU ops, software-rendered.** WebGPU here is Dawn (npm \`webgpu\`) on ${ex.adapter}, a Vulkan driver that runs ` +
       "the WGSL on the CPU: these figures show the kernels run and agree with the CPU twins; they are not GPU speed. " +
       "GPU: one op on inputs already on the device, plus reading the output back (median of 10 after 2 warm-ups); " +
-      "first call: the same, plus compiling the pipeline. CPU: the plain TypeScript twin in src/gpu/reference.ts (float64 loops). " +
-      "Error: max |gpu − cpu| / max |cpu| over the output (float32 sums of 256 terms against float64).",
+      "first call: the same, plus compiling the pipeline. CPU: the plain TypeScript twin in src/neural/ops.ts (float32 arrays, sums in float64 registers). " +
+      "Error: max |gpu − cpu| / max |cpu| over the output (float32 sums of 256 terms against sums rounded once).",
     "",
     "| op | GPU (SwiftShader) ms | first call ms | CPU twin ms | error |",
     "|---|---:|---:|---:|---:|",

@@ -24,3 +24,17 @@ fn tanh_stable(x: f32) -> f32 {
 fn gelu(x: f32) -> f32 {
   return 0.5 * x * (1.0 + tanh_stable(0.7978845608028654 * (x + 0.044715 * x * x * x)));
 }
+
+// The activation a pipeline is specialized for: 0 none, 1 relu, 2 gelu, 3 tanh,
+// 4 sigmoid (the order of ACTIVATIONS in src/gpu/programs.ts).
+override ACT: u32 = 0u;
+
+fn activate(v: f32) -> f32 {
+  switch ACT {
+    case 1u: { return max(v, 0.0); }
+    case 2u: { return gelu(v); }
+    case 3u: { return tanh_stable(v); }
+    case 4u: { return sigmoid(v); }
+    default: { return v; }
+  }
+}

@@ -1,12 +1,15 @@
 // Row-wise normalizations over the last axis of X[R, N]: layerNorm
 // (population variance, two passes) and softmax (max-subtracted). One
 // workgroup of 64 threads per row; threads stride over the row and meet in
-// a tree reduction in workgroup memory.
+// a tree reduction in workgroup memory. layerNormRows: one thread per row,
+// no barriers, for short rows (model widths), where a workgroup per row
+// would leave most of its threads idle and pay for its barriers.
 
 struct Params {
   groups: u32,
   n: u32,
   eps: f32,
+  rows: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -82,5 +85,28 @@ fn softmax(
   let inv = 1.0 / reduce_sum(li, s);
   for (var j = li; j < p.n; j += WG) {
     y[base + j] = exp(x[base + j] - top) * inv;
+  }
+}
+
+@compute @workgroup_size(64)
+fn layerNormRows(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let row = flat_workgroup(wg, nwg) * 64u + li;
+  if (row >= p.rows) { return; }
+  let base = row * p.n;
+  var s = 0.0;
+  for (var j = 0u; j < p.n; j++) { s += x[base + j]; }
+  let mean = s / f32(p.n);
+  var q = 0.0;
+  for (var j = 0u; j < p.n; j++) {
+    let d = x[base + j] - mean;
+    q += d * d;
+  }
+  let inv = 1.0 / sqrt(q / f32(p.n) + p.eps);
+  for (var j = 0u; j < p.n; j++) {
+    y[base + j] = (x[base + j] - mean) * inv * gamma[j] + beta[j];
   }
 }

@@ -21,6 +21,8 @@ export class GpuTensor {
     /** The buffer may be larger than the tensor (pooled by size class); the tensor is its first `length` floats. */
     readonly buffer: GPUBuffer,
     readonly owner: GpuExecutor,
+    /** A view of another tensor's buffer: releasing it frees nothing. */
+    private readonly isView = false,
   ) {}
 
   get length(): number {
@@ -31,11 +33,38 @@ export class GpuTensor {
     return this.#released;
   }
 
-  /** Hands the buffer back to the owner's pool. */
+  /**
+   * The same data under another shape with as many elements. The buffer
+   * moves to the returned tensor: this one counts as released (without
+   * recycling), so exactly one tensor owns each buffer.
+   */
+  reshape(shape: Shape): GpuTensor {
+    const length = shape.reduce((a, b) => a * b, 1);
+    if (length !== this.length) {
+      throw new ConfigError(`reshape: [${this.shape.join(", ")}] has ${this.length} elements, [${shape.join(", ")}] ${length}`, { field: "reshape.shape" });
+    }
+    if (this.#released) throw new GpuError("reshape: the tensor was released", { field: "reshape" });
+    this.#released = true;
+    return new GpuTensor(shape, this.buffer, this.owner, this.isView);
+  }
+
+  /**
+   * The same buffer under another shape with as many elements, while this
+   * tensor keeps it: valid as long as this one is, and releasing it frees nothing.
+   */
+  view(shape: Shape): GpuTensor {
+    const length = shape.reduce((a, b) => a * b, 1);
+    if (length !== this.length) {
+      throw new ConfigError(`view: [${this.shape.join(", ")}] has ${this.length} elements, [${shape.join(", ")}] ${length}`, { field: "view.shape" });
+    }
+    return new GpuTensor(shape, this.buffer, this.owner, true);
+  }
+
+  /** Hands the buffer back to the owner's pool (a view's owner does that). */
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    this.owner.recycle(this.buffer);
+    if (!this.isView) this.owner.recycle(this.buffer);
   }
 }
 
@@ -120,6 +149,40 @@ export class GpuExecutor {
     const tensor = this.allocate(shape, "upload");
     this.device.queue.writeBuffer(tensor.buffer, 0, data.buffer, data.byteOffset, data.byteLength);
     return tensor;
+  }
+
+  /** A tensor of zeros (cleared in order with the encoded ops). */
+  zeros(shape: Shape): GpuTensor {
+    this.checkLive();
+    checkShape(shape, "zeros");
+    const tensor = this.allocate(shape, "zeros");
+    this.encode().clearBuffer(tensor.buffer, 0, tensor.length * 4);
+    return tensor;
+  }
+
+  /** Copies all of `src` into `dst` from element `offset` on, in order with the encoded ops (e.g. one step into a sequence). */
+  copy(src: GpuTensor, dst: GpuTensor, offset = 0): void {
+    this.checkLive();
+    this.checkOwned(src, "copy.src");
+    this.checkOwned(dst, "copy.dst");
+    if (!Number.isInteger(offset) || offset < 0 || offset + src.length > dst.length) {
+      throw new ConfigError(`copy: ${src.length} elements from offset ${offset} do not fit in [${dst.shape.join(", ")}]`, { field: "copy.offset" });
+    }
+    this.encode().copyBufferToBuffer(src.buffer, 0, dst.buffer, offset * 4, src.length * 4);
+  }
+
+  /** A new tensor of `shape` holding src's elements from `offset` on (e.g. one step of a sequence). */
+  slice(src: GpuTensor, offset: number, shape: Shape): GpuTensor {
+    this.checkLive();
+    this.checkOwned(src, "slice.src");
+    checkShape(shape, "slice");
+    const length = shape.reduce((a, b) => a * b, 1);
+    if (!Number.isInteger(offset) || offset < 0 || offset + length > src.length) {
+      throw new ConfigError(`slice: ${length} elements from offset ${offset} are not inside [${src.shape.join(", ")}]`, { field: "slice.offset" });
+    }
+    const out = this.allocate(shape, "slice");
+    this.encode().copyBufferToBuffer(src.buffer, offset * 4, out.buffer, 0, length * 4);
+    return out;
   }
 
   /**
@@ -302,5 +365,11 @@ export class GpuExecutor {
       throw new GpuError(`${where}: the tensor belongs to another executor (device); upload it to this one`, { field: where });
     }
     if (tensor.released) throw new GpuError(`${where}: the tensor was released`, { field: where });
+  }
+}
+
+function checkShape(shape: Shape, what: string): void {
+  if (shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new ConfigError(`${what}: shape [${shape.join(", ")}] must be positive integers`, { field: `${what}.shape` });
   }
 }

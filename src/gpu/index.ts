@@ -7,4 +7,3 @@ export * from "./programs.ts";
 export * from "./executor.ts";
 export * from "./runtime.ts";
 export * as gpuOps from "./ops.ts";
-export * as cpuOps from "./reference.ts";

@@ -88,33 +88,57 @@ function rowsOf(shape: Shape): [rows: number, len: number] {
 
 export interface MatmulParams {
   readonly activation: Activation;
+  /** A is stored transposed, [batch?, K, M] (the backward's Xᵀ·dZ). */
+  readonly transA?: boolean;
+  /** B is stored transposed, [batch?, N, K] (the backward's dZ·Wᵀ). */
+  readonly transB?: boolean;
 }
 
-/** C[batch?, M, N] = act(A[batch?, M, K] · B[batch?, K, N] + bias[N]); a rank-2 B is shared by every batch. */
+/**
+ * C[batch?, M, N] = act(A[batch?, M, K] · B[batch?, K, N] + bias[N]); a rank-2 B
+ * is shared by every batch. transA / transB read A or B stored transposed.
+ */
 export const matmulProgram: GpuProgram<MatmulParams> = {
   name: "matmul",
   family: "matmul",
   entryPoint: "matmul",
   inputs: ["a", "b", "bias"],
   optional: ["bias"],
-  plan([aShape, bShape, biasShape], { activation }) {
-    const a = shapeOf("matmul", "a", aShape, [2, 3], "[M, K] or [batch, M, K]");
-    const b = shapeOf("matmul", "b", bShape, [2, 3], "[K, N] or [batch, K, N]");
+  plan([aShape, bShape, biasShape], { activation, transA = false, transB = false }) {
+    const a = shapeOf("matmul", "a", aShape, [2, 3], transA ? "[K, M] or [batch, K, M] (transA)" : "[M, K] or [batch, M, K]");
+    const b = shapeOf("matmul", "b", bShape, [2, 3], transB ? "[N, K] or [batch, N, K] (transB)" : "[K, N] or [batch, K, N]");
     const act = ACTIVATIONS.indexOf(activation);
     if (act < 0) fail("matmul", "activation", `activation must be one of ${ACTIVATIONS.join(", ")}; got "${activation}"`);
     const batch = a.length === 3 ? a[0] : 1;
-    const [m, k] = a.slice(-2);
-    const n = b[b.length - 1];
-    if (b.length === 3 && a.length === 2) fail("matmul", "b", `b may be [batch, K, N] only when a is [batch, M, K]; got a ${shapeText(a)}`);
-    if (b.length === 3) expectDims("matmul", "b", b, [batch, k, n], "[batch, K, N] with a's batch and K");
-    else expectDims("matmul", "b", b, [k, n], "[K, N] with a's K");
+    const [m, k] = transA ? [a[a.length - 1], a[a.length - 2]] : [a[a.length - 2], a[a.length - 1]];
+    const n = transB ? b[b.length - 2] : b[b.length - 1];
+    const bDims = transB ? [n, k] : [k, n];
+    const bMeaning = transB ? "[N, K]" : "[K, N]";
+    if (b.length === 3 && a.length === 2) fail("matmul", "b", `b may be [batch, ...] only when a is [batch, ...]; got a ${shapeText(a)}`);
+    if (b.length === 3) expectDims("matmul", "b", b, [batch, ...bDims], `[batch, ${bMeaning.slice(1)} with a's batch and K`);
+    else expectDims("matmul", "b", b, bDims, `${bMeaning} with a's K`);
     if (biasShape) expectDims("matmul", "bias", biasShape, [n], "[N]");
     return {
       outputs: [a.length === 3 ? [batch, m, n] : [m, n]],
-      constants: { ACT: act, HAS_BIAS: biasShape ? 1 : 0 },
-      uniforms: [m, n, k, m * k, b.length === 3 ? k * n : 0],
+      constants: { ACT: act, HAS_BIAS: biasShape ? 1 : 0, TRANS_A: transA ? 1 : 0, TRANS_B: transB ? 1 : 0 },
+      uniforms: [m, n, k, m * k, b.length === 3 ? k * n : 0, batch],
       workgroups: ceilDiv(n, MATMUL_TILE) * ceilDiv(m, MATMUL_TILE) * batch,
     };
+  },
+};
+
+/** matmul with one thread per 4 outputs and no workgroup memory: for small K (see ops.matmul). */
+export const matmulDirectProgram: GpuProgram<MatmulParams> = {
+  name: "matmulDirect",
+  family: "matmul",
+  entryPoint: "matmulDirect",
+  inputs: matmulProgram.inputs,
+  optional: matmulProgram.optional,
+  plan(shapes, params) {
+    const plan = matmulProgram.plan(shapes, params);
+    const [m, n] = plan.outputs[0].slice(-2);
+    const batch = plan.outputs[0].length === 3 ? plan.outputs[0][0] : 1;
+    return { ...plan, workgroups: ceilDiv(batch * m * ceilDiv(n, 4), THREADS) };
   },
 };
 
@@ -228,7 +252,22 @@ export const layerNormProgram: GpuProgram<LayerNormParams> = {
     expectDims("layerNorm", "gamma", shapeOf("layerNorm", "gamma", gamma, [1], "[N]"), [n], "[N]");
     expectDims("layerNorm", "beta", shapeOf("layerNorm", "beta", beta, [1], "[N]"), [n], "[N]");
     if (!(eps > 0)) fail("layerNorm", "eps", `eps must be positive; got ${eps}`);
-    return { outputs: [x], constants: {}, uniforms: [n, f32Bits(eps)], workgroups: rows };
+    return { outputs: [x], constants: {}, uniforms: [n, f32Bits(eps), rows], workgroups: rows };
+  },
+};
+
+/** Rows at most this long are normalized one thread per row (layerNormRows), longer ones one workgroup per row. */
+export const SHORT_ROW = 64;
+
+/** layerNorm with one thread per row: for rows of at most SHORT_ROW values. */
+export const layerNormRowsProgram: GpuProgram<LayerNormParams> = {
+  name: "layerNormRows",
+  family: "norm",
+  entryPoint: "layerNormRows",
+  inputs: layerNormProgram.inputs,
+  plan(shapes, params) {
+    const plan = layerNormProgram.plan(shapes, params);
+    return { ...plan, workgroups: ceilDiv(plan.workgroups, THREADS) };
   },
 };
 
@@ -241,7 +280,7 @@ export const softmaxProgram: GpuProgram<Record<string, never>> = {
   plan([xShape]) {
     const x = shapeOf("softmax", "x", xShape, [1, 2, 3], "[R, N]");
     const [rows, n] = rowsOf(x);
-    return { outputs: [x], constants: {}, uniforms: [n, 0], workgroups: rows };
+    return { outputs: [x], constants: {}, uniforms: [n, 0, rows], workgroups: rows };
   },
 };
 
@@ -274,9 +313,284 @@ export const attentionProgram: GpuProgram<AttentionParams> = {
   },
 };
 
+export interface MaxPoolBackwardParams {
+  readonly kernel: number;
+}
+
+/** dX [B, L] of maxPool1d from x [B, L] and dY [B, ceil(L/k)]: each window's gradient to its first maximum. */
+export const maxPool1dBackwardProgram: GpuProgram<MaxPoolBackwardParams> = {
+  name: "maxPool1dBackward",
+  family: "pooling",
+  entryPoint: "maxPool1dBackward",
+  inputs: ["x", "dy"],
+  plan([xShape, dyShape], { kernel }) {
+    const x = shapeOf("maxPool1dBackward", "x", xShape, [2], "[B, L]");
+    const k = positiveInt("maxPool1dBackward", "kernel", kernel);
+    const [rows, len] = x;
+    const outLen = ceilDiv(len, k);
+    expectDims("maxPool1dBackward", "dy", shapeOf("maxPool1dBackward", "dy", dyShape, [2], "[B, ceil(L/k)]"), [rows, outLen], "[B, ceil(L/k)]");
+    return { outputs: [x], constants: {}, uniforms: [rows, len, k, outLen], workgroups: ceilDiv(rows * len, THREADS) };
+  },
+};
+
+export interface InterpolateBackwardParams {
+  /** M, the number of source points. */
+  readonly size: number;
+}
+
+/** dX [B, M] of interpolateLinear from dY [B, H]. */
+export const interpolateLinearBackwardProgram: GpuProgram<InterpolateBackwardParams> = {
+  name: "interpolateLinearBackward",
+  family: "interpolate",
+  entryPoint: "interpolateLinearBackward",
+  inputs: ["dy"],
+  plan([dyShape], { size }) {
+    const [rows, h] = shapeOf("interpolateLinearBackward", "dy", dyShape, [2], "[B, H]");
+    const m = positiveInt("interpolateLinearBackward", "size", size);
+    return { outputs: [[rows, m]], constants: {}, uniforms: [rows, m, h, f32Bits(m / h)], workgroups: ceilDiv(rows * m, THREADS) };
+  },
+};
+
+/** The uniforms of elementwise.wgsl after `groups`: n, nb, rows, cols, alpha, beta. */
+function elementwiseUniforms(n: number, nb: number, rows: number, cols: number, alpha = 1, beta = 0): number[] {
+  return [n, nb, rows, cols, f32Bits(alpha), f32Bits(beta)];
+}
+
+export interface AxpbyParams {
+  readonly alpha: number;
+  readonly beta: number;
+}
+
+/** alpha·a + beta·b, b (optional) repeated to a's length: a [T, D] b broadcasts over a [B, T, D] a. */
+export const axpbyProgram: GpuProgram<AxpbyParams> = {
+  name: "axpby",
+  family: "elementwise",
+  entryPoint: "axpby",
+  inputs: ["a", "b"],
+  optional: ["b"],
+  plan([aShape, bShape], { alpha, beta }) {
+    const a = shapeOf("axpby", "a", aShape, [1, 2, 3], "a tensor");
+    const n = product(a);
+    const nb = bShape ? product(bShape) : 1;
+    if (bShape && n % nb !== 0) fail("axpby", "b", `b's ${nb} elements must divide a's ${n}; got b ${shapeText(bShape)}`);
+    return { outputs: [a], constants: { HAS_B: bShape ? 1 : 0 }, uniforms: elementwiseUniforms(n, nb, 0, 0, alpha, beta), workgroups: ceilDiv(n, THREADS) };
+  },
+};
+
+export interface ActivationParams {
+  readonly activation: Activation;
+}
+
+/** act(x) elementwise. */
+export const activationProgram: GpuProgram<ActivationParams> = {
+  name: "activation",
+  family: "elementwise",
+  entryPoint: "activation",
+  inputs: ["x"],
+  plan([xShape], { activation }) {
+    const x = shapeOf("activation", "x", xShape, [1, 2, 3], "a tensor");
+    const act = ACTIVATIONS.indexOf(activation);
+    if (act < 0) fail("activation", "activation", `activation must be one of ${ACTIVATIONS.join(", ")}; got "${activation}"`);
+    const n = product(x);
+    return { outputs: [x], constants: { ACT: act }, uniforms: elementwiseUniforms(n, n, 0, 0), workgroups: ceilDiv(n, THREADS) };
+  },
+};
+
+export interface ActivationGradParams {
+  readonly activation: Activation;
+}
+
+/** dZ = dY ⊙ act'(Z) from dY and the pre-activation Z (same shape). */
+export const activationGradProgram: GpuProgram<ActivationGradParams> = {
+  name: "activationGrad",
+  family: "elementwise",
+  entryPoint: "activationGrad",
+  inputs: ["dy", "pre"],
+  plan([dyShape, preShape], { activation }) {
+    const dy = shapeOf("activationGrad", "dy", dyShape, [1, 2, 3], "a tensor");
+    expectDims("activationGrad", "pre", shapeOf("activationGrad", "pre", preShape, [dy.length], "like dy"), dy, "dy's shape");
+    const act = ACTIVATIONS.indexOf(activation);
+    if (act < 0) fail("activationGrad", "activation", `activation must be one of ${ACTIVATIONS.join(", ")}; got "${activation}"`);
+    const n = product(dy);
+    return { outputs: [dy], constants: { ACT: act }, uniforms: elementwiseUniforms(n, n, 0, 0), workgroups: ceilDiv(n, THREADS) };
+  },
+};
+
+function lossShapes(op: string, prediction: Shape | null, target: Shape | null): Shape {
+  const y = shapeOf(op, "prediction", prediction, [1, 2], "[B, H]");
+  expectDims(op, "target", shapeOf(op, "target", target, [y.length], "like prediction"), y, "prediction's shape");
+  return y;
+}
+
+/** The gradient of the mean absolute error over all entries: sign(prediction − target) / n. */
+export const maeGradProgram: GpuProgram<Record<string, never>> = {
+  name: "maeGrad",
+  family: "elementwise",
+  entryPoint: "maeGrad",
+  inputs: ["prediction", "target"],
+  plan([prediction, target]) {
+    const y = lossShapes("maeGrad", prediction, target);
+    const n = product(y);
+    return { outputs: [y], constants: {}, uniforms: elementwiseUniforms(n, n, 0, 0, 1 / n), workgroups: ceilDiv(n, THREADS) };
+  },
+};
+
+/** [1]: the mean absolute error over all entries. */
+export const maeLossProgram: GpuProgram<Record<string, never>> = {
+  name: "maeLoss",
+  family: "elementwise",
+  entryPoint: "maeLoss",
+  inputs: ["prediction", "target"],
+  plan([prediction, target]) {
+    const n = product(lossShapes("maeLoss", prediction, target));
+    return { outputs: [[1]], constants: {}, uniforms: elementwiseUniforms(n, n, 0, 0, 1 / n), workgroups: 1 };
+  },
+};
+
+/** [N]: the sum of the rows of X [R, N] (a bias gradient from dZ). */
+export const columnSumProgram: GpuProgram<Record<string, never>> = {
+  name: "columnSum",
+  family: "elementwise",
+  entryPoint: "columnSum",
+  inputs: ["x"],
+  plan([xShape]) {
+    const [rows, cols] = rowsOf(shapeOf("columnSum", "x", xShape, [2, 3], "[R, N]"));
+    return { outputs: [[cols]], constants: {}, uniforms: elementwiseUniforms(cols, cols, rows, cols), workgroups: ceilDiv(cols, THREADS) };
+  },
+};
+
+/** [P?, C, R] from X [P?, R, C]: the last two axes swapped. */
+export const transposeProgram: GpuProgram<Record<string, never>> = {
+  name: "transpose",
+  family: "elementwise",
+  entryPoint: "transpose",
+  inputs: ["x"],
+  plan([xShape]) {
+    const x = shapeOf("transpose", "x", xShape, [2, 3], "[R, C] or [P, R, C]");
+    const [rows, cols] = x.slice(-2);
+    const n = product(x);
+    return { outputs: [[...x.slice(0, -2), cols, rows]], constants: {}, uniforms: elementwiseUniforms(n, n, rows, cols), workgroups: ceilDiv(n, THREADS) };
+  },
+};
+
+export interface AdamParams {
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  /** The 1-based step count (for the bias corrections). */
+  readonly step: number;
+}
+
+/** One Adam step: [w', m', v'] from w, the gradient g and the moments m, v (all the same shape). */
+export const adamProgram: GpuProgram<AdamParams> = {
+  name: "adam",
+  family: "optimizer",
+  entryPoint: "adam",
+  inputs: ["w", "g", "m", "v"],
+  plan([wShape, ...rest], { learningRate, beta1, beta2, eps, step }) {
+    const w = shapeOf("adam", "w", wShape, [1, 2, 3], "a tensor");
+    ["g", "m", "v"].forEach((name, i) => expectDims("adam", name, shapeOf("adam", name, rest[i], [w.length], "like w"), w, "w's shape"));
+    positiveInt("adam", "step", step);
+    const n = product(w);
+    return {
+      outputs: [w, w, w],
+      constants: {},
+      uniforms: [n, ...[learningRate, beta1, beta2, eps, 1 - beta1 ** step, 1 - beta2 ** step].map(f32Bits)],
+      workgroups: ceilDiv(n, THREADS),
+    };
+  },
+};
+
+/** The backward of one LSTM step: [dz [B, 4H], dc [B, H]] from the step's h, c, Wh, b, xw = x·Wx, and dh', dc'. */
+export const lstmCellBackwardProgram: GpuProgram<Record<string, never>> = {
+  name: "lstmCellBackward",
+  family: "lstm-backward",
+  entryPoint: "lstmCellBackward",
+  inputs: ["h", "c", "wh", "b", "xw", "dh", "dc"],
+  plan([h, c, wh, b, xwShape, dh, dc]) {
+    const op = "lstmCellBackward";
+    const hs = lstmShapes(op, h, c, wh, b);
+    const [rows, hidden] = hs;
+    expectDims(op, "xw", shapeOf(op, "xw", xwShape, [2], "[B, 4H]"), [rows, 4 * hidden], "[B, 4H]");
+    expectDims(op, "dh", shapeOf(op, "dh", dh, [2], "[B, H]"), hs, "[B, H] like h");
+    expectDims(op, "dc", shapeOf(op, "dc", dc, [2], "[B, H]"), hs, "[B, H] like h");
+    return { outputs: [[rows, 4 * hidden], hs], constants: {}, uniforms: [rows, hidden], workgroups: ceilDiv(rows * hidden, THREADS) };
+  },
+};
+
+/** The backward of layerNorm: [dX, dY ⊙ x̂] from X, gamma and dY (dγ and dβ are column sums of dY ⊙ x̂ and dY). */
+export const layerNormBackwardProgram: GpuProgram<LayerNormParams> = {
+  name: "layerNormBackward",
+  family: "norm-backward",
+  entryPoint: "layerNormBackward",
+  inputs: ["x", "gamma", "dy"],
+  plan([xShape, gamma, dy], { eps }) {
+    const op = "layerNormBackward";
+    const x = shapeOf(op, "x", xShape, [1, 2, 3], "[R, N]");
+    const [rows, n] = rowsOf(x);
+    expectDims(op, "gamma", shapeOf(op, "gamma", gamma, [1], "[N]"), [n], "[N]");
+    expectDims(op, "dy", shapeOf(op, "dy", dy, [x.length], "like x"), x, "x's shape");
+    if (!(eps > 0)) fail(op, "eps", `eps must be positive; got ${eps}`);
+    return { outputs: [x, x], constants: {}, uniforms: [n, f32Bits(eps), rows], workgroups: rows };
+  },
+};
+
+/** layerNormBackward with one thread per row: for rows of at most SHORT_ROW values. */
+export const layerNormBackwardRowsProgram: GpuProgram<LayerNormParams> = {
+  name: "layerNormBackwardRows",
+  family: "norm-backward",
+  entryPoint: "layerNormBackwardRows",
+  inputs: layerNormBackwardProgram.inputs,
+  plan(shapes, params) {
+    const plan = layerNormBackwardProgram.plan(shapes, params);
+    return { ...plan, workgroups: ceilDiv(plan.workgroups, THREADS) };
+  },
+};
+
+function attentionBackwardPlan(op: string, shapes: readonly (Shape | null)[], { heads, causal }: AttentionParams, outputs: (q: Shape, rows: number) => Shape[]): ProgramPlan {
+  const q = shapeOf(op, "q", shapes[0], [3], "[B, T, D]");
+  ["k", "v", "dout"].forEach((name, i) => expectDims(op, name, shapeOf(op, name, shapes[i + 1], [3], "[B, T, D]"), q, "[B, T, D] like q"));
+  const [batch, t, d] = q;
+  positiveInt(op, "heads", heads);
+  if (d % heads !== 0) fail(op, "heads", `D = ${d} must be a multiple of heads = ${heads}`);
+  const headDim = d / heads;
+  if (headDim > MAX_HEAD_DIM) throw new GpuLimitError("attention head size D/heads", headDim, MAX_HEAD_DIM, op, "attention-backward.wgsl");
+  const rows = batch * heads * t;
+  if (shapes[4] !== undefined) expectDims(op, "stats", shapeOf(op, "stats", shapes[4], [2], "[B·heads·T, 4]"), [rows, 4], "[B·heads·T, 4]");
+  return { outputs: outputs(q, rows), constants: { CAUSAL: causal ? 1 : 0 }, uniforms: [rows, t, d, heads, headDim], workgroups: ceilDiv(rows, THREADS) };
+}
+
+/** Attention's backward, per query: [dQ, stats [B·heads·T, 4]] from Q, K, V and dO. */
+export const attentionBackwardQueryProgram: GpuProgram<AttentionParams> = {
+  name: "attentionBackwardQuery",
+  family: "attention-backward",
+  entryPoint: "attentionBackwardQuery",
+  inputs: ["q", "k", "v", "dout"],
+  plan(shapes, params) {
+    return attentionBackwardPlan("attentionBackwardQuery", shapes, params, (q, rows) => [q, [rows, 4]]);
+  },
+};
+
+/** Attention's backward, per key: [dK, dV] from Q, K, V, dO and the query kernel's stats. */
+export const attentionBackwardKeyProgram: GpuProgram<AttentionParams> = {
+  name: "attentionBackwardKey",
+  family: "attention-backward",
+  entryPoint: "attentionBackwardKey",
+  inputs: ["q", "k", "v", "dout", "stats"],
+  plan(shapes, params) {
+    return attentionBackwardPlan("attentionBackwardKey", shapes, params, (q) => [q, q]);
+  },
+};
+
 /** Every program by name. */
 export const PROGRAMS: ReadonlyMap<string, GpuProgram<never>> = new Map(
-  [matmulProgram, maxPool1dProgram, interpolateLinearProgram, lstmCellProgram, lstmCellPreProgram, layerNormProgram, softmaxProgram, attentionProgram].map(
+  [
+    matmulProgram, matmulDirectProgram, maxPool1dProgram, interpolateLinearProgram, lstmCellProgram, lstmCellPreProgram, layerNormProgram, softmaxProgram,
+    attentionProgram, maxPool1dBackwardProgram, interpolateLinearBackwardProgram, axpbyProgram, activationProgram, activationGradProgram, maeGradProgram,
+    maeLossProgram, columnSumProgram, transposeProgram, adamProgram, lstmCellBackwardProgram, layerNormBackwardProgram,
+    layerNormRowsProgram, layerNormBackwardRowsProgram,    attentionBackwardQueryProgram, attentionBackwardKeyProgram,
+  ].map(
     (p) => [p.name, p as GpuProgram<never>],
   ),
 );

@@ -2,6 +2,138 @@
 // `node scripts/build-shaders.mjs` (npm run build does); test/gpu/shader-sources.test.ts
 // fails when this file is stale.
 export const WGSL = {
+  "attention-backward": `// The backward of attention.wgsl (Q, K, V, dO all [B, T, D], head k owning
+// columns [k·d, (k+1)·d)), recomputing the softmax weights P rather than
+// storing the [B, heads, T, T] matrix, in two kernels:
+//   attentionBackwardQuery, one thread per (batch, head, query i): the row's
+//     max m_i and sum l_i, D_i = Σ_j P_ij (dO_i·V_j), and
+//     dQ_i = s·Σ_j P_ij (dO_i·V_j − D_i) K_j with s = 1/√d;
+//     writes dQ and stats [B·heads·T, 4] = (m_i, l_i, D_i, 0);
+//   attentionBackwardKey, one thread per (batch, head, key j), from the stats:
+//     dV_j = Σ_i P_ij dO_i and dK_j = s·Σ_i P_ij (dO_i·V_j − D_i) Q_i.
+// Scores are computed as in the forward (the query row scaled first).
+
+struct Params {
+  groups: u32,
+  rows: u32,
+  t: u32,
+  d_model: u32,
+  heads: u32,
+  head_dim: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+// dQ and stats (query kernel), or dK and dV (key kernel).
+@group(0) @binding(1) var<storage, read_write> out_a: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out_b: array<f32>;
+@group(0) @binding(3) var<storage, read> q: array<f32>;
+@group(0) @binding(4) var<storage, read> k: array<f32>;
+@group(0) @binding(5) var<storage, read> v: array<f32>;
+@group(0) @binding(6) var<storage, read> dout: array<f32>;
+@group(0) @binding(7) var<storage, read> stats: array<f32>;
+
+override CAUSAL: bool = false;
+const MAX_HEAD_DIM: u32 = 64u;
+const NEG: f32 = -1e30;
+
+/** (sequence start row, head column, position in the sequence) of thread i. */
+fn locate(i: u32) -> vec3<u32> {
+  let t = p.t;
+  return vec3<u32>((i / (t * p.heads)) * t, ((i / t) % p.heads) * p.head_dim, i % t);
+}
+
+/** Query row tq of the head, scaled by 1/√d as in the forward, dotted with key row j. */
+fn score(seq: u32, col0: u32, tq: u32, j: u32) -> f32 {
+  let scale = 1.0 / sqrt(f32(p.head_dim));
+  let qb = (seq + tq) * p.d_model + col0;
+  let kb = (seq + j) * p.d_model + col0;
+  var s = 0.0;
+  for (var c = 0u; c < p.head_dim; c++) { s += (q[qb + c] * scale) * k[kb + c]; }
+  return s;
+}
+
+/** dO_i · V_j over the head's columns. */
+fn dout_dot_v(seq: u32, col0: u32, i: u32, j: u32) -> f32 {
+  let ob = (seq + i) * p.d_model + col0;
+  let vb = (seq + j) * p.d_model + col0;
+  var s = 0.0;
+  for (var c = 0u; c < p.head_dim; c++) { s += dout[ob + c] * v[vb + c]; }
+  return s;
+}
+
+@compute @workgroup_size(64)
+fn attentionBackwardQuery(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let i = flat_workgroup(wg, nwg) * 64u + li;
+  if (i >= p.rows) { return; }
+  let at = locate(i);
+  let seq = at.x;
+  let col0 = at.y;
+  let tq = at.z;
+  let keys = select(p.t, tq + 1u, CAUSAL);
+  var m = NEG;
+  for (var j = 0u; j < keys; j++) { m = max(m, score(seq, col0, tq, j)); }
+  var l = 0.0;
+  var dsum = 0.0;
+  for (var j = 0u; j < keys; j++) {
+    let w = exp(score(seq, col0, tq, j) - m);
+    l += w;
+    dsum += w * dout_dot_v(seq, col0, tq, j);
+  }
+  dsum /= l;
+  var acc: array<f32, MAX_HEAD_DIM>;
+  for (var j = 0u; j < keys; j++) {
+    let pij = exp(score(seq, col0, tq, j) - m) / l;
+    let ds = pij * (dout_dot_v(seq, col0, tq, j) - dsum);
+    let kb = (seq + j) * p.d_model + col0;
+    for (var c = 0u; c < p.head_dim; c++) { acc[c] += ds * k[kb + c]; }
+  }
+  let scale = 1.0 / sqrt(f32(p.head_dim));
+  let qb = (seq + tq) * p.d_model + col0;
+  for (var c = 0u; c < p.head_dim; c++) { out_a[qb + c] = acc[c] * scale; }
+  out_b[4u * i] = m;
+  out_b[4u * i + 1u] = l;
+  out_b[4u * i + 2u] = dsum;
+  out_b[4u * i + 3u] = 0.0;
+}
+
+@compute @workgroup_size(64)
+fn attentionBackwardKey(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let i = flat_workgroup(wg, nwg) * 64u + li;
+  if (i >= p.rows) { return; }
+  let at = locate(i);
+  let seq = at.x;
+  let col0 = at.y;
+  let tk = at.z;
+  // The stats row of query tq in this (batch, head): thread index i − tk + tq.
+  let first = i - tk;
+  var dk: array<f32, MAX_HEAD_DIM>;
+  var dv: array<f32, MAX_HEAD_DIM>;
+  for (var tq = select(0u, tk, CAUSAL); tq < p.t; tq++) {
+    let st = 4u * (first + tq);
+    let pij = exp(score(seq, col0, tq, tk) - stats[st]) / stats[st + 1u];
+    let ds = pij * (dout_dot_v(seq, col0, tq, tk) - stats[st + 2u]);
+    let qb = (seq + tq) * p.d_model + col0;
+    for (var c = 0u; c < p.head_dim; c++) {
+      dv[c] += pij * dout[qb + c];
+      dk[c] += ds * q[qb + c];
+    }
+  }
+  let scale = 1.0 / sqrt(f32(p.head_dim));
+  let kb = (seq + tk) * p.d_model + col0;
+  for (var c = 0u; c < p.head_dim; c++) {
+    out_a[kb + c] = dk[c] * scale;
+    out_b[kb + c] = dv[c];
+  }
+}
+`,
   "attention": `// Scaled dot-product multi-head attention: Q, K, V, O all [B, T, D]; head k
 // owns columns [k·d, (k+1)·d) with d = D/heads; S = Q_h·K_hᵀ/√d, softmax over
 // keys (keys after the query masked when CAUSAL), O_h = S·V_h.
@@ -99,12 +231,142 @@ fn tanh_stable(x: f32) -> f32 {
 fn gelu(x: f32) -> f32 {
   return 0.5 * x * (1.0 + tanh_stable(0.7978845608028654 * (x + 0.044715 * x * x * x)));
 }
+
+// The activation a pipeline is specialized for: 0 none, 1 relu, 2 gelu, 3 tanh,
+// 4 sigmoid (the order of ACTIVATIONS in src/gpu/programs.ts).
+override ACT: u32 = 0u;
+
+fn activate(v: f32) -> f32 {
+  switch ACT {
+    case 1u: { return max(v, 0.0); }
+    case 2u: { return gelu(v); }
+    case 3u: { return tanh_stable(v); }
+    case 4u: { return sigmoid(v); }
+    default: { return v; }
+  }
+}
+`,
+  "elementwise": `// Elementwise kernels and simple reductions over flat tensors, one thread per
+// output (columnSum: per column; maeLoss: one workgroup). What the forward
+// passes need between the matmuls (residual sums, the positional encoding)
+// and what the backward passes need (activation derivatives, the loss
+// gradient, bias gradients as column sums).
+
+struct Params {
+  groups: u32,
+  // Elements of the output (axpby, activationGrad, maeGrad, transpose) or of a (maeLoss).
+  n: u32,
+  // Elements of b; axpby reads b[i % nb], so a [T, D] b broadcasts over a [B·T, D] a.
+  nb: u32,
+  rows: u32,
+  cols: u32,
+  alpha: f32,
+  beta: f32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<storage, read> a: array<f32>;
+@group(0) @binding(3) var<storage, read> b: array<f32>;
+
+override HAS_B: bool = false;
+
+fn index(wg: vec3<u32>, nwg: vec3<u32>, li: u32) -> u32 {
+  return flat_workgroup(wg, nwg) * 64u + li;
+}
+
+/** y = alpha·a + beta·b (b broadcast by repetition; absent: y = alpha·a). */
+@compute @workgroup_size(64)
+fn axpby(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let i = index(wg, nwg, li);
+  if (i >= p.n) { return; }
+  var v = p.alpha * a[i];
+  if (HAS_B) { v += p.beta * b[i % p.nb]; }
+  y[i] = v;
+}
+
+/** y = act(a): the activation apart from its matmul, when training keeps the pre-activation. */
+@compute @workgroup_size(64)
+fn activation(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let i = index(wg, nwg, li);
+  if (i >= p.n) { return; }
+  y[i] = activate(a[i]);
+}
+
+/** d act(z) / dz, as src/neural/ops.ts's activationDerivative. */
+fn activation_grad(z: f32) -> f32 {
+  switch ACT {
+    case 1u: { return select(0.0, 1.0, z > 0.0); }
+    case 2u: {
+      let t = tanh_stable(0.7978845608028654 * (z + 0.044715 * z * z * z));
+      return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * 0.7978845608028654 * (1.0 + 3.0 * 0.044715 * z * z);
+    }
+    case 3u: { let t = tanh_stable(z); return 1.0 - t * t; }
+    case 4u: { let s = sigmoid(z); return s * (1.0 - s); }
+    default: { return 1.0; }
+  }
+}
+
+/** dZ = dY ⊙ act'(Z): a = dY, b = Z (the pre-activation). */
+@compute @workgroup_size(64)
+fn activationGrad(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let i = index(wg, nwg, li);
+  if (i >= p.n) { return; }
+  y[i] = a[i] * activation_grad(b[i]);
+}
+
+/** The gradient of the mean absolute error: sign(a − b) · alpha, alpha = 1/n. */
+@compute @workgroup_size(64)
+fn maeGrad(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let i = index(wg, nwg, li);
+  if (i >= p.n) { return; }
+  y[i] = sign(a[i] - b[i]) * p.alpha;
+}
+
+var<workgroup> partial: array<f32, 64>;
+
+/** y[0] = alpha · Σ|a − b| over n elements, in one workgroup. */
+@compute @workgroup_size(64)
+fn maeLoss(@builtin(local_invocation_index) li: u32) {
+  var s = 0.0;
+  for (var i = li; i < p.n; i += 64u) { s += abs(a[i] - b[i]); }
+  partial[li] = s;
+  workgroupBarrier();
+  for (var k = 32u; k > 0u; k >>= 1u) {
+    if (li < k) { partial[li] += partial[li + k]; }
+    workgroupBarrier();
+  }
+  if (li == 0u) { y[0] = partial[0] * p.alpha; }
+}
+
+/** y[j] = Σ_r a[r, j] over a [rows, cols]: the bias gradient from dZ. */
+@compute @workgroup_size(64)
+fn columnSum(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let j = index(wg, nwg, li);
+  if (j >= p.cols) { return; }
+  var s = 0.0;
+  for (var r = 0u; r < p.rows; r++) { s += a[r * p.cols + j]; }
+  y[j] = s;
+}
+
+/** y [P, cols, rows] from a [P, rows, cols]: a sequence batch-major to step-major and back. */
+@compute @workgroup_size(64)
+fn transpose(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let i = index(wg, nwg, li);
+  if (i >= p.n) { return; }
+  let size = p.rows * p.cols;
+  let rem = i % size;
+  let c = rem / p.rows;
+  let r = rem % p.rows;
+  y[i] = a[i - rem + r * p.cols + c];
+}
 `,
   "interpolate": `// interpolateLinear: X[B, M] -> Y[B, H], as PyTorch's
 // F.interpolate(mode="linear", align_corners=False). One thread per output.
 // Source positions are computed in float32 exactly as PyTorch's float kernel
 // does (scale = M/H rounded to f32 by the host, then scale·(j + 0.5) − 0.5),
-// so both agree on them to the bit.
+// so both agree on them to the bit. interpolateLinearBackward: dX[B, M] from
+// dY[B, H], one thread per source point summing the outputs that read it.
 
 struct Params {
   groups: u32,
@@ -127,12 +389,102 @@ fn interpolateLinear(
   let i = flat_workgroup(wg, nwg) * 64u + li;
   if (i >= p.rows * p.h) { return; }
   let row = i / p.h;
-  let j = i % p.h;
+  let s = source(i % p.h);
+  y[i] = (1.0 - s.w) * x[row * p.m + s.i0] + s.w * x[row * p.m + s.i1];
+}
+
+struct Source {
+  i0: u32,
+  i1: u32,
+  // The weight of i1.
+  w: f32,
+}
+
+/** Where output j reads from. */
+fn source(j: u32) -> Source {
   let src = max(p.scale * (f32(j) + 0.5) - 0.5, 0.0);
   let i0 = min(u32(floor(src)), p.m - 1u);
-  let i1 = min(i0 + 1u, p.m - 1u);
-  let w = src - f32(i0);
-  y[i] = (1.0 - w) * x[row * p.m + i0] + w * x[row * p.m + i1];
+  return Source(i0, min(i0 + 1u, p.m - 1u), src - f32(i0));
+}
+
+// x is dY [B, H] here, y is dX [B, M].
+@compute @workgroup_size(64)
+fn interpolateLinearBackward(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let i = flat_workgroup(wg, nwg) * 64u + li;
+  if (i >= p.rows * p.m) { return; }
+  let row = i / p.m;
+  let k = i % p.m;
+  var g = 0.0;
+  for (var j = 0u; j < p.h; j++) {
+    let s = source(j);
+    if (s.i0 == k) { g += (1.0 - s.w) * x[row * p.h + j]; }
+    if (s.i1 == k) { g += s.w * x[row * p.h + j]; }
+  }
+  y[i] = g;
+}
+`,
+  "lstm-backward": `// The backward of one LSTM step (gates [i | f | g | o], as lstm.wgsl), one
+// thread per (batch row, hidden unit). The gates are recomputed from the
+// step's saved inputs (xw = x·Wx, the previous h and c) rather than stored:
+// z = xw + h·Wh + b, c' = σ(f)c + σ(i)tanh(g), h' = σ(o)tanh(c'). Given dh'
+// (all that reaches h') and dc' (from the next step), it writes the gate
+// gradients dz [B, 4H] and dc [B, H] for the previous c; dh for the previous
+// h is dz·Whᵀ, one matmul.
+
+struct Params {
+  groups: u32,
+  rows: u32,
+  hidden: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> dz: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dc_prev: array<f32>;
+@group(0) @binding(3) var<storage, read> h: array<f32>;
+@group(0) @binding(4) var<storage, read> c: array<f32>;
+@group(0) @binding(5) var<storage, read> wh: array<f32>;
+@group(0) @binding(6) var<storage, read> bias: array<f32>;
+@group(0) @binding(7) var<storage, read> xw: array<f32>;
+@group(0) @binding(8) var<storage, read> dh_next: array<f32>;
+@group(0) @binding(9) var<storage, read> dc_next: array<f32>;
+
+@compute @workgroup_size(64)
+fn lstmCellBackward(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let i = flat_workgroup(wg, nwg) * 64u + li;
+  if (i >= p.rows * p.hidden) { return; }
+  let hs = p.hidden;
+  let row = i / hs;
+  let j = i % hs;
+  let base = row * 4u * hs + j;
+  // The same sums in the same order as lstm.wgsl's forward, so the gates agree to the bit.
+  var z = vec4<f32>(xw[base], xw[base + hs], xw[base + 2u * hs], xw[base + 3u * hs]);
+  z += vec4<f32>(bias[j], bias[hs + j], bias[2u * hs + j], bias[3u * hs + j]);
+  for (var k = 0u; k < hs; k++) {
+    let hv = h[row * hs + k];
+    let w = k * 4u * hs + j;
+    z += hv * vec4<f32>(wh[w], wh[w + hs], wh[w + 2u * hs], wh[w + 3u * hs]);
+  }
+  let ig = sigmoid(z.x);
+  let fg = sigmoid(z.y);
+  let gg = tanh_stable(z.z);
+  let og = sigmoid(z.w);
+  let c_next = fg * c[i] + ig * gg;
+  let tc = tanh_stable(c_next);
+  let dh = dh_next[i];
+  let dc = dc_next[i] + dh * og * (1.0 - tc * tc);
+  dz[base] = dc * gg * ig * (1.0 - ig);
+  dz[base + hs] = dc * c[i] * fg * (1.0 - fg);
+  dz[base + 2u * hs] = dc * ig * (1.0 - gg * gg);
+  dz[base + 3u * hs] = dh * tc * og * (1.0 - og);
+  dc_prev[i] = dc * fg;
 }
 `,
   "lstm": `// One LSTM cell step with the four gates fused, PyTorch gate order [i | f | g | o]
@@ -210,6 +562,9 @@ fn lstmCellPre(
 }
 `,
   "matmul": `// C[batch, M, N] = act(A[batch, M, K] · B[batch or 1, K, N] + bias[N]).
+// TRANS_A reads A stored as [batch, K, M] (Aᵀ), TRANS_B reads B stored as
+// [batch or 1, N, K] (Bᵀ): the backward's dX = dZ·Wᵀ and dW = Xᵀ·dZ without
+// materializing a transpose.
 // One workgroup of 8x8 threads computes a 32x32 tile of C, each thread a 4x4
 // block held in registers; 32x32 tiles of A and B are staged in workgroup
 // memory, edges past M, N or K padded with zeros. The accumulators are four
@@ -223,6 +578,7 @@ struct Params {
   k: u32,
   a_stride: u32,
   b_stride: u32,
+  batch: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -231,8 +587,9 @@ struct Params {
 @group(0) @binding(3) var<storage, read> b: array<f32>;
 @group(0) @binding(4) var<storage, read> bias: array<f32>;
 
-override ACT: u32 = 0u;
 override HAS_BIAS: bool = false;
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
 
 const TILE: u32 = 32u;
 // Each thread's block is PER x PER; THREADS_X threads span a tile's width.
@@ -240,16 +597,6 @@ const PER: u32 = 4u;
 const THREADS_X: u32 = 8u;
 var<workgroup> a_tile: array<f32, 1024>;
 var<workgroup> b_tile: array<f32, 1024>;
-
-fn activate(v: f32) -> f32 {
-  switch ACT {
-    case 1u: { return max(v, 0.0); }
-    case 2u: { return gelu(v); }
-    case 3u: { return tanh_stable(v); }
-    case 4u: { return sigmoid(v); }
-    default: { return v; }
-  }
-}
 
 /** Writes 4 consecutive outputs of one row of C, with bias and activation, skipping those past the edges. */
 fn store(mat: u32, row: u32, col: u32, v: vec4<f32>) {
@@ -294,10 +641,14 @@ fn matmul(
       let r = e / TILE;
       let cc = e % TILE;
       var av = 0.0;
-      if (row0 + r < p.m && k0 + cc < p.k) { av = a[a_base + (row0 + r) * p.k + k0 + cc]; }
+      if (row0 + r < p.m && k0 + cc < p.k) {
+        av = a[a_base + select((row0 + r) * p.k + k0 + cc, (k0 + cc) * p.m + row0 + r, TRANS_A)];
+      }
       a_tile[e] = av;
       var bv = 0.0;
-      if (k0 + r < p.k && col0 + cc < p.n) { bv = b[b_base + (k0 + r) * p.n + col0 + cc]; }
+      if (k0 + r < p.k && col0 + cc < p.n) {
+        bv = b[b_base + select((k0 + r) * p.n + col0 + cc, (col0 + cc) * p.k + k0 + r, TRANS_B)];
+      }
       b_tile[e] = bv;
     }
     workgroupBarrier();
@@ -317,16 +668,157 @@ fn matmul(
   store(mat, row0 + ty * PER + 2u, col0 + tx * PER, acc2);
   store(mat, row0 + ty * PER + 3u, col0 + tx * PER, acc3);
 }
+
+// One thread per 4 consecutive outputs of a row of C, reading A and B straight
+// from storage: no workgroup memory and no barriers. For small K, where a
+// tile of A and B would be staged for one or two steps only.
+@compute @workgroup_size(64)
+fn matmulDirect(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let i = flat_workgroup(wg, nwg) * 64u + li;
+  let quads = (p.n + PER - 1u) / PER;
+  let per_mat = p.m * quads;
+  let mat = i / per_mat;
+  if (i >= p.groups * 64u || mat >= p.batch) { return; }
+  let row = (i % per_mat) / quads;
+  let col = (i % quads) * PER;
+  let a_base = mat * p.a_stride;
+  let b_base = mat * p.b_stride;
+  var acc = vec4<f32>(0.0);
+  for (var t = 0u; t < p.k; t++) {
+    let av = a[a_base + select(row * p.k + t, t * p.m + row, TRANS_A)];
+    var bv = vec4<f32>(0.0);
+    for (var j = 0u; j < PER; j++) {
+      if (col + j < p.n) { bv[j] = b[b_base + select(t * p.n + col + j, (col + j) * p.k + t, TRANS_B)]; }
+    }
+    acc += av * bv;
+  }
+  store(mat, row, col, acc);
+}
 `,
-  "norm": `// Row-wise normalizations over the last axis of X[R, N]: layerNorm
-// (population variance, two passes) and softmax (max-subtracted). One
-// workgroup of 64 threads per row; threads stride over the row and meet in
-// a tree reduction in workgroup memory.
+  "norm-backward": `// The backward of layerNorm over the last axis of X[R, N] (norm.wgsl), one
+// workgroup of 64 threads per row, the row's mean and 1/σ recomputed as the
+// forward computes them. Writes dX and dY ⊙ x̂ (whose column sums are dγ;
+// dβ is the column sums of dY):
+//   dx = (1/σ)·(dy⊙γ − mean(dy⊙γ) − x̂·mean(dy⊙γ⊙x̂)).
+// layerNormBackwardRows: the same with one thread per row, for short rows.
 
 struct Params {
   groups: u32,
   n: u32,
   eps: f32,
+  rows: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> dx: array<f32>;
+@group(0) @binding(2) var<storage, read_write> dy_xhat: array<f32>;
+@group(0) @binding(3) var<storage, read> x: array<f32>;
+@group(0) @binding(4) var<storage, read> gamma: array<f32>;
+@group(0) @binding(5) var<storage, read> dy: array<f32>;
+
+const WG: u32 = 64u;
+var<workgroup> red: array<f32, 64>;
+
+fn reduce_sum(li: u32, v: f32) -> f32 {
+  red[li] = v;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s >>= 1u) {
+    if (li < s) { red[li] += red[li + s]; }
+    workgroupBarrier();
+  }
+  let total = red[0];
+  workgroupBarrier();
+  return total;
+}
+
+@compute @workgroup_size(64)
+fn layerNormBackward(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let row = flat_workgroup(wg, nwg);
+  if (row >= p.groups) { return; }
+  let base = row * p.n;
+  let n = f32(p.n);
+  var s = 0.0;
+  for (var j = li; j < p.n; j += WG) { s += x[base + j]; }
+  let mean = reduce_sum(li, s) / n;
+  var q = 0.0;
+  for (var j = li; j < p.n; j += WG) {
+    let d = x[base + j] - mean;
+    q += d * d;
+  }
+  let inv = 1.0 / sqrt(reduce_sum(li, q) / n + p.eps);
+  var sg = 0.0;
+  var sgx = 0.0;
+  for (var j = li; j < p.n; j += WG) {
+    let xhat = (x[base + j] - mean) * inv;
+    let g = dy[base + j] * gamma[j];
+    sg += g;
+    sgx += g * xhat;
+    dy_xhat[base + j] = dy[base + j] * xhat;
+  }
+  let mean_g = reduce_sum(li, sg) / n;
+  let mean_gx = reduce_sum(li, sgx) / n;
+  for (var j = li; j < p.n; j += WG) {
+    let xhat = (x[base + j] - mean) * inv;
+    dx[base + j] = inv * (dy[base + j] * gamma[j] - mean_g - xhat * mean_gx);
+  }
+}
+
+@compute @workgroup_size(64)
+fn layerNormBackwardRows(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let row = flat_workgroup(wg, nwg) * 64u + li;
+  if (row >= p.rows) { return; }
+  let base = row * p.n;
+  let n = f32(p.n);
+  var s = 0.0;
+  for (var j = 0u; j < p.n; j++) { s += x[base + j]; }
+  let mean = s / n;
+  var q = 0.0;
+  for (var j = 0u; j < p.n; j++) {
+    let d = x[base + j] - mean;
+    q += d * d;
+  }
+  let inv = 1.0 / sqrt(q / n + p.eps);
+  var sg = 0.0;
+  var sgx = 0.0;
+  for (var j = 0u; j < p.n; j++) {
+    let xhat = (x[base + j] - mean) * inv;
+    let g = dy[base + j] * gamma[j];
+    sg += g;
+    sgx += g * xhat;
+    dy_xhat[base + j] = dy[base + j] * xhat;
+  }
+  let mean_g = sg / n;
+  let mean_gx = sgx / n;
+  for (var j = 0u; j < p.n; j++) {
+    let xhat = (x[base + j] - mean) * inv;
+    dx[base + j] = inv * (dy[base + j] * gamma[j] - mean_g - xhat * mean_gx);
+  }
+}
+`,
+  "norm": `// Row-wise normalizations over the last axis of X[R, N]: layerNorm
+// (population variance, two passes) and softmax (max-subtracted). One
+// workgroup of 64 threads per row; threads stride over the row and meet in
+// a tree reduction in workgroup memory. layerNormRows: one thread per row,
+// no barriers, for short rows (model widths), where a workgroup per row
+// would leave most of its threads idle and pay for its barriers.
+
+struct Params {
+  groups: u32,
+  n: u32,
+  eps: f32,
+  rows: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -404,9 +896,75 @@ fn softmax(
     y[base + j] = exp(x[base + j] - top) * inv;
   }
 }
+
+@compute @workgroup_size(64)
+fn layerNormRows(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let row = flat_workgroup(wg, nwg) * 64u + li;
+  if (row >= p.rows) { return; }
+  let base = row * p.n;
+  var s = 0.0;
+  for (var j = 0u; j < p.n; j++) { s += x[base + j]; }
+  let mean = s / f32(p.n);
+  var q = 0.0;
+  for (var j = 0u; j < p.n; j++) {
+    let d = x[base + j] - mean;
+    q += d * d;
+  }
+  let inv = 1.0 / sqrt(q / f32(p.n) + p.eps);
+  for (var j = 0u; j < p.n; j++) {
+    y[base + j] = (x[base + j] - mean) * inv * gamma[j] + beta[j];
+  }
+}
+`,
+  "optimizer": `// Adam (Kingma and Ba) as PyTorch's and src/neural/train.ts's: bias-corrected
+// moments, no weight decay. One thread per parameter; the new weights and
+// moments go to fresh buffers (w', m', v'), which the caller swaps in.
+
+struct Params {
+  groups: u32,
+  n: u32,
+  lr: f32,
+  beta1: f32,
+  beta2: f32,
+  eps: f32,
+  // 1 − beta1^step and 1 − beta2^step, computed on the host in float64.
+  c1: f32,
+  c2: f32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> w_out: array<f32>;
+@group(0) @binding(2) var<storage, read_write> m_out: array<f32>;
+@group(0) @binding(3) var<storage, read_write> v_out: array<f32>;
+@group(0) @binding(4) var<storage, read> w: array<f32>;
+@group(0) @binding(5) var<storage, read> g: array<f32>;
+@group(0) @binding(6) var<storage, read> m: array<f32>;
+@group(0) @binding(7) var<storage, read> v: array<f32>;
+
+@compute @workgroup_size(64)
+fn adam(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let i = flat_workgroup(wg, nwg) * 64u + li;
+  if (i >= p.n) { return; }
+  let gi = g[i];
+  let mi = p.beta1 * m[i] + (1.0 - p.beta1) * gi;
+  let vi = p.beta2 * v[i] + (1.0 - p.beta2) * gi * gi;
+  m_out[i] = mi;
+  v_out[i] = vi;
+  w_out[i] = w[i] - (p.lr * (mi / p.c1)) / (sqrt(vi / p.c2) + p.eps);
+}
 `,
   "pooling": `// maxPool1d: Y[B, ceil(L/k)], stride = kernel = k; the last window may be
 // shorter and takes the max of what it has (ceil mode). One thread per output.
+// maxPool1dBackward: dX[B, L] from dY; each window's gradient goes to its
+// first maximum (as src/neural/ops.ts), one thread per input element.
 
 struct Params {
   groups: u32,
@@ -419,6 +977,7 @@ struct Params {
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read> dy: array<f32>;
 
 @compute @workgroup_size(64)
 fn maxPool1d(
@@ -436,6 +995,25 @@ fn maxPool1d(
     m = max(m, x[row * p.len + t]);
   }
   y[i] = m;
+}
+
+@compute @workgroup_size(64)
+fn maxPool1dBackward(
+  @builtin(workgroup_id) wg: vec3<u32>,
+  @builtin(num_workgroups) nwg: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let i = flat_workgroup(wg, nwg) * 64u + li;
+  if (i >= p.rows * p.len) { return; }
+  let row = i / p.len;
+  let window = (i % p.len) / p.kernel;
+  let start = row * p.len + window * p.kernel;
+  let end = row * p.len + min((window + 1u) * p.kernel, p.len);
+  var arg = start;
+  for (var t = start + 1u; t < end; t++) {
+    if (x[t] > x[arg]) { arg = t; }
+  }
+  y[i] = select(0.0, dy[row * p.out_len + window], arg == i);
 }
 `,
 } as const;

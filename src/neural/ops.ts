@@ -10,7 +10,9 @@
  * every step) collects all its contributions in one buffer.
  */
 
-export type Activation = "none" | "relu" | "gelu" | "tanh" | "sigmoid";
+import type { Activation } from "../gpu/programs.ts";
+
+export type { Activation };
 
 const GELU_C = Math.sqrt(2 / Math.PI);
 const GELU_A = 0.044715;
@@ -199,9 +201,17 @@ export function maxPool1dBackward(
   return dx;
 }
 
-/** For output j of a linear resize from m to h points: the two source indices and the weight of the second. */
+/**
+ * For output j of a linear resize from m to h points: the two source indices
+ * and the weight of the second. The source position is rounded to float32 at
+ * each step as PyTorch's float kernel (and interpolate.wgsl) computes it:
+ * scale = m/h, then scale·(j + 0.5) − 0.5. In float64 it would differ by up
+ * to a float32 ulp of the position, which times the step between neighbours
+ * exceeds 1e-4 relative on values near zero.
+ */
 function interpolationPoint(j: number, m: number, h: number): [number, number, number] {
-  const src = Math.max(((j + 0.5) * m) / h - 0.5, 0);
+  const f32 = Math.fround;
+  const src = Math.max(f32(f32(f32(m / h) * (j + 0.5)) - 0.5), 0);
   const i0 = Math.floor(src);
   const i1 = Math.min(i0 + 1, m - 1);
   return [i0, i1, src - i0];

@@ -149,12 +149,61 @@ export interface TrainResult {
 }
 
 /**
- * Trains `model` on a close series: chronological split (the last
- * `validationFraction` of the closes hold the validation targets; training
- * targets all come before them), scale from the training part only, MAE
- * loss, Adam on seeded minibatches, early stopping on the validation loss.
+ * Trains `model` on a close series (prepareTraining: chronological split,
+ * scale from the training part only), MAE loss, Adam on seeded minibatches,
+ * early stopping on the validation loss.
  */
 export function train(model: Model, closes: ArrayLike<number>, options: Partial<TrainOptions> = {}): TrainResult {
+  const { opts, scale, trainSet, validation } = prepareTraining(model, closes, options);
+  const { inputSize: L, horizon: H } = model.config;
+  const rng = new Random(opts.seed);
+  const weights = model.layout.initialize(rng);
+  const adam = new Adam(weights.length, opts.learningRate);
+  const grad = new Float32Array(weights.length);
+  const batches = new Minibatches(trainSet, L, H, opts.batchSize);
+  const dy = new Float32Array(opts.batchSize * H);
+
+  let best = { loss: Infinity, epoch: 0, weights: weights.slice() };
+  const history: EpochReport[] = [];
+  for (let epoch = 1; epoch <= opts.maxEpochs; epoch++) {
+    batches.shuffle(rng);
+    let lossSum = 0;
+    for (let i = 0; i < batches.count; i++) {
+      const { x, y, size: b } = batches.get(i);
+      const pass = model.forward(weights, x, b);
+      lossSum += maeLoss(pass.y, y, dy.subarray(0, b * H));
+      grad.fill(0);
+      pass.backward(dy.subarray(0, b * H), grad);
+      adam.update(weights, grad);
+    }
+    const validationLoss = maeLoss(predict(model, weights, validation.x, validation.count), validation.y);
+    const report = { epoch, trainLoss: lossSum / batches.count, validationLoss };
+    history.push(report);
+    opts.onEpoch?.(report);
+    if (validationLoss < best.loss) best = { loss: validationLoss, epoch, weights: weights.slice() };
+    else if (epoch - best.epoch >= opts.patience) break;
+  }
+  return {
+    weights: best.weights, normalization: { scale }, history, bestEpoch: best.epoch,
+    trainSamples: trainSet.count, validationSamples: validation.count,
+  };
+}
+
+export interface Windows {
+  x: Float32Array;
+  y: Float32Array;
+  count: number;
+}
+
+/**
+ * What every training path starts from: the checked options, the
+ * chronological split (the last `validationFraction` of the closes hold the
+ * validation targets; training targets all come before them) and the scale
+ * measured on the training part only.
+ */
+export function prepareTraining(
+  model: Model, closes: ArrayLike<number>, options: Partial<TrainOptions>,
+): { opts: TrainOptions; scale: number; trainSet: Windows; validation: Windows } {
   const opts = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   checkTrainOptions(opts);
   checkCloses(closes);
@@ -171,47 +220,41 @@ export function train(model: Model, closes: ArrayLike<number>, options: Partial<
   const scale = returnScale(closes, 0, split);
   const trainSet = makeWindows(closes, L, H, scale, L - 1, lastTrainOrigin);
   const validation = makeWindows(closes, L, H, scale, split - 1, n - 1 - H);
+  return { opts, scale, trainSet, validation };
+}
 
-  const rng = new Random(opts.seed);
-  const weights = model.layout.initialize(rng);
-  const adam = new Adam(weights.length, opts.learningRate);
-  const grad = new Float32Array(weights.length);
-  const order = Uint32Array.from({ length: trainSet.count }, (_, i) => i);
-  const xb = new Float32Array(opts.batchSize * L);
-  const yb = new Float32Array(opts.batchSize * H);
-  const dy = new Float32Array(opts.batchSize * H);
+/** The training windows in seeded random minibatches, reshuffled each epoch. */
+export class Minibatches {
+  private readonly order: Uint32Array;
+  private readonly x: Float32Array;
+  private readonly y: Float32Array;
 
-  let best = { loss: Infinity, epoch: 0, weights: weights.slice() };
-  const history: EpochReport[] = [];
-  for (let epoch = 1; epoch <= opts.maxEpochs; epoch++) {
-    shuffle(order, rng);
-    let lossSum = 0;
-    let batches = 0;
-    for (let from = 0; from < order.length; from += opts.batchSize) {
-      const b = Math.min(opts.batchSize, order.length - from);
-      for (let k = 0; k < b; k++) {
-        const s = order[from + k];
-        xb.set(trainSet.x.subarray(s * L, (s + 1) * L), k * L);
-        yb.set(trainSet.y.subarray(s * H, (s + 1) * H), k * H);
-      }
-      const pass = model.forward(weights, xb.subarray(0, b * L), b);
-      lossSum += maeLoss(pass.y, yb.subarray(0, b * H), dy.subarray(0, b * H));
-      batches++;
-      grad.fill(0);
-      pass.backward(dy.subarray(0, b * H), grad);
-      adam.update(weights, grad);
-    }
-    const validationLoss = maeLoss(predict(model, weights, validation.x, validation.count), validation.y);
-    const report = { epoch, trainLoss: lossSum / batches, validationLoss };
-    history.push(report);
-    opts.onEpoch?.(report);
-    if (validationLoss < best.loss) best = { loss: validationLoss, epoch, weights: weights.slice() };
-    else if (epoch - best.epoch >= opts.patience) break;
+  constructor(private readonly set: Windows, private readonly inputSize: number, private readonly horizon: number, private readonly size: number) {
+    this.order = Uint32Array.from({ length: set.count }, (_, i) => i);
+    this.x = new Float32Array(size * inputSize);
+    this.y = new Float32Array(size * horizon);
   }
-  return {
-    weights: best.weights, normalization: { scale }, history, bestEpoch: best.epoch,
-    trainSamples: trainSet.count, validationSamples: validation.count,
-  };
+
+  get count(): number {
+    return Math.ceil(this.order.length / this.size);
+  }
+
+  shuffle(rng: Random): void {
+    shuffle(this.order, rng);
+  }
+
+  /** Minibatch i of the current order: views valid until the next get. */
+  get(i: number): { x: Float32Array; y: Float32Array; size: number } {
+    const { inputSize: L, horizon: H, set } = this;
+    const from = i * this.size;
+    const b = Math.min(this.size, this.order.length - from);
+    for (let k = 0; k < b; k++) {
+      const s = this.order[from + k];
+      this.x.set(set.x.subarray(s * L, (s + 1) * L), k * L);
+      this.y.set(set.y.subarray(s * H, (s + 1) * H), k * H);
+    }
+    return { x: this.x.subarray(0, b * L), y: this.y.subarray(0, b * H), size: b };
+  }
 }
 
 /** Fisher-Yates with the seeded generator. */

@@ -1,7 +1,7 @@
 // The same op cases in headless Chromium (Debian's, driven by playwright-core)
 // on its WebGPU through SwiftShader. The page is served from 127.0.0.1: WebGPU
 // needs a secure context.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStaticServer, type StaticServer } from "../../runtimes/node/static-server.ts";
 import { CHROMIUM, root } from "../browser/browser.ts";
 import { GPU_ENV } from "./dawn.ts";
+import { MODEL_KINDS } from "../../src/neural/model.ts";
+import { SMALL_CONFIGS } from "../neural/model-cases.ts";
 import { CASES, type CaseResult } from "./op-cases.ts";
 
 /** WebGPU on the CPU: SwiftShader for Vulkan, ANGLE on SwiftShader for the rest. */
@@ -28,6 +30,9 @@ beforeAll(async () => {
     entryPoints: [`${root}test/gpu/browser-check.ts`], outfile: join(dir, "check.js"),
     bundle: true, platform: "browser", format: "esm", target: "es2022", logLevel: "warning",
   });
+  mkdirSync(join(dir, "models"));
+  for (const kind of MODEL_KINDS) copyFileSync(`${root}models/${kind}.safetensors`, join(dir, "models", `${kind}.safetensors`));
+  copyFileSync(`${root}data/sp500.csv`, join(dir, "sp500.csv"));
   writeFileSync(join(dir, "index.html"), `<!doctype html><meta charset="utf-8"><title>gpu ops</title><link rel="icon" href="data:,"><script type="module" src="check.js"></script>\n`);
   server = await startStaticServer({ root: dir, host: "127.0.0.1", port: 0 });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: WEBGPU_ARGS, headless: true, env: { ...process.env, ...GPU_ENV } });
@@ -39,8 +44,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe("WGSL ops in headless Chromium (navigator.gpu, SwiftShader) match the CPU reference", () => {
-  it("runs every op case and each matches to 1e-4 relative", async () => {
+describe("WGSL ops and models in headless Chromium (navigator.gpu, SwiftShader) match the CPU reference", () => {
+  it("runs every op case and every model through gpuPredictor, each matching to 1e-4 relative", async () => {
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on("pageerror", (e) => problems.push(e.message));
@@ -48,10 +53,14 @@ describe("WGSL ops in headless Chromium (navigator.gpu, SwiftShader) match the C
     await page.goto(server.url);
     await page.waitForFunction(() => "gpuReport" in globalThis);
     const report = (await page.evaluate(() => (globalThis as { gpuReport?: unknown }).gpuReport)) as
-      { error?: string; adapter: string; results: CaseResult[] };
+      { error?: string; adapter: string; results: CaseResult[]; models: CaseResult[] };
     expect(report.error).toBeUndefined();
     expect(problems).toEqual([]);
     expect(report.results.map((r) => r.name)).toEqual(CASES.map((c) => c.name));
     expect(report.results.filter((r) => !r.ok)).toEqual([]);
-  }, 120_000);
+    // Every model through gpuPredictor against the CPU forward (test/neural/model-cases.ts).
+    console.log(report.models.map((r) => `chromium ${r.name}: ${r.worst.toExponential(2)}`).join("\n"));
+    expect(report.models).toHaveLength(3 + SMALL_CONFIGS.length);
+    expect(report.models.filter((r) => !r.ok)).toEqual([]);
+  }, 240_000);
 });

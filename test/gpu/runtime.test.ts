@@ -13,7 +13,7 @@ import { ConfigError } from "../../src/core/errors.ts";
 import { GpuDeviceLostError, GpuError, GpuLimitError, GpuUnavailableError } from "../../src/gpu/errors.ts";
 import * as gpu from "../../src/gpu/ops.ts";
 import { softmaxProgram, type GpuProgram } from "../../src/gpu/programs.ts";
-import * as cpu from "../../src/gpu/reference.ts";
+import * as cpu from "../../src/neural/ops.ts";
 import { GpuRuntime } from "../../src/gpu/runtime.ts";
 import { root } from "../helpers.ts";
 import { DAWN_LABEL, GPU_ENV, dawn } from "./dawn.ts";

@@ -13,7 +13,7 @@ describe("WGSL sources loaded as text", () => {
 
   it("carries every .wgsl file unchanged", () => {
     const files = readdirSync(`${root}shaders`).filter((f) => f.endsWith(".wgsl")).sort();
-    expect(Object.keys(WGSL).sort()).toEqual(files.map((f) => f.slice(0, -5)));
+    expect(Object.keys(WGSL).sort()).toEqual(files.map((f) => f.slice(0, -5)).sort());
     for (const file of files) expect(WGSL[file.slice(0, -5) as keyof typeof WGSL], file).toBe(readFileSync(`${root}shaders/${file}`, "utf8"));
   });
 });
