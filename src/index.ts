@@ -42,6 +42,7 @@ export * from "./backtest/types.ts";
 
 // Research: sweeps, walk-forward, overfitting guards, the vectorized fast path.
 export * from "./research/index.ts";
+export * from "./kernels/research.ts";
 
 // Portfolio accounting, estimation, optimization and rebalancing.
 export * from "./portfolio/portfolio.ts";

@@ -79,7 +79,8 @@ export class VectorEngine {
     if (typeof money === "string") return { declined: money };
     const params = config.params!;
     const reason = VECTOR_FORMS[request.strategy].signals(state.session, series.close, params);
-    const sizerKey = request.sizing && request.sizing.method !== "fixed" ? JSON.stringify(request.sizing) : null;
+    // Short fractions are asked only when shorts are allowed; the key says which were computed.
+    const sizerKey = request.sizing && request.sizing.method !== "fixed" ? JSON.stringify([request.sizing, params.allowShort === true]) : null;
     const sim = state.session.simulate({
       money, denyShort: config.checks.some((c) => c.rule === "noShortSelling"),
       fractions: sizerKey === null ? undefined : this.fractions(state, sizerKey, config, params.allowShort === true),
