@@ -6,3 +6,4 @@ export { reserve, resetArena } from "./lib/arena";
 export { smaStream, rsiStream, bandsStream } from "./research/streams";
 export { momentumSignals, meanReversionSignals } from "./research/signals";
 export { simulate, decimalToF64 } from "./research/simulate";
+export { equityStats } from "./research/stats";

@@ -2,6 +2,7 @@ import { ConfigError } from "../core/errors.ts";
 import {
   EVENT_SLOTS, type Handle, type SimParams, type SimResult, type VectorKernels, type VectorSession,
 } from "../research/vector/kernels.ts";
+import type { BlockSums, EquityMoments } from "../research/stats.ts";
 import { instantiateKernels, type KernelExports } from "./module.ts";
 
 type Ptr = number;
@@ -17,9 +18,13 @@ export interface ResearchExports extends KernelExports {
     n: number, open: Ptr, close: Ptr, openInt: Ptr, signals: Ptr, fracLong: Ptr, fracShort: Ptr,
     cfg: Ptr, cfgF: Ptr, equity: Ptr, events: Ptr, maxEvents: number, result: Ptr,
   ): number;
+  equityStats(equity: Ptr, n: number, blocks: number, out: Ptr): void;
   /** m 10^-k as the nearest double (m is an i64: a BigInt from JavaScript). */
   decimalToF64(m: bigint, k: number): number;
 }
+
+/** The most CSCV blocks equityStats fills. */
+const MAX_BLOCKS = 64;
 
 /** Kernel memory is capped at 2 GiB (asconfig maximumMemory); keep a margin for static data. */
 const MAX_ARENA_BYTES = 2 ** 31 - 2 ** 24;
@@ -63,6 +68,7 @@ class WasmSession implements VectorSession {
   private readonly cfg: Ptr;
   private readonly cfgF: Ptr;
   private readonly result: Ptr;
+  private readonly stats: Ptr;
   private readonly cache = new Map<string, Handle>();
 
   constructor(private readonly owner: WasmVectorKernels, private readonly generation: number, close: Float64Array, open: Float64Array, openInt: BigInt64Array) {
@@ -78,6 +84,7 @@ class WasmSession implements VectorSession {
     this.cfg = this.reserve(64);
     this.cfgF = this.reserve(16);
     this.result = this.reserve(48);
+    this.stats = this.reserve(8 * (8 + 3 * MAX_BLOCKS));
     this.f64(this.close, n).set(close);
     this.f64(this.open, n).set(open);
     new BigInt64Array(this.k.memory.buffer, this.openInt, n).set(openInt);
@@ -149,6 +156,17 @@ class WasmSession implements VectorSession {
 
   meanReversionSignals(middle: Handle, width: Handle, start: number, entryZ: number, exitZ: number, allowShort: boolean): void {
     this.k.meanReversionSignals(this.close, middle, width, this.sig, this.n, start, entryZ, exitZ, allowShort);
+  }
+
+  equityStats(blocks: number): EquityMoments | null {
+    if (!(blocks >= 0 && blocks <= MAX_BLOCKS)) throw new RangeError(`at most ${MAX_BLOCKS} blocks, got ${blocks}`);
+    this.k.equityStats(this.equity, this.n, blocks, this.stats);
+    const v = this.f64(this.stats, 8 + 3 * blocks);
+    if (v[7] !== 0) return null;
+    const n = v[0];
+    const sums: BlockSums[] = [];
+    if (blocks > 0 && Math.floor(n / blocks) >= 1) for (let b = 0; b < blocks; b++) sums.push({ n: v[8 + 3 * b], sum: v[9 + 3 * b], sumSq: v[10 + 3 * b] });
+    return { n, mean: v[1], m2: v[2], m3: v[3], m4: v[4], downside: v[5], maxDrawdown: v[6], blocks: sums };
   }
 
   simulate(p: SimParams): SimResult {

@@ -74,9 +74,10 @@ export class Runner {
       const request = applyPoint(this.context.base, task.point);
       let declined: string | undefined;
       if (this.context.fastPath && this.vector) {
-        const out = this.vector.run(series, request);
+        const out = this.vector.run(series, request, { blocks: this.context.guardBlocks });
         if ("run" in out) {
-          return { ...head, engine: "vectorized", ...this.figures(out.run.stats, out.run.equity, task.keepEquity) };
+          const { stats, guard, equity } = out.run;
+          return { ...head, engine: "vectorized", stats, guard, equity: task.keepEquity ? Array.from(equity) : undefined };
         }
         declined = out.declined;
       }

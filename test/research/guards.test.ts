@@ -107,6 +107,15 @@ describe("PBO by CSCV (Bailey, Borwein, López de Prado and Zhu 2016)", () => {
     expect(planted.pbo).toBeLessThan(0.05);
   });
 
+  it("the columnar form gives exactly the plain form's logits", () => {
+    const rng = new Random(11);
+    const sums = Array.from({ length: 25 }, () => Array.from({ length: 8 }, () => {
+      const r = Array.from({ length: 20 }, () => 0.01 * rng.normal() + 0.001);
+      return { n: 20, sum: r.reduce((a, b) => a + b), sumSq: r.reduce((a, b) => a + b * b, 0) };
+    }));
+    expect(pboFromBlocks(sums)).toEqual(cscv(25, 8, (t, set) => pooledSharpe(sums[t], set)));
+  });
+
   it("pools block sums into the Sharpe ratio of the returns they came from", () => {
     const r = [0.01, -0.02, 0.03, 0.005, 0.0, -0.01];
     const sums: BlockSums[] = [0, 2, 4].map((i) => ({ n: 2, sum: r[i] + r[i + 1], sumSq: r[i] ** 2 + r[i + 1] ** 2 }));

@@ -89,7 +89,7 @@ describe("the vectorized path equals the event-driven engine", () => {
       for (const req of requests) {
         const expected = outcome(() => runStrategyBacktest(series, req));
         const got = outcome(() => {
-          const out = wasm.run(series, req, true);
+          const out = wasm.run(series, req, { full: true });
           if ("declined" in out) throw new Error(`declined ${JSON.stringify(req)}: ${out.declined}`);
           return out.run.report!;
         });
@@ -114,7 +114,7 @@ describe("the vectorized path equals the event-driven engine", () => {
   it("the TypeScript twin gives the same reports", () => {
     const twin = new VectorEngine(tsVectorKernels);
     for (const req of requests.filter((_, i) => i % 3 === 0)) {
-      const out = twin.run(synthetic, req, true);
+      const out = twin.run(synthetic, req, { full: true });
       if ("declined" in out) throw new Error(out.declined);
       expect(untimed(out.run.report!)).toEqual(untimed(runStrategyBacktest(synthetic, req)));
     }

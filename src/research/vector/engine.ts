@@ -3,7 +3,7 @@
 // loop) instead of bar-by-bar objects. It takes only runs whose result it
 // can give exactly as the event-driven engine would; for the rest it says
 // why not, and the caller runs the engine.
-import { resolveConfig, type BacktestConfig } from "../../backtest/config.ts";
+import { resolveConfig, type BacktestConfig, type Resolved } from "../../backtest/config.ts";
 import { strategyAndConfig, type BacktestRequest } from "../../backtest/job.ts";
 import { cagr, drawdowns, equityReturns, periodsPerYear, ratios } from "../../backtest/metrics.ts";
 import type { BacktestReport, Rejection } from "../../backtest/types.ts";
@@ -12,12 +12,13 @@ import { Decimal } from "../../core/money.ts";
 import type { Fill } from "../../core/orders.ts";
 import { TradeJournal } from "../../portfolio/trades.ts";
 import type { BarHistory } from "../../strategies/strategy.ts";
-import { calmar, type RunStats } from "../stats.ts";
+import { calmar, guardOf, guardStats, ratiosOf, type GuardStats, type RunStats } from "../stats.ts";
 import {
   EV, EV_DENIED_CASH, EV_DENIED_SHORT, EV_FILL, EV_REJECTED_AT_FILL, EVENT_SLOTS, SIM_OK, SIM_OVERFLOW, SIM_UNSUPPORTED,
   type Handle, type SimResult, type VectorKernels, type VectorSession,
 } from "./kernels.ts";
 import { MAX_DECIMALS, scalePrices, simMoney, type ScaledPrices } from "./money.ts";
+import type { SimMoney } from "./kernels.ts";
 import { VECTOR_FORMS } from "./strategies.ts";
 
 const MS_PER_YEAR = 365.25 * 86_400_000;
@@ -27,8 +28,17 @@ const OWN_CHECKS = new Set(["noShortSelling", "sufficientCash"]);
 /** A vectorized run: the same statistics (and, when asked, the same report) the engine would give. */
 export interface VectorRun {
   readonly stats: RunStats;
+  readonly guard: GuardStats;
+  /** The equity curve: a view into kernel memory, valid until the engine's next run (copy it to keep it). */
   readonly equity: Float64Array;
   readonly report?: BacktestReport;
+}
+
+export interface VectorRunOptions {
+  /** Also build the whole report as runStrategyBacktest returns it (trades with reasons, rejections, curves). */
+  readonly full?: boolean;
+  /** Blocks for the guard statistics (CSCV). */
+  readonly blocks?: number;
 }
 
 export type VectorOutcome = { readonly run: VectorRun } | { readonly declined: string };
@@ -59,6 +69,7 @@ interface SeriesState {
 
 export class VectorEngine {
   private current: SeriesState | null = null;
+  private readonly moneyCache = new Map<string, SimMoney | string>();
 
   constructor(readonly kernels: VectorKernels) {}
 
@@ -67,7 +78,7 @@ export class VectorEngine {
    * whole report (trades with their reasons, rejections, the equity curve),
    * as runStrategyBacktest returns it.
    */
-  run(series: BarSeries, request: BacktestRequest, full = false): VectorOutcome {
+  run(series: BarSeries, request: BacktestRequest, options: VectorRunOptions = {}): VectorOutcome {
     const [, given] = strategyAndConfig(request);
     const config = resolveConfig(given);
     const why = vectorDeclines(config, request.strategy);
@@ -75,7 +86,7 @@ export class VectorEngine {
     const state = this.state(series);
     if (state.prices.decimals > MAX_DECIMALS) return { declined: `opening prices need more than ${MAX_DECIMALS} decimal places (or are too large) for exact integer money` };
     const costs = config;
-    const money = simMoney(state.prices.decimals, costs);
+    const money = this.money(state.prices.decimals, costs);
     if (typeof money === "string") return { declined: money };
     const params = config.params!;
     const reason = VECTOR_FORMS[request.strategy].signals(state.session, series.close, params);
@@ -89,7 +100,19 @@ export class VectorEngine {
     if (sim.status !== SIM_OK) {
       return { declined: sim.status === SIM_OVERFLOW ? "cash or a position outgrew exact 64-bit money" : sim.status === SIM_UNSUPPORTED ? "a fill added to an open position" : "too many events" };
     }
-    return { run: this.outcome(series, request, config, costs, state.perYear, sim, full ? reason : null) };
+    return { run: this.outcome(series, request, config, state, sim, options.blocks ?? 0, options.full ? reason : null) };
+  }
+
+  /** Money settings by prices' decimals and costs, computed once (Decimal arithmetic is slow next to a run). */
+  private money(decimals: number, c: { initialCash: number; slippageBps: number; commissionPerShare: number; commissionPerOrder: number }): SimMoney | string {
+    const key = `${decimals}:${c.initialCash}:${c.slippageBps}:${c.commissionPerShare}:${c.commissionPerOrder}`;
+    let m = this.moneyCache.get(key);
+    if (m === undefined) {
+      m = simMoney(decimals, c);
+      if (this.moneyCache.size > 1000) this.moneyCache.clear();
+      this.moneyCache.set(key, m);
+    }
+    return m;
   }
 
   /** The series' session, kept while runs on the same series follow each other. */
@@ -126,35 +149,39 @@ export class VectorEngine {
 
   /** Statistics (and the report) from the simulation, computed as Backtest.report() computes them. */
   private outcome(
-    series: BarSeries, request: BacktestRequest, config: BacktestConfig, costs: { initialCash: number; slippageBps: number },
-    perYearOfSeries: number, sim: SimResult, reason: ((bar: number) => string) | null,
+    series: BarSeries, request: BacktestRequest, config: Resolved, state: SeriesState, sim: SimResult, blocks: number,
+    reason: ((bar: number) => string) | null,
   ): VectorRun {
     const { time } = series;
     const n = time.length;
     const equity = sim.equity;
-    const perYear = config.periodsPerYear ?? perYearOfSeries;
-    const returns = equityReturns(equity);
-    const { drawdown, max } = drawdowns(equity);
-    const { sharpe, sortino } = ratios(returns, perYear);
-    const { trades, rejections } = this.replay(series, sim, costs.slippageBps, reason);
-    const wins = trades.filter((t) => t.pnl > 0).length;
+    const perYear = config.periodsPerYear ?? state.perYear;
+    // The kernel's sums give the engine's ratios to the bit; an irregular curve (a total loss) takes
+    // the engine's own functions, which report it as the engine would.
+    const moments = state.session.equityStats(blocks);
+    const { sharpe, sortino } = moments ? ratiosOf(moments, perYear) : ratios(equityReturns(equity), perYear);
+    const max = moments ? moments.maxDrawdown : drawdowns(equity).max;
+    const guard = moments ? guardOf(moments) : guardStats(equity, blocks);
+    const { trades, rejections } = this.replay(series, sim, config.slippageBps, reason);
+    let wins = 0;
+    for (const t of trades) if (t.pnl > 0) wins++;
     const finalEquity = equity[n - 1];
-    const initialCash = costs.initialCash;
+    const initialCash = config.initialCash;
     const c = cagr(initialCash, finalEquity, (time[n - 1] - time[0]) / MS_PER_YEAR);
     const stats: RunStats = {
       bars: n, finalEquity, totalReturn: finalEquity / initialCash - 1, cagr: c, sharpe, sortino, calmar: calmar(c, max),
       maxDrawdown: max, winRate: trades.length ? wins / trades.length : 0, exposure: sim.exposed / n, trades: trades.length,
       totalCommission: sim.totalCommission,
     };
-    if (reason === null) return { stats, equity };
+    if (reason === null) return { stats, guard, equity };
     const report: BacktestReport = {
       symbol: series.symbol, strategy: { name: request.strategy, params: config.params ?? {} }, bars: n, start: time[0], end: time[n - 1],
       initialCash, finalEquity, totalReturn: stats.totalReturn, cagr: c, sharpe, sortino, maxDrawdown: max, winRate: stats.winRate,
       exposure: stats.exposure, totalCommission: sim.totalCommission, trades, rejections,
-      equity: { time: Array.from(time), equity: Array.from(equity), drawdown: Array.from(drawdown) },
+      equity: { time: Array.from(time), equity: Array.from(equity), drawdown: Array.from(drawdowns(equity).drawdown) },
       barsPerSecond: 0, elapsedMs: 0,
     };
-    return { stats, equity: Float64Array.from(equity), report };
+    return { stats, guard, equity: Float64Array.from(equity), report };
   }
 
   /**

@@ -1,3 +1,5 @@
+import type { EquityMoments } from "../stats.ts";
+
 // The vectorized fast path's kernels as the engine drives them, whichever
 // implementation runs them: build/research.wasm (src/kernels/research.ts) or
 // the TypeScript twin (twin.ts). A session holds one series and the arrays
@@ -72,6 +74,8 @@ export interface VectorSession {
   meanReversionSignals(middle: Handle, width: Handle, start: number, entryZ: number, exitZ: number, allowShort: boolean): void;
   /** Simulates the last signals computed. */
   simulate(params: SimParams): SimResult;
+  /** The sums behind the statistics of the last simulation's equity curve, or null when irregular (stats.ts equityMoments). */
+  equityStats(blocks: number): EquityMoments | null;
   /** The signals of the last signal pass (a view), for tests. */
   signals(): Uint8Array;
 }

@@ -5,6 +5,7 @@
 import { Bbands } from "../../features/bbands.ts";
 import { Rsi } from "../../features/rsi.ts";
 import { Sma } from "../../features/sma.ts";
+import { equityMoments, type EquityMoments } from "../stats.ts";
 import {
   EV_DENIED_CASH, EV_DENIED_SHORT, EV_FILL, EV_REJECTED_AT_FILL, EVENT_SLOTS, SIM_OK, SIM_OVERFLOW, SIM_UNSUPPORTED,
   type Handle, type SimParams, type SimResult, type VectorKernels, type VectorSession,
@@ -26,6 +27,7 @@ class TwinSession implements VectorSession {
   private readonly arrays: Float64Array[] = [];
   private readonly cache = new Map<string, Handle>();
   private sig: Uint8Array;
+  private lastEquity: Float64Array = new Float64Array(0);
 
   constructor(private readonly close: Float64Array, private readonly openInt: BigInt64Array) {
     this.sig = new Uint8Array(close.length);
@@ -112,8 +114,14 @@ class TwinSession implements VectorSession {
     }
   }
 
+  equityStats(blocks: number): EquityMoments | null {
+    return equityMoments(this.lastEquity, blocks);
+  }
+
   simulate(p: SimParams): SimResult {
-    return simulateTwin(this.close, this.openInt, this.sig, p, p.fractions && { long: this.arrays[p.fractions.long], short: this.arrays[p.fractions.short] });
+    const r = simulateTwin(this.close, this.openInt, this.sig, p, p.fractions && { long: this.arrays[p.fractions.long], short: this.arrays[p.fractions.short] });
+    this.lastEquity = r.equity;
+    return r;
   }
 }
 
