@@ -14,3 +14,5 @@ export * from "./vector/kernels.ts";
 export * from "./vector/engine.ts";
 export * from "./vector/money.ts";
 export { tsVectorKernels, decimalToNumber } from "./vector/twin.ts";
+export * from "./view.ts";
+export * from "./pool.ts";
