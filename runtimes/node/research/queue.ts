@@ -62,6 +62,8 @@ export interface QueueOptions {
 }
 
 export interface QueueSweepExecutor extends RunExecutor {
+  /** Which worker process (pid) wrote each job's rows in the last batch, by job id: who did the work, retries included. */
+  readonly lastJobs: Readonly<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -72,7 +74,11 @@ export async function queueSweepExecutor(url: string, options: QueueOptions = {}
   const queue = new Queue<JobData>(options.queue ?? DEFAULT_QUEUE, { connection: redis });
   const pollMs = options.pollMs ?? 50;
   const attempts = options.attempts ?? 5;
+  let lastJobs: Record<string, string> = {};
   return {
+    get lastJobs() {
+      return lastJobs;
+    },
     async execute(context: RunContext, series: readonly BarSeries[], tasks: readonly RunTask[], opts: ExecuteOptions = {}): Promise<RunRow[]> {
       if (tasks.length === 0) return [];
       const batch = randomUUID();
@@ -98,6 +104,7 @@ export async function queueSweepExecutor(url: string, options: QueueOptions = {}
           await new Promise((r) => setTimeout(r, pollMs));
         }
         const all = await redis.hgetall(rowsKey(batch));
+        lastJobs = await redis.hgetall(doneKey(batch));
         return Object.values(all).map((text) => JSON.parse(text) as RunRow);
       } catch (e) {
         // A cancelled sweep takes its waiting jobs off the queue; running ones find no payload and stop.
