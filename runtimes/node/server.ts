@@ -29,7 +29,7 @@ export interface NodeServerOptions {
 export async function startNodeServer(config: AppConfig, options: NodeServerOptions = {}): Promise<NodeServer> {
   const optional = (name: string) => (existsSync(`${packageRoot}/build/${name}.wasm`) ? kernelBytes(name) : undefined);
   const pkg = JSON.parse(readFileSync(`${packageRoot}/package.json`, "utf8"));
-  const wasm = { indicators: kernelBytes("indicators"), risk: optional("risk"), solver: optional("solver") };
+  const wasm = { indicators: kernelBytes("indicators"), risk: optional("risk"), solver: optional("solver"), research: optional("research") };
   const workers = config.computeWorkers ?? Math.max(1, availableParallelism() - 1);
   const compute = workers === 0 ? undefined : nodeComputePool({
     size: workers,

@@ -15,6 +15,7 @@ import { backtestRoutes } from "./routes/backtest.ts";
 import { indicatorRoutes } from "./routes/indicators.ts";
 import { metaRoutes } from "./routes/meta.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
+import { sweepRoutes } from "./routes/sweeps.ts";
 import { PaperSessions } from "./sessions.ts";
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -70,6 +71,7 @@ export function createApp(deps: ApiDeps): EngineApp {
   metaRoutes(app, state);
   indicatorRoutes(app, state);
   backtestRoutes(app, state);
+  sweepRoutes(app, state);
   analyticsRoutes(app, state);
   sessionRoutes(app, state);
 
@@ -84,5 +86,6 @@ function refuseStatefulRoutes(app: Hono<ApiEnv>): void {
       "use POST /backtest for a backtest answered in one request, or the Node or Deno server for jobs and paper sessions");
   };
   for (const path of ["/backtests", "/backtests/*"]) app.all(path, refuse("backtest jobs"));
+  for (const path of ["/sweeps", "/sweeps/*"]) app.all(path, refuse("sweep jobs"));
   for (const path of ["/sessions", "/sessions/*"]) app.all(path, refuse("paper sessions"));
 }

@@ -5,6 +5,8 @@ import { WasmRisk } from "../kernels/risk.ts";
 import { WasmSolver } from "../kernels/solver.ts";
 import type { RiskStats } from "../risk/stats.ts";
 import type { LinearSolver } from "../solver/types.ts";
+import { WasmVectorKernels } from "../kernels/research.ts";
+import type { VectorKernels } from "../research/vector/kernels.ts";
 
 /** What GET /version says about each loaded .wasm module. */
 export interface KernelInfo {
@@ -15,11 +17,13 @@ export interface KernelInfo {
   readonly exports: readonly string[];
 }
 
-/** The kernels the routes compute with; risk and solver are optional modules. */
+/** The kernels the routes compute with; risk, solver and research are optional modules. */
 export interface KernelSet {
   readonly indicators: Indicators;
   readonly risk?: RiskStats;
   readonly solver?: LinearSolver;
+  /** The sweeps' vectorized path (without it, sweeps use its TypeScript twin). */
+  readonly vector?: VectorKernels;
   readonly info: readonly KernelInfo[];
 }
 
@@ -41,25 +45,28 @@ export interface CompiledKernel {
 /** A kernel as a runtime adapter has it: bytes it read or embedded, or a module compiled ahead of time. */
 export type KernelSource = WasmSource | CompiledKernel;
 
-/** The kernels a runtime adapter hands to `loadKernels`; risk and solver are optional. */
+/** The kernels a runtime adapter hands to `loadKernels`; risk, solver and research are optional. */
 export interface KernelSources {
   readonly indicators: KernelSource;
   readonly risk?: KernelSource;
   readonly solver?: KernelSource;
+  readonly research?: KernelSource;
 }
 
 /** Compiles (where given bytes) and instantiates every module given; the same call in every runtime. */
 export async function loadKernels(sources: KernelSources): Promise<KernelSet> {
-  const [indicators, risk, solver] = await Promise.all([
+  const [indicators, risk, solver, research] = await Promise.all([
     compile("indicators", sources.indicators),
     sources.risk ? compile("risk", sources.risk) : undefined,
     sources.solver ? compile("solver", sources.solver) : undefined,
+    sources.research ? compile("research", sources.research) : undefined,
   ]);
   return {
     indicators: await WasmIndicators.load(indicators.module),
     risk: risk ? await WasmRisk.load(risk.module) : undefined,
     solver: solver ? await WasmSolver.load(solver.module) : undefined,
-    info: [indicators, risk, solver].filter((k) => k !== undefined).map((k) => k.info),
+    ...(research ? { vector: await WasmVectorKernels.load(research.module) } : {}),
+    info: [indicators, risk, solver, research].filter((k) => k !== undefined).map((k) => k.info),
   };
 }
 
