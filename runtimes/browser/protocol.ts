@@ -59,7 +59,6 @@ export type ToWorker =
   | { readonly type: "init" }
   | { readonly type: "series"; readonly seriesId: number; readonly series: BarSeries }
   | { readonly type: "backtest"; readonly jobId: number; readonly seriesId: number; readonly request: PlainRequest; readonly overlays: readonly OverlaySpec[] }
-  | { readonly type: "cell"; readonly jobId: number; readonly seriesId: number; readonly request: PlainRequest }
   | { readonly type: "cancel"; readonly jobId: number };
 
 export type FromWorker =
@@ -71,7 +70,6 @@ export type FromWorker =
     /** Time spent stepping the engine (no yields), and in the overlay kernels. */
     readonly engineMs: number; readonly overlayMs: number;
   }
-  | { readonly type: "cell"; readonly jobId: number; readonly metrics: CellMetrics }
   | { readonly type: "cancelled"; readonly jobId: number }
   | { readonly type: "error"; readonly jobId: number; readonly error: PlainError };
 
@@ -87,8 +85,4 @@ export function toPlainError(e: unknown): PlainError {
     };
   }
   return { name: "Error", message: String(e) };
-}
-
-export function cellMetrics(r: BacktestReport): CellMetrics {
-  return { sharpe: r.sharpe, totalReturn: r.totalReturn, cagr: r.cagr, maxDrawdown: r.maxDrawdown, sortino: r.sortino, trades: r.trades.length };
 }

@@ -9,7 +9,9 @@ import type { VectorEngine } from "./vector/engine.ts";
 export interface ExecuteOptions {
   /** Called as rows arrive: rows done so far and the total. */
   readonly onProgress?: (done: number, total: number) => void;
-  /** Stops the sweep: the promise rejects with an AbortError-like error, unrun tasks are dropped. */
+  /** Called with rows as they arrive (a page fills its heat map as it goes). */
+  readonly onRows?: (rows: readonly RunRow[]) => void;
+  /** Stops the sweep: the promise rejects with SweepCancelled, unrun tasks are dropped. */
   readonly signal?: AbortSignal;
 }
 
@@ -49,7 +51,9 @@ export class LocalExecutor implements RunExecutor {
     let sliceStart = this.now();
     for (const task of tasks) {
       if (options.signal?.aborted) throw new SweepCancelled();
-      rows.push(runner.run(task));
+      const row = runner.run(task);
+      rows.push(row);
+      options.onRows?.([row]);
       if (this.now() - sliceStart >= this.sliceMs) {
         options.onProgress?.(rows.length, tasks.length);
         await this.pause();

@@ -113,6 +113,7 @@ export class WorkerPoolExecutor implements RunExecutor {
           // Replies from an earlier (cancelled) batch are stale.
           if (message.batch !== batch || slot.chunk === undefined) return;
           rows.push(...message.rows);
+          options.onRows?.(message.rows);
           options.onProgress?.(rows.length, tasks.length);
           dispatch(slot);
         };
@@ -121,7 +122,9 @@ export class WorkerPoolExecutor implements RunExecutor {
           slot.worker = undefined;
           slot.batch = -1;
           if (lost === undefined || settled) return;
-          rows.push(...lost.map((t) => lostRow(t, series, reason)));
+          const failed = lost.map((t) => lostRow(t, series, reason));
+          rows.push(...failed);
+          options.onRows?.(failed);
           options.onProgress?.(rows.length, tasks.length);
           dispatch(slot);
         };
