@@ -7,3 +7,4 @@ export { smaStream, rsiStream, bandsStream } from "./research/streams";
 export { momentumSignals, meanReversionSignals } from "./research/signals";
 export { simulate, decimalToF64 } from "./research/simulate";
 export { equityStats } from "./research/stats";
+export { cscvScores } from "./research/cscv";

@@ -3,6 +3,7 @@ import {
   EVENT_SLOTS, type Handle, type SimParams, type SimResult, type VectorKernels, type VectorSession,
 } from "../research/vector/kernels.ts";
 import type { BlockSums, EquityMoments } from "../research/stats.ts";
+import type { CscvScorer } from "../research/guards.ts";
 import { instantiateKernels, type KernelExports } from "./module.ts";
 
 type Ptr = number;
@@ -19,6 +20,7 @@ export interface ResearchExports extends KernelExports {
     cfg: Ptr, cfgF: Ptr, equity: Ptr, events: Ptr, maxEvents: number, result: Ptr,
   ): number;
   equityStats(equity: Ptr, n: number, blocks: number, out: Ptr): void;
+  cscvScores(cn: Ptr, cs: Ptr, cq: Ptr, trials: number, blocks: number, set: number, out: Ptr): void;
   /** m 10^-k as the nearest double (m is an i64: a BigInt from JavaScript). */
   decimalToF64(m: bigint, k: number): number;
 }
@@ -43,6 +45,27 @@ export class WasmVectorKernels implements VectorKernels {
   static async load(source: BufferSource | WebAssembly.Module): Promise<WasmVectorKernels> {
     return new WasmVectorKernels(await instantiateKernels<ResearchExports>(source, "research"));
   }
+
+  /**
+   * PBO's scorer on the kernel (cscvScores). Its columns are reserved after
+   * whatever the current session holds; a later session frees them.
+   */
+  readonly cscv: CscvScorer = (columns, trials, blocks) => {
+    const k = this.k;
+    const bytes = 8 * trials * blocks;
+    const [cn, cs, cq] = [columns.n, columns.sum, columns.sumSq].map((c) => {
+      const ptr = k.reserve(bytes) >>> 0;
+      new Float64Array(k.memory.buffer, ptr, trials * blocks).set(c);
+      return ptr;
+    });
+    const out = k.reserve(8 * trials) >>> 0;
+    const generation = this.generation;
+    return (set, into) => {
+      if (generation !== this.generation) throw new Error("the CSCV columns were freed by a newer session");
+      k.cscvScores(cn, cs, cq, trials, blocks, set, out);
+      into.set(new Float64Array(k.memory.buffer, out, trials));
+    };
+  };
 
   session(close: Float64Array, open: Float64Array, openInt: BigInt64Array): VectorSession {
     this.k.resetArena();

@@ -159,7 +159,34 @@ export function cscv(trials: number, blocks: number, performance: (trial: number
  * fraction of a second. The sums add blocks in the same (ascending) order,
  * so every score, and so the result, equals the plain form's.
  */
-export function pboFromBlocks(blockSums: readonly (readonly BlockSums[])[]): Pbo {
+/**
+ * Scores every trial over one set of blocks (pooledSharpe, bit k of `set` =
+ * block k) into `out`, from the per-block columns pboFromBlocks lays out: the
+ * kernel form (build/research.wasm cscvScores) gives the same numbers faster.
+ */
+export type CscvScorer = (columns: { n: Float64Array; sum: Float64Array; sumSq: Float64Array }, trials: number, blocks: number) => (set: number, out: Float64Array) => void;
+
+/** The scorer in TypeScript: block by block over all trials, each trial's sums adding blocks in ascending order. */
+export const tsCscvScorer: CscvScorer = ({ n: cn, sum: cs, sumSq: cq }, trials, blocks) => {
+  const [an, as, aq] = [new Float64Array(trials), new Float64Array(trials), new Float64Array(trials)];
+  return (set, out) => {
+    an.fill(0);
+    as.fill(0);
+    aq.fill(0);
+    for (let k = 0; k < blocks; k++) {
+      if (((set >> k) & 1) === 0) continue;
+      const o = k * trials;
+      for (let t = 0; t < trials; t++) {
+        an[t] += cn[o + t];
+        as[t] += cs[o + t];
+        aq[t] += cq[o + t];
+      }
+    }
+    for (let t = 0; t < trials; t++) out[t] = sharpeOfSums(an[t], as[t], aq[t]);
+  };
+};
+
+export function pboFromBlocks(blockSums: readonly (readonly BlockSums[])[], scorer: CscvScorer = tsCscvScorer): Pbo {
   const trials = blockSums.length;
   const blocks = blockSums[0]?.length ?? 0;
   if (blockSums.some((b) => b.length !== blocks)) throw new RangeError("every trial needs the same blocks");
@@ -173,22 +200,8 @@ export function pboFromBlocks(blockSums: readonly (readonly BlockSums[])[]): Pbo
   const [cn, cs, cq] = [col((b) => b.n), col((b) => b.sum), col((b) => b.sumSq)];
   // Every set of S/2 blocks is the out-of-sample half of its complement's split: scoring a set and
   // its complement once serves both splits, so each set's scores are computed once.
-  const [an, as, aq] = [new Float64Array(trials), new Float64Array(trials), new Float64Array(trials)];
-  const score = (set: readonly number[], out: Float64Array) => {
-    an.fill(0);
-    as.fill(0);
-    aq.fill(0);
-    // Block by block over all trials: long straight loops; each trial's sums still add blocks in ascending order.
-    for (const k of set) {
-      const o = k * trials;
-      for (let t = 0; t < trials; t++) {
-        an[t] += cn[o + t];
-        as[t] += cs[o + t];
-        aq[t] += cq[o + t];
-      }
-    }
-    for (let t = 0; t < trials; t++) out[t] = sharpeOfSums(an[t], as[t], aq[t]);
-  };
+  const scoreMask = scorer({ n: cn, sum: cs, sumSq: cq }, trials, blocks);
+  const score = (set: readonly number[], out: Float64Array) => scoreMask(set.reduce((m, k) => m | (1 << k), 0), out);
   const a = new Float64Array(trials);
   const b = new Float64Array(trials);
   const logits = new Map<string, number>();

@@ -7,7 +7,7 @@ import { resolveConfig } from "../backtest/config.ts";
 import type { BarSeries } from "../core/data.ts";
 import { ConfigError, shown } from "../core/errors.ts";
 import type { ExecuteOptions, RunExecutor } from "./executor.ts";
-import { deflatedSharpe, pboFromBlocks, type DeflatedSharpe, type Pbo } from "./guards.ts";
+import { deflatedSharpe, pboFromBlocks, type CscvScorer, type DeflatedSharpe, type Pbo } from "./guards.ts";
 import { bestIndex, checkObjective, score, type Objective } from "./objective.ts";
 import type { RunContext, RunRow, RunTask } from "./run.ts";
 import { points, type Point, type SpaceSpec } from "./space.ts";
@@ -93,8 +93,13 @@ export function planSweep(spec: SweepSpec, series: readonly BarSeries[]): { poin
   return { points: pts, tasks, windows: wins };
 }
 
+export interface SweepOptions extends ExecuteOptions {
+  /** PBO's scorer (a kernel's, e.g. WasmVectorKernels.cscv); default TypeScript. */
+  readonly cscv?: CscvScorer;
+}
+
 /** Runs a sweep on `executor`; progress counts every run, in-sample and out-of-sample included. */
-export async function runSweep(spec: SweepSpec, series: readonly BarSeries[], executor: RunExecutor, options: ExecuteOptions = {}): Promise<SweepResult> {
+export async function runSweep(spec: SweepSpec, series: readonly BarSeries[], executor: RunExecutor, options: SweepOptions = {}): Promise<SweepResult> {
   const s = checkSweepSpec(spec);
   const plan = planSweep(s, series);
   const oosCount = plan.windows.reduce((n, w) => n + w.length, 0);
@@ -121,7 +126,7 @@ export async function runSweep(spec: SweepSpec, series: readonly BarSeries[], ex
   const initialCash = resolveConfig(s.base.config ?? {}).initialCash;
   const symbols = series.map((ser, k): SymbolResult => {
     const mine = full.filter((r) => r.series === k);
-    const result: SymbolResult = { symbol: ser.symbol, best: pick(mine, s.objective), ...guards(mine, s.objective) };
+    const result: SymbolResult = { symbol: ser.symbol, best: pick(mine, s.objective), ...guards(mine, s.objective, options.cscv) };
     if (!s.walkForward) return result;
     const list = chosen.filter((c) => c.series === k);
     const windowsOut = list.map((c): WindowResult => {
@@ -166,7 +171,7 @@ function pick(rows: readonly RunRow[], objective: Objective): RunRow | null {
 }
 
 /** The DSR of the best run and the PBO of the selection, over the runs that succeeded. */
-function guards(rows: readonly RunRow[], objective: Objective): { deflatedSharpe: DeflatedSharpe | null; pbo: Pbo | null } {
+function guards(rows: readonly RunRow[], objective: Objective, cscv?: CscvScorer): { deflatedSharpe: DeflatedSharpe | null; pbo: Pbo | null } {
   const ok = rows.filter((r) => r.stats && r.guard && r.guard.n > 1);
   if (ok.length === 0) return { deflatedSharpe: null, pbo: null };
   const best = ok[bestIndex(ok, (r) => score(r.stats!, objective))];
@@ -174,7 +179,7 @@ function guards(rows: readonly RunRow[], objective: Objective): { deflatedSharpe
   const dsr = deflatedSharpe({ sr: g.srPerBar, n: g.n, skewness: g.skewness, kurtosis: g.kurtosis }, ok.map((r) => r.guard!.srPerBar));
   const blocks = ok[0].guard!.blocks.length;
   const usable = ok.length >= 2 && blocks >= 2 && ok.every((r) => r.guard!.blocks.length === blocks);
-  return { deflatedSharpe: dsr, pbo: usable ? pboFromBlocks(ok.map((r) => r.guard!.blocks)) : null };
+  return { deflatedSharpe: dsr, pbo: usable ? pboFromBlocks(ok.map((r) => r.guard!.blocks), cscv) : null };
 }
 
 /** The most blocks (even, at most `wanted`) whose C(S, S/2) splits times `trials` stay within the PBO budget. */

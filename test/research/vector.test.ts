@@ -11,6 +11,8 @@ import { syntheticBars } from "../../src/data/synthetic.ts";
 import { WasmVectorKernels } from "../../src/kernels/research.ts";
 import { LocalExecutor } from "../../src/research/executor.ts";
 import { runSweep } from "../../src/research/sweep.ts";
+import { pboFromBlocks } from "../../src/research/guards.ts";
+import { statsOfReport } from "../../src/research/stats.ts";
 import { VectorEngine } from "../../src/research/vector/engine.ts";
 import { decimalsOf, scaledInt } from "../../src/research/vector/money.ts";
 import { decimalToNumber, tsVectorKernels } from "../../src/research/vector/twin.ts";
@@ -101,6 +103,10 @@ describe("the vectorized path equals the event-driven engine", () => {
         }
         if ("error" in got) throw new Error(`${JSON.stringify(req)}: ${got.error}`);
         expect(untimed(got.report), JSON.stringify(req)).toEqual(untimed(expected.report));
+        // A sweep's row takes the quick route (no trade records): the same statistics as the engine's report.
+        const quick = wasm.run(series, req);
+        if ("declined" in quick) throw new Error(quick.declined);
+        expect(quick.run.stats, JSON.stringify(req)).toEqual(statsOfReport(expected.report));
         trades += expected.report.trades.length;
         for (const r of expected.report.rejections) rules.add(r.rule);
       }
@@ -161,6 +167,19 @@ describe("what the vectorized path declines (the engine runs it instead)", () =>
     const before = k.memory.buffer.byteLength;
     for (let i = 0; i < 200; i++) wasm.run(synthetic, { ...req, params: { fast: 10, slow: 50, rsiMax: 50 + (i % 40) } });
     expect(k.memory.buffer.byteLength).toBe(before);
+  });
+});
+
+describe("PBO's scorer on the kernel", () => {
+  it("gives the TypeScript scores and so the same PBO, logits included", () => {
+    const k = wasm.kernels as WasmVectorKernels;
+    const rng = new Random(3);
+    // 33 trials: an odd count exercises the kernel's scalar tail; a few constant trials score 0.
+    const sums = Array.from({ length: 33 }, (_, t) => Array.from({ length: 10 }, () => {
+      const r = Array.from({ length: 25 }, () => (t % 11 === 0 ? 0.001 : 0.01 * rng.normal()));
+      return { n: 25, sum: r.reduce((a, b) => a + b), sumSq: r.reduce((a, b) => a + b * b, 0) };
+    }));
+    expect(pboFromBlocks(sums, k.cscv)).toEqual(pboFromBlocks(sums));
   });
 });
 

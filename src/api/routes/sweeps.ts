@@ -23,7 +23,8 @@ import { SLICE_MS, yieldToEventLoop } from "../yield.ts";
 export function sweepRoutes(app: ApiApp, state: AppState): void {
   const { keys } = state;
   // One engine for the app: jobs run one at a time, and it keeps one series' indicator arrays.
-  const vector = new VectorEngine(state.deps.kernels.vector ?? tsVectorKernels);
+  const kernels = state.deps.kernels.vector ?? tsVectorKernels;
+  const vector = new VectorEngine(kernels);
 
   app.post("/sweeps", requireScope(keys, "backtest"), async (c) => {
     const body = await readJsonObject(c.req);
@@ -34,7 +35,7 @@ export function sweepRoutes(app: ApiApp, state: AppState): void {
     const work: SweepWork = {
       runsTotal,
       run: async (progress, signal) => sweepView(await runSweep(spec, [series], new LocalExecutor(vector, yieldToEventLoop, SLICE_MS), {
-        signal, onProgress: (done) => progress(done),
+        signal, onProgress: (done) => progress(done), cscv: kernels.cscv,
       })),
     };
     const bodyBytes = (await c.req.text()).length;

@@ -162,18 +162,17 @@ export class VectorEngine {
     const { sharpe, sortino } = moments ? ratiosOf(moments, perYear) : ratios(equityReturns(equity), perYear);
     const max = moments ? moments.maxDrawdown : drawdowns(equity).max;
     const guard = moments ? guardOf(moments) : guardStats(equity, blocks);
-    const { trades, rejections } = this.replay(series, sim, config.slippageBps, reason);
-    let wins = 0;
-    for (const t of trades) if (t.pnl > 0) wins++;
+    const { trades, rejections } = reason === null ? { trades: null, rejections: [] } : this.replay(series, sim, config.slippageBps, reason);
+    const { count, wins } = trades === null ? tradeCount(sim) : { count: trades.length, wins: trades.filter((t) => t.pnl > 0).length };
     const finalEquity = equity[n - 1];
     const initialCash = config.initialCash;
     const c = cagr(initialCash, finalEquity, (time[n - 1] - time[0]) / MS_PER_YEAR);
     const stats: RunStats = {
       bars: n, finalEquity, totalReturn: finalEquity / initialCash - 1, cagr: c, sharpe, sortino, calmar: calmar(c, max),
-      maxDrawdown: max, winRate: trades.length ? wins / trades.length : 0, exposure: sim.exposed / n, trades: trades.length,
+      maxDrawdown: max, winRate: count ? wins / count : 0, exposure: sim.exposed / n, trades: count,
       totalCommission: sim.totalCommission,
     };
-    if (reason === null) return { stats, guard, equity };
+    if (trades === null) return { stats, guard, equity };
     const report: BacktestReport = {
       symbol: series.symbol, strategy: { name: request.strategy, params: config.params ?? {} }, bars: n, start: time[0], end: time[n - 1],
       initialCash, finalEquity, totalReturn: stats.totalReturn, cagr: c, sharpe, sortino, maxDrawdown: max, winRate: stats.winRate,
@@ -195,7 +194,8 @@ export class VectorEngine {
     const symbol = series.symbol;
     let position = 0;
     for (let e = 0; e < sim.nEvents; e++) {
-      const at = (slot: number) => ev[e * EVENT_SLOTS + slot];
+      const base = e * EVENT_SLOTS;
+      const at = (slot: number) => ev[base + slot];
       const kind = at(EV.Kind);
       const bar = at(EV.Bar);
       const side = at(EV.Side) > 0 ? "buy" : "sell";
@@ -225,6 +225,33 @@ export class VectorEngine {
     }
     return { trades: journal.closed, rejections };
   }
+}
+
+/**
+ * Round trips and winners from the fills, without building trade records:
+ * what the trade journal would count. The simulation opens a position only
+ * from flat with one fill and closes it whole with one (it stops with
+ * UNSUPPORTED otherwise), so a trade is an opening fill and the fill that
+ * closes it; its P&L is the journal's: realized minus both commissions.
+ */
+function tradeCount(sim: SimResult): { count: number; wins: number } {
+  const ev = sim.events;
+  let count = 0;
+  let wins = 0;
+  let entryCommission = 0;
+  let position = 0;
+  for (let o = 0; o < sim.nEvents * EVENT_SLOTS; o += EVENT_SLOTS) {
+    if (ev[o + EV.Kind] !== EV_FILL) continue;
+    const filled = ev[o + EV.Filled];
+    if (position === 0) entryCommission = ev[o + EV.Commission];
+    else {
+      count++;
+      // The journal adds the exit's commission (times the closed share, 1) to the entry's, then subtracts.
+      if (0 + ev[o + EV.Realized] - (entryCommission + ev[o + EV.Commission] * 1) > 0) wins++;
+    }
+    position += ev[o + EV.Side] > 0 ? filled : -filled;
+  }
+  return { count, wins };
 }
 
 /**

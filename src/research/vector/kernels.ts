@@ -1,4 +1,5 @@
 import type { EquityMoments } from "../stats.ts";
+import type { CscvScorer } from "../guards.ts";
 
 // The vectorized fast path's kernels as the engine drives them, whichever
 // implementation runs them: build/research.wasm (src/kernels/research.ts) or
@@ -82,6 +83,8 @@ export interface VectorSession {
 
 export interface VectorKernels {
   readonly name: "wasm" | "ts";
+  /** PBO's scorer on these kernels (guards.ts), when they have one. */
+  readonly cscv?: CscvScorer;
   /** Loads a series: closes and opens as float64, opens also as integers of 10^-d. */
   session(close: Float64Array, open: Float64Array, openInt: BigInt64Array): VectorSession;
 }

@@ -69,8 +69,10 @@ export const sweepCommand: Command = {
     const spec = sweepSpec(values as Flags);
     const series = await loadSeries(values.data as string[], io);
     const started = performance.now();
-    const result = await withExecutor(values as Flags, (executor) => runSweep(spec, series, executor, {
+    const kernels = await WasmVectorKernels.load(kernelBytes("research"));
+    const result = await withExecutor(values as Flags, kernels, (executor) => runSweep(spec, series, executor, {
       onProgress: (done, total) => io.progress(done, total, "sweep"),
+      cscv: kernels.cscv,
     }));
     const seconds = (performance.now() - started) / 1000;
     io.out(values.json ? JSON.stringify(sweepView(result)) + "\n" : summary(result, seconds) + "\n");
@@ -166,7 +168,7 @@ async function loadSeries(data: readonly string[], io: CliIO): Promise<BarSeries
 }
 
 /** Runs `body` on the executor the flags choose, and releases it afterwards. */
-async function withExecutor<T>(values: Flags, body: (executor: RunExecutor) => Promise<T>): Promise<T> {
+async function withExecutor<T>(values: Flags, kernels: WasmVectorKernels, body: (executor: RunExecutor) => Promise<T>): Promise<T> {
   if (values.redis !== undefined) {
     const { queueSweepExecutor } = await import("../../research/queue.ts");
     const executor = await queueSweepExecutor(values.redis as string);
@@ -178,7 +180,7 @@ async function withExecutor<T>(values: Flags, body: (executor: RunExecutor) => P
   }
   const workers = values.workers === undefined ? availableParallelism() : flagNumber(values.workers as string, "--workers", { min: 1, max: 1024 });
   const kernel = kernelBytes("research");
-  if (workers === 1) return body(new LocalExecutor(new VectorEngine(await WasmVectorKernels.load(kernel))));
+  if (workers === 1) return body(new LocalExecutor(new VectorEngine(kernels)));
   const pool = nodeSweepPool({ size: workers, kernel, script: bundledWorkerScript() });
   try {
     return await body(pool);
