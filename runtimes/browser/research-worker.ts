@@ -10,7 +10,7 @@ import { tsVectorKernels } from "../../src/research/vector/twin.ts";
 interface WorkerScope {
   readonly location: { readonly href: string };
   onmessage: ((e: MessageEvent<ToSweepWorker>) => void) | null;
-  postMessage(message: FromSweepWorker): void;
+  postMessage(message: FromSweepWorker, transfer: Transferable[]): void;
 }
 const scope = self as unknown as WorkerScope;
 
@@ -25,4 +25,4 @@ async function kernels(): Promise<VectorKernels> {
   }
 }
 
-serveSweeps({ onMessage: (listener) => (scope.onmessage = (e) => listener(e.data)), post: (m) => scope.postMessage(m) }, kernels());
+serveSweeps({ onMessage: (listener) => (scope.onmessage = (e) => listener(e.data)), post: (m, transfer) => scope.postMessage(m, transfer) }, kernels());

@@ -22,16 +22,18 @@ const spec: SweepSpec = {
 };
 
 /** Workers in this process: each answers through serveSweeps on the next turn of the event loop. */
-function fakeSpawn(opts: { dieOnChunk?: number } = {}): { spawn: SpawnSweepWorker; spawned: () => number } {
+function fakeSpawn(opts: { dieOnChunk?: number } = {}): { spawn: SpawnSweepWorker; spawned: () => number; seriesSent: () => number } {
   let spawned = 0;
   let chunks = 0;
+  let seriesSent = 0;
   const spawn: SpawnSweepWorker = (onMessage, onExit) => {
     spawned++;
     let listener: ((m: ToSweepWorker) => void) | undefined;
     let alive = true;
-    serveSweeps({ onMessage: (l) => (listener = l), post: (m: FromSweepWorker) => setTimeout(() => alive && onMessage(m), 0) }, Promise.resolve(tsVectorKernels));
+    serveSweeps({ onMessage: (l) => (listener = l), post: (m: FromSweepWorker) => setTimeout(() => alive && onMessage(structuredClone(m)), 0) }, Promise.resolve(tsVectorKernels));
     return {
       post(m) {
+        if (m.type === "series") seriesSent++;
         if (m.type === "tasks" && ++chunks === opts.dieOnChunk) {
           alive = false;
           setTimeout(() => onExit(new Error("out of memory")), 0);
@@ -42,7 +44,7 @@ function fakeSpawn(opts: { dieOnChunk?: number } = {}): { spawn: SpawnSweepWorke
       terminate() { alive = false; },
     };
   };
-  return { spawn, spawned: () => spawned };
+  return { spawn, spawned: () => spawned, seriesSent: () => seriesSent };
 }
 
 describe("the worker pool (runtime-neutral)", () => {
@@ -60,16 +62,21 @@ describe("the worker pool (runtime-neutral)", () => {
     expect(seen.at(-1)).toBe(94);
     expect([...seen].sort((a, b) => a - b)).toEqual(seen);
     expect(fake.spawned()).toBe(3);
+    // The series went to each worker once, for both batches (in-sample, then out-of-sample) and the next sweep.
+    expect(fake.seriesSent()).toBe(3);
+    await runSweep(spec, [sp500], pool);
+    expect(fake.seriesSent()).toBe(3);
   });
 
   it("a worker that dies fails only the runs it held, as rows with the error, and is replaced", async () => {
     const fake = fakeSpawn({ dieOnChunk: 2 });
     const pool = new WorkerPoolExecutor({ size: 2, spawn: fake.spawn, chunk: 2 });
     const result = await runSweep({ ...spec, walkForward: undefined }, [sp500], pool);
+    // It held two chunks of two runs (each worker has two chunks in flight): those four fail.
     const failed = result.runs.filter((r) => r.error);
-    expect(failed).toHaveLength(2);
+    expect(failed).toHaveLength(4);
     expect(failed[0].error).toEqual({ name: "WorkerError", message: "the worker running this run stopped: out of memory" });
-    expect(result.runs.filter((r) => r.stats)).toHaveLength(16);
+    expect(result.runs.filter((r) => r.stats)).toHaveLength(14);
     expect(fake.spawned()).toBe(3);
   });
 

@@ -8,6 +8,6 @@ import { serveSweeps, type ToSweepWorker } from "../../../src/research/pool.ts";
 const port = parentPort!;
 const bytes = (workerData as { kernel: Uint8Array | null }).kernel;
 serveSweeps(
-  { onMessage: (listener) => void port.on("message", (m: ToSweepWorker) => listener(m)), post: (m) => port.postMessage(m) },
+  { onMessage: (listener) => void port.on("message", (m: ToSweepWorker) => listener(m)), post: (m, transfer) => port.postMessage(m, transfer) },
   bytes ? WasmVectorKernels.load(bytes) : Promise.resolve(null),
 );
