@@ -33,24 +33,15 @@ const SAMPLE: SweepSpec = {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /**
- * Median wall time of `reps` batches of the grid's runs after one warm-up
- * (pools start their workers then): the runs alone, as the executor does
- * them; the guards (DSR, PBO) come once per sweep after them and are timed apart.
+ * One configuration: a batch of the grid's runs (or the sample's) on an
+ * executor, the runs alone as the executor does them; the guards (DSR, PBO)
+ * come once per sweep after them and are timed apart.
  */
-async function time(spec: SweepSpec, executor: RunExecutor, reps: number, series: ReturnType<typeof parseBarsCsv>): Promise<{ ms: number; runs: number; vectorized: number }> {
+function batch(spec: SweepSpec, executor: RunExecutor, series: ReturnType<typeof parseBarsCsv>): () => Promise<number> {
   const s = checkSweepSpec(spec);
   const { tasks, points } = planSweep(s, [series]);
   const context: RunContext = { base: s.base, fastPath: s.fastPath, guardBlocks: blockCount(s.guardBlocks, points.length) };
-  // Two warm-ups: the first starts workers and fills the indicator caches, the second lets the JIT settle.
-  const warm = await executor.execute(context, [series], tasks);
-  await executor.execute(context, [series], tasks);
-  const ms: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await executor.execute(context, [series], tasks);
-    ms.push(performance.now() - t0);
-  }
-  return { ms: median(ms), runs: warm.length, vectorized: warm.filter((r) => r.engine === "vectorized").length };
+  return async () => (await executor.execute(context, [series], tasks)).length;
 }
 
 /**
@@ -69,8 +60,8 @@ async function capacity(threads: number): Promise<number> {
   return (threads * one) / many;
 }
 
-function worker(cli: string, url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [cli, "worker", "--redis", url, "--queue", "bench"], { stdio: ["ignore", "ignore", "pipe"] });
+function worker(cli: string, url: string, queue: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [cli, "worker", "--redis", url, "--queue", queue], { stdio: ["ignore", "ignore", "pipe"] });
   return new Promise((resolve, reject) => {
     let err = "";
     child.stderr!.on("data", (d: Buffer) => {
@@ -91,14 +82,6 @@ export async function run(): Promise<string> {
   const engine = new VectorEngine(await WasmVectorKernels.load(kernel));
   const cores = availableParallelism();
   const rows: { name: string; runs: number; ms: number; note?: string }[] = [];
-
-  console.log("event-driven, one thread (100-run sample)");
-  const event = await time(SAMPLE, new LocalExecutor(null), 1, series);
-  rows.push({ name: "event-driven, one thread (100-run sample of the grid)", runs: event.runs, ms: event.ms });
-
-  console.log("vectorized, one thread");
-  const one = await time(GRID, new LocalExecutor(engine), 7, series);
-  rows.push({ name: "vectorized, one thread", runs: one.runs, ms: one.ms });
 
   // A whole sweep on one thread: the runs, then the guards (PBO on the kernel's scorer, and in TypeScript).
   const kernels = engine.kernels as WasmVectorKernels;
@@ -121,43 +104,52 @@ export async function run(): Promise<string> {
   for (let i = 0; i < kernelReps; i++) engine.run(series, { ...req, params: { fast: 5 + (i % 40), slow: 100, rsiMax: 60 + (i % 30) } });
   const kernelMs = performance.now() - k0;
 
-  const effective = await capacity(cores);
-  console.log(`local pool, ${cores} threads (${effective.toFixed(2)} cores' worth available)`);
   const pool = nodeSweepPool({ size: cores, kernel, script });
-  let pooled;
-  let pooledEvent;
-  try {
-    pooled = await time(GRID, pool, 7, series);
-    pooledEvent = await time(SAMPLE, pool, 3, series);
-  } finally {
-    pool.close();
-  }
-  rows.push({ name: `local pool, ${cores} worker threads`, runs: pooled.runs, ms: pooled.ms });
-  rows.push({ name: `event-driven on the local pool, ${cores} threads (the 100-run sample)`, runs: pooledEvent.runs, ms: pooledEvent.ms });
-
   const redis = await startRedis();
   const workers: ChildProcess[] = [];
-  let queued1;
-  let queued2;
+  const executors: Awaited<ReturnType<typeof queueSweepExecutor>>[] = [];
+  let results: Record<string, { runs: number; ms: number }> = {};
+  let effective = 0;
   try {
-    const executor = await queueSweepExecutor(redis.url, { queue: "bench", pollMs: 5 });
-    try {
-      workers.push(await worker(cli, redis.url));
-      console.log("BullMQ, 1 worker");
-      queued1 = await time(GRID, executor, 3, series);
-      workers.push(await worker(cli, redis.url));
-      console.log("BullMQ, 2 workers");
-      queued2 = await time(GRID, executor, 3, series);
-    } finally {
-      await executor.close();
+    // BullMQ: queue "bench-1" served by one worker process, "bench-2" by two.
+    for (const q of ["bench-1", "bench-2", "bench-2"]) workers.push(await worker(cli, redis.url, q));
+    const q1 = await queueSweepExecutor(redis.url, { queue: "bench-1", pollMs: 5 });
+    const q2 = await queueSweepExecutor(redis.url, { queue: "bench-2", pollMs: 5 });
+    executors.push(q1, q2);
+    const configs: [string, () => Promise<number>][] = [
+      ["event-driven, one thread (100-run sample of the grid)", batch(SAMPLE, new LocalExecutor(null), series)],
+      ["vectorized, one thread", batch(GRID, new LocalExecutor(engine), series)],
+      [`local pool, ${cores} worker threads`, batch(GRID, pool, series)],
+      [`event-driven on the local pool, ${cores} threads (the 100-run sample)`, batch(SAMPLE, pool, series)],
+      ["BullMQ, 1 `nt worker` process", batch(GRID, q1, series)],
+      ["BullMQ, 2 `nt worker` processes", batch(GRID, q2, series)],
+    ];
+    // Two warm-ups each (workers start, indicator caches fill, the JIT settles), then rounds that run
+    // every configuration in turn, so a busy spell on this shared machine hits them all alike.
+    for (const [, go] of configs) for (let i = 0; i < 2; i++) await go();
+    const times = new Map<string, number[]>(configs.map(([name]) => [name, []]));
+    const capacities: number[] = [];
+    const runs = new Map<string, number>();
+    for (let round = 0; round < 5; round++) {
+      console.log(`round ${round + 1} of 5`);
+      for (const [name, go] of configs) {
+        const t0 = performance.now();
+        runs.set(name, await go());
+        times.get(name)!.push(performance.now() - t0);
+      }
+      capacities.push(await capacity(cores));
     }
+    results = Object.fromEntries(configs.map(([name]) => [name, { runs: runs.get(name)!, ms: median(times.get(name)!) }]));
+    effective = median(capacities);
   } finally {
+    pool.close();
+    for (const e of executors) await e.close();
     for (const w of workers) w.kill("SIGTERM");
     await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.once("exit", r)))));
     await redis.stop();
   }
-  rows.push({ name: "BullMQ, 1 `nt worker` process", runs: queued1.runs, ms: queued1.ms });
-  rows.push({ name: "BullMQ, 2 `nt worker` processes", runs: queued2.runs, ms: queued2.ms });
+  for (const [name, r] of Object.entries(results)) rows.push({ name, ...r });
+  const [event, one, pooled, pooledEvent, queued1, queued2] = Object.values(results);
 
   const rate = (r: { runs: number; ms: number }) => r.runs / (r.ms / 1000);
   const oneRate = rate(one);
@@ -166,8 +158,9 @@ export async function run(): Promise<string> {
   const table = rows.map((r) => `| ${r.name} | ${r.runs} | ${r.ms.toFixed(0)} | ${rate(r).toFixed(0)} | ${(rate(r) / rate(event)).toFixed(1)}x |`);
   return [
     `A 1,000-run momentum grid (fast 5-50 x slow 60-240 x rsiMax 55-100) over the bundled S&P 500 (${bars} daily bars), default costs; ` +
-    "each run's row holds its statistics and the guards' per-block sums. Times cover the runs (median of 7 batches, 3 on BullMQ, after two warm-ups " +
-    "that start the workers and the JIT); the guards, once per sweep, are timed below. The event-driven engine runs every 10th point (rsiMax 70): the same per-run work, a tenth of the runs.",
+    "each run's row holds its statistics and the guards' per-block sums. Times cover the runs: the median of 5 rounds that each run every configuration " +
+    "in turn, after two warm-ups each (workers start, caches fill); the guards, once per sweep, are timed below. The event-driven engine runs every 10th point " +
+    "(rsiMax 70): the same per-run work, a tenth of the runs.",
     "",
     "| where | runs | ms | backtests/s | vs event-driven |",
     "|---|---:|---:|---:|---:|",
@@ -177,7 +170,7 @@ export async function run(): Promise<string> {
     `(goal 50 M per core). Per run without the sweep around it (engine.run): ${evals(kernelReps, kernelMs).toFixed(1)} M bar-evaluations/s.`,
     `- Local pool: vectorized ${rate(pooled).toFixed(0)} backtests/s on ${cores} threads = ${((rate(pooled) / (cores * oneRate)) * 100).toFixed(0)}% of ${cores} x one thread; ` +
     `event-driven (about ${(event.ms / event.runs).toFixed(1)} ms a run) ${((rate(pooledEvent) / (cores * rate(event))) * 100).toFixed(0)}% (goal: within 10%). ` +
-    `But ${cores} busy threads got only **${effective.toFixed(2)} cores' worth** of CPU on this shared machine during the run (a fixed loop on 1 thread vs ${cores} at once): ` +
+    `But ${cores} busy threads got **${effective.toFixed(2)} cores' worth** of CPU on this shared machine (median over the rounds of a fixed loop on 1 thread vs ${cores} at once): ` +
     `against that, the pool reached ${((rate(pooled) / (effective * oneRate)) * 100).toFixed(0)}% (vectorized) and ${((rate(pooledEvent) / (effective * rate(event))) * 100).toFixed(0)}% (event-driven). ` +
     "At 0.1 ms a vectorized run, shipping rows between threads also weighs as much as a run.",
     `- BullMQ: ${(rate(queued2) / rate(queued1)).toFixed(2)}x from 1 to 2 workers; overhead per run on 1 worker vs one thread in process: ` +
