@@ -13,7 +13,9 @@ Start one per core on as many machines as you like; each takes one job at a time
   --redis URL     redis://host:port (Redis 6.2 or later, maxmemory-policy noeviction)
   --queue NAME    queue name (default ${DEFAULT_QUEUE})
   --lock-ms MS    how long a running job stays locked without renewal (default 30000): a worker
-                  that dies holds its job this long before another worker retries it`;
+                  that dies holds its job this long before another worker retries it. A job (up to
+                  16 runs) should finish well within it: a worker busy computing cannot renew its
+                  lock, and a job past it is run again elsewhere (harmless, its rows are the same)`;
 
 export const workerCommand: Command = {
   name: "worker",
