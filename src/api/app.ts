@@ -16,6 +16,8 @@ import { indicatorRoutes } from "./routes/indicators.ts";
 import { metaRoutes } from "./routes/meta.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { sweepRoutes } from "./routes/sweeps.ts";
+import { observe } from "./middleware/observe.ts";
+import { noTelemetry } from "../observability/telemetry.ts";
 import { PaperSessions } from "./sessions.ts";
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -37,19 +39,24 @@ export interface EngineApp {
 export function createApp(deps: ApiDeps): EngineApp {
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? ((message: string, err: unknown) => console.error(message, err));
+  const telemetry = deps.telemetry ?? noTelemetry;
   const { config } = deps;
   const samples = new SampleStore(deps.samples);
   const state: AppState = {
     deps, clock, log, samples,
     compute: deps.compute ?? new InlineCompute({ kernels: deps.kernels, samples }),
     keys: new KeyRing(config.apiKeys),
-    jobs: new BacktestJobs(clock, { maxJobs: config.maxJobs, memoryBytes: config.jobsMemoryBytes, ttlMs: config.resultTtlMs }, log),
+    telemetry,
+    jobs: new BacktestJobs(clock, { maxJobs: config.maxJobs, memoryBytes: config.jobsMemoryBytes, ttlMs: config.resultTtlMs }, log, telemetry),
     sessions: new PaperSessions(clock, { capacity: config.maxSessions, ttlMs: config.resultTtlMs }, log),
   };
 
   const app = new Hono<ApiEnv>();
   app.onError((err, c) => handleError(err, c, log));
   app.notFound((c) => errorResponse(404, "not_found", `no route ${c.req.method} ${shownKey(new URL(c.req.url).pathname)}; see /openapi.json`));
+
+  // Outermost: every request gets its span and its count, errors and refusals included.
+  app.use("*", observe(telemetry));
 
   // CORS first, so preflights and error responses carry its headers too.
   if (config.corsOrigins.length > 0) {

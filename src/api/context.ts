@@ -5,6 +5,7 @@ import type { SampleStore } from "./input/data.ts";
 import type { BacktestJobs } from "./jobs.ts";
 import type { KeyRing } from "./middleware/auth.ts";
 import type { PaperSessions } from "./sessions.ts";
+import type { Telemetry } from "../observability/telemetry.ts";
 
 /** What every route module gets: the injected deps and the app's own state. */
 export interface AppState {
@@ -18,6 +19,8 @@ export interface AppState {
   readonly sessions: PaperSessions;
   /** Where the routes that scale with their body run (deps.compute, else this thread). */
   readonly compute: ComputePool;
+  /** deps.telemetry, or no-ops. */
+  readonly telemetry: Telemetry;
 }
 
 export type ApiApp = Hono<ApiEnv>;

@@ -5,6 +5,7 @@ import { EngineError } from "../core/errors.ts";
 import type { Clock } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { SLICE_MS, yieldToEventLoop } from "./yield.ts";
+import { inSpan, noTelemetry, type Telemetry } from "../observability/telemetry.ts";
 
 /** What a client is told to wait when jobs fill the memory budget: about what a mid-sized job takes. */
 const RETRY_AFTER_S = 5;
@@ -115,6 +116,7 @@ export class BacktestJobs {
     private readonly clock: Clock,
     private readonly limits: JobLimits,
     private readonly log: (message: string, err: unknown) => void,
+    private readonly telemetry: Telemetry = noTelemetry,
   ) {}
 
   /**
@@ -235,7 +237,9 @@ export class BacktestJobs {
     job.status = "running";
     job.startedAt = this.clock.now();
     try {
-      const result = job.kind === "sweep" ? await this.runSweep(job) : await this.runBacktest(job);
+      // One span per job, around its whole run (its slices yield in between).
+      const result = await inSpan<BacktestReport | SweepView | null>(this.telemetry.tracer, `${job.kind} job`, { "nt.job.id": job.id, "nt.job.owner": job.owner }, () =>
+        job.kind === "sweep" ? this.runSweep(job) : this.runBacktest(job));
       if (job.cancelled) {
         // Deleted while it ran: nobody can ask for it any more, so nothing is built or kept.
         job.run = null;
@@ -275,7 +279,10 @@ export class BacktestJobs {
       job.computeMs += performance.now() - start;
       await yieldToEventLoop();
     }
-    return job.cancelled ? null : withTiming(run.report(), job.computeMs);
+    if (job.cancelled) return null;
+    this.telemetry.instruments.backtests.add(1, { engine: "event-driven", where: "job" });
+    this.telemetry.instruments.bars.add(job.barsDone, { where: "job" });
+    return withTiming(run.report(), job.computeMs);
   }
 
   private runSweep(job: Job): Promise<SweepView> {

@@ -117,6 +117,15 @@ export function openApiDocument(state: AppState): Schema {
           security: indicators.security,
         },
       },
+      "/metrics": {
+        get: {
+          summary: "Prometheus text metrics (requests, backtests, sweeps) when the server runs with NT_METRICS=on; 404 metrics_off otherwise",
+          responses: {
+            "200": { description: "Prometheus text exposition format 0.0.4", content: { "text/plain": { schema: { type: "string" } } } },
+            "404": error("metrics_off: the server runs without metrics"),
+          },
+        },
+      },
       "/backtest": {
         post: {
           summary: `run a strategy over bars (at most ${MAX_SYNC_BARS}) and return the report`,

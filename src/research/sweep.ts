@@ -6,7 +6,8 @@ import { checkBacktestRequest } from "../backtest/request.ts";
 import { resolveConfig } from "../backtest/config.ts";
 import type { BarSeries } from "../core/data.ts";
 import { ConfigError, shown } from "../core/errors.ts";
-import type { ExecuteOptions, RunExecutor } from "./executor.ts";
+import { SweepCancelled, type ExecuteOptions, type RunExecutor } from "./executor.ts";
+import { inSpan, noTelemetry, type Telemetry } from "../observability/telemetry.ts";
 import { deflatedSharpe, pboFromBlocks, type CscvScorer, type DeflatedSharpe, type Pbo } from "./guards.ts";
 import { bestIndex, checkObjective, score, type Objective } from "./objective.ts";
 import type { RunContext, RunRow, RunTask } from "./run.ts";
@@ -96,10 +97,37 @@ export function planSweep(spec: SweepSpec, series: readonly BarSeries[]): { poin
 export interface SweepOptions extends ExecuteOptions {
   /** PBO's scorer (a kernel's, e.g. WasmVectorKernels.cscv); default TypeScript. */
   readonly cscv?: CscvScorer;
+  /** A span around the sweep, and its runs counted by engine (default: none recorded). */
+  readonly telemetry?: Telemetry;
 }
 
 /** Runs a sweep on `executor`; progress counts every run, in-sample and out-of-sample included. */
 export async function runSweep(spec: SweepSpec, series: readonly BarSeries[], executor: RunExecutor, options: SweepOptions = {}): Promise<SweepResult> {
+  const t = options.telemetry ?? noTelemetry;
+  const start = performance.now();
+  let outcome = "failed";
+  try {
+    return await inSpan(t.tracer, "sweep", { "nt.strategy": spec.base?.strategy ?? "?", "nt.series": series.length }, async (set) => {
+      const result = await sweep(spec, series, executor, options);
+      const bars = (r: RunRow) => (r.stats ? r.stats.bars : 0);
+      const all = result.runs;
+      set({ "nt.points": result.points, "nt.runs.vectorized": result.engines.vectorized, "nt.runs.event_driven": result.engines.eventDriven });
+      t.instruments.backtests.add(result.engines.vectorized, { engine: "vectorized", where: "sweep" });
+      t.instruments.backtests.add(result.engines.eventDriven, { engine: "event-driven", where: "sweep" });
+      t.instruments.bars.add(all.reduce((n, r) => n + bars(r), 0), { where: "sweep" });
+      outcome = "done";
+      return result;
+    });
+  } catch (e) {
+    if (e instanceof SweepCancelled) outcome = "cancelled";
+    throw e;
+  } finally {
+    t.instruments.sweeps.add(1, { outcome });
+    t.instruments.sweepSeconds.record((performance.now() - start) / 1000, { outcome });
+  }
+}
+
+async function sweep(spec: SweepSpec, series: readonly BarSeries[], executor: RunExecutor, options: SweepOptions): Promise<SweepResult> {
   const s = checkSweepSpec(spec);
   const plan = planSweep(s, series);
   const oosCount = plan.windows.reduce((n, w) => n + w.length, 0);

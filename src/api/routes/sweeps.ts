@@ -35,7 +35,7 @@ export function sweepRoutes(app: ApiApp, state: AppState): void {
     const work: SweepWork = {
       runsTotal,
       run: async (progress, signal) => sweepView(await runSweep(spec, [series], new LocalExecutor(vector, yieldToEventLoop, SLICE_MS), {
-        signal, onProgress: (done) => progress(done), cscv: kernels.cscv,
+        signal, onProgress: (done) => progress(done), cscv: kernels.cscv, telemetry: state.telemetry,
       })),
     };
     const bodyBytes = (await c.req.text()).length;
