@@ -119,7 +119,7 @@ export function openApiDocument(state: AppState): Schema {
       },
       "/metrics": {
         get: {
-          summary: "Prometheus text metrics (requests, backtests, sweeps) when the server runs with NT_METRICS=on; 404 metrics_off otherwise",
+          summary: "Prometheus text metrics (requests, backtests, sweeps) when the server runs with NT_METRICS=true; 404 metrics_off otherwise",
           responses: {
             "200": { description: "Prometheus text exposition format 0.0.4", content: { "text/plain": { schema: { type: "string" } } } },
             "404": error("metrics_off: the server runs without metrics"),

@@ -23,9 +23,9 @@ export function metaRoutes(app: ApiApp, state: AppState): void {
   app.get("/samples", (c) =>
     c.json({ samples: deps.samples.map((s) => ({ name: s.name, symbol: s.symbol, description: s.description })) }));
 
-  // Prometheus text exposition of the OpenTelemetry metrics the host collects (NT_METRICS=on).
+  // Prometheus text exposition of the OpenTelemetry metrics the host collects (NT_METRICS=true).
   app.get("/metrics", async (c) => {
-    if (!deps.metrics) throw new ApiError(404, "metrics_off", "metrics are off on this server; start it with NT_METRICS=on (or [telemetry] metrics = true)");
+    if (!deps.metrics) throw new ApiError(404, "metrics_off", "metrics are off on this server; start it with NT_METRICS=true (or [telemetry] metrics = true)");
     return c.body(await deps.metrics(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
   });
 
