@@ -1,6 +1,7 @@
 // Builds the browser app (runtimes/browser) into static files in dist/web:
-// app.js (the page), worker.js (the engine's Web Worker), index.html,
-// styles.css, indicators.wasm (the kernels) and sp500.csv (the bundled data).
+// app.js (the page), worker.js (the engine's Web Worker), research-worker.js
+// (the sweeps' Web Workers), index.html, styles.css, indicators.wasm and
+// research.wasm (the kernels) and sp500.csv (the bundled data).
 //
 // Usage: node scripts/build-web.mjs [--if-stale]
 //   --if-stale   build only when dist/web is missing or older than any of its
@@ -22,9 +23,10 @@ const ASSETS = [
   ["runtimes/browser/index.html", "index.html"],
   ["runtimes/browser/styles.css", "styles.css"],
   ["build/indicators.wasm", "indicators.wasm"],
+  ["build/research.wasm", "research.wasm"],
   ["data/sp500.csv", "sp500.csv"],
 ];
-const OUTPUTS = ["app.js", "worker.js", ...ASSETS.map(([, name]) => name)];
+const OUTPUTS = ["app.js", "worker.js", "research-worker.js", ...ASSETS.map(([, name]) => name)];
 
 async function mtime(file) {
   try {
@@ -48,10 +50,11 @@ export async function staleReason() {
 
 export async function buildWeb() {
   const started = Date.now();
-  if (!existsSync(at("build", "indicators.wasm"))) {
-    console.log("build/indicators.wasm is missing; building the kernels first");
-    const r = spawnSync(process.execPath, [at("scripts", "build-wasm.mjs"), "indicators"], { cwd: root, stdio: "inherit" });
-    if (r.status !== 0) throw new Error("building build/indicators.wasm failed");
+  for (const kernel of ["indicators", "research"]) {
+    if (existsSync(at("build", `${kernel}.wasm`))) continue;
+    console.log(`build/${kernel}.wasm is missing; building the kernels first`);
+    const r = spawnSync(process.execPath, [at("scripts", "build-wasm.mjs"), kernel], { cwd: root, stdio: "inherit" });
+    if (r.status !== 0) throw new Error(`building build/${kernel}.wasm failed`);
   }
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
@@ -66,21 +69,24 @@ export async function buildWeb() {
     logLevel: "warning",
     absWorkingDir: root,
   };
-  const [app, worker] = await Promise.all([
+  const [app, worker, research] = await Promise.all([
     build({ ...common, entryPoints: ["runtimes/browser/main.ts"], outfile: join(out, "app.js"), format: "esm" }),
     build({ ...common, entryPoints: ["runtimes/browser/worker.ts"], outfile: join(out, "worker.js"), format: "iife" }),
+    build({ ...common, entryPoints: ["runtimes/browser/research-worker.ts"], outfile: join(out, "research-worker.js"), format: "iife" }),
   ]);
   for (const [from, name] of ASSETS) await copyFile(at(from), join(out, name));
   const inputs = [...new Set([
     ...Object.keys(app.metafile.inputs),
     ...Object.keys(worker.metafile.inputs),
+    ...Object.keys(research.metafile.inputs),
     ...ASSETS.map(([from]) => from),
   ])].sort();
   // builtAt is when the build began: an input saved during the build counts as newer.
   await writeFile(infoFile, JSON.stringify({ builtAt: started, inputs }, null, 1) + "\n");
   const size = async (name) => ((await stat(join(out, name))).size / 1024).toFixed(0) + " KiB";
   console.log(`built ${relative(root, out)}: app.js ${await size("app.js")}, worker.js ${await size("worker.js")}, ` +
-    `indicators.wasm ${await size("indicators.wasm")}, sp500.csv ${await size("sp500.csv")}`);
+    `research-worker.js ${await size("research-worker.js")}, indicators.wasm ${await size("indicators.wasm")}, ` +
+    `research.wasm ${await size("research.wasm")}, sp500.csv ${await size("sp500.csv")}`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

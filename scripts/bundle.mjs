@@ -4,7 +4,10 @@ import { buildVercel, buildWorker, edgeBuildOptions } from "../runtimes/edge/bui
 
 await build({
   // The compute worker sits beside nt.mjs, where runtimes/node/server.ts looks for it.
-  entryPoints: { nt: "runtimes/node/cli/index.ts", "compute-worker": "runtimes/node/compute-worker.ts" },
+  entryPoints: {
+    nt: "runtimes/node/cli/index.ts", "compute-worker": "runtimes/node/compute-worker.ts",
+    "research-worker": "runtimes/node/research/worker.ts",
+  },
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
   bundle: true,
@@ -15,7 +18,7 @@ await build({
   sourcemap: true,
   logLevel: "warning",
 });
-console.log("bundled dist/nt.mjs, dist/compute-worker.mjs");
+console.log("bundled dist/nt.mjs, dist/compute-worker.mjs, dist/research-worker.mjs");
 
 // The edge builds (runtimes/edge/build.mjs): neutral with the kernels embedded,
 // the Cloudflare Worker and the Vercel Edge Function with .wasm modules beside them.

@@ -40,6 +40,10 @@ export * from "./backtest/engine.ts";
 export * from "./backtest/job.ts";
 export * from "./backtest/types.ts";
 
+// Research: sweeps, walk-forward, overfitting guards, the vectorized fast path.
+export * from "./research/index.ts";
+export * from "./kernels/research.ts";
+
 // Portfolio accounting, estimation, optimization and rebalancing.
 export * from "./portfolio/portfolio.ts";
 export * from "./portfolio/trades.ts";

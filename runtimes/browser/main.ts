@@ -24,7 +24,10 @@ import type { FromWorker, OverlaySpec, PlainConfig, PlainError, PlainRequest, To
 import {
   renderBenchmark, renderDrawdowns, renderMonthly, renderRejections, renderResized, renderStats, renderTrades, renderTradeStats, reportFileStem, tradesCsv,
 } from "./results.ts";
-import { defaultRange, gridValues, METRICS, renderHeatmap, WorkerPool, MAX_STEPS, type Axis, type CellResult, type MetricKey } from "./sweep.ts";
+import { cellOf, defaultRange, gridValues, METRICS, renderHeatmap, MAX_STEPS, type Axis, type CellResult, type MetricKey } from "./sweep.ts";
+import { SweepCancelled } from "../../src/research/executor.ts";
+import { WorkerPoolExecutor, type FromSweepWorker } from "../../src/research/pool.ts";
+import { runSweep as runEngineSweep } from "../../src/research/sweep.ts";
 
 const WORKER_URL = new URL("worker.js", document.baseURI).href;
 const newWorker = () => new Worker(WORKER_URL, { name: "engine" });
@@ -156,7 +159,21 @@ const state = {
 
 const poolSize = Math.max(1, Math.min(16, navigator.hardwareConcurrency || 2));
 el.poolSize.textContent = String(poolSize);
-const pool = new WorkerPool(newWorker);
+const RESEARCH_WORKER_URL = new URL("research-worker.js", document.baseURI).href;
+// The engine's sweep on Web Workers: the same pool the Node threads use (src/research/pool.ts).
+const pool = new WorkerPoolExecutor({
+  size: poolSize,
+  spawn: (onMessage, onExit) => {
+    const w = new Worker(RESEARCH_WORKER_URL, { name: "sweep" });
+    w.onmessage = (e: MessageEvent<FromSweepWorker>) => onMessage(e.data);
+    w.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      onExit(new Error(e.message || "the worker failed"));
+    };
+    return { post: (m) => w.postMessage(m), terminate: () => w.terminate() };
+  },
+});
+let sweepAbort: AbortController | null = null;
 
 // ---- the engine worker ----------------------------------------------------
 
@@ -693,37 +710,48 @@ async function runSweep(): Promise<void> {
   }
   if (x.param === y.param) return showSweepError("Choose two different parameters for the rows and the columns.");
   const base = valid.params;
-  const requests: PlainRequest[] = [];
-  for (const yv of y.values) {
-    for (const xv of x.values) requests.push({ ...valid.request, params: { ...base, [x.param]: xv, [y.param]: yv } });
-  }
-  const sweep = { strategy: def.name, base, x, y, cells: new Array<CellResult | undefined>(requests.length).fill(undefined), running: true };
+  const total = x.values.length * y.values.length;
+  const sweep = { strategy: def.name, base, x, y, cells: new Array<CellResult | undefined>(total).fill(undefined), running: true };
   state.sweep = sweep;
   el.sweepRun.disabled = true;
   el.sweepCancel.disabled = false;
   el.sweepProgress.value = 0;
   el.sweepStatus.dataset.state = "running";
-  const size = Math.min(poolSize, requests.length);
-  el.sweepStatus.textContent = `Running ${requests.length} backtests on ${size} workers…`;
+  const size = Math.min(poolSize, total);
+  el.sweepStatus.textContent = `Running ${total} backtests on ${size} workers…`;
   drawHeatmap();
   el.heatPanel.scrollIntoView({ behavior: "smooth", block: "start" });
   const t0 = performance.now();
   let done = 0;
   let drawPending = false;
-  const completed = await pool.run(poolSize, state.seriesId, state.series, requests, (index, result) => {
-    if (state.sweep !== sweep) return;
-    sweep.cells[index] = result;
-    done++;
-    el.sweepProgress.value = done / requests.length;
-    el.sweepStatus.textContent = `Running… ${done} of ${requests.length} backtests on ${size} workers`;
-    if (!drawPending) {
-      drawPending = true;
-      requestAnimationFrame(() => {
-        drawPending = false;
-        if (state.sweep === sweep) drawHeatmap();
-      });
-    }
-  });
+  const abort = (sweepAbort = new AbortController());
+  let completed = true;
+  try {
+    // Rows (y) outer, columns (x) inner: row id y * columns + x is the heat map's cell index.
+    await runEngineSweep({
+      base: { ...valid.request, params: base },
+      space: { grid: [{ key: y.param, values: y.values }, { key: x.param, values: x.values }] },
+    }, [state.series], pool, {
+      signal: abort.signal,
+      onRows: (rows) => {
+        if (state.sweep !== sweep) return;
+        for (const row of rows) sweep.cells[row.id] = cellOf(row);
+        done += rows.length;
+        el.sweepProgress.value = done / total;
+        el.sweepStatus.textContent = `Running… ${done} of ${total} backtests on ${size} workers`;
+        if (!drawPending) {
+          drawPending = true;
+          requestAnimationFrame(() => {
+            drawPending = false;
+            if (state.sweep === sweep) drawHeatmap();
+          });
+        }
+      },
+    });
+  } catch (e) {
+    if (!(e instanceof SweepCancelled)) throw e;
+    completed = false;
+  }
   sweep.running = false;
   el.sweepRun.disabled = axes === null;
   el.sweepCancel.disabled = true;
@@ -737,15 +765,15 @@ async function runSweep(): Promise<void> {
   const ms = performance.now() - t0;
   const failed = sweep.cells.filter((c) => c && "error" in c).length;
   el.sweepStatus.textContent = completed
-    ? `${requests.length} backtests in ${fmtMs(ms)} on ${size} workers${failed ? `; ${failed} parameter sets were invalid (×)` : ""}.`
-    : `Cancelled after ${done} of ${requests.length} backtests.`;
+    ? `${total} backtests in ${fmtMs(ms)} on ${size} workers${failed ? `; ${failed} parameter sets were invalid (×)` : ""}.`
+    : `Cancelled after ${done} of ${total} backtests.`;
   el.sweepStatus.dataset.state = completed ? "done" : "cancelled";
   el.sweepStatus.dataset.ms = String(ms);
 }
 
 function cancelSweep(): void {
   if (!state.sweep?.running) return;
-  pool.cancel();
+  sweepAbort?.abort();
 }
 
 function drawHeatmap(): void {

@@ -2,7 +2,6 @@
 // data (structured-cloneable): no functions, no class instances.
 import type { BarSeries } from "../../src/core/data.ts";
 import type { RunSettings } from "../../src/backtest/config.ts";
-import type { BacktestReport } from "../../src/backtest/types.ts";
 import type { AnalyzedReport } from "../../src/report/analysis.ts";
 import type { SizingSpec } from "../../src/backtest/job.ts";
 import type { RiskLimits } from "../../src/risk/limits.ts";
@@ -60,7 +59,6 @@ export type ToWorker =
   | { readonly type: "init" }
   | { readonly type: "series"; readonly seriesId: number; readonly series: BarSeries }
   | { readonly type: "backtest"; readonly jobId: number; readonly seriesId: number; readonly request: PlainRequest; readonly overlays: readonly OverlaySpec[] }
-  | { readonly type: "cell"; readonly jobId: number; readonly seriesId: number; readonly request: PlainRequest }
   | { readonly type: "cancel"; readonly jobId: number };
 
 export type FromWorker =
@@ -72,7 +70,6 @@ export type FromWorker =
     /** Time spent stepping the engine (no yields), and in the overlay kernels. */
     readonly engineMs: number; readonly overlayMs: number;
   }
-  | { readonly type: "cell"; readonly jobId: number; readonly metrics: CellMetrics }
   | { readonly type: "cancelled"; readonly jobId: number }
   | { readonly type: "error"; readonly jobId: number; readonly error: PlainError };
 
@@ -88,8 +85,4 @@ export function toPlainError(e: unknown): PlainError {
     };
   }
   return { name: "Error", message: String(e) };
-}
-
-export function cellMetrics(r: BacktestReport): CellMetrics {
-  return { sharpe: r.sharpe, totalReturn: r.totalReturn, cagr: r.cagr, maxDrawdown: r.maxDrawdown, sortino: r.sortino, trades: r.trades.length };
 }

@@ -1,11 +1,12 @@
-// Parameter sweeps: a grid over two numeric parameters, run across a pool of
-// workers, drawn as a heat map (an HTML table: readable by a screen reader,
-// each cell a button that loads its parameters).
-import type { BarSeries } from "../../src/core/data.ts";
+// Parameter sweeps: a grid over two numeric parameters, run by the engine's
+// own sweep (src/research) on a pool of Web Workers, drawn as a heat map (an
+// HTML table: readable by a screen reader, each cell a button that loads its
+// parameters).
+import type { RunRow } from "../../src/research/run.ts";
 import type { ParamSpec } from "../../src/strategies/strategy.ts";
 import { h } from "./dom.ts";
 import { fmtNum, fmtPct } from "./format.ts";
-import type { CellMetrics, FromWorker, PlainError, PlainRequest, ToWorker } from "./protocol.ts";
+import type { CellMetrics, PlainError } from "./protocol.ts";
 
 export interface Axis {
   readonly param: string;
@@ -42,71 +43,11 @@ export function defaultRange(spec: ParamSpec): [number, number] {
 
 export type CellResult = { readonly metrics: CellMetrics } | { readonly error: PlainError };
 
-/**
- * Dedicated workers for sweep cells. Each worker receives the series once;
- * cells go to whichever worker is free. Cancel terminates them all.
- */
-export class WorkerPool {
-  private workers: { worker: Worker; seriesId: number }[] = [];
-  private abort: (() => void) | null = null;
-
-  constructor(private readonly makeWorker: () => Worker) {}
-
-  /** Runs every request; resolves true when all are done, false when cancelled. */
-  run(
-    size: number,
-    seriesId: number,
-    series: BarSeries,
-    requests: readonly PlainRequest[],
-    onResult: (index: number, result: CellResult) => void,
-  ): Promise<boolean> {
-    const want = Math.max(1, Math.min(size, requests.length));
-    while (this.workers.length < want) this.workers.push({ worker: this.makeWorker(), seriesId: -1 });
-    return new Promise<boolean>((resolve) => {
-      if (requests.length === 0) return resolve(true);
-      this.abort = () => resolve(false);
-      let next = 0;
-      let finished = 0;
-      const settle = (slot: (typeof this.workers)[number], index: number, result: CellResult) => {
-        onResult(index, result);
-        if (++finished === requests.length) {
-          this.abort = null;
-          resolve(true);
-        } else dispatch(slot);
-      };
-      const dispatch = (slot: (typeof this.workers)[number]) => {
-        if (next >= requests.length) return;
-        const index = next++;
-        if (slot.seriesId !== seriesId) {
-          slot.worker.postMessage({ type: "series", seriesId, series } satisfies ToWorker);
-          slot.seriesId = seriesId;
-        }
-        slot.worker.onmessage = (e: MessageEvent<FromWorker>) => {
-          const m = e.data;
-          if (m.type === "cell" && m.jobId === index) settle(slot, index, { metrics: m.metrics });
-          else if (m.type === "error" && m.jobId === index) settle(slot, index, { error: m.error });
-        };
-        slot.worker.onerror = (e: ErrorEvent) => {
-          e.preventDefault();
-          settle(slot, index, { error: { name: "Error", message: e.message || "the worker failed" } });
-        };
-        slot.worker.postMessage({ type: "cell", jobId: index, seriesId, request: requests[index] } satisfies ToWorker);
-      };
-      for (const slot of this.workers.slice(0, want)) dispatch(slot);
-    });
-  }
-
-  get size(): number {
-    return this.workers.length;
-  }
-
-  cancel(): void {
-    for (const { worker } of this.workers) worker.terminate();
-    this.workers = [];
-    const abort = this.abort;
-    this.abort = null;
-    abort?.();
-  }
+/** A sweep row (src/research) as a heat-map cell: its figures, or its error. */
+export function cellOf(row: RunRow): CellResult {
+  if (row.error || !row.stats) return { error: { name: row.error?.name ?? "Error", message: row.error?.message ?? "the run failed", field: row.error?.field } };
+  const s = row.stats;
+  return { metrics: { sharpe: s.sharpe, totalReturn: s.totalReturn, cagr: s.cagr, maxDrawdown: s.maxDrawdown, sortino: s.sortino, trades: s.trades } };
 }
 
 export type MetricKey = keyof CellMetrics;

@@ -1,14 +1,14 @@
 // The engine's Web Worker: backtests (stepped in slices, with progress and
-// cancel) and sweep cells, over a series the page sends once. Indicator
+// cancel) over a series the page sends once (sweeps run on research-worker.ts). Indicator
 // overlays come from the WASM kernels, loaded once per worker.
 import { Backtest } from "../../src/backtest/engine.ts";
-import { runStrategyBacktest, strategyAndConfig } from "../../src/backtest/job.ts";
+import { strategyAndConfig } from "../../src/backtest/job.ts";
 import type { BarSeries } from "../../src/core/data.ts";
 import { tsIndicators, type Indicators } from "../../src/features/indicators.ts";
 import { WasmIndicators } from "../../src/kernels/indicators.ts";
 import { buyAndHold, withAnalysis } from "../../src/report/analysis.ts";
 import { computeOverlays } from "./overlays.ts";
-import { cellMetrics, toPlainError, type FromWorker, type PlainRequest, type ToWorker } from "./protocol.ts";
+import { toPlainError, type FromWorker, type PlainRequest, type ToWorker } from "./protocol.ts";
 import { messageChannelYield, stepInSlices } from "./slices.ts";
 
 interface WorkerScope {
@@ -103,11 +103,6 @@ async function backtest(msg: Extract<ToWorker, { type: "backtest" }>): Promise<v
   );
 }
 
-function cell(msg: Extract<ToWorker, { type: "cell" }>): void {
-  const report = runStrategyBacktest(seriesFor(msg.seriesId), engineRequest(msg.request));
-  post({ type: "cell", jobId: msg.jobId, metrics: cellMetrics(report) });
-}
-
 scope.onmessage = (e) => {
   const msg = e.data;
   switch (msg.type) {
@@ -125,13 +120,6 @@ scope.onmessage = (e) => {
         cancelled.delete(msg.jobId);
         post({ type: "error", jobId: msg.jobId, error: toPlainError(err) });
       });
-      return;
-    case "cell":
-      try {
-        cell(msg);
-      } catch (err) {
-        post({ type: "error", jobId: msg.jobId, error: toPlainError(err) });
-      }
       return;
   }
 };

@@ -13,6 +13,7 @@ import { createApp, loadKernels, type StreamSocket } from "../../src/api/index.t
 import type { ErrorBody } from "../../src/api/errors.ts";
 import type { AppConfig } from "../../src/config/app-config.ts";
 import { kernelBytes, modelsDir, packageRoot, sampleDataFile, sampleSeries, shippedModels } from "./assets.ts";
+import { nodeTelemetry } from "./telemetry.ts";
 import { nodeComputePool } from "./compute-pool.ts";
 
 export interface NodeServer {
@@ -24,12 +25,14 @@ export interface NodeServer {
 export interface NodeServerOptions {
   /** The compute worker script; default: compute-worker.mjs beside this module's bundle (dist/). */
   readonly computeWorker?: URL;
+  /** Where log lines go (default stderr). */
+  readonly logWrite?: (line: string) => void;
 }
 
 export async function startNodeServer(config: AppConfig, options: NodeServerOptions = {}): Promise<NodeServer> {
   const optional = (name: string) => (existsSync(`${packageRoot}/build/${name}.wasm`) ? kernelBytes(name) : undefined);
   const pkg = JSON.parse(readFileSync(`${packageRoot}/package.json`, "utf8"));
-  const wasm = { indicators: kernelBytes("indicators"), risk: optional("risk"), solver: optional("solver"), json: optional("json") };
+  const wasm = { indicators: kernelBytes("indicators"), risk: optional("risk"), solver: optional("solver"), json: optional("json"), research: optional("research") };
   const workers = config.computeWorkers ?? Math.max(1, availableParallelism() - 1);
   const compute = workers === 0 ? undefined : nodeComputePool({
     size: workers,
@@ -39,6 +42,7 @@ export async function startNodeServer(config: AppConfig, options: NodeServerOpti
     sampleFile: sampleDataFile,
     modelsDir,
   });
+  const observability = nodeTelemetry(config, options.logWrite);
   const engine = createApp({
     config,
     kernels: await loadKernels(wasm),
@@ -46,6 +50,9 @@ export async function startNodeServer(config: AppConfig, options: NodeServerOpti
     models: shippedModels(),
     app: { name: pkg.name, version: pkg.version },
     compute,
+    telemetry: observability.telemetry,
+    metrics: observability.metrics,
+    log: (message, err) => observability.telemetry.log.error(message, { error: err }),
   });
   // Subscribers only listen; nothing a client sends is read, so anything beyond a control frame is refused (1009).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
@@ -98,6 +105,7 @@ export async function startNodeServer(config: AppConfig, options: NodeServerOpti
     close: () => new Promise<void>((resolve) => {
       engine.close();
       void compute?.close();
+      void observability.shutdown();
       for (const ws of wss.clients) ws.terminate();
       server.close(() => resolve());
       server.closeAllConnections();

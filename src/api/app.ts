@@ -17,6 +17,9 @@ import { forecastRoutes } from "./routes/forecast.ts";
 import { indicatorRoutes } from "./routes/indicators.ts";
 import { metaRoutes } from "./routes/meta.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
+import { sweepRoutes } from "./routes/sweeps.ts";
+import { observe } from "./middleware/observe.ts";
+import { noTelemetry } from "../observability/telemetry.ts";
 import { PaperSessions } from "./sessions.ts";
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -38,6 +41,7 @@ export interface EngineApp {
 export function createApp(deps: ApiDeps): EngineApp {
   const clock = deps.clock ?? systemClock;
   const log = deps.log ?? ((message: string, err: unknown) => console.error(message, err));
+  const telemetry = deps.telemetry ?? noTelemetry;
   const { config } = deps;
   const samples = new SampleStore(deps.samples);
   const models = new ModelStore(deps.models);
@@ -45,13 +49,17 @@ export function createApp(deps: ApiDeps): EngineApp {
     deps, clock, log, samples, models,
     compute: deps.compute ?? new InlineCompute({ kernels: deps.kernels, samples, models }),
     keys: new KeyRing(config.apiKeys),
-    jobs: new BacktestJobs(clock, { maxJobs: config.maxJobs, memoryBytes: config.jobsMemoryBytes, ttlMs: config.resultTtlMs }, log),
+    telemetry,
+    jobs: new BacktestJobs(clock, { maxJobs: config.maxJobs, memoryBytes: config.jobsMemoryBytes, ttlMs: config.resultTtlMs }, log, telemetry),
     sessions: new PaperSessions(clock, { capacity: config.maxSessions, ttlMs: config.resultTtlMs }, log),
   };
 
   const app = new Hono<ApiEnv>();
   app.onError((err, c) => handleError(err, c, log));
   app.notFound((c) => errorResponse(404, "not_found", `no route ${c.req.method} ${shownKey(new URL(c.req.url).pathname)}; see /openapi.json`));
+
+  // Outermost: every request gets its span and its count, errors and refusals included.
+  app.use("*", observe(telemetry));
 
   // CORS first, so preflights and error responses carry its headers too.
   if (config.corsOrigins.length > 0) {
@@ -73,6 +81,7 @@ export function createApp(deps: ApiDeps): EngineApp {
   metaRoutes(app, state);
   indicatorRoutes(app, state);
   backtestRoutes(app, state);
+  sweepRoutes(app, state);
   analyticsRoutes(app, state);
   forecastRoutes(app, state);
   sessionRoutes(app, state);
@@ -88,5 +97,6 @@ function refuseStatefulRoutes(app: Hono<ApiEnv>): void {
       "use POST /backtest for a backtest answered in one request, or the Node or Deno server for jobs and paper sessions");
   };
   for (const path of ["/backtests", "/backtests/*"]) app.all(path, refuse("backtest jobs"));
+  for (const path of ["/sweeps", "/sweeps/*"]) app.all(path, refuse("sweep jobs"));
   for (const path of ["/sessions", "/sessions/*"]) app.all(path, refuse("paper sessions"));
 }

@@ -6,6 +6,7 @@ import type { BacktestJobs } from "./jobs.ts";
 import type { KeyRing } from "./middleware/auth.ts";
 import type { ModelStore } from "./models.ts";
 import type { PaperSessions } from "./sessions.ts";
+import type { Telemetry } from "../observability/telemetry.ts";
 
 /** What every route module gets: the injected deps and the app's own state. */
 export interface AppState {
@@ -20,6 +21,8 @@ export interface AppState {
   readonly sessions: PaperSessions;
   /** Where the routes that scale with their body run (deps.compute, else this thread). */
   readonly compute: ComputePool;
+  /** deps.telemetry, or no-ops. */
+  readonly telemetry: Telemetry;
 }
 
 export type ApiApp = Hono<ApiEnv>;

@@ -4,6 +4,7 @@ import type { BarSeries } from "../core/data.ts";
 import type { ComputePool } from "./compute/port.ts";
 import type { KernelSet } from "./kernels.ts";
 import type { ModelSources } from "./models.ts";
+import type { Telemetry } from "../observability/telemetry.ts";
 
 /** Wall-clock time in epoch milliseconds; injected so tests and every runtime agree on it. */
 export interface Clock {
@@ -37,6 +38,13 @@ export interface ApiDeps {
    * host owns it and closes it when it stops.
    */
   readonly compute?: ComputePool;
+  /**
+   * Traces, metrics and logs (src/observability): the host builds them from
+   * its SDK providers when asked; default: none recorded.
+   */
+  readonly telemetry?: Telemetry;
+  /** The metrics in Prometheus text format, for GET /metrics; absent: /metrics answers 404 (metrics are off). */
+  readonly metrics?: () => Promise<string>;
   /**
    * Whether memory outlives a request here (default true: a server process).
    * An edge isolate may serve each request afresh, so with `false` the

@@ -1,15 +1,35 @@
 import type { Backtest } from "../backtest/engine.ts";
 import type { BacktestReport } from "../backtest/types.ts";
 import { withAnalysis, type Benchmark } from "../report/analysis.ts";
+import type { SweepView } from "../research/view.ts";
 import { EngineError } from "../core/errors.ts";
 import type { Clock } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { SLICE_MS, yieldToEventLoop } from "./yield.ts";
+import { inSpan, noTelemetry, type Telemetry } from "../observability/telemetry.ts";
 
 /** What a client is told to wait when jobs fill the memory budget: about what a mid-sized job takes. */
 const RETRY_AFTER_S = 5;
 
 export type JobStatus = "queued" | "running" | "done" | "failed";
+
+/** Backtests step bars; sweeps run backtests (POST /sweeps). They share the queue and the memory budget. */
+export type JobKind = "backtest" | "sweep";
+
+/** What GET /sweeps/:id answers: a job whose progress counts runs and whose result is a sweep. */
+export interface SweepJobView extends Omit<JobView, "progress" | "result"> {
+  readonly progress: { readonly runsDone: number; readonly runsTotal: number; readonly fraction: number };
+  readonly result?: SweepView;
+}
+
+/**
+ * A sweep as a job runs it: `run` goes to the end in slices that yield to the
+ * event loop, reports runs done, and stops early when `signal` aborts.
+ */
+export interface SweepWork {
+  readonly runsTotal: number;
+  run(progress: (done: number) => void, signal: AbortSignal): Promise<SweepView>;
+}
 
 /** What GET /backtests/:id answers. */
 export interface JobView {
@@ -28,10 +48,13 @@ export interface JobView {
 
 interface Job {
   readonly id: string;
+  readonly kind: JobKind;
   readonly owner: string;
-  /** The engine and the benchmark while the job is pending; dropped once it ends so a finished job keeps only its report. */
-  run: Backtest | null;
+  /** The engine (or sweep) and the benchmark while the job is pending; dropped once it ends so a finished job keeps only its result. */
+  run: Backtest | SweepWork | null;
   benchmark: Benchmark | null;
+  /** Stops a running sweep when the job is deleted. */
+  readonly abort: AbortController;
   /** What it counts against the memory budget: the estimate while pending, the report's size once done. */
   bytes: number;
   /** Set by DELETE while it runs: the run stops at the end of its slice. */
@@ -43,7 +66,7 @@ interface Job {
   startedAt: number | null;
   finishedAt: number | null;
   computeMs: number;
-  result?: BacktestReport;
+  result?: BacktestReport | SweepView;
   error?: JobView["error"];
 }
 
@@ -63,6 +86,13 @@ export interface JobLimits {
   /** How long a finished job is kept, in ms of the injected clock. */
   readonly ttlMs: number;
 }
+
+/**
+ * What a pending sweep is counted as per run, on top of its body: its row
+ * (parameters and a dozen statistics, about 500 bytes as JSON) with room to
+ * spare; a walk-forward sweep adds its out-of-sample curve per bar.
+ */
+export const ROW_BYTES = 1024;
 
 /** What POST /backtests hands over besides the run. */
 export interface JobRequest {
@@ -91,6 +121,7 @@ export class BacktestJobs {
     private readonly clock: Clock,
     private readonly limits: JobLimits,
     private readonly log: (message: string, err: unknown) => void,
+    private readonly telemetry: Telemetry = noTelemetry,
   ) {}
 
   /**
@@ -99,24 +130,33 @@ export class BacktestJobs {
    * every slot.
    */
   submit(run: Backtest, request: JobRequest): JobView {
-    this.expire();
     const bytes = request.bodyBytes + request.barsTotal * REPORT_BYTES_PER_BAR;
+    return this.enqueue("backtest", run, request.owner, request.barsTotal, bytes, `its body and report of ${request.barsTotal} bars`, request.benchmark ?? null) as JobView;
+  }
+
+  /** Queues a checked sweep, under the same limits as backtests (413, 429, 503). */
+  submitSweep(work: SweepWork, request: { owner: string; bodyBytes: number; bars: number }): SweepJobView {
+    const bytes = request.bodyBytes + work.runsTotal * ROW_BYTES + request.bars * 40;
+    return this.enqueue("sweep", work, request.owner, work.runsTotal, bytes, `its body and ${work.runsTotal} result rows`) as SweepJobView;
+  }
+
+  private enqueue(kind: JobKind, run: Backtest | SweepWork, owner: string, total: number, bytes: number, what: string, benchmark: Benchmark | null = null): JobView | SweepJobView {
+    this.expire();
     const { maxJobs, memoryBytes } = this.limits;
     if (bytes > memoryBytes) {
-      throw new ApiError(413, "job_too_large",
-        `this job would hold about ${bytes} bytes (its body and report of ${request.barsTotal} bars); jobs may hold ${memoryBytes} bytes in all (limits.jobs_memory)`);
+      throw new ApiError(413, "job_too_large", `this job would hold about ${bytes} bytes (${what}); jobs may hold ${memoryBytes} bytes in all (limits.jobs_memory)`);
     }
     while (this.jobs.size >= maxJobs || this.bytesHeld + bytes > memoryBytes) {
       if (this.evictOneFinished()) continue;
       if (this.jobs.size >= maxJobs) {
-        throw new ApiError(429, "too_many_jobs", `${maxJobs} backtest jobs are already queued or running; retry later`, undefined, { "retry-after": "1" });
+        throw new ApiError(429, "too_many_jobs", `${maxJobs} jobs are already queued or running; retry later`, undefined, { "retry-after": "1" });
       }
       throw new ApiError(503, "jobs_memory_full",
         `queued and running jobs hold ${this.bytesHeld} of the ${memoryBytes} bytes jobs may hold; this one needs about ${bytes}; retry later`,
         undefined, { "retry-after": String(RETRY_AFTER_S) });
     }
     const job: Job = {
-      id: crypto.randomUUID(), owner: request.owner, run, benchmark: request.benchmark ?? null, bytes, cancelled: false, barsTotal: request.barsTotal, barsDone: 0,
+      id: crypto.randomUUID(), kind, owner, run, benchmark, abort: new AbortController(), bytes, cancelled: false, barsTotal: total, barsDone: 0,
       status: "queued", createdAt: this.clock.now(), startedAt: null, finishedAt: null, computeMs: 0,
     };
     this.jobs.set(job.id, job);
@@ -126,24 +166,30 @@ export class BacktestJobs {
   }
 
   get(id: string, owner?: string): JobView | undefined {
-    const job = this.find(id, owner);
-    return job && view(job);
+    const job = this.find(id, owner, "backtest");
+    return job && (view(job) as JobView);
   }
 
-  /** The jobs an owner may see, oldest first, without their reports (GET /backtests/:id has those). */
-  list(owner?: string): JobView[] {
+  getSweep(id: string, owner?: string): SweepJobView | undefined {
+    const job = this.find(id, owner, "sweep");
+    return job && (view(job) as SweepJobView);
+  }
+
+  /** The jobs of a kind an owner may see, oldest first, without their results (GET /backtests/:id has those). */
+  list(owner?: string, kind: JobKind = "backtest"): (JobView | SweepJobView)[] {
     this.expire();
-    return [...this.jobs.values()].filter((j) => owner === undefined || j.owner === owner).map((j) => view(j, false));
+    return [...this.jobs.values()].filter((j) => j.kind === kind && (owner === undefined || j.owner === owner)).map((j) => view(j, false));
   }
 
   /** Forgets a job, stopping it if it is pending; false when the owner has no such job. */
-  delete(id: string, owner?: string): boolean {
-    const job = this.find(id, owner);
+  delete(id: string, owner?: string, kind: JobKind = "backtest"): boolean {
+    const job = this.find(id, owner, kind);
     if (!job) return false;
     this.jobs.delete(id);
     const queued = this.queue.indexOf(job);
     if (queued >= 0) this.queue.splice(queued, 1);
     job.cancelled = true;
+    job.abort.abort();
     return true;
   }
 
@@ -158,10 +204,10 @@ export class BacktestJobs {
     return this.jobs.size;
   }
 
-  private find(id: string, owner: string | undefined): Job | undefined {
+  private find(id: string, owner: string | undefined, kind: JobKind): Job | undefined {
     this.expire();
     const job = this.jobs.get(id);
-    return job && (owner === undefined || job.owner === owner) ? job : undefined;
+    return job && job.kind === kind && (owner === undefined || job.owner === owner) ? job : undefined;
   }
 
   /** Drops finished jobs older than the TTL; run on every access, so the clock decides, not a timer. */
@@ -195,42 +241,59 @@ export class BacktestJobs {
     await yieldToEventLoop();
     job.status = "running";
     job.startedAt = this.clock.now();
-    const run = job.run!;
     try {
-      while (!run.done && !job.cancelled) {
-        const start = performance.now();
-        do {
-          // Counted before stepping, as the engine counts a bar it has started (a failing bar is the last one done).
-          job.barsDone++;
-          run.step();
-        } while (!run.done && performance.now() - start < SLICE_MS);
-        job.computeMs += performance.now() - start;
-        await yieldToEventLoop();
-      }
+      // One span per job, around its whole run (its slices yield in between).
+      const result = await inSpan<BacktestReport | SweepView | null>(this.telemetry.tracer, `${job.kind} job`, { "nt.job.id": job.id, "nt.job.owner": job.owner }, () =>
+        job.kind === "sweep" ? this.runSweep(job) : this.runBacktest(job));
       if (job.cancelled) {
         // Deleted while it ran: nobody can ask for it any more, so nothing is built or kept.
         job.run = null;
-    job.benchmark = null;
+        job.benchmark = null;
         return;
       }
-      job.result = withAnalysis(withTiming(run.report(), job.computeMs), job.benchmark);
+      job.result = result!;
       job.status = "done";
     } catch (e) {
       if (e instanceof EngineError) job.error = { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) };
-      else {
-        this.log(`backtest job ${job.id} failed`, e);
-        job.error = { code: "internal", message: "the backtest failed unexpectedly" };
+      else if (job.cancelled) {
+        job.run = null;
+        return;
+      } else {
+        this.log(`${job.kind} job ${job.id} failed`, e);
+        job.error = { code: "internal", message: `the ${job.kind} failed unexpectedly` };
       }
       job.status = "failed";
     }
     job.run = null;
     job.benchmark = null;
     job.finishedAt = this.clock.now();
-    // The report replaces the estimate; past the budget (a report larger than estimated), finished jobs go, oldest first.
+    // The result replaces the estimate; past the budget (a result larger than estimated), finished jobs go, oldest first.
     job.bytes = reportBytes(job);
     while (this.bytesHeld > this.limits.memoryBytes) {
       if (!this.evictOneFinished()) break;
     }
+  }
+
+  private async runBacktest(job: Job): Promise<BacktestReport | null> {
+    const run = job.run as Backtest;
+    while (!run.done && !job.cancelled) {
+      const start = performance.now();
+      do {
+        // Counted before stepping, as the engine counts a bar it has started (a failing bar is the last one done).
+        job.barsDone++;
+        run.step();
+      } while (!run.done && performance.now() - start < SLICE_MS);
+      job.computeMs += performance.now() - start;
+      await yieldToEventLoop();
+    }
+    if (job.cancelled) return null;
+    this.telemetry.instruments.backtests.add(1, { engine: "event-driven", where: "job" });
+    this.telemetry.instruments.bars.add(job.barsDone, { where: "job" });
+    return withAnalysis(withTiming(run.report(), job.computeMs), job.benchmark);
+  }
+
+  private runSweep(job: Job): Promise<SweepView> {
+    return (job.run as SweepWork).run((done) => (job.barsDone = done), job.abort.signal);
   }
 }
 
@@ -244,17 +307,22 @@ function reportBytes(job: Job): number {
   return JSON.stringify(job.result ?? job.error ?? null).length;
 }
 
-function view(job: Job, withResult = true): JobView {
-  const barsDone = job.status === "done" ? job.barsTotal : job.barsDone;
+function view(job: Job, withResult = true): JobView | SweepJobView {
+  // One shape for both kinds but the progress units (bars or runs) and the result.
+  const done = job.status === "done" ? job.barsTotal : job.barsDone;
+  const fraction = job.barsTotal ? done / job.barsTotal : 1;
+  const progress: JobView["progress"] | SweepJobView["progress"] = job.kind === "sweep"
+    ? { runsDone: done, runsTotal: job.barsTotal, fraction }
+    : { barsDone: done, barsTotal: job.barsTotal, fraction };
   return {
     id: job.id,
     owner: job.owner,
     status: job.status,
-    progress: { barsDone, barsTotal: job.barsTotal, fraction: job.barsTotal ? barsDone / job.barsTotal : 1 },
+    progress,
     createdAt: job.createdAt,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
     ...(job.result && withResult ? { result: job.result } : {}),
     ...(job.error ? { error: job.error } : {}),
-  };
+  } as JobView | SweepJobView;
 }

@@ -7,6 +7,8 @@ import { WasmSolver } from "../kernels/solver.ts";
 import type { RiskStats } from "../risk/stats.ts";
 import type { LinearSolver } from "../solver/types.ts";
 import { tsJson } from "./json.ts";
+import { WasmVectorKernels } from "../kernels/research.ts";
+import type { VectorKernels } from "../research/vector/kernels.ts";
 
 /** What GET /version says about each loaded .wasm module. */
 export interface KernelInfo {
@@ -17,13 +19,15 @@ export interface KernelInfo {
   readonly exports: readonly string[];
 }
 
-/** The kernels the routes compute with; risk, solver and json are optional modules. */
+/** The kernels the routes compute with; risk, solver, json and research are optional modules. */
 export interface KernelSet {
   readonly indicators: Indicators;
   readonly risk?: RiskStats;
   readonly solver?: LinearSolver;
   /** Writes large numeric JSON answers (json.wasm); without it the TypeScript text does (src/api/json.ts). */
   readonly json?: JsonWriter;
+  /** The sweeps' vectorized path (without it, sweeps use its TypeScript twin). */
+  readonly vector?: VectorKernels;
   readonly info: readonly KernelInfo[];
 }
 
@@ -45,21 +49,23 @@ export interface CompiledKernel {
 /** A kernel as a runtime adapter has it: bytes it read or embedded, or a module compiled ahead of time. */
 export type KernelSource = WasmSource | CompiledKernel;
 
-/** The kernels a runtime adapter hands to `loadKernels`; risk, solver and json are optional. */
+/** The kernels a runtime adapter hands to `loadKernels`; risk, solver, json and research are optional. */
 export interface KernelSources {
   readonly indicators: KernelSource;
   readonly risk?: KernelSource;
   readonly solver?: KernelSource;
   readonly json?: KernelSource;
+  readonly research?: KernelSource;
 }
 
 /** Compiles (where given bytes) and instantiates every module given; the same call in every runtime. */
 export async function loadKernels(sources: KernelSources): Promise<KernelSet> {
-  const [indicators, risk, solver, json] = await Promise.all([
+  const [indicators, risk, solver, json, research] = await Promise.all([
     compile("indicators", sources.indicators),
     sources.risk ? compile("risk", sources.risk) : undefined,
     sources.solver ? compile("solver", sources.solver) : undefined,
     sources.json ? compile("json", sources.json) : undefined,
+    sources.research ? compile("research", sources.research) : undefined,
   ]);
   return {
     indicators: await WasmIndicators.load(indicators.module),
@@ -67,7 +73,8 @@ export async function loadKernels(sources: KernelSources): Promise<KernelSet> {
     solver: solver ? await WasmSolver.load(solver.module) : undefined,
     // The TypeScript writer takes over answers too large for the module's memory (MAX_KERNEL_ANSWER_BYTES).
     json: json ? await WasmJson.load(json.module, tsJson) : undefined,
-    info: [indicators, risk, solver, json].filter((k) => k !== undefined).map((k) => k.info),
+    ...(research ? { vector: await WasmVectorKernels.load(research.module) } : {}),
+    info: [indicators, risk, solver, json, research].filter((k) => k !== undefined).map((k) => k.info),
   };
 }
 

@@ -9,6 +9,7 @@ import { SCOPES, type ComputeRoute, type Scope } from "../config/api-keys.ts";
 import type { AppState } from "./context.ts";
 import { MAX_JSON_DEPTH } from "./input/validate.ts";
 import { OPTIMIZE_METHODS } from "./routes/analytics.ts";
+import { OBJECTIVES } from "../research/objective.ts";
 import { MAX_SYNC_BARS } from "./routes/backtest.ts";
 import { HORIZON_SETTING, TAIL_SETTING } from "./routes/forecast.ts";
 import { MODEL_KINDS } from "../neural/model.ts";
@@ -119,6 +120,15 @@ export function openApiDocument(state: AppState): Schema {
           security: indicators.security,
         },
       },
+      "/metrics": {
+        get: {
+          summary: "Prometheus text metrics (requests, backtests, sweeps) when the server runs with NT_METRICS=true; 404 metrics_off otherwise",
+          responses: {
+            "200": { description: "Prometheus text exposition format 0.0.4", content: { "text/plain": { schema: { type: "string" } } } },
+            "404": error("metrics_off: the server runs without metrics"),
+          },
+        },
+      },
       "/backtest": {
         post: {
           summary: `run a strategy over bars (at most ${MAX_SYNC_BARS}) and return the report`,
@@ -154,6 +164,38 @@ export function openApiDocument(state: AppState): Schema {
         },
         delete: {
           summary: "stop the job if it is pending and forget it",
+          ...needs("backtest"),
+          parameters: [idParam],
+          responses: { "204": { description: "deleted" }, ...authErrors, ...notYours("job") },
+        },
+      },
+      "/sweeps": {
+        post: {
+          summary: "start an asynchronous parameter sweep (grid or seeded random search, optional walk-forward, deflated Sharpe and PBO), owned by the calling key",
+          ...needs("backtest"),
+          requestBody: body(ref("SweepRequest")),
+          responses: {
+            "202": json(ref("SweepJob"), "job accepted; poll Location"), ...common, ...authErrors,
+            "413": error("body_too_large, or job_too_large: the job alone (its body and result rows, estimated) exceeds what jobs may hold (limits.jobs_memory)"),
+            "429": error("rate limited, or every job slot (limits.jobs) holds an unfinished job; see Retry-After"),
+            "503": error("jobs_memory_full: queued and running jobs fill what jobs may hold (limits.jobs_memory); see Retry-After"),
+          },
+        },
+        get: {
+          summary: "the calling key's sweep jobs (every key's for admin), without their results",
+          ...needs("read"),
+          responses: { "200": json({ type: "object", properties: { jobs: { type: "array", items: ref("SweepJob") } } }, "jobs"), ...authErrors },
+        },
+      },
+      "/sweeps/{id}": {
+        get: {
+          summary: "a sweep's status, progress in runs and (when done) result: runs, best, engines, deflatedSharpe, pbo, outOfSample",
+          ...needs("read"),
+          parameters: [idParam],
+          responses: { "200": json(ref("SweepJob"), "job"), ...authErrors, ...notYours("job") },
+        },
+        delete: {
+          summary: "stop the sweep if it is pending and forget it",
           ...needs("backtest"),
           parameters: [idParam],
           responses: { "204": { description: "deleted" }, ...authErrors, ...notYours("job") },
@@ -449,6 +491,54 @@ export function openApiDocument(state: AppState): Schema {
             progress: { type: "object", properties: { barsDone: { type: "integer" }, barsTotal: { type: "integer" }, fraction: num } },
             createdAt: num, startedAt: { type: ["number", "null"] }, finishedAt: { type: ["number", "null"] },
             result: ref("BacktestReport"), error: { type: "object" },
+          },
+        },
+        SweepRequest: {
+          allOf: [ref("BacktestRequest"), {
+            type: "object",
+            description: "exactly one of grid, random; keys are strategy parameters or run settings (limits.NAME, sizing.NAME)",
+            properties: {
+              grid: {
+                type: "array", minItems: 1, items: {
+                  oneOf: [
+                    { type: "object", required: ["key", "from", "to", "step"], properties: { key: { type: "string" }, from: num, to: num, step: num } },
+                    { type: "object", required: ["key", "values"], properties: { key: { type: "string" }, values: { type: "array", items: { type: ["number", "boolean"] } } } },
+                  ],
+                },
+              },
+              random: {
+                type: "object", required: ["count", "space"],
+                properties: {
+                  count: { type: "integer", minimum: 1 }, seed: { type: "integer", minimum: 0, default: 1 },
+                  space: { type: "array", items: { type: "object", required: ["key", "min", "max"], properties: { key: { type: "string" }, min: num, max: num } } },
+                },
+              },
+              objective: { enum: Object.keys(OBJECTIVES), default: "sharpe" },
+              walkForward: {
+                type: "object", required: ["inSample", "outOfSample"],
+                properties: { inSample: { type: "integer", minimum: 2 }, outOfSample: { type: "integer", minimum: 2 }, anchored: { type: "boolean", default: false } },
+              },
+              fastPath: { type: "boolean", default: true, description: "use the vectorized path where it applies (same results)" },
+              guardBlocks: { type: "integer", minimum: 2, maximum: 24, default: 16, description: "CSCV blocks for the PBO (even)" },
+            },
+          }],
+        },
+        SweepJob: {
+          type: "object",
+          properties: {
+            id: { type: "string" }, owner: { type: "string", description: "the id of the key that submitted it" },
+            status: { enum: ["queued", "running", "done", "failed"] },
+            progress: { type: "object", properties: { runsDone: { type: "integer" }, runsTotal: { type: "integer" }, fraction: num } },
+            createdAt: num, startedAt: { type: ["number", "null"] }, finishedAt: { type: ["number", "null"] },
+            result: {
+              type: "object",
+              properties: {
+                strategy: { type: "string" }, objective: { type: "string" }, points: { type: "integer" }, runs: { type: "array" },
+                best: { type: ["object", "null"] }, engines: { type: "object" }, deflatedSharpe: { type: ["object", "null"] },
+                pbo: { type: ["object", "null"] }, outOfSample: { type: "object" }, symbols: { type: "array" },
+              },
+            },
+            error: { type: "object" },
           },
         },
         Session: {

@@ -1,6 +1,7 @@
 import { ConfigError } from "../core/errors.ts";
 import { COMPUTE_ROUTES, keyFromHash, keyFromSecret, SCOPES, TOKEN_KEY_ID, type ApiKey, type ComputeRoute, type Scope } from "./api-keys.ts";
 import { parseToml, type TomlTable, type TomlValue } from "./toml.ts";
+import { LOG_LEVELS, type LogLevel } from "../observability/log.ts";
 
 /**
  * The API server's settings. Runtime adapters read the environment and the
@@ -49,6 +50,14 @@ export interface AppConfig {
   readonly computeQueue: number;
   /** Time budget of one such request, waiting included; a worker past it is stopped (504). */
   readonly computeTimeoutMs: number;
+  /** Serve Prometheus metrics at GET /metrics (OpenTelemetry meters); off by default. */
+  readonly metrics: boolean;
+  /** Record OpenTelemetry traces: "log" writes each ended span as a log line; off by default. */
+  readonly traces: "off" | "log";
+  /** Least severe log level written. */
+  readonly logLevel: LogLevel;
+  /** Log lines as JSON objects (for collectors) or short text. */
+  readonly logFormat: "json" | "text";
 }
 
 export const defaultAppConfig: AppConfig = Object.freeze({
@@ -68,6 +77,10 @@ export const defaultAppConfig: AppConfig = Object.freeze({
   computeWorkers: undefined,
   computeQueue: 32,
   computeTimeoutMs: 30_000,
+  metrics: false,
+  traces: "off",
+  logLevel: "info",
+  logFormat: "json",
 });
 
 /** Where the settings come from; later sources win: defaults < file < env < overrides. */
@@ -113,6 +126,10 @@ const SETTINGS: readonly Setting[] = [
   { env: "NT_COMPUTE_WORKERS", toml: "compute.workers", apply: (c, v, w) => (c.computeWorkers = workers(v, w)) },
   { env: "NT_COMPUTE_QUEUE", toml: "compute.queue", apply: (c, v, w) => (c.computeQueue = integer(v, w, 0, 100_000)) },
   { env: "NT_COMPUTE_TIMEOUT", toml: "compute.timeout", apply: (c, v, w) => (c.computeTimeoutMs = duration(v, w)) },
+  { env: "NT_METRICS", toml: "telemetry.metrics", apply: (c, v, w) => (c.metrics = boolean(v, w)) },
+  { env: "NT_TRACES", toml: "telemetry.traces", apply: (c, v, w) => (c.traces = oneOf(v, w, ["off", "log"])) },
+  { env: "NT_LOG_LEVEL", toml: "log.level", apply: (c, v, w) => (c.logLevel = oneOf(v, w, LOG_LEVELS)) },
+  { env: "NT_LOG_FORMAT", toml: "log.format", apply: (c, v, w) => (c.logFormat = oneOf(v, w, ["json", "text"])) },
 ];
 
 /** The environment variables `loadAppConfig` reads, for `--help` texts. */
@@ -196,6 +213,12 @@ function integer(v: Raw, w: Where, min: number, max: number): number {
   if (!Number.isInteger(n)) throw fail(w, `must be an integer, got ${describe(v)}`);
   if (n < min || n > max) throw fail(w, `must be between ${min} and ${max}, got ${n}`);
   return n;
+}
+
+/** One of the listed words. */
+function oneOf<T extends string>(v: Raw, w: Where, choices: readonly T[]): T {
+  if (typeof v === "string" && (choices as readonly string[]).includes(v)) return v as T;
+  throw fail(w, `must be one of ${choices.join(", ")}, got ${describe(v)}`);
 }
 
 function boolean(v: Raw, w: Where): boolean {

@@ -43,12 +43,13 @@ describe("OpenAPI document", () => {
       for (const [method, op] of Object.entries(ops)) {
         expect(Object.keys(op.responses).length, `${method} ${path}`).toBeGreaterThan(0);
         // Exactly the routes that keep state need a key (the compute routes are public by default).
-        expect(op.security !== undefined, `${method} ${path} security`).toBe(path.startsWith("/sessions") || path.startsWith("/backtests"));
+        expect(op.security !== undefined, `${method} ${path} security`).toBe(path.startsWith("/sessions") || path.startsWith("/backtests") || path.startsWith("/sweeps"));
       }
     }
     // The key scheme, and the answers auth and the job memory budget add.
     expect(doc.components.securitySchemes.apiKey).toMatchObject({ type: "http", scheme: "bearer" });
     expect(doc.paths["/backtests"].post.security).toEqual([{ apiKey: ["backtest"] }]);
+    expect(doc.paths["/sweeps"].post.security).toEqual([{ apiKey: ["backtest"] }]);
     expect(Object.keys(doc.paths["/backtests"].post.responses)).toEqual(expect.arrayContaining(["401", "403", "413", "503"]));
     expect(doc.paths["/sessions/{id}"].delete.security).toEqual([{ apiKey: ["trade"] }]);
     expect(Object.keys(doc.paths["/backtests/{id}"].get.responses)).toEqual(expect.arrayContaining(["401", "403", "404"]));

@@ -40,6 +40,7 @@ describe("loadAppConfig", () => {
         NT_COMPUTE_WORKERS: "3", NT_COMPUTE_QUEUE: "5", NT_COMPUTE_TIMEOUT: "1.5s",
         NT_MAX_OUTPUT_VALUES: "250000", HOME: "/ignored",
         NT_API_KEYS: `alice:read,backtest:${ALICE_SHA256}`, NT_PUBLIC_ROUTES: "/risk, /optimize", NT_JOBS_MEMORY: "64mb", NT_RESULT_TTL: "2h",
+        NT_METRICS: "true", NT_TRACES: "log", NT_LOG_LEVEL: "warn", NT_LOG_FORMAT: "text",
       },
     });
     const { apiKeys, ...rest } = c;
@@ -48,10 +49,19 @@ describe("loadAppConfig", () => {
       rateLimit: { perSecond: 10, burst: 25 }, bodyLimitBytes: 512 * 1024, trustProxy: true, maxJobs: 3, maxSessions: 2,
       computeWorkers: 3, computeQueue: 5, computeTimeoutMs: 1500, maxOutputValues: 250_000,
       publicRoutes: ["/risk", "/optimize"], jobsMemoryBytes: 64 * 1024 ** 2, resultTtlMs: 7_200_000,
+      metrics: true, traces: "log", logLevel: "warn", logFormat: "text",
     });
     expect(apiKeys.map((k) => [k.id, k.scopes])).toEqual([["token", ["admin"]], ["alice", ["read", "backtest"]]]);
     expect(hex(await apiKeys[0].sha256)).toBe(await sha256Hex("abcdefghijklmnop"));
-    expect(configEnvVars).toHaveLength(18);
+    expect(configEnvVars).toHaveLength(22);
+  });
+
+  it("reads the telemetry and log settings from the file, and refuses unknown values", () => {
+    const c = loadAppConfig(file('[telemetry]\nmetrics = true\ntraces = "log"\n[log]\nlevel = "debug"\nformat = "json"'));
+    expect([c.metrics, c.traces, c.logLevel, c.logFormat]).toEqual([true, "log", "debug", "json"]);
+    expect(defaultAppConfig).toMatchObject({ metrics: false, traces: "off", logLevel: "info", logFormat: "json" });
+    expect(() => loadAppConfig({ env: { NT_LOG_LEVEL: "loud" } })).toThrow(/NT_LOG_LEVEL must be one of debug, info, warn, error, off/);
+    expect(() => loadAppConfig({ env: { NT_TRACES: "otlp" } })).toThrow(/NT_TRACES must be one of off, log/);
   });
 
   it("layers file < environment < flags; a rate without a burst allows two seconds' worth", () => {

@@ -1,8 +1,9 @@
 import { strategies } from "../../strategies/index.ts";
 import type { ApiApp, AppState } from "../context.ts";
+import { ApiError } from "../errors.ts";
 import { openApiDocument } from "../openapi.ts";
 
-/** Liveness, build information, the strategy catalogue and the API's own description. */
+/** Liveness, build information, the strategy catalogue, metrics and the API's own description. */
 export function metaRoutes(app: ApiApp, state: AppState): void {
   const { deps } = state;
   app.get("/health", (c) => c.json({ status: "ok" }));
@@ -21,6 +22,12 @@ export function metaRoutes(app: ApiApp, state: AppState): void {
 
   app.get("/samples", (c) =>
     c.json({ samples: deps.samples.map((s) => ({ name: s.name, symbol: s.symbol, description: s.description })) }));
+
+  // Prometheus text exposition of the OpenTelemetry metrics the host collects (NT_METRICS=true).
+  app.get("/metrics", async (c) => {
+    if (!deps.metrics) throw new ApiError(404, "metrics_off", "metrics are off on this server; start it with NT_METRICS=true (or [telemetry] metrics = true)");
+    return c.body(await deps.metrics(), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+  });
 
   // Built on first request: it lists only the routes this app has (e.g. /risk needs the risk kernels).
   let doc: string | undefined;

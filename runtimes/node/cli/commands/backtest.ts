@@ -58,13 +58,7 @@ export const backtestCommand: Command = {
       args: argv,
       strict: true,
       options: {
-        data: { type: "string" }, symbol: { type: "string" }, benchmark: { type: "string" }, strategy: { type: "string", default: "momentum" },
-        param: { type: "string", multiple: true, default: [] }, cash: { type: "string" },
-        "slippage-bps": { type: "string" }, commission: { type: "string" }, "commission-order": { type: "string" },
-        fraction: { type: "string" }, "stop-loss": { type: "string" }, "take-profit": { type: "string" },
-        sizing: { type: "string" }, "max-position": { type: "string" }, "max-notional": { type: "string" },
-        "max-gross": { type: "string" }, "max-net": { type: "string" }, "max-orders": { type: "string" },
-        "max-daily-loss": { type: "string" }, "max-drawdown": { type: "string" },
+        data: { type: "string" }, symbol: { type: "string" }, benchmark: { type: "string" }, ...REQUEST_FLAGS,
         json: { type: "boolean", default: false }, out: { type: "string" },
       },
     });
@@ -92,6 +86,16 @@ export const backtestCommand: Command = {
   },
 };
 
+/** The flags that make a backtest request (nt backtest, nt sweep): strategy, parameters, settings, sizing, limits. */
+export const REQUEST_FLAGS = {
+  strategy: { type: "string", default: "momentum" }, param: { type: "string", multiple: true, default: [] as string[] },
+  cash: { type: "string" }, "slippage-bps": { type: "string" }, commission: { type: "string" }, "commission-order": { type: "string" },
+  fraction: { type: "string" }, "stop-loss": { type: "string" }, "take-profit": { type: "string" },
+  sizing: { type: "string" }, "max-position": { type: "string" }, "max-notional": { type: "string" },
+  "max-gross": { type: "string" }, "max-net": { type: "string" }, "max-orders": { type: "string" },
+  "max-daily-loss": { type: "string" }, "max-drawdown": { type: "string" },
+} as const;
+
 /** The flags of each run setting and limit, as the request names them (src/backtest/config.ts, src/risk/limits.ts). */
 const CONFIG_FLAGS = {
   cash: "initialCash", "slippage-bps": "slippageBps", commission: "commissionPerShare", "commission-order": "commissionPerOrder",
@@ -102,7 +106,7 @@ const LIMIT_FLAGS = {
   "max-net": "maxNetExposure", "max-daily-loss": "maxDailyLoss", "max-drawdown": "maxDrawdown",
 } as const satisfies Record<string, LimitSettingName>;
 
-type Flags = { [flag: string]: string | string[] | boolean | undefined };
+export type Flags = { [flag: string]: string | string[] | boolean | undefined };
 
 /**
  * The flags as a backtest request. Text becomes numbers here, by the rules
@@ -110,7 +114,7 @@ type Flags = { [flag: string]: string | string[] | boolean | undefined };
  * the declared range), with errors naming the flag; the engine then checks
  * the request as it checks an API body.
  */
-function backtestRequest(values: Flags): BacktestRequest {
+export function backtestRequest(values: Flags): BacktestRequest {
   const strategy = getStrategy(values.strategy as string);
   const config: RunSettings = {};
   for (const [flag, name] of Object.entries(CONFIG_FLAGS)) {
