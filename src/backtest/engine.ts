@@ -277,7 +277,7 @@ export class Backtest {
       return;
     }
     const fill: Fill = {
-      orderId: order.id, symbol: b.symbol, side: order.side, quantity, price: ex.price,
+      orderId: order.id, tradeId: `t${this.fills.length + 1}`, symbol: b.symbol, side: order.side, quantity, price: ex.price,
       commission: b.exchange.commission(quantity), time: bar.time,
     };
     const realized = this.portfolio.apply(fill);
