@@ -69,20 +69,25 @@ export class FakeScheduler implements Scheduler {
   /** Moves time forward by `ms`, running every timer due on the way (ties in the order they were set). */
   async advance(ms: number): Promise<void> {
     const until = this.t + ms;
+    await settle();
     for (;;) {
       const due = this.timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
       if (!due) break;
       this.timers = this.timers.filter((t) => t !== due);
       this.t = Math.max(this.t, due.at);
       due.fn();
-      // Let promise continuations the timer started run before the next one.
-      await new Promise<void>((resolve) => queueMicrotask(resolve));
+      await settle();
     }
-    this.t = until;
+    this.t = Math.max(this.t, until);
   }
 
   /** Timers still waiting. */
   get pending(): number {
     return this.timers.length;
   }
+}
+
+/** Lets every promise continuation already queued run (one real macrotask), so work a timer started can set its next timer. */
+function settle(): Promise<void> {
+  return new Promise<void>((resolve) => setTimeout(resolve, 0));
 }
