@@ -3,7 +3,9 @@ import { checkSetting, type SettingSpec } from "../core/settings.ts";
 import { noShortSelling, sufficientCash, type PreTradeCheck } from "../risk/pretrade.ts";
 import type { PositionSizer } from "../risk/sizing.ts";
 import type { StrategyParams } from "../strategies/strategy.ts";
+import type { EngineSettings } from "../execution/engine.ts";
 import type { EngineEvent, RebalanceSchedule } from "../execution/types.ts";
+import type { VenueOptions } from "../execution/venue.ts";
 
 export type { EngineEvent, RebalanceSchedule, RunSnapshot } from "../execution/types.ts";
 
@@ -94,4 +96,20 @@ export function resolveConfig(c: BacktestConfig): Resolved {
     throw new ConfigError(`rebalance.every must be an integer >= 1, got ${r.rebalance.every}`, { field: "rebalance.every" });
   }
   return r;
+}
+
+/** What the engine takes from resolved settings: sizing, exits, checks, rebalancing (costs go to the venue). */
+export function engineSettings(r: Resolved): EngineSettings {
+  return {
+    initialCash: r.initialCash, positionFraction: r.positionFraction, sizer: r.sizer, stopLossPct: r.stopLossPct,
+    takeProfitPct: r.takeProfitPct, checks: r.checks, rebalance: r.rebalance, onEvent: r.onEvent,
+  };
+}
+
+/** What the simulated venue (a backtest's, the paper exchange's) takes: the account and the costs. */
+export function venueOptions(r: Resolved): VenueOptions {
+  return {
+    initialCash: r.initialCash, slippageBps: r.slippageBps, commissionPerShare: r.commissionPerShare,
+    commissionPerOrder: r.commissionPerOrder, maxParticipation: r.maxParticipation,
+  };
 }

@@ -6,7 +6,7 @@ import { TradingEngine, type BarUpdate } from "../execution/engine.ts";
 import { SeriesHistory } from "../execution/history.ts";
 import { SimulatedVenue } from "../execution/venue.ts";
 import type { Strategy } from "../strategies/strategy.ts";
-import { resolveConfig, type BacktestConfig, type Resolved, type RunSnapshot } from "./config.ts";
+import { engineSettings, resolveConfig, venueOptions, type BacktestConfig, type Resolved, type RunSnapshot } from "./config.ts";
 import { cagr, drawdowns, equityReturns, ratios, toArray } from "./metrics.ts";
 import type { BacktestReport } from "./types.ts";
 
@@ -54,17 +54,10 @@ export class Backtest {
     }
     this.series = list;
     this.time = list[0].time;
-    const cfg = this.cfg;
-    this.venue = new SimulatedVenue({
-      initialCash: cfg.initialCash, slippageBps: cfg.slippageBps, commissionPerShare: cfg.commissionPerShare,
-      commissionPerOrder: cfg.commissionPerOrder, maxParticipation: cfg.maxParticipation,
-    });
+    this.venue = new SimulatedVenue(venueOptions(this.cfg));
     const books = list.map((s) => ({ symbol: s.symbol, strategy: typeof strategy === "function" ? strategy(s.symbol) : strategy, history: new SeriesHistory(s) }));
     this.strategyName = strategy === null ? "rebalance" : books[0].strategy!.name;
-    this.engine = new TradingEngine(books, {
-      initialCash: cfg.initialCash, positionFraction: cfg.positionFraction, sizer: cfg.sizer, stopLossPct: cfg.stopLossPct,
-      takeProfitPct: cfg.takeProfitPct, checks: cfg.checks, rebalance: cfg.rebalance, onEvent: cfg.onEvent,
-    }, this.clock, this.venue, this.time.length);
+    this.engine = new TradingEngine(books, engineSettings(this.cfg), this.clock, this.venue, this.time.length);
     this.slice = list.map((s) => ({ symbol: s.symbol, bar: undefined as unknown as BarUpdate["bar"] }));
   }
 

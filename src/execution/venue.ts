@@ -174,6 +174,11 @@ export class SimulatedVenue implements ExecutionClient {
     return [...this.positionBook.values()].filter((p) => !p.quantity.isZero()).map((p) => ({ symbol: p.symbol, quantity: p.quantity, avgPrice: p.avgPrice }));
   }
 
+  /** Whether an order with this client order id ever reached the venue. */
+  knows(orderId: string): boolean {
+    return this.orders.has(orderId);
+  }
+
   /** Signed quantity held in `symbol`. */
   position(symbol: SymbolId): Decimal {
     return this.positionBook.get(symbol)?.quantity ?? ZERO;
