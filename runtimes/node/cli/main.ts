@@ -7,9 +7,10 @@ import { indicatorsCommand } from "./commands/indicators.ts";
 import { optimizeCommand } from "./commands/optimize.ts";
 import { riskCommand } from "./commands/risk.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { tradeCommand } from "./commands/trade.ts";
 import { webCommand } from "./commands/web.ts";
 
-export const commands: readonly Command[] = [backtestCommand, forecastCommand, indicatorsCommand, optimizeCommand, riskCommand, serveCommand, webCommand];
+export const commands: readonly Command[] = [backtestCommand, forecastCommand, indicatorsCommand, optimizeCommand, riskCommand, serveCommand, tradeCommand, webCommand];
 
 const help = (list: readonly Command[]) =>
   ["Usage: nt <command> [options]", "", "Commands:", ...list.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), "",
