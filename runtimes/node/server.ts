@@ -14,6 +14,7 @@ import type { ErrorBody } from "../../src/api/errors.ts";
 import type { AppConfig } from "../../src/config/app-config.ts";
 import { kernelBytes, modelsDir, packageRoot, sampleDataFile, sampleSeries, shippedModels } from "./assets.ts";
 import { nodeComputePool } from "./compute-pool.ts";
+import { NodeStorage } from "./storage.ts";
 
 export interface NodeServer {
   readonly url: string;
@@ -46,6 +47,7 @@ export async function startNodeServer(config: AppConfig, options: NodeServerOpti
     models: shippedModels(),
     app: { name: pkg.name, version: pkg.version },
     compute,
+    storage: config.sessionsDir === undefined ? undefined : new NodeStorage(config.sessionsDir),
   });
   // Subscribers only listen; nothing a client sends is read, so anything beyond a control frame is refused (1009).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });

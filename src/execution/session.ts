@@ -13,7 +13,7 @@ import { reconcile, type Reconciliation } from "./reconcile.ts";
 import { decodeRecord, encodeRecord, type JournalRecord } from "./records.ts";
 import { JournalReplay, resumePoint } from "./replay.ts";
 import type { Steppable } from "./runner.ts";
-import type { RunSnapshot } from "./types.ts";
+import type { EngineEvent, RunSnapshot } from "./types.ts";
 
 /**
  * Bars in time order, one moment at a time (every symbol's bar at that
@@ -103,13 +103,17 @@ export class TradingSession implements Steppable {
   private later: VenueEvent[] = [];
   private inflight: Promise<void> | null = null;
   private readonly onError: (err: unknown) => void;
+  /** While the journal is replayed: its events happened before, and are not shown again. */
+  private replaying = false;
 
   private constructor(opts: SessionOptions) {
     this.feed = opts.feed;
     this.market = opts.market ?? null;
     this.onError = opts.onError ?? ((err) => { throw err; });
     const books = opts.feed.symbols.map((symbol) => ({ symbol, strategy: opts.strategy(symbol), history: new BarBuffer() }));
-    this.engine = new TradingEngine(books, opts.settings, this.clock, opts.client, Math.max(16, Math.min(opts.feed.length, 1 << 20)));
+    const { onEvent } = opts.settings;
+    const settings = onEvent ? { ...opts.settings, onEvent: (e: EngineEvent) => { if (!this.replaying) onEvent(e); } } : opts.settings;
+    this.engine = new TradingEngine(books, settings, this.clock, opts.client, Math.max(16, Math.min(opts.feed.length, 1 << 20)));
   }
 
   /** A session ready to step; with a journal that has records, resumed from it (see the class comment). */
@@ -136,7 +140,9 @@ export class TradingSession implements Steppable {
     session.engine.attach(replay);
     session.engine.journalTo(replay);
     session.market = replay;
+    session.replaying = true;
     while (session.next < nextBar) session.processBar();
+    session.replaying = false;
     if (!replay.finished) {
       throw new ExecutionError(`the journal holds ${cut - 1 - replay.position} records after bar ${nextBar} that this run does not make`, { field: "journal" });
     }

@@ -40,6 +40,7 @@ describe("loadAppConfig", () => {
         NT_COMPUTE_WORKERS: "3", NT_COMPUTE_QUEUE: "5", NT_COMPUTE_TIMEOUT: "1.5s",
         NT_MAX_OUTPUT_VALUES: "250000", HOME: "/ignored",
         NT_API_KEYS: `alice:read,backtest:${ALICE_SHA256}`, NT_PUBLIC_ROUTES: "/risk, /optimize", NT_JOBS_MEMORY: "64mb", NT_RESULT_TTL: "2h",
+        NT_SESSIONS_DIR: "/var/lib/nt/sessions",
       },
     });
     const { apiKeys, ...rest } = c;
@@ -47,11 +48,11 @@ describe("loadAppConfig", () => {
       host: "0.0.0.0", port: 9000, corsOrigins: ["https://a.example", "http://localhost:5173"],
       rateLimit: { perSecond: 10, burst: 25 }, bodyLimitBytes: 512 * 1024, trustProxy: true, maxJobs: 3, maxSessions: 2,
       computeWorkers: 3, computeQueue: 5, computeTimeoutMs: 1500, maxOutputValues: 250_000,
-      publicRoutes: ["/risk", "/optimize"], jobsMemoryBytes: 64 * 1024 ** 2, resultTtlMs: 7_200_000,
+      publicRoutes: ["/risk", "/optimize"], jobsMemoryBytes: 64 * 1024 ** 2, resultTtlMs: 7_200_000, sessionsDir: "/var/lib/nt/sessions",
     });
     expect(apiKeys.map((k) => [k.id, k.scopes])).toEqual([["token", ["admin"]], ["alice", ["read", "backtest"]]]);
     expect(hex(await apiKeys[0].sha256)).toBe(await sha256Hex("abcdefghijklmnop"));
-    expect(configEnvVars).toHaveLength(18);
+    expect(configEnvVars).toHaveLength(19);
   });
 
   it("layers file < environment < flags; a rate without a burst allows two seconds' worth", () => {
