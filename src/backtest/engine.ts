@@ -7,7 +7,7 @@ import { SeriesHistory } from "../execution/history.ts";
 import { SimulatedVenue } from "../execution/venue.ts";
 import type { Strategy } from "../strategies/strategy.ts";
 import { engineSettings, resolveConfig, venueOptions, type BacktestConfig, type Resolved, type RunSnapshot } from "./config.ts";
-import { cagr, drawdowns, equityReturns, ratios, toArray } from "./metrics.ts";
+import { cagr, equityCurve, equityRatios, toArray } from "./metrics.ts";
 import type { BacktestReport } from "./types.ts";
 
 export type { BacktestConfig, EngineEvent, RebalanceSchedule, RunSnapshot } from "./config.ts";
@@ -106,9 +106,8 @@ export class Backtest {
     const n = Math.max(1, this.next);
     const equity = this.next === 0 ? Float64Array.of(cfg.initialCash) : engine.equity;
     const perYear = cfg.periodsPerYear ?? periodsPerYear(time);
-    const returns = equityReturns(equity);
-    const { drawdown, max } = drawdowns(equity);
-    const { sharpe, sortino } = ratios(returns, perYear);
+    const { sharpe, sortino } = equityRatios(equity, perYear);
+    const curve = equityCurve(equity);
     const trades = engine.trades.closed;
     const wins = trades.filter((t) => t.pnl > 0).length;
     const finalEquity = equity[n - 1];
@@ -124,13 +123,13 @@ export class Backtest {
       cagr: cagr(cfg.initialCash, finalEquity, (time[n - 1] - time[0]) / MS_PER_YEAR),
       sharpe,
       sortino,
-      maxDrawdown: max,
+      maxDrawdown: curve.max,
       winRate: trades.length ? wins / trades.length : 0,
       exposure: engine.exposedCount / n,
       totalCommission: engine.portfolio.totalCommissions.toNumber(),
       trades,
       rejections: engine.rejections,
-      equity: { time: toArray(time.subarray(0, n)), equity: toArray(equity), drawdown: toArray(drawdown) },
+      equity: { time: toArray(time.subarray(0, n)), equity: curve.equity, drawdown: curve.drawdown },
       barsPerSecond: this.elapsedMs > 0 ? Math.round(n / (this.elapsedMs / 1000)) : n * 1000,
       elapsedMs: this.elapsedMs,
     };

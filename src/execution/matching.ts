@@ -13,25 +13,38 @@ import type { Order } from "../core/orders.ts";
  * A trade print is a bar with open = high = low = close = its price; a quote
  * is such a bar at the ask for buys and at the bid for sells.
  */
-export function fillPrice(order: Order, bar: Bar, trigger: { triggered: boolean }): number | null {
+export function fillPrice(w: Resting, bar: Bar): number | null {
+  const { order } = w;
   const atOpenOnly = order.timeInForce === "ioc" || order.timeInForce === "fok";
   const buy = order.side === "buy";
   switch (order.type) {
     case "market":
       return bar.open;
     case "limit":
-      return limitFill(buy, order.limitPrice!.toNumber(), bar, atOpenOnly);
+      return limitFill(buy, w.limit, bar, atOpenOnly);
     case "stop":
-      return stopFill(buy, order.stopPrice!.toNumber(), bar, atOpenOnly);
+      return stopFill(buy, w.stop, bar, atOpenOnly);
     case "stopLimit": {
-      const limit = order.limitPrice!.toNumber();
-      if (trigger.triggered) return limitFill(buy, limit, bar, atOpenOnly);
-      const at = stopFill(buy, order.stopPrice!.toNumber(), bar, atOpenOnly);
+      if (w.triggered) return limitFill(buy, w.limit, bar, atOpenOnly);
+      const at = stopFill(buy, w.stop, bar, atOpenOnly);
       if (at === null) return null;
-      trigger.triggered = true;
-      return (buy ? at <= limit : at >= limit) ? at : null;
+      w.triggered = true;
+      return (buy ? at <= w.limit : at >= w.limit) ? at : null;
     }
   }
+}
+
+/**
+ * An order as matching sees it: its limit and stop as floats, converted once
+ * when it arrives (a Decimal's toNumber goes through a string, too slow for
+ * every bar an order rests), and whether a stop-limit has triggered.
+ */
+export interface Resting {
+  readonly order: Order;
+  /** NaN when the order has none. */
+  readonly limit: number;
+  readonly stop: number;
+  triggered: boolean;
 }
 
 function limitFill(buy: boolean, limit: number, bar: Bar, atOpenOnly: boolean): number | null {

@@ -51,7 +51,15 @@ const NEXT: { readonly [S in OrderStatus]: Partial<Record<OrderEvent["type"], Or
 
 /** A new order, before the risk checks. */
 export function initialOrderState(order: Order, time: number): OrderState {
-  return { order, status: "initialized", filledQuantity: ZERO, filledNotional: ZERO, updatedAt: time };
+  return state_(order, "initialized", ZERO, ZERO, undefined, undefined, time);
+}
+
+/** Every state has the same shape (one hidden class), built here rather than by spreading. */
+function state_(
+  order: Order, status: OrderStatus, filledQuantity: Decimal, filledNotional: Decimal,
+  venueOrderId: string | undefined, beforeCancel: OrderStatus | undefined, updatedAt: number,
+): OrderState {
+  return { order, status, filledQuantity, filledNotional, venueOrderId, beforeCancel, updatedAt };
 }
 
 /**
@@ -67,42 +75,53 @@ export function applyOrderEvent(state: OrderState, event: OrderEvent): OrderStat
     throw new ExecutionError(`order ${state.order.id}: ${event.type} is not allowed when ${state.status}`, { field: "event" });
   }
   let status: OrderStatus = next === "same" ? state.status : next;
-  const base = { ...state, status, updatedAt: event.time };
+  const { order, filledQuantity, filledNotional, venueOrderId, beforeCancel } = state;
+  const time = event.time;
   switch (event.type) {
     case "accepted":
-      return { ...base, venueOrderId: event.venueOrderId ?? state.venueOrderId };
+      return withStatus(state, status, time, event.venueOrderId ?? venueOrderId);
     case "partiallyFilled":
     case "filled": {
-      const filled = state.filledQuantity.plus(event.fill.quantity);
-      const cmp = filled.cmp(state.order.quantity);
-      if (cmp > 0) throw new ExecutionError(`order ${state.order.id}: fills of ${filled} exceed its quantity ${state.order.quantity}`, { field: "fill" });
+      const { fill } = event;
+      // The first fill needs no sum.
+      const first = filledQuantity.isZero();
+      const filled = first ? fill.quantity : filledQuantity.plus(fill.quantity);
+      const cmp = filled.cmp(order.quantity);
+      if (cmp > 0) throw new ExecutionError(`order ${order.id}: fills of ${filled} exceed its quantity ${order.quantity}`, { field: "fill" });
       if (event.type === "filled" && cmp !== 0) {
-        throw new ExecutionError(`order ${state.order.id}: "filled" after ${filled} of ${state.order.quantity}`, { field: "fill" });
+        throw new ExecutionError(`order ${order.id}: "filled" after ${filled} of ${order.quantity}`, { field: "fill" });
       }
       // A fill while a cancel is pending leaves it pending, unless it was the last.
       if (state.status === "pendingCancel" && event.type === "partiallyFilled") status = "pendingCancel";
-      return { ...base, status, filledQuantity: filled, filledNotional: state.filledNotional.plus(event.fill.price.times(event.fill.quantity)) };
+      const notional = fill.price.times(fill.quantity);
+      return state_(order, status, filled, first ? notional : filledNotional.plus(notional), venueOrderId, beforeCancel, time);
     }
     case "pendingCancel":
-      return { ...base, beforeCancel: state.status === "pendingCancel" ? state.beforeCancel : state.status };
+      return state_(order, status, filledQuantity, filledNotional, venueOrderId, state.status === "pendingCancel" ? beforeCancel : state.status, time);
     case "cancelRejected":
-      return state.status === "pendingCancel" ? { ...base, status: state.beforeCancel ?? "accepted", beforeCancel: undefined } : base;
+      return state.status === "pendingCancel"
+        ? state_(order, beforeCancel ?? "accepted", filledQuantity, filledNotional, venueOrderId, undefined, time)
+        : withStatus(state, status, time);
     case "replaced": {
       const { quantity, limitPrice, stopPrice } = event.changes;
-      if (quantity !== undefined && quantity.lt(state.filledQuantity)) {
+      if (quantity !== undefined && quantity.lt(filledQuantity)) {
         throw new ExecutionError(`order ${state.order.id}: replaced quantity ${quantity} is below the ${state.filledQuantity} already filled`, { field: "quantity" });
       }
-      const order = Object.freeze({
-        ...state.order,
+      const replaced = Object.freeze({
+        ...order,
         ...(quantity === undefined ? {} : { quantity }),
         ...(limitPrice === undefined ? {} : { limitPrice }),
         ...(stopPrice === undefined ? {} : { stopPrice }),
       });
-      return { ...base, order, status: quantity !== undefined && quantity.eq(state.filledQuantity) ? "filled" : status };
+      return state_(replaced, quantity !== undefined && quantity.eq(filledQuantity) ? "filled" : status, filledQuantity, filledNotional, venueOrderId, beforeCancel, time);
     }
     default:
-      return base;
+      return withStatus(state, status, time);
   }
+}
+
+function withStatus(s: OrderState, status: OrderStatus, updatedAt: number, venueOrderId = s.venueOrderId): OrderState {
+  return state_(s.order, status, s.filledQuantity, s.filledNotional, venueOrderId, s.beforeCancel, updatedAt);
 }
 
 /** True once the order can change no more. */

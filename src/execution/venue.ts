@@ -4,7 +4,7 @@ import { Decimal, ZERO } from "../core/money.ts";
 import type { Fill, Order, OrderStatus } from "../core/orders.ts";
 import { applyFill, flatPosition, type Position } from "../core/position.ts";
 import type { AccountReport, ExecutionClient, OrderReport, PositionReport } from "./client.ts";
-import { fillPrice, matchPriority, slips } from "./matching.ts";
+import { fillPrice, matchPriority, slips, type Resting } from "./matching.ts";
 
 /** Trading costs of the simulated venue. */
 export interface CostModel {
@@ -29,8 +29,10 @@ export interface VenueOptions extends CostModel {
 }
 
 /** One order as the venue works it. */
-interface VenueOrder {
+interface VenueOrder extends Resting {
   order: Order;
+  limit: number;
+  stop: number;
   status: OrderStatus;
   /** Venue time when it arrived: it matches only data stamped later. */
   receivedAt: number;
@@ -39,7 +41,6 @@ interface VenueOrder {
   /** UTC day number of the first update it was live for (day orders last that day). */
   day: number;
   filled: Decimal;
-  notional: Decimal;
   readonly fills: Fill[];
   updatedAt: number;
 }
@@ -76,9 +77,18 @@ export class SimulatedVenue implements ExecutionClient {
   private readonly maxParticipation: number | undefined;
   private readonly orders = new Map<string, VenueOrder>();
   private readonly working = new Map<SymbolId, VenueOrder[]>();
-  private readonly positionBook = new Map<SymbolId, Position>();
+  /** Signed quantity per symbol: what matching needs on every fill (reduce-only, cash caps). */
+  private readonly held = new Map<SymbolId, Decimal>();
+  /** Fills per symbol, for the average price of position reports (rare), so a fill pays for no division. */
+  private readonly fillsBySymbol = new Map<SymbolId, Fill[]>();
+  /** Costs as Decimals, and the slippage factors, made once rather than on every fill (same values, same results). */
+  private readonly perShare: Decimal;
+  private readonly perOrder: Decimal;
+  private readonly slipUp: Decimal;
+  private readonly slipDown: Decimal;
   private readonly listeners: ((event: VenueEvent) => void)[] = [];
   private cash: Decimal;
+  private cashFloat: number;
   private openCount = 0;
   private tradeCount = 0;
   /** Time of the latest market data: the venue's clock. */
@@ -88,8 +98,14 @@ export class SimulatedVenue implements ExecutionClient {
 
   constructor(options: VenueOptions) {
     this.costs = { slippageBps: options.slippageBps, commissionPerShare: options.commissionPerShare, commissionPerOrder: options.commissionPerOrder };
+    this.perShare = new Decimal(options.commissionPerShare);
+    this.perOrder = new Decimal(options.commissionPerOrder);
+    const factor = new Decimal(options.slippageBps).div(10_000);
+    this.slipUp = factor.plus(1);
+    this.slipDown = new Decimal(1).minus(factor);
     this.maxParticipation = options.maxParticipation;
     this.cash = new Decimal(options.initialCash);
+    this.cashFloat = this.cash.toNumber();
     this.venue = options.name ?? "sim";
   }
 
@@ -120,7 +136,8 @@ export class SimulatedVenue implements ExecutionClient {
   submit(order: Order): void {
     if (this.orders.has(order.id)) return; // idempotent on the client order id
     const w: VenueOrder = {
-      order, status: "accepted", receivedAt: this.clock, triggered: false, day: NaN, filled: ZERO, notional: ZERO, fills: [], updatedAt: this.clock,
+      order, limit: order.limitPrice?.toNumber() ?? NaN, stop: order.stopPrice?.toNumber() ?? NaN,
+      status: "accepted", receivedAt: this.clock, triggered: false, day: NaN, filled: ZERO, fills: [], updatedAt: this.clock,
     };
     this.orders.set(order.id, w);
     let list = this.working.get(order.symbol);
@@ -146,6 +163,8 @@ export class SimulatedVenue implements ExecutionClient {
     if (changes.limitPrice !== undefined && w.order.limitPrice === undefined) return refuse(`a ${w.order.type} order has no limit price`);
     if (changes.stopPrice !== undefined && w.order.stopPrice === undefined) return refuse(`a ${w.order.type} order has no stop price`);
     w.order = Object.freeze({ ...w.order, ...changes });
+    w.limit = w.order.limitPrice?.toNumber() ?? NaN;
+    w.stop = w.order.stopPrice?.toNumber() ?? NaN;
     // A changed order queues again, as at most venues: live from the next update.
     w.receivedAt = this.clock;
     w.updatedAt = this.clock;
@@ -171,7 +190,14 @@ export class SimulatedVenue implements ExecutionClient {
 
   /** The non-flat positions now (synchronous, for the paper exchange and tests). */
   positionList(): PositionReport[] {
-    return [...this.positionBook.values()].filter((p) => !p.quantity.isZero()).map((p) => ({ symbol: p.symbol, quantity: p.quantity, avgPrice: p.avgPrice }));
+    const out: PositionReport[] = [];
+    for (const [symbol, quantity] of this.held) {
+      if (quantity.isZero()) continue;
+      let p: Position = flatPosition(symbol);
+      for (const f of this.fillsBySymbol.get(symbol)!) p = applyFill(p, f).position;
+      out.push({ symbol, quantity, avgPrice: p.avgPrice });
+    }
+    return out;
   }
 
   /** Whether an order with this client order id ever reached the venue. */
@@ -181,7 +207,7 @@ export class SimulatedVenue implements ExecutionClient {
 
   /** Signed quantity held in `symbol`. */
   position(symbol: SymbolId): Decimal {
-    return this.positionBook.get(symbol)?.quantity ?? ZERO;
+    return this.held.get(symbol) ?? ZERO;
   }
 
   /** One symbol's bar: matches its orders, then moves the clock to the bar's time. */
@@ -238,7 +264,7 @@ export class SimulatedVenue implements ExecutionClient {
           else if (today !== w.day) { this.expire(w, bar.time); continue; }
         }
         const b = sideBar ? sideBar(w.order) : bar;
-        const price = fillPrice(w.order, b, w);
+        const price = fillPrice(w, b);
         if (price !== null) {
           executions.push({ w, bar: b, price: this.withSlippage(w.order, price) });
           keep.push(w);
@@ -297,34 +323,45 @@ export class SimulatedVenue implements ExecutionClient {
   /** The part of `quantity` cash can pay for at `price`; sells and the covering part of a buy are never capped. */
   private affordable(order: Order, price: Decimal, before: Decimal, quantity: Decimal, firstFill: boolean): Decimal {
     if (order.side === "sell") return quantity;
+    // Whole units, nothing to cover, and clearly affordable (by a margin far beyond float error):
+    // the exact sum below would give the whole quantity too.
+    const q = quantity.toNumber();
+    if (!before.isNeg() && Number.isInteger(q)) {
+      const cost = (price.toNumber() + this.costs.commissionPerShare) * q + (firstFill ? this.costs.commissionPerOrder : 0);
+      if (cost * (1 + 1e-9) + 1e-6 < this.cashFloat) return quantity;
+    }
     const covering = Math.max(0, -before.toNumber());
     const opening = quantity.minus(covering);
     if (opening.lte(0)) return quantity;
-    const unitCost = price.plus(this.costs.commissionPerShare);
-    const cash = this.cash.minus(unitCost.times(covering)).minus(firstFill ? this.costs.commissionPerOrder : 0);
+    const unitCost = price.plus(this.perShare);
+    const cash = this.cash.minus(unitCost.times(covering)).minus(firstFill ? this.perOrder : ZERO);
     const maxOpening = Decimal.max(0, cash.div(unitCost).floor());
     return Decimal.min(quantity, maxOpening.plus(covering));
   }
 
   commission(quantity: Decimal, firstFill = true): Decimal {
-    return quantity.times(this.costs.commissionPerShare).plus(firstFill ? this.costs.commissionPerOrder : 0);
+    const perShare = quantity.times(this.perShare);
+    // Adding a zero changes no value: skip it (the usual case), a Decimal operation saved per fill.
+    return firstFill && !this.perOrder.isZero() ? perShare.plus(this.perOrder) : perShare;
   }
 
   private withSlippage(order: Order, price: number): Decimal {
     const p = new Decimal(price);
     if (!slips(order) || this.costs.slippageBps === 0) return p;
-    const factor = new Decimal(this.costs.slippageBps).div(10_000);
-    return order.side === "buy" ? p.times(factor.plus(1)) : p.times(new Decimal(1).minus(factor));
+    return p.times(order.side === "buy" ? this.slipUp : this.slipDown);
   }
 
   private book(w: VenueOrder, fill: Fill): void {
-    const { position } = applyFill(this.positionBook.get(fill.symbol) ?? flatPosition(fill.symbol), fill);
-    this.positionBook.set(fill.symbol, position);
+    const q = this.held.get(fill.symbol) ?? ZERO;
+    this.held.set(fill.symbol, fill.side === "buy" ? q.plus(fill.quantity) : q.minus(fill.quantity));
+    let list = this.fillsBySymbol.get(fill.symbol);
+    if (!list) this.fillsBySymbol.set(fill.symbol, (list = []));
+    list.push(fill);
     const notional = fill.price.times(fill.quantity);
     this.cash = (fill.side === "buy" ? this.cash.minus(notional) : this.cash.plus(notional)).minus(fill.commission);
+    this.cashFloat = this.cash.toNumber();
     w.fills.push(fill);
-    w.filled = w.filled.plus(fill.quantity);
-    w.notional = w.notional.plus(notional);
+    w.filled = w.fills.length === 1 ? fill.quantity : w.filled.plus(fill.quantity);
     w.status = "partiallyFilled";
     w.updatedAt = fill.time;
   }
@@ -378,7 +415,8 @@ function isOpen(w: VenueOrder): boolean {
 
 function report(w: VenueOrder): OrderReport {
   return {
-    order: w.order, status: w.status, filledQuantity: w.filled, avgFillPrice: w.filled.isZero() ? null : w.notional.div(w.filled),
+    order: w.order, status: w.status, filledQuantity: w.filled,
+    avgFillPrice: w.filled.isZero() ? null : w.fills.reduce((sum, f) => sum.plus(f.price.times(f.quantity)), ZERO).div(w.filled),
     fills: [...w.fills], venueOrderId: w.order.id, updatedAt: w.updatedAt,
   };
 }
