@@ -168,7 +168,10 @@ export class PaperSession {
    */
   suspend(): void {
     if (this.state !== "running") return;
-    if (!this.env.storage) return this.stop();
+    if (!this.env.storage) {
+      this.stop();
+      return;
+    }
     this.abort.abort();
     this.closeJournals();
     for (const socket of this.subscribers) socket.close(1001, "server shutting down; the session resumes when it restarts");

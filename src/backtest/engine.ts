@@ -1,5 +1,5 @@
 import { TestClock } from "../core/clock.ts";
-import { type BarSeries, type SymbolId } from "../core/data.ts";
+import type { BarSeries, SymbolId } from "../core/data.ts";
 import { periodsPerYear } from "../core/dates.ts";
 import { ConfigError } from "../core/errors.ts";
 import { TradingEngine, type BarUpdate } from "../execution/engine.ts";

@@ -29,7 +29,7 @@ export function equityRatios(equity: Float64Array, perYear: number): { sharpe: n
       if (r < -1) throw new ConfigError(`returns[${i - 1}] is ${r}; a simple return cannot be below -1 (a total loss)`, { field: "returns" });
       n++;
       sum += r;
-    } else if (r === r) throw new ConfigError(`returns[${i - 1}] is ${r}; returns must be finite (NaN marks a missing value)`, { field: "returns" });
+    } else if (!Number.isNaN(r)) throw new ConfigError(`returns[${i - 1}] is ${r}; returns must be finite (NaN marks a missing value)`, { field: "returns" });
   }
   // Too few values: summary() says so in its words.
   if (n < 2) return ratios(returnsOf(equity), perYear);
@@ -37,14 +37,14 @@ export function equityRatios(equity: Float64Array, perYear: number): { sharpe: n
   let residual = 0;
   for (let i = 1; i <= len; i++) {
     const r = equity[i] / equity[i - 1] - 1;
-    if (r === r) residual += r - mean;
+    if (!Number.isNaN(r)) residual += r - mean;
   }
   mean += residual / n;
   let s2 = 0;
   let downside = 0;
   for (let i = 1; i <= len; i++) {
     const r = equity[i] / equity[i - 1] - 1;
-    if (r !== r) continue;
+    if (Number.isNaN(r)) continue;
     const d = r - mean;
     s2 += d * d;
     if (r < 0) downside += r * r;

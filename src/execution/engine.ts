@@ -220,7 +220,7 @@ export class TradingEngine {
       for (const b of this.books) {
         if (slice.some((s) => s.symbol === b.symbol)) continue;
         const q = this.portfolio.quantity(b.symbol);
-        if (q !== 0 && b.lastClose === b.lastClose) {
+        if (q !== 0 && !Number.isNaN(b.lastClose)) {
           exposed = true;
           equity += q * b.lastClose;
         }

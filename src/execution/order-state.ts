@@ -1,6 +1,6 @@
 import type { OrderEvent } from "../core/events.ts";
 import { ExecutionError } from "../core/errors.ts";
-import { Decimal, ZERO } from "../core/money.ts";
+import { type Decimal, ZERO } from "../core/money.ts";
 import { TERMINAL_STATUSES, type Order, type OrderStatus } from "../core/orders.ts";
 
 /** An order and what its events have made of it. Immutable: applyOrderEvent returns a new one. */
@@ -104,7 +104,7 @@ export function applyOrderEvent(state: OrderState, event: OrderEvent): OrderStat
         : withStatus(state, status, time);
     case "replaced": {
       const { quantity, limitPrice, stopPrice } = event.changes;
-      if (quantity !== undefined && quantity.lt(filledQuantity)) {
+      if (quantity?.lt(filledQuantity)) {
         throw new ExecutionError(`order ${state.order.id}: replaced quantity ${quantity} is below the ${state.filledQuantity} already filled`, { field: "quantity" });
       }
       const replaced = Object.freeze({
@@ -113,7 +113,7 @@ export function applyOrderEvent(state: OrderState, event: OrderEvent): OrderStat
         ...(limitPrice === undefined ? {} : { limitPrice }),
         ...(stopPrice === undefined ? {} : { stopPrice }),
       });
-      return state_(replaced, quantity !== undefined && quantity.eq(filledQuantity) ? "filled" : status, filledQuantity, filledNotional, venueOrderId, beforeCancel, time);
+      return state_(replaced, quantity?.eq(filledQuantity) ? "filled" : status, filledQuantity, filledNotional, venueOrderId, beforeCancel, time);
     }
     default:
       return withStatus(state, status, time);

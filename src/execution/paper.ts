@@ -144,14 +144,15 @@ export class PaperExchange implements ExecutionClient {
 
   private apply(input: PaperInput): void {
     switch (input.k) {
-      case "submit": return this.sim.submit(input.order);
-      case "cancel": return this.sim.cancel(input.id);
-      case "replace": return this.sim.replace(input.id, input.changes);
+      case "submit": this.sim.submit(input.order); break;
+      case "cancel": this.sim.cancel(input.id); break;
+      case "replace": this.sim.replace(input.id, input.changes); break;
       case "bars":
-        if (input.bars.length === 1) return this.sim.onBar(input.bars[0].s, input.bars[0].b);
-        return this.sim.onBars(input.bars.map((x) => ({ symbol: x.s, bar: x.b })));
-      case "quote": return this.sim.onQuote(input.q);
-      case "trade": return this.sim.onTrade(input.q);
+        if (input.bars.length === 1) this.sim.onBar(input.bars[0].s, input.bars[0].b);
+        else this.sim.onBars(input.bars.map((x) => ({ symbol: x.s, bar: x.b })));
+        break;
+      case "quote": this.sim.onQuote(input.q); break;
+      case "trade": this.sim.onTrade(input.q); break;
     }
   }
 }

@@ -149,8 +149,14 @@ export class SimulatedVenue implements ExecutionClient {
 
   cancel(orderId: string): void {
     const w = this.orders.get(orderId);
-    if (!w) return this.emit({ type: "cancelRejected", orderId, time: this.clock, reason: `no order ${orderId} at ${this.venue}` });
-    if (!isOpen(w)) return this.emit({ type: "cancelRejected", orderId, time: this.clock, reason: `order ${orderId} is already ${w.status}` });
+    if (!w) {
+      this.emit({ type: "cancelRejected", orderId, time: this.clock, reason: `no order ${orderId} at ${this.venue}` });
+      return;
+    }
+    if (!isOpen(w)) {
+      this.emit({ type: "cancelRejected", orderId, time: this.clock, reason: `order ${orderId} is already ${w.status}` });
+      return;
+    }
     this.close(w, "cancelled");
     this.emit({ type: "cancelled", orderId, time: this.clock });
   }
@@ -158,10 +164,22 @@ export class SimulatedVenue implements ExecutionClient {
   replace(orderId: string, changes: OrderChanges): void {
     const w = this.orders.get(orderId);
     const refuse = (reason: string) => this.emit({ type: "replaceRejected", orderId, time: this.clock, reason });
-    if (!w || !isOpen(w)) return refuse(w ? `order ${orderId} is already ${w.status}` : `no order ${orderId} at ${this.venue}`);
-    if (changes.quantity !== undefined && changes.quantity.lte(w.filled)) return refuse(`quantity ${changes.quantity} is not above the ${w.filled} already filled`);
-    if (changes.limitPrice !== undefined && w.order.limitPrice === undefined) return refuse(`a ${w.order.type} order has no limit price`);
-    if (changes.stopPrice !== undefined && w.order.stopPrice === undefined) return refuse(`a ${w.order.type} order has no stop price`);
+    if (!w || !isOpen(w)) {
+      refuse(w ? `order ${orderId} is already ${w.status}` : `no order ${orderId} at ${this.venue}`);
+      return;
+    }
+    if (changes.quantity?.lte(w.filled)) {
+      refuse(`quantity ${changes.quantity} is not above the ${w.filled} already filled`);
+      return;
+    }
+    if (changes.limitPrice !== undefined && w.order.limitPrice === undefined) {
+      refuse(`a ${w.order.type} order has no limit price`);
+      return;
+    }
+    if (changes.stopPrice !== undefined && w.order.stopPrice === undefined) {
+      refuse(`a ${w.order.type} order has no stop price`);
+      return;
+    }
     w.order = Object.freeze({ ...w.order, ...changes });
     w.limit = w.order.limitPrice?.toNumber() ?? NaN;
     w.stop = w.order.stopPrice?.toNumber() ?? NaN;
@@ -285,20 +303,30 @@ export class SimulatedVenue implements ExecutionClient {
     let quantity = order.quantity.minus(w.filled);
     if (order.reduceOnly) {
       const reduces = !before.isZero() && (order.side === "sell") === before.isPos();
-      if (!reduces) return this.cancelBy(w, bar.time, "reduce-only order with no position left to reduce");
+      if (!reduces) {
+        this.cancelBy(w, bar.time, "reduce-only order with no position left to reduce");
+        return;
+      }
       quantity = Decimal.min(quantity, before.abs());
     }
     if (used) {
       const room = Math.max(0, Math.floor(bar.volume * this.maxParticipation!) - (used.get(order.symbol) ?? 0));
       if (new Decimal(room).lt(quantity)) {
-        if (order.timeInForce === "fok") return this.expire(w, bar.time);
-        if (room === 0) return this.restOrEnd(w, bar.time);
+        if (order.timeInForce === "fok") {
+          this.expire(w, bar.time);
+          return;
+        }
+        if (room === 0) {
+          this.restOrEnd(w, bar.time);
+          return;
+        }
         quantity = new Decimal(room);
       }
     }
     const affordable = this.affordable(order, price, before, quantity, w.fills.length === 0);
     if (affordable.isZero() || (order.timeInForce === "fok" && !affordable.eq(order.quantity))) {
-      return this.rejectAtFill(w, bar.time, `order ${order.id} (${order.side} ${order.quantity} @ ${price.toFixed(4)}) exceeds cash at fill`);
+      this.rejectAtFill(w, bar.time, `order ${order.id} (${order.side} ${order.quantity} @ ${price.toFixed(4)}) exceeds cash at fill`);
+      return;
     }
     const fill: Fill = {
       orderId: order.id, tradeId: `${this.venue}-${++this.tradeCount}`, symbol: order.symbol, side: order.side, quantity: affordable, price,
