@@ -75,6 +75,19 @@ export interface Fill {
   readonly time: number;
 }
 
+const notionals = new WeakMap<Fill, Decimal>();
+
+/**
+ * price x quantity of a fill, computed once per fill: the venue's account,
+ * the order's state and the portfolio each need it, and a Decimal product is
+ * the costliest thing a fill does.
+ */
+export function notionalOf(fill: Fill): Decimal {
+  let n = notionals.get(fill);
+  if (n === undefined) notionals.set(fill, (n = fill.price.times(fill.quantity)));
+  return n;
+}
+
 /** Validates a request and returns an immutable order; every problem names its field. */
 export function createOrder(req: OrderRequest, id: string, createdAt: number): Order {
   const type = req.type ?? "market";

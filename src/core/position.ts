@@ -1,5 +1,5 @@
 import { Decimal, ZERO } from "./money.ts";
-import type { Fill } from "./orders.ts";
+import { notionalOf, type Fill } from "./orders.ts";
 import type { SymbolId } from "./data.ts";
 
 /**
@@ -26,8 +26,10 @@ export function applyFill(pos: Position, fill: Fill): { position: Position; real
   const commissions = pos.commissions.plus(fill.commission);
   const opening = qty.isZero() || qty.isNeg() === signed.isNeg();
   if (opening) {
-    const newQty = qty.plus(signed);
-    const avgPrice = pos.avgPrice.times(qty.abs()).plus(fill.price.times(fill.quantity)).div(newQty.abs());
+    // From flat the old cost is zero and adding it changes nothing: the average is notional / quantity.
+    const newQty = qty.isZero() ? signed : qty.plus(signed);
+    const notional = notionalOf(fill);
+    const avgPrice = (qty.isZero() ? notional : pos.avgPrice.times(qty.abs()).plus(notional)).div(newQty.abs());
     return { position: { ...pos, quantity: newQty, avgPrice, commissions }, realized: ZERO };
   }
   const closed = Decimal.min(qty.abs(), fill.quantity);

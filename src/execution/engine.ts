@@ -2,7 +2,7 @@ import type { Clock } from "../core/clock.ts";
 import type { Bar, BarHistory, SymbolId } from "../core/data.ts";
 import { ExecutionError } from "../core/errors.ts";
 import type { OrderEvent, VenueEvent } from "../core/events.ts";
-import type { Decimal } from "../core/money.ts";
+import { toFloat, type Decimal } from "../core/money.ts";
 import { createOrder, type Fill, type Order, type OrderRequest } from "../core/orders.ts";
 import { unrealizedPnl } from "../core/position.ts";
 import type { Signal } from "../core/signal.ts";
@@ -328,7 +328,7 @@ export class TradingEngine {
     const realized = this.portfolio.apply(fill);
     this.fills.push(fill);
     this.settings.onEvent?.({ type: "fill", fill });
-    this.trades.record(fill, before, realized.toNumber(), this.bar, order.tag ?? order.type);
+    this.trades.record(fill, before, toFloat(realized), this.bar, order.tag ?? order.type);
     const after = this.portfolio.quantity(b.symbol);
     if (after !== before) {
       this.cancelWhere(b, (o) => o.orderListId !== undefined);
@@ -470,8 +470,8 @@ export class TradingEngine {
         const s = this.orders.get(id)!;
         const o = s.order;
         if (o.orderListId !== undefined) continue;
-        const q = (s.filledQuantity.isZero() ? o.quantity : o.quantity.minus(s.filledQuantity)).toNumber();
-        pending += (o.side === "sell" ? 1 : -1) * q * (o.limitPrice?.toNumber() ?? other.lastClose);
+        const q = toFloat(s.filledQuantity.isZero() ? o.quantity : o.quantity.minus(s.filledQuantity));
+        pending += (o.side === "sell" ? 1 : -1) * q * (o.limitPrice ? toFloat(o.limitPrice) : other.lastClose);
         quantity += o.side === "buy" ? q : -q;
       }
       if (other === b) position = quantity;

@@ -1,7 +1,7 @@
 import type { OrderEvent } from "../core/events.ts";
 import { ExecutionError } from "../core/errors.ts";
 import { type Decimal, ZERO } from "../core/money.ts";
-import { TERMINAL_STATUSES, type Order, type OrderStatus } from "../core/orders.ts";
+import { notionalOf, TERMINAL_STATUSES, type Order, type OrderStatus } from "../core/orders.ts";
 
 /** An order and what its events have made of it. Immutable: applyOrderEvent returns a new one. */
 export interface OrderState {
@@ -93,7 +93,7 @@ export function applyOrderEvent(state: OrderState, event: OrderEvent): OrderStat
       }
       // A fill while a cancel is pending leaves it pending, unless it was the last.
       if (state.status === "pendingCancel" && event.type === "partiallyFilled") status = "pendingCancel";
-      const notional = fill.price.times(fill.quantity);
+      const notional = notionalOf(fill);
       return state_(order, status, filled, first ? notional : filledNotional.plus(notional), venueOrderId, beforeCancel, time);
     }
     case "pendingCancel":

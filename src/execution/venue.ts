@@ -1,7 +1,7 @@
 import type { Bar, Quote, SymbolId, Tick } from "../core/data.ts";
 import type { OrderChanges, VenueEvent } from "../core/events.ts";
-import { Decimal, ZERO } from "../core/money.ts";
-import type { Fill, Order, OrderStatus } from "../core/orders.ts";
+import { Decimal, toFloat, ZERO } from "../core/money.ts";
+import { notionalOf, type Fill, type Order, type OrderStatus } from "../core/orders.ts";
 import { applyFill, flatPosition, type Position } from "../core/position.ts";
 import type { AccountReport, ExecutionClient, OrderReport, PositionReport } from "./client.ts";
 import { fillPrice, matchPriority, slips, type Resting } from "./matching.ts";
@@ -105,7 +105,7 @@ export class SimulatedVenue implements ExecutionClient {
     this.slipDown = new Decimal(1).minus(factor);
     this.maxParticipation = options.maxParticipation;
     this.cash = new Decimal(options.initialCash);
-    this.cashFloat = this.cash.toNumber();
+    this.cashFloat = toFloat(this.cash);
     this.venue = options.name ?? "sim";
   }
 
@@ -136,7 +136,7 @@ export class SimulatedVenue implements ExecutionClient {
   submit(order: Order): void {
     if (this.orders.has(order.id)) return; // idempotent on the client order id
     const w: VenueOrder = {
-      order, limit: order.limitPrice?.toNumber() ?? NaN, stop: order.stopPrice?.toNumber() ?? NaN,
+      order, limit: order.limitPrice ? toFloat(order.limitPrice) : NaN, stop: order.stopPrice ? toFloat(order.stopPrice) : NaN,
       status: "accepted", receivedAt: this.clock, triggered: false, day: NaN, filled: ZERO, fills: [], updatedAt: this.clock,
     };
     this.orders.set(order.id, w);
@@ -181,8 +181,8 @@ export class SimulatedVenue implements ExecutionClient {
       return;
     }
     w.order = Object.freeze({ ...w.order, ...changes });
-    w.limit = w.order.limitPrice?.toNumber() ?? NaN;
-    w.stop = w.order.stopPrice?.toNumber() ?? NaN;
+    w.limit = w.order.limitPrice ? toFloat(w.order.limitPrice) : NaN;
+    w.stop = w.order.stopPrice ? toFloat(w.order.stopPrice) : NaN;
     // A changed order queues again, as at most venues: live from the next update.
     w.receivedAt = this.clock;
     w.updatedAt = this.clock;
@@ -333,7 +333,7 @@ export class SimulatedVenue implements ExecutionClient {
       commission: this.commission(affordable, w.fills.length === 0), time: bar.time,
     };
     this.book(w, fill);
-    if (used) used.set(order.symbol, (used.get(order.symbol) ?? 0) + affordable.toNumber());
+    if (used) used.set(order.symbol, (used.get(order.symbol) ?? 0) + toFloat(affordable));
     const done = w.filled.eq(order.quantity);
     if (done) this.close(w, "filled");
     this.emit({ type: done ? "filled" : "partiallyFilled", orderId: order.id, time: bar.time, fill });
@@ -353,12 +353,12 @@ export class SimulatedVenue implements ExecutionClient {
     if (order.side === "sell") return quantity;
     // Whole units, nothing to cover, and clearly affordable (by a margin far beyond float error):
     // the exact sum below would give the whole quantity too.
-    const q = quantity.toNumber();
+    const q = toFloat(quantity);
     if (!before.isNeg() && Number.isInteger(q)) {
-      const cost = (price.toNumber() + this.costs.commissionPerShare) * q + (firstFill ? this.costs.commissionPerOrder : 0);
+      const cost = (toFloat(price) + this.costs.commissionPerShare) * q + (firstFill ? this.costs.commissionPerOrder : 0);
       if (cost * (1 + 1e-9) + 1e-6 < this.cashFloat) return quantity;
     }
-    const covering = Math.max(0, -before.toNumber());
+    const covering = Math.max(0, -toFloat(before));
     const opening = quantity.minus(covering);
     if (opening.lte(0)) return quantity;
     const unitCost = price.plus(this.perShare);
@@ -385,9 +385,9 @@ export class SimulatedVenue implements ExecutionClient {
     let list = this.fillsBySymbol.get(fill.symbol);
     if (!list) this.fillsBySymbol.set(fill.symbol, (list = []));
     list.push(fill);
-    const notional = fill.price.times(fill.quantity);
+    const notional = notionalOf(fill);
     this.cash = (fill.side === "buy" ? this.cash.minus(notional) : this.cash.plus(notional)).minus(fill.commission);
-    this.cashFloat = this.cash.toNumber();
+    this.cashFloat = toFloat(this.cash);
     w.fills.push(fill);
     w.filled = w.fills.length === 1 ? fill.quantity : w.filled.plus(fill.quantity);
     w.status = "partiallyFilled";
