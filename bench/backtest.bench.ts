@@ -4,6 +4,7 @@
 // about 1e54, so no order could be sized after bar 108k and it mostly timed
 // idle bars): each row says how many trades it made and how much of the time
 // it held a position, beside its speed.
+import { loadavg } from "node:os";
 import { Bench } from "tinybench";
 import { medianMs } from "./stats.ts";
 import { runStrategyBacktest } from "../src/backtest/job.ts";
@@ -15,6 +16,7 @@ const GOAL = 2_000_000;
 const SERIES = { n: N, seed: 7, symbol: "SYN", mu: 0, sigma: 0.2, stepMs: 60_000, barsPerYear: 252 * 390 };
 
 export async function run(): Promise<string> {
+  const load = loadavg()[0].toFixed(1);
   const series = syntheticBars(SERIES);
   const cases = [
     { name: "momentum (SMA 20/100 + RSI 14)", strategy: "momentum", params: {} },
@@ -41,6 +43,8 @@ export async function run(): Promise<string> {
   const lo = series.close.reduce((a, b) => Math.min(a, b));
   const hi = series.close.reduce((a, b) => Math.max(a, b));
   return [
+    `Load average when the suite started: ${load} (other processes share the 2 cores; figures vary with it).`,
+    "",
     `${N.toLocaleString("en-US")} one-minute bars of a driftless GBM (seed 7, 20% a year; the close goes from ${first.toFixed(0)} to ${series.close[N - 1].toFixed(0)} and stays in [${lo.toFixed(0)}, ${hi.toFixed(0)}]), one symbol, default costs (1 bp slippage, 0.005/share) and checks, all in (positionFraction 1).`,
     "Median of 7 runs after 2 warm-ups; a run is the whole `runStrategyBacktest` call, report (and its 1M-point equity curve) included.",
     `Exposure: share of bars with a position; last trade: the bar its last exit filled on. Goal: ${(GOAL / 1e6).toFixed(0)}M bars/s for momentum.`,

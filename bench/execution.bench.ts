@@ -4,6 +4,7 @@
 // - journal appends per second, fsync per record and with group commit, on
 //   the disk this repository is on.
 import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { NodeStorage } from "../runtimes/node/storage.ts";
 import { sessionSetup } from "../src/backtest/job.ts";
@@ -104,6 +105,7 @@ function journalRate(mode: "record" | "commit", batch: number, records: number):
 }
 
 export async function run(): Promise<string> {
+  const load = loadavg()[0].toFixed(1);
   const series = ticks();
   await orderPath(series, false); // warm-up
   const path = [...(await orderPath(series, false)), ...(await orderPath(series, true))];
@@ -114,6 +116,8 @@ export async function run(): Promise<string> {
     journalRate("commit", 1000, 200_000),
   ];
   return [
+    `Load average when the suite started: ${load} (other processes share the 2 cores; figures vary with it).`,
+    "",
     "### Order path: tick → order at the paper exchange",
     "",
     `${TICKS.toLocaleString("en-US")} trade prints (a 1 bp random walk), each one a bar through a trading session: the paper exchange matches it,`,

@@ -34,7 +34,9 @@ export function applyFill(pos: Position, fill: Fill): { position: Position; real
   }
   const closed = Decimal.min(qty.abs(), fill.quantity);
   const direction = qty.isNeg() ? -1 : 1;
-  const realized = fill.price.minus(pos.avgPrice).times(closed).times(direction);
+  const gain = fill.price.minus(pos.avgPrice).times(closed);
+  // Times +1 changes nothing and times -1 is a negation: neither needs a multiplication.
+  const realized = direction === 1 ? gain : gain.neg();
   const newQty = qty.plus(signed);
   const avgPrice = newQty.isZero() ? ZERO : newQty.isNeg() === qty.isNeg() ? pos.avgPrice : fill.price;
   return {

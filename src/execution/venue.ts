@@ -49,6 +49,8 @@ interface Execution {
   readonly w: VenueOrder;
   readonly bar: Bar;
   readonly price: Decimal;
+  /** The same price as a float (for the quick cash check). */
+  readonly approx: number;
 }
 
 const MS_PER_DAY = 86_400_000;
@@ -86,6 +88,8 @@ export class SimulatedVenue implements ExecutionClient {
   private readonly perOrder: Decimal;
   private readonly slipUp: Decimal;
   private readonly slipDown: Decimal;
+  private readonly upFloat: number;
+  private readonly downFloat: number;
   private readonly listeners: ((event: VenueEvent) => void)[] = [];
   private cash: Decimal;
   private cashFloat: number;
@@ -103,6 +107,8 @@ export class SimulatedVenue implements ExecutionClient {
     const factor = new Decimal(options.slippageBps).div(10_000);
     this.slipUp = factor.plus(1);
     this.slipDown = new Decimal(1).minus(factor);
+    this.upFloat = toFloat(this.slipUp);
+    this.downFloat = toFloat(this.slipDown);
     this.maxParticipation = options.maxParticipation;
     this.cash = new Decimal(options.initialCash);
     this.cashFloat = toFloat(this.cash);
@@ -284,7 +290,8 @@ export class SimulatedVenue implements ExecutionClient {
         const b = sideBar ? sideBar(w.order) : bar;
         const price = fillPrice(w, b);
         if (price !== null) {
-          executions.push({ w, bar: b, price: this.withSlippage(w.order, price) });
+          const slipped = this.withSlippage(w.order, price);
+          executions.push({ w, bar: b, price: slipped, approx: slips(w.order) ? price * (w.order.side === "buy" ? this.upFloat : this.downFloat) : price });
           keep.push(w);
         } else if (tif === "ioc" || tif === "fok") this.expire(w, bar.time);
         else keep.push(w);
@@ -296,11 +303,11 @@ export class SimulatedVenue implements ExecutionClient {
     for (const ex of executions) this.execute(ex, used);
   }
 
-  private execute({ w, bar, price }: Execution, used: Map<SymbolId, number> | null): void {
+  private execute({ w, bar, price, approx }: Execution, used: Map<SymbolId, number> | null): void {
     if (!isOpen(w)) return; // an order-list sibling filled earlier in this pass
     const { order } = w;
     const before = this.position(order.symbol);
-    let quantity = order.quantity.minus(w.filled);
+    let quantity = w.fills.length === 0 ? order.quantity : order.quantity.minus(w.filled);
     if (order.reduceOnly) {
       const reduces = !before.isZero() && (order.side === "sell") === before.isPos();
       if (!reduces) {
@@ -323,7 +330,7 @@ export class SimulatedVenue implements ExecutionClient {
         quantity = new Decimal(room);
       }
     }
-    const affordable = this.affordable(order, price, before, quantity, w.fills.length === 0);
+    const affordable = this.affordable(order, price, approx, before, quantity, w.fills.length === 0);
     if (affordable.isZero() || (order.timeInForce === "fok" && !affordable.eq(order.quantity))) {
       this.rejectAtFill(w, bar.time, `order ${order.id} (${order.side} ${order.quantity} @ ${price.toFixed(4)}) exceeds cash at fill`);
       return;
@@ -349,13 +356,14 @@ export class SimulatedVenue implements ExecutionClient {
   }
 
   /** The part of `quantity` cash can pay for at `price`; sells and the covering part of a buy are never capped. */
-  private affordable(order: Order, price: Decimal, before: Decimal, quantity: Decimal, firstFill: boolean): Decimal {
+  private affordable(order: Order, price: Decimal, approx: number, before: Decimal, quantity: Decimal, firstFill: boolean): Decimal {
     if (order.side === "sell") return quantity;
     // Whole units, nothing to cover, and clearly affordable (by a margin far beyond float error):
     // the exact sum below would give the whole quantity too.
     const q = toFloat(quantity);
     if (!before.isNeg() && Number.isInteger(q)) {
-      const cost = (toFloat(price) + this.costs.commissionPerShare) * q + (firstFill ? this.costs.commissionPerOrder : 0);
+      if (Number.isNaN(this.cashFloat)) this.cashFloat = toFloat(this.cash);
+      const cost = (approx + this.costs.commissionPerShare) * q + (firstFill ? this.costs.commissionPerOrder : 0);
       if (cost * (1 + 1e-9) + 1e-6 < this.cashFloat) return quantity;
     }
     const covering = Math.max(0, -toFloat(before));
@@ -387,7 +395,7 @@ export class SimulatedVenue implements ExecutionClient {
     list.push(fill);
     const notional = notionalOf(fill);
     this.cash = (fill.side === "buy" ? this.cash.minus(notional) : this.cash.plus(notional)).minus(fill.commission);
-    this.cashFloat = toFloat(this.cash);
+    this.cashFloat = NaN; // converted when a buy next needs it
     w.fills.push(fill);
     w.filled = w.fills.length === 1 ? fill.quantity : w.filled.plus(fill.quantity);
     w.status = "partiallyFilled";

@@ -27,7 +27,8 @@ export class Portfolio {
     this.positions.set(fill.symbol, position);
     const notional = notionalOf(fill);
     this.cash = (fill.side === "buy" ? this.cash.minus(notional) : this.cash.plus(notional)).minus(fill.commission);
-    this.cashFloat = toFloat(this.cash);
+    // Converted when next read: two fills in one bar (an exit and an entry) need one conversion.
+    this.cashFloat = NaN;
     this.qtyFloat.set(fill.symbol, toFloat(position.quantity));
     this.realized = this.realized.plus(realized);
     this.commissions = this.commissions.plus(fill.commission);
@@ -48,6 +49,7 @@ export class Portfolio {
   }
 
   get cashValue(): number {
+    if (Number.isNaN(this.cashFloat)) this.cashFloat = toFloat(this.cash);
     return this.cashFloat;
   }
 
@@ -65,7 +67,7 @@ export class Portfolio {
 
   /** Equity at the given last prices (float64 analytics). */
   equity(lastPrice: (symbol: SymbolId) => number): number {
-    let e = this.cashFloat;
+    let e = this.cashValue;
     for (const [symbol, q] of this.qtyFloat) if (q !== 0) e += q * lastPrice(symbol);
     return e;
   }
