@@ -23,14 +23,16 @@ export function allMidnights(times: Iterable<number>): boolean {
  */
 export function periodsPerYear(time: Float64Array): number {
   if (time.length < 2) return 252;
-  const gaps = new Float64Array(time.length - 1);
+  // Evenly spaced bars (the common case) need no array and no search for the median gap.
+  const first = time[1] - time[0];
   let even = true;
-  for (let i = 1; i < time.length; i++) {
-    gaps[i - 1] = time[i] - time[i - 1];
-    if (gaps[i - 1] !== gaps[0]) even = false;
+  for (let i = 2; i < time.length && even; i++) even = time[i] - time[i - 1] === first;
+  let days = first / MS_PER_DAY;
+  if (!even) {
+    const gaps = new Float64Array(time.length - 1);
+    for (let i = 1; i < time.length; i++) gaps[i - 1] = time[i] - time[i - 1];
+    days = kth(gaps, gaps.length >> 1) / MS_PER_DAY;
   }
-  // Evenly spaced bars (the common case) need no search for the median gap.
-  const days = (even ? gaps[0] : kth(gaps, gaps.length >> 1)) / MS_PER_DAY;
   if (days >= 25) return 12;
   if (days >= 6) return 52;
   if (days >= 0.75) return 252;

@@ -75,6 +75,8 @@ export interface Fill {
   readonly time: number;
 }
 
+const ORDER_TYPES: ReadonlySet<string> = new Set(["market", "limit", "stop", "stopLimit"]);
+const TIMES_IN_FORCE: ReadonlySet<string> = new Set(["day", "gtc", "ioc", "fok"]);
 const notionals = new WeakMap<Fill, Decimal>();
 
 /**
@@ -92,9 +94,9 @@ export function notionalOf(fill: Fill): Decimal {
 export function createOrder(req: OrderRequest, id: string, createdAt: number): Order {
   const type = req.type ?? "market";
   if (req.side !== "buy" && req.side !== "sell") throw invalid("side", `must be "buy" or "sell", got ${JSON.stringify(req.side)}`);
-  if (!["market", "limit", "stop", "stopLimit"].includes(type)) throw invalid("type", `unknown order type ${JSON.stringify(type)}`);
+  if (!ORDER_TYPES.has(type)) throw invalid("type", `unknown order type ${JSON.stringify(type)}`);
   const tif = req.timeInForce ?? "day";
-  if (!["day", "gtc", "ioc", "fok"].includes(tif)) throw invalid("timeInForce", `unknown time in force ${JSON.stringify(tif)}`);
+  if (!TIMES_IN_FORCE.has(tif)) throw invalid("timeInForce", `unknown time in force ${JSON.stringify(tif)}`);
   if (!req.symbol) throw invalid("symbol", "is required");
   const quantity = positive(req.quantity, "quantity");
   const needsLimit = type === "limit" || type === "stopLimit";
@@ -105,7 +107,7 @@ export function createOrder(req: OrderRequest, id: string, createdAt: number): O
   if (needsStop !== (req.stopPrice !== undefined)) {
     throw invalid("stopPrice", needsStop ? `is required for ${type} orders` : `is not allowed on ${type} orders`);
   }
-  return Object.freeze({
+  const order: { -readonly [K in keyof Order]: Order[K] } = {
     id,
     symbol: req.symbol,
     side: req.side,
@@ -116,9 +118,11 @@ export function createOrder(req: OrderRequest, id: string, createdAt: number): O
     timeInForce: tif,
     createdAt,
     tag: req.tag,
-    ...(req.orderListId === undefined ? {} : { orderListId: req.orderListId }),
-    ...(req.reduceOnly ? { reduceOnly: true } : {}),
-  });
+  };
+  // Only when set, so an order without them reads (and serializes) as before they existed.
+  if (req.orderListId !== undefined) order.orderListId = req.orderListId;
+  if (req.reduceOnly) order.reduceOnly = true;
+  return Object.freeze(order);
 }
 
 function positive(value: Decimal.Value, field: string): Decimal {

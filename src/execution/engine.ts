@@ -331,7 +331,7 @@ export class TradingEngine {
     this.trades.record(fill, before, toFloat(realized), this.bar, order.tag ?? order.type);
     const after = this.portfolio.quantity(b.symbol);
     if (after !== before) {
-      this.cancelWhere(b, (o) => o.orderListId !== undefined);
+      this.cancelWhere(b, isExit);
       if (after !== 0 && order.orderListId === undefined) this.protect(b, after, this.portfolio.position(b.symbol).avgPrice);
     }
   }
@@ -346,9 +346,9 @@ export class TradingEngine {
     const current = this.portfolio.quantity(b.symbol);
     const want = signal.direction === "long" ? 1 : signal.direction === "short" ? -1 : 0;
     if (current !== 0 && Math.sign(current) === want) return;
-    this.cancelWhere(b, (o) => o.orderListId === undefined);
+    this.cancelWhere(b, isEntry);
     if (current !== 0) {
-      this.cancelWhere(b, (o) => o.orderListId !== undefined);
+      this.cancelWhere(b, isExit);
       this.submit(b, { symbol: b.symbol, side: current > 0 ? "sell" : "buy", quantity: Math.abs(current), tag: signal.reason });
     }
     const size = want === 0 ? 0 : this.openingSize(b, signal);
@@ -367,7 +367,7 @@ export class TradingEngine {
   private rebalance(schedule: RebalanceSchedule): void {
     const targets = schedule.weights(this.histories);
     if (targets === null) return;
-    for (const b of this.books) this.cancelWhere(b, (o) => o.orderListId === undefined);
+    for (const b of this.books) this.cancelWhere(b, isEntry);
     const positions: Record<SymbolId, number> = {};
     const prices: Record<SymbolId, number> = {};
     for (const b of this.books) {
@@ -426,7 +426,8 @@ export class TradingEngine {
   /** Asks the venue to cancel the symbol's working orders that match; they stop counting as working at once. */
   private cancelWhere(b: Book, predicate: (o: Order) => boolean): void {
     if (b.open.length === 0) return;
-    for (const id of [...b.open]) {
+    // A copy: each cancel takes its order off b.open.
+    for (const id of b.open.slice()) {
       const state = this.orders.get(id)!;
       if (!predicate(state.order)) continue;
       this.engineEvent({ type: "pendingCancel", orderId: id, time: this.clock.now() });
@@ -450,7 +451,10 @@ export class TradingEngine {
     if (was === is) return;
     const b = this.book(after.order.symbol);
     if (is) b.open.push(after.order.id);
-    else b.open = b.open.filter((id) => id !== after.order.id);
+    else {
+      const at = b.open.indexOf(after.order.id);
+      if (at >= 0) b.open.splice(at, 1);
+    }
   }
 
   /**
@@ -525,6 +529,15 @@ export class TradingEngine {
       fills: this.fills,
     };
   }
+}
+
+/** A position's stop-loss and take-profit (an order list); everything else is an entry or exit the strategy asked for. */
+function isExit(o: Order): boolean {
+  return o.orderListId !== undefined;
+}
+
+function isEntry(o: Order): boolean {
+  return o.orderListId === undefined;
 }
 
 function rethrow(err: unknown): never {
