@@ -2,14 +2,16 @@
 // cancel) over a series the page sends once (sweeps run on research-worker.ts). Indicator
 // overlays come from the WASM kernels, loaded once per worker.
 import { Backtest } from "../../src/backtest/engine.ts";
-import { strategyAndConfig } from "../../src/backtest/job.ts";
+import { runStrategyBacktest, strategyAndConfig } from "../../src/backtest/job.ts";
+import { realScheduler } from "../../src/core/clock.ts";
 import type { BarSeries } from "../../src/core/data.ts";
+import { runSteps } from "../../src/execution/runner.ts";
 import { tsIndicators, type Indicators } from "../../src/features/indicators.ts";
 import { WasmIndicators } from "../../src/kernels/indicators.ts";
 import { buyAndHold, withAnalysis } from "../../src/report/analysis.ts";
 import { computeOverlays } from "./overlays.ts";
-import { toPlainError, type FromWorker, type PlainRequest, type ToWorker } from "./protocol.ts";
-import { messageChannelYield, stepInSlices } from "./slices.ts";
+import { cellMetrics, toPlainError, type FromWorker, type PlainRequest, type ToWorker } from "./protocol.ts";
+import { messageChannelYield } from "./slices.ts";
 
 interface WorkerScope {
   readonly location: { readonly href: string };
@@ -75,14 +77,15 @@ async function backtest(msg: Extract<ToWorker, { type: "backtest" }>): Promise<v
   const [strategy, config] = strategyAndConfig(engineRequest(msg.request));
   const engine = new Backtest(bars, strategy, config);
   const total = bars.close.length;
-  const busy = await stepInSlices(engine, {
+  const outcome = await runSteps(engine, {
+    scheduler: realScheduler,
     sliceMs: SLICE_MS,
-    now: () => performance.now(),
     yieldNow,
     cancelled: () => cancelled.has(jobId),
-    onProgress: (done) => post({ type: "progress", jobId, done, total }),
+    onSlice: (done) => post({ type: "progress", jobId, done, total }),
   });
-  const wasCancelled = busy === null || cancelled.has(jobId);
+  const busy = outcome.busyMs;
+  const wasCancelled = outcome.cancelled || cancelled.has(jobId);
   cancelled.delete(jobId);
   if (wasCancelled) {
     post({ type: "cancelled", jobId });

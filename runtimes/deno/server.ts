@@ -5,6 +5,7 @@
 import { createApp, loadKernels, WorkerPool, type PoolWorker, type ReplyMessage, type StreamSocket } from "../../src/api/index.ts";
 import { loadAppConfig } from "../../src/config/app-config.ts";
 import { kernelBytes, models, packageInfo, samples } from "./assets.ts";
+import { DenoStorage } from "./storage.ts";
 
 const flags = parseFlags(Deno.args);
 const file = flags.config === undefined ? undefined : { name: flags.config, text: await Deno.readTextFile(flags.config) };
@@ -22,6 +23,8 @@ const engine = createApp({
   models,
   app: await packageInfo(),
   compute: workers === 0 ? undefined : new WorkerPool({ size: workers, queueLength: config.computeQueue, spawn: computeWorker }),
+  // Sessions journal to disk when a folder is configured (needs --allow-write for it).
+  storage: config.sessionsDir === undefined ? undefined : new DenoStorage(config.sessionsDir),
 });
 
 /** A Web Worker running compute-worker.ts, for the pool that runs the heavy routes. */

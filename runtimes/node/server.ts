@@ -15,6 +15,7 @@ import type { AppConfig } from "../../src/config/app-config.ts";
 import { kernelBytes, modelsDir, packageRoot, sampleDataFile, sampleSeries, shippedModels } from "./assets.ts";
 import { nodeTelemetry } from "./telemetry.ts";
 import { nodeComputePool } from "./compute-pool.ts";
+import { NodeStorage } from "./storage.ts";
 
 export interface NodeServer {
   readonly url: string;
@@ -53,6 +54,7 @@ export async function startNodeServer(config: AppConfig, options: NodeServerOpti
     telemetry: observability.telemetry,
     metrics: observability.metrics,
     log: (message, err) => observability.telemetry.log.error(message, { error: err }),
+    storage: config.sessionsDir === undefined ? undefined : new NodeStorage(config.sessionsDir),
   });
   // Subscribers only listen; nothing a client sends is read, so anything beyond a control frame is refused (1009).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });

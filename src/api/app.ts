@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { InlineCompute } from "./compute/inline.ts";
 import type { AppState } from "./context.ts";
-import type { ApiDeps, ApiEnv, Clock } from "./deps.ts";
+import { realScheduler, systemClock } from "../core/clock.ts";
+import type { ApiDeps, ApiEnv } from "./deps.ts";
 import { ApiError, errorResponse, handleError } from "./errors.ts";
 import { shownKey } from "../core/errors.ts";
 import { SampleStore } from "./input/data.ts";
@@ -22,14 +23,13 @@ import { observe } from "./middleware/observe.ts";
 import { noTelemetry } from "../observability/telemetry.ts";
 import { PaperSessions } from "./sessions.ts";
 
-const systemClock: Clock = { now: () => Date.now() };
 
 /** The app plus what a host needs to shut it down cleanly. */
 export interface EngineApp {
   readonly app: Hono<ApiEnv>;
   /** `app.fetch`, bound: what Deno's serve, an edge runtime or @hono/node-server call. */
   readonly fetch: Hono<ApiEnv>["fetch"];
-  /** Stops every paper session (their timers would otherwise keep a process alive). */
+  /** Pauses every paper session (stored ones resume on the next start; their timers would otherwise keep a process alive). */
   close(): void;
 }
 
@@ -40,6 +40,7 @@ export interface EngineApp {
  */
 export function createApp(deps: ApiDeps): EngineApp {
   const clock = deps.clock ?? systemClock;
+  const scheduler = deps.scheduler ?? realScheduler;
   const log = deps.log ?? ((message: string, err: unknown) => console.error(message, err));
   const telemetry = deps.telemetry ?? noTelemetry;
   const { config } = deps;
@@ -50,8 +51,8 @@ export function createApp(deps: ApiDeps): EngineApp {
     compute: deps.compute ?? new InlineCompute({ kernels: deps.kernels, samples, models }),
     keys: new KeyRing(config.apiKeys),
     telemetry,
-    jobs: new BacktestJobs(clock, { maxJobs: config.maxJobs, memoryBytes: config.jobsMemoryBytes, ttlMs: config.resultTtlMs }, log, telemetry),
-    sessions: new PaperSessions(clock, { capacity: config.maxSessions, ttlMs: config.resultTtlMs }, log),
+    jobs: new BacktestJobs(clock, { maxJobs: config.maxJobs, memoryBytes: config.jobsMemoryBytes, ttlMs: config.resultTtlMs }, log, telemetry, scheduler),
+    sessions: new PaperSessions(clock, { capacity: config.maxSessions, ttlMs: config.resultTtlMs }, log, scheduler, deps.stateful === false ? null : deps.storage ?? null),
   };
 
   const app = new Hono<ApiEnv>();

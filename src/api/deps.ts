@@ -7,9 +7,9 @@ import type { ModelSources } from "./models.ts";
 import type { Telemetry } from "../observability/telemetry.ts";
 
 /** Wall-clock time in epoch milliseconds; injected so tests and every runtime agree on it. */
-export interface Clock {
-  now(): number;
-}
+export type { Clock } from "../core/clock.ts";
+import type { Clock, Scheduler } from "../core/clock.ts";
+import type { Storage } from "../core/storage.ts";
 
 /** A series that ships with the server, loaded on first use. */
 export interface SampleSeries {
@@ -30,6 +30,14 @@ export interface ApiDeps {
   /** Package name and version, for GET /version. */
   readonly app: { readonly name: string; readonly version: string };
   readonly clock?: Clock;
+  /** Timers and monotonic time for pacing sessions and slicing jobs (default: the real ones; tests pass a FakeScheduler). */
+  readonly scheduler?: Scheduler;
+  /**
+   * Where paper sessions keep their journals (AppConfig sessionsDir, opened
+   * by the runtime): with it they survive a restart; without, they live in
+   * memory only.
+   */
+  readonly storage?: Storage;
   /** Where unexpected errors are reported (default: console.error). */
   readonly log?: (message: string, err: unknown) => void;
   /**

@@ -2,7 +2,9 @@ import type { Backtest } from "../backtest/engine.ts";
 import type { BacktestReport } from "../backtest/types.ts";
 import { withAnalysis, type Benchmark } from "../report/analysis.ts";
 import type { SweepView } from "../research/view.ts";
+import { realScheduler, type Scheduler } from "../core/clock.ts";
 import { EngineError } from "../core/errors.ts";
+import { runSteps } from "../execution/runner.ts";
 import type { Clock } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { SLICE_MS, yieldToEventLoop } from "./yield.ts";
@@ -106,7 +108,7 @@ export interface JobRequest {
 
 /**
  * Asynchronous backtests. Jobs run one at a time, first in first out, each
- * stepped in slices of about SLICE_MS with a yield to the event loop between
+ * stepped by the one runner (src/execution/runner.ts) in slices of about SLICE_MS with a yield to the event loop between
  * slices, so the server keeps answering while a long run is under way.
  * Jobs are bounded in count and in bytes; finished ones make room oldest
  * first and expire `ttlMs` after they end. A job belongs to its owner: the
@@ -122,6 +124,7 @@ export class BacktestJobs {
     private readonly limits: JobLimits,
     private readonly log: (message: string, err: unknown) => void,
     private readonly telemetry: Telemetry = noTelemetry,
+    private readonly scheduler: Scheduler = realScheduler,
   ) {}
 
   /**
@@ -276,16 +279,12 @@ export class BacktestJobs {
 
   private async runBacktest(job: Job): Promise<BacktestReport | null> {
     const run = job.run as Backtest;
-    while (!run.done && !job.cancelled) {
-      const start = performance.now();
-      do {
-        // Counted before stepping, as the engine counts a bar it has started (a failing bar is the last one done).
-        job.barsDone++;
-        run.step();
-      } while (!run.done && performance.now() - start < SLICE_MS);
-      job.computeMs += performance.now() - start;
-      await yieldToEventLoop();
-    }
+    const outcome = await runSteps({
+      get done() { return run.done; },
+      // Counted before stepping, as the engine counts a bar it has started (a failing bar is the last one done).
+      step() { job.barsDone++; run.step(); },
+    }, { scheduler: this.scheduler, sliceMs: SLICE_MS, yieldNow: yieldToEventLoop, cancelled: () => job.cancelled });
+    job.computeMs = outcome.busyMs;
     if (job.cancelled) return null;
     this.telemetry.instruments.backtests.add(1, { engine: "event-driven", where: "job" });
     this.telemetry.instruments.bars.add(job.barsDone, { where: "job" });

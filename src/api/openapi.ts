@@ -554,6 +554,10 @@ export function openApiDocument(state: AppState): Schema {
                 positions: { type: "array" }, openOrders: { type: "array" }, fills: { type: "array" },
               },
             },
+            recovered: {
+              type: "object", description: "present when the session was resumed from its journal after the server restarted",
+              properties: { at: num, bars: { type: "integer" }, resent: { type: "array", items: { type: "string" } } },
+            },
           },
         },
         Optimized: {

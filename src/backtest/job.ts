@@ -5,8 +5,10 @@ import { kelly, volatilityTarget, type PositionSizer } from "../risk/sizing.ts";
 import { getStrategy } from "../strategies/index.ts";
 import { resolveParams } from "../strategies/params.ts";
 import type { Strategy, StrategyParams } from "../strategies/strategy.ts";
+import type { EngineSettings } from "../execution/engine.ts";
+import type { VenueOptions } from "../execution/venue.ts";
 import { Backtest, type BacktestConfig } from "./engine.ts";
-import type { RunSettings } from "./config.ts";
+import { engineSettings, resolveConfig, venueOptions, type RunSettings } from "./config.ts";
 import { checkBacktestRequest } from "./request.ts";
 import type { BacktestReport } from "./types.ts";
 
@@ -66,4 +68,19 @@ function sizer(spec: SizingSpec): PositionSizer | undefined {
     case "volTarget": return volatilityTarget(spec);
     case "kelly": return kelly(spec);
   }
+}
+
+/**
+ * What a paper or live session needs from a request: the strategy, the
+ * engine's settings and the venue's costs, resolved exactly as a backtest
+ * resolves them (so a paper run over a file fills as its backtest does), and
+ * the checked request itself, which describes the run in its journal.
+ */
+export function sessionSetup(unchecked: BacktestRequest, extra: Pick<BacktestConfig, "onEvent"> = {}): {
+  strategy: Strategy; settings: EngineSettings; venue: VenueOptions; request: BacktestRequest;
+} {
+  const request = checkBacktestRequest(unchecked);
+  const [strategy, config] = strategyAndConfig(request);
+  const resolved = resolveConfig({ ...config, ...extra });
+  return { strategy, settings: engineSettings(resolved), venue: venueOptions(resolved), request };
 }

@@ -1,32 +1,8 @@
 import type { TradeRecord } from "../portfolio/trades.ts";
 import type { StrategyParams } from "../strategies/strategy.ts";
 
-/** A signal or order the risk stage refused, and why. */
-export interface Rejection {
-  readonly time: number;
-  readonly symbol: string;
-  readonly reason: string;
-  readonly rule: string;
-}
-
-/**
- * A buy the venue filled only in part because cash at the fill covered less
- * than the order asked: it was sized at the last close, and the fill price
- * (the next open, after a gap, plus slippage and commission) cost more.
- * Not a risk decision, so not a Rejection.
- */
-export interface ResizedOrder {
-  readonly time: number;
-  readonly symbol: string;
-  readonly orderId: string;
-  readonly requested: number;
-  readonly filled: number;
-  /** The fill price, slippage included. */
-  readonly price: number;
-  /** The close before the fill: the price the order was sized at. */
-  readonly lastClose: number;
-  readonly reason: string;
-}
+export type { Rejection, ResizedOrder } from "../execution/types.ts";
+import type { Rejection, ResizedOrder } from "../execution/types.ts";
 
 /** The result of a backtest, as plain data: the CLI, the API and the web page all render this. */
 export interface BacktestReport {

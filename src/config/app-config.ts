@@ -40,6 +40,12 @@ export interface AppConfig {
   /** Paper sessions kept at once. */
   readonly maxSessions: number;
   /**
+   * Folder where paper sessions keep their journals, bars and state, one
+   * folder each, so they survive a restart of the server and resume. Unset:
+   * sessions live in memory only. A server needs a disk for it (the edge has none).
+   */
+  readonly sessionsDir?: string;
+  /**
    * Workers that run the routes whose cost scales with the body (/indicators,
    * /risk, /optimize, /backtest) off the thread that serves requests.
    * Undefined: one per core but one, at least one; 0: on the serving thread.
@@ -123,6 +129,7 @@ const SETTINGS: readonly Setting[] = [
   { env: "NT_JOBS_MEMORY", toml: "limits.jobs_memory", apply: (c, v, w) => (c.jobsMemoryBytes = bytes(v, w, { min: 64 * 1024, max: 64 * 1024 ** 3, text: "64kb and 64gb" })) },
   { env: "NT_RESULT_TTL", toml: "limits.result_ttl", apply: (c, v, w) => (c.resultTtlMs = duration(v, w, { min: 1000, max: 30 * 86_400_000, text: "1s and 30d" })) },
   { env: "NT_MAX_SESSIONS", toml: "limits.sessions", apply: (c, v, w) => (c.maxSessions = integer(v, w, 1, 10_000)) },
+  { env: "NT_SESSIONS_DIR", toml: "sessions.dir", apply: (c, v, w) => (c.sessionsDir = folder(v, w)) },
   { env: "NT_COMPUTE_WORKERS", toml: "compute.workers", apply: (c, v, w) => (c.computeWorkers = workers(v, w)) },
   { env: "NT_COMPUTE_QUEUE", toml: "compute.queue", apply: (c, v, w) => (c.computeQueue = integer(v, w, 0, 100_000)) },
   { env: "NT_COMPUTE_TIMEOUT", toml: "compute.timeout", apply: (c, v, w) => (c.computeTimeoutMs = duration(v, w)) },
@@ -206,6 +213,12 @@ function host(v: Raw, w: Where): string {
   const h = text(v, w);
   if (h === "" || /\s/.test(h)) throw fail(w, `must be a host name or address without spaces, got ${describe(v)}`);
   return h;
+}
+
+function folder(v: Raw, w: Where): string {
+  const f = text(v, w);
+  if (f.trim() === "" || f.includes("\0")) throw fail(w, `must be a folder path, got ${describe(v)}`);
+  return f;
 }
 
 function integer(v: Raw, w: Where, min: number, max: number): number {

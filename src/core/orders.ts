@@ -6,9 +6,26 @@ export type OrderSide = "buy" | "sell";
 export type OrderType = "market" | "limit" | "stop" | "stopLimit";
 /** Day: expires at the session's end; GTC: until cancelled; IOC: fill what you can now; FOK: all now or nothing. */
 export type TimeInForce = "day" | "gtc" | "ioc" | "fok";
-export type OrderStatus = "new" | "accepted" | "partiallyFilled" | "filled" | "cancelled" | "rejected" | "expired";
+/**
+ * Where an order is in its life, as the pure state machine of
+ * src/execution/order-state.ts derives it from its events (src/core/events.ts):
+ * initialized (created, not yet past the risk checks) → denied, or submitted
+ * (sent to the venue) → accepted or rejected → partiallyFilled → filled, or
+ * cancelled / expired; pendingCancel while a cancel is on its way.
+ */
+export type OrderStatus =
+  | "initialized" | "denied" | "submitted" | "accepted" | "rejected"
+  | "partiallyFilled" | "filled" | "pendingCancel" | "cancelled" | "expired";
+
+/** Statuses an order never leaves. */
+export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(["denied", "rejected", "filled", "cancelled", "expired"]);
 
 export interface Order {
+  /**
+   * The client order id: chosen by the engine, unique within a run or a
+   * journal, and the key every venue dedups on (a second submit of a known
+   * id changes nothing).
+   */
   readonly id: string;
   readonly symbol: SymbolId;
   readonly side: OrderSide;
@@ -23,6 +40,13 @@ export interface Order {
   readonly createdAt: number;
   /** Free text carried from the signal that caused the order. */
   readonly tag?: string;
+  /**
+   * Orders that share an order-list id are one-cancels-other: the first fill
+   * of one cancels the rest (a position's stop-loss and take-profit).
+   */
+  readonly orderListId?: string;
+  /** Only ever reduces the position: fills only while one is held on the other side, never more than it. */
+  readonly reduceOnly?: boolean;
 }
 
 export interface OrderRequest {
@@ -34,10 +58,15 @@ export interface OrderRequest {
   stopPrice?: Decimal.Value;
   timeInForce?: TimeInForce;
   tag?: string;
+  orderListId?: string;
+  reduceOnly?: boolean;
 }
 
+/** One execution. */
 export interface Fill {
   readonly orderId: string;
+  /** The venue's id of this execution, unique per venue: applying a fill twice is detected by it. */
+  readonly tradeId: string;
   readonly symbol: SymbolId;
   readonly side: OrderSide;
   readonly quantity: Decimal;
@@ -46,13 +75,28 @@ export interface Fill {
   readonly time: number;
 }
 
+const ORDER_TYPES: ReadonlySet<string> = new Set(["market", "limit", "stop", "stopLimit"]);
+const TIMES_IN_FORCE: ReadonlySet<string> = new Set(["day", "gtc", "ioc", "fok"]);
+const notionals = new WeakMap<Fill, Decimal>();
+
+/**
+ * price x quantity of a fill, computed once per fill: the venue's account,
+ * the order's state and the portfolio each need it, and a Decimal product is
+ * the costliest thing a fill does.
+ */
+export function notionalOf(fill: Fill): Decimal {
+  let n = notionals.get(fill);
+  if (n === undefined) notionals.set(fill, (n = fill.price.times(fill.quantity)));
+  return n;
+}
+
 /** Validates a request and returns an immutable order; every problem names its field. */
 export function createOrder(req: OrderRequest, id: string, createdAt: number): Order {
   const type = req.type ?? "market";
   if (req.side !== "buy" && req.side !== "sell") throw invalid("side", `must be "buy" or "sell", got ${JSON.stringify(req.side)}`);
-  if (!["market", "limit", "stop", "stopLimit"].includes(type)) throw invalid("type", `unknown order type ${JSON.stringify(type)}`);
+  if (!ORDER_TYPES.has(type)) throw invalid("type", `unknown order type ${JSON.stringify(type)}`);
   const tif = req.timeInForce ?? "day";
-  if (!["day", "gtc", "ioc", "fok"].includes(tif)) throw invalid("timeInForce", `unknown time in force ${JSON.stringify(tif)}`);
+  if (!TIMES_IN_FORCE.has(tif)) throw invalid("timeInForce", `unknown time in force ${JSON.stringify(tif)}`);
   if (!req.symbol) throw invalid("symbol", "is required");
   const quantity = positive(req.quantity, "quantity");
   const needsLimit = type === "limit" || type === "stopLimit";
@@ -63,7 +107,7 @@ export function createOrder(req: OrderRequest, id: string, createdAt: number): O
   if (needsStop !== (req.stopPrice !== undefined)) {
     throw invalid("stopPrice", needsStop ? `is required for ${type} orders` : `is not allowed on ${type} orders`);
   }
-  return Object.freeze({
+  const order: { -readonly [K in keyof Order]: Order[K] } = {
     id,
     symbol: req.symbol,
     side: req.side,
@@ -74,7 +118,11 @@ export function createOrder(req: OrderRequest, id: string, createdAt: number): O
     timeInForce: tif,
     createdAt,
     tag: req.tag,
-  });
+  };
+  // Only when set, so an order without them reads (and serializes) as before they existed.
+  if (req.orderListId !== undefined) order.orderListId = req.orderListId;
+  if (req.reduceOnly) order.reduceOnly = true;
+  return Object.freeze(order);
 }
 
 function positive(value: Decimal.Value, field: string): Decimal {

@@ -1,5 +1,5 @@
 import { Decimal, ZERO } from "./money.ts";
-import type { Fill } from "./orders.ts";
+import { notionalOf, type Fill } from "./orders.ts";
 import type { SymbolId } from "./data.ts";
 
 /**
@@ -26,13 +26,17 @@ export function applyFill(pos: Position, fill: Fill): { position: Position; real
   const commissions = pos.commissions.plus(fill.commission);
   const opening = qty.isZero() || qty.isNeg() === signed.isNeg();
   if (opening) {
-    const newQty = qty.plus(signed);
-    const avgPrice = pos.avgPrice.times(qty.abs()).plus(fill.price.times(fill.quantity)).div(newQty.abs());
+    // From flat the old cost is zero and adding it changes nothing: the average is notional / quantity.
+    const newQty = qty.isZero() ? signed : qty.plus(signed);
+    const notional = notionalOf(fill);
+    const avgPrice = (qty.isZero() ? notional : pos.avgPrice.times(qty.abs()).plus(notional)).div(newQty.abs());
     return { position: { ...pos, quantity: newQty, avgPrice, commissions }, realized: ZERO };
   }
   const closed = Decimal.min(qty.abs(), fill.quantity);
   const direction = qty.isNeg() ? -1 : 1;
-  const realized = fill.price.minus(pos.avgPrice).times(closed).times(direction);
+  const gain = fill.price.minus(pos.avgPrice).times(closed);
+  // Times +1 changes nothing and times -1 is a negation: neither needs a multiplication.
+  const realized = direction === 1 ? gain : gain.neg();
   const newQty = qty.plus(signed);
   const avgPrice = newQty.isZero() ? ZERO : newQty.isNeg() === qty.isNeg() ? pos.avgPrice : fill.price;
   return {

@@ -1,6 +1,6 @@
 import type { SymbolId } from "../core/data.ts";
-import { Decimal, ZERO } from "../core/money.ts";
-import type { Fill } from "../core/orders.ts";
+import { Decimal, toFloat, ZERO } from "../core/money.ts";
+import { notionalOf, type Fill } from "../core/orders.ts";
 import { applyFill, flatPosition, type Position } from "../core/position.ts";
 
 /**
@@ -18,17 +18,18 @@ export class Portfolio {
 
   constructor(initialCash: Decimal.Value) {
     this.cash = new Decimal(initialCash);
-    this.cashFloat = this.cash.toNumber();
+    this.cashFloat = toFloat(this.cash);
   }
 
   /** Books a fill; returns the P&L it realized (before commission). */
   apply(fill: Fill): Decimal {
     const { position, realized } = applyFill(this.position(fill.symbol), fill);
     this.positions.set(fill.symbol, position);
-    const notional = fill.price.times(fill.quantity);
+    const notional = notionalOf(fill);
     this.cash = (fill.side === "buy" ? this.cash.minus(notional) : this.cash.plus(notional)).minus(fill.commission);
-    this.cashFloat = this.cash.toNumber();
-    this.qtyFloat.set(fill.symbol, position.quantity.toNumber());
+    // Converted when next read: two fills in one bar (an exit and an entry) need one conversion.
+    this.cashFloat = NaN;
+    this.qtyFloat.set(fill.symbol, toFloat(position.quantity));
     this.realized = this.realized.plus(realized);
     this.commissions = this.commissions.plus(fill.commission);
     return realized;
@@ -48,6 +49,7 @@ export class Portfolio {
   }
 
   get cashValue(): number {
+    if (Number.isNaN(this.cashFloat)) this.cashFloat = toFloat(this.cash);
     return this.cashFloat;
   }
 
@@ -65,7 +67,7 @@ export class Portfolio {
 
   /** Equity at the given last prices (float64 analytics). */
   equity(lastPrice: (symbol: SymbolId) => number): number {
-    let e = this.cashFloat;
+    let e = this.cashValue;
     for (const [symbol, q] of this.qtyFloat) if (q !== 0) e += q * lastPrice(symbol);
     return e;
   }

@@ -1,4 +1,5 @@
 import type { SymbolId } from "../core/data.ts";
+import { toFloat } from "../core/money.ts";
 import type { Fill } from "../core/orders.ts";
 
 /** One round trip: from the fill that opened a position to the fill that closed it. */
@@ -43,9 +44,9 @@ export class TradeJournal {
 
   /** Records a fill; `before` is the signed quantity held before it, `realized` the P&L it realized. */
   record(fill: Fill, before: number, realized: number, barIndex: number, reason: string): void {
-    const qty = fill.quantity.toNumber();
-    const price = fill.price.toNumber();
-    const commission = fill.commission.toNumber();
+    const qty = toFloat(fill.quantity);
+    const price = toFloat(fill.price);
+    const commission = toFloat(fill.commission);
     const signed = fill.side === "buy" ? qty : -qty;
     const after = before + signed;
     let trade = this.open.get(fill.symbol);

@@ -1,3 +1,4 @@
+import { toFloat } from "../core/money.ts";
 import type { Order } from "../core/orders.ts";
 
 /** What a pre-trade check can see when an order is about to be sent. */
@@ -33,7 +34,7 @@ export interface PreTradeCheck {
 
 /** Signed quantity held after the order fills. */
 export function positionAfter(order: Order, ctx: PreTradeContext): number {
-  return ctx.position + (order.side === "buy" ? 1 : -1) * order.quantity.toNumber();
+  return ctx.position + (order.side === "buy" ? 1 : -1) * toFloat(order.quantity);
 }
 
 /** True when the order moves the position toward zero without flipping it. */
@@ -58,7 +59,7 @@ export const sufficientCash: PreTradeCheck = {
   rule: "sufficientCash",
   check(order, ctx) {
     if (order.side === "sell" || reducesExposure(order, ctx)) return null;
-    const cost = order.quantity.toNumber() * ctx.price;
+    const cost = toFloat(order.quantity) * ctx.price;
     return cost > ctx.cash + 1e-9 ? `buying ${order.quantity} at ~${ctx.price} costs ${cost.toFixed(2)}, more than cash ${ctx.cash.toFixed(2)}` : null;
   },
 };

@@ -422,7 +422,8 @@ export function apiCases(target: () => Target): void {
     // Every bar after the first status frame arrives, exactly once.
     expect(first.snapshot.barsDone + types.filter((x) => x === "bar").length).toBe(sp500.close.length);
     const fill = messages.find((m) => m.type === "fill").fill;
-    expect(Object.keys(fill).sort()).toEqual(["commission", "orderId", "price", "quantity", "side", "symbol", "time"]);
+    // tradeId: the venue's id of the execution, which makes applying a fill twice (a replay, a reconnect) detectable.
+    expect(Object.keys(fill).sort()).toEqual(["commission", "orderId", "price", "quantity", "side", "symbol", "time", "tradeId"]);
     // The paper session is the backtest engine: it ends where runStrategyBacktest ends.
     expect(last.snapshot.equity).toBe(runStrategyBacktest(sp500, req).finalEquity);
   });

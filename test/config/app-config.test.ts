@@ -41,6 +41,7 @@ describe("loadAppConfig", () => {
         NT_MAX_OUTPUT_VALUES: "250000", HOME: "/ignored",
         NT_API_KEYS: `alice:read,backtest:${ALICE_SHA256}`, NT_PUBLIC_ROUTES: "/risk, /optimize", NT_JOBS_MEMORY: "64mb", NT_RESULT_TTL: "2h",
         NT_METRICS: "true", NT_TRACES: "log", NT_LOG_LEVEL: "warn", NT_LOG_FORMAT: "text",
+        NT_SESSIONS_DIR: "/var/lib/nt/sessions",
       },
     });
     const { apiKeys, ...rest } = c;
@@ -48,12 +49,12 @@ describe("loadAppConfig", () => {
       host: "0.0.0.0", port: 9000, corsOrigins: ["https://a.example", "http://localhost:5173"],
       rateLimit: { perSecond: 10, burst: 25 }, bodyLimitBytes: 512 * 1024, trustProxy: true, maxJobs: 3, maxSessions: 2,
       computeWorkers: 3, computeQueue: 5, computeTimeoutMs: 1500, maxOutputValues: 250_000,
-      publicRoutes: ["/risk", "/optimize"], jobsMemoryBytes: 64 * 1024 ** 2, resultTtlMs: 7_200_000,
+      publicRoutes: ["/risk", "/optimize"], jobsMemoryBytes: 64 * 1024 ** 2, resultTtlMs: 7_200_000, sessionsDir: "/var/lib/nt/sessions",
       metrics: true, traces: "log", logLevel: "warn", logFormat: "text",
     });
     expect(apiKeys.map((k) => [k.id, k.scopes])).toEqual([["token", ["admin"]], ["alice", ["read", "backtest"]]]);
     expect(hex(await apiKeys[0].sha256)).toBe(await sha256Hex("abcdefghijklmnop"));
-    expect(configEnvVars).toHaveLength(22);
+    expect(configEnvVars).toHaveLength(23);
   });
 
   it("reads the telemetry and log settings from the file, and refuses unknown values", () => {

@@ -7,11 +7,12 @@ import { indicatorsCommand } from "./commands/indicators.ts";
 import { optimizeCommand } from "./commands/optimize.ts";
 import { riskCommand } from "./commands/risk.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { tradeCommand } from "./commands/trade.ts";
 import { webCommand } from "./commands/web.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { workerCommand } from "./commands/worker.ts";
 
-export const commands: readonly Command[] = [backtestCommand, forecastCommand, indicatorsCommand, optimizeCommand, riskCommand, serveCommand, sweepCommand, webCommand, workerCommand];
+export const commands: readonly Command[] = [backtestCommand, forecastCommand, indicatorsCommand, optimizeCommand, riskCommand, serveCommand, sweepCommand, tradeCommand, webCommand, workerCommand];
 
 const help = (list: readonly Command[]) =>
   ["Usage: nt <command> [options]", "", "Commands:", ...list.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), "",

@@ -31,6 +31,14 @@ export function sessionRoutes(app: ApiApp, state: AppState): void {
     return session;
   };
 
+  // Sessions kept in storage come back when the app starts; answer once they have.
+  const restored = async (_c: Context<ApiEnv>, next: () => Promise<void>) => {
+    await state.sessions.ready;
+    await next();
+  };
+  app.use("/sessions", restored);
+  app.use("/sessions/*", restored);
+
   app.post("/sessions", trade, async (c) => {
     const body = await readJsonObject(c.req);
     onlyKeys(body, [...BACKTEST_FIELDS, "barsPerSecond"]);
@@ -38,7 +46,7 @@ export function sessionRoutes(app: ApiApp, state: AppState): void {
     if (body.barsPerSecond === undefined) throw invalid("barsPerSecond", "is required (bars replayed per second)");
     const pace = number(body.barsPerSecond, "barsPerSecond", { min: 0.01, max: MAX_BARS_PER_SECOND });
     const series = await seriesFromRequest(body, state.samples);
-    const session = state.sessions.start(series, req, pace, callerKey(c).id);
+    const session = await state.sessions.start(series, req, pace, callerKey(c).id);
     return c.json(session.view(), 201, { location: `/sessions/${session.id}` });
   });
 

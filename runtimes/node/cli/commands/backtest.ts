@@ -1,21 +1,15 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { CONFIG_SETTINGS, type ConfigSettingName, type RunSettings } from "../../../../src/backtest/config.ts";
-import { runStrategyBacktest, type BacktestRequest, type SizingSpec } from "../../../../src/backtest/job.ts";
-import { shown } from "../../../../src/core/errors.ts";
-import type { SettingSpec } from "../../../../src/core/settings.ts";
+import { runStrategyBacktest } from "../../../../src/backtest/job.ts";
 import { BarsCsvParser } from "../../../../src/data/csv.ts";
 import { benchmarkSeries, buyAndHold, withAnalysis } from "../../../../src/report/analysis.ts";
 import { renderReportHtml } from "../../../../src/report/html.ts";
 import { formatReportText } from "../../../../src/report/text.ts";
-import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type LimitSettingName, type RiskLimits } from "../../../../src/risk/limits.ts";
-import { SIZING_SETTINGS } from "../../../../src/risk/sizing.ts";
-import { getStrategy, strategies } from "../../../../src/strategies/index.ts";
-import { paramsFromText } from "../../../../src/strategies/params.ts";
 import { sampleDataFile } from "../../assets.ts";
-import { asUsageError, flagSetting, UsageError, type Command } from "../command.ts";
+import type { Command } from "../command.ts";
 import { MAX_INPUT_LABEL, readTextFile } from "../files.ts";
+import { REQUEST_OPTIONS, REQUEST_USAGE, requestFromFlags } from "../request-flags.ts";
 
 const usage = `Usage: nt backtest [--data FILE.csv] [--strategy NAME] [--param k=v ...] [--benchmark FILE.csv] [--json] [--out report.html]
 
@@ -27,25 +21,7 @@ Runs a strategy over daily OHLCV bars and prints a summary.
   --benchmark FILE.csv   bars to compare with, in the --data format, matched by date (default: buying
                          and holding the traded series); alpha, beta, tracking error and information
                          ratio follow R PerformanceAnalytics
-  --strategy NAME        ${strategies.map((s) => s.name).join(" | ")} (default momentum)
-  --param k=v            strategy parameter, repeatable:
-${strategies.map((s) => `                           ${s.name}: ${s.params.map((p) => `${p.name}=${p.default}`).join(" ")}`).join("\n")}
-  --cash N               initial cash (default 100000)
-  --slippage-bps N       slippage on market and stop fills (default 1)
-  --commission N         commission per share (default 0.005)
-  --commission-order N   commission per order (default 0)
-  --fraction F           fraction of equity per position, (0, 1] (default 1)
-  --stop-loss F          protective stop at this fraction from entry, e.g. 0.05
-  --take-profit F        take-profit limit at this fraction from entry, e.g. 0.1
-  --sizing SPEC          fixed:F | vol:TARGET[:LOOKBACK] | kelly:SCALE[:LOOKBACK] (default fixed:1)
-Risk limits (denied orders are listed in the report):
-  --max-position N       largest quantity held
-  --max-notional N       largest position value
-  --max-gross F          largest gross exposure / equity
-  --max-net F            largest net exposure / equity
-  --max-orders N:DAYS    at most N orders in any DAYS-day window
-  --max-daily-loss F     halt new exposure for the day after losing this fraction
-  --max-drawdown F       halt new exposure after a drawdown of this fraction
+${REQUEST_USAGE}
   --json                 print the report as one JSON object
   --out FILE.html        also write a self-contained HTML report`;
 
@@ -58,7 +34,7 @@ export const backtestCommand: Command = {
       args: argv,
       strict: true,
       options: {
-        data: { type: "string" }, symbol: { type: "string" }, benchmark: { type: "string" }, ...REQUEST_FLAGS,
+        data: { type: "string" }, symbol: { type: "string" }, benchmark: { type: "string" }, ...REQUEST_OPTIONS,
         json: { type: "boolean", default: false }, out: { type: "string" },
       },
     });
@@ -66,7 +42,7 @@ export const backtestCommand: Command = {
     const source = values.data ?? "sp500.csv";
     // Without --symbol, the parser names the series after the file.
     const symbol = values.symbol ?? (values.data ? undefined : "SPX");
-    const request = backtestRequest(values);
+    const request = requestFromFlags(values);
     const series = await readTextFile(file, source, new BarsCsvParser({ source, symbol }));
     if (series.close.length < 2) {
       io.err(`nt backtest: warning: ${source} has 1 bar; orders fill at the next bar's open, so nothing can be traded\n`);
@@ -86,89 +62,3 @@ export const backtestCommand: Command = {
   },
 };
 
-/** The flags that make a backtest request (nt backtest, nt sweep): strategy, parameters, settings, sizing, limits. */
-export const REQUEST_FLAGS = {
-  strategy: { type: "string", default: "momentum" }, param: { type: "string", multiple: true, default: [] as string[] },
-  cash: { type: "string" }, "slippage-bps": { type: "string" }, commission: { type: "string" }, "commission-order": { type: "string" },
-  fraction: { type: "string" }, "stop-loss": { type: "string" }, "take-profit": { type: "string" },
-  sizing: { type: "string" }, "max-position": { type: "string" }, "max-notional": { type: "string" },
-  "max-gross": { type: "string" }, "max-net": { type: "string" }, "max-orders": { type: "string" },
-  "max-daily-loss": { type: "string" }, "max-drawdown": { type: "string" },
-} as const;
-
-/** The flags of each run setting and limit, as the request names them (src/backtest/config.ts, src/risk/limits.ts). */
-const CONFIG_FLAGS = {
-  cash: "initialCash", "slippage-bps": "slippageBps", commission: "commissionPerShare", "commission-order": "commissionPerOrder",
-  fraction: "positionFraction", "stop-loss": "stopLossPct", "take-profit": "takeProfitPct",
-} as const satisfies Record<string, ConfigSettingName>;
-const LIMIT_FLAGS = {
-  "max-position": "maxPositionQuantity", "max-notional": "maxPositionNotional", "max-gross": "maxGrossExposure",
-  "max-net": "maxNetExposure", "max-daily-loss": "maxDailyLoss", "max-drawdown": "maxDrawdown",
-} as const satisfies Record<string, LimitSettingName>;
-
-export type Flags = { [flag: string]: string | string[] | boolean | undefined };
-
-/**
- * The flags as a backtest request. Text becomes numbers here, by the rules
- * every front end uses for typed text (settingFromText: plain decimal, in
- * the declared range), with errors naming the flag; the engine then checks
- * the request as it checks an API body.
- */
-export function backtestRequest(values: Flags): BacktestRequest {
-  const strategy = getStrategy(values.strategy as string);
-  const config: RunSettings = {};
-  for (const [flag, name] of Object.entries(CONFIG_FLAGS)) {
-    const v = optionalFlag(values, flag, CONFIG_SETTINGS.find((s) => s.name === name)!);
-    if (v !== undefined) config[name] = v;
-  }
-  const limits: RiskLimits = {};
-  for (const [flag, name] of Object.entries(LIMIT_FLAGS)) {
-    const v = optionalFlag(values, flag, LIMIT_SETTINGS.find((s) => s.name === name)!);
-    if (v !== undefined) limits[name] = v;
-  }
-  if (values["max-orders"] !== undefined) limits.maxOrderRate = parseOrderRate(values["max-orders"] as string);
-  return {
-    strategy: strategy.name,
-    params: asUsageError(() => paramsFromText(strategy.name, strategy.params, parseParams(values.param as string[]), (name) => `--param ${name}`)),
-    config, limits,
-    sizing: values.sizing === undefined ? undefined : parseSizing(values.sizing as string),
-  };
-}
-
-function optionalFlag(values: Flags, flag: string, spec: SettingSpec): number | undefined {
-  const text = values[flag];
-  return text === undefined ? undefined : flagSetting(spec, text as string, `--${flag}`) as number;
-}
-
-/** "k=v" pairs into texts by name, for paramsFromText. */
-export function parseParams(pairs: string[]): Record<string, string> {
-  const params: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--param expects k=v, got ${shown(pair)}`);
-    params[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
-  }
-  return params;
-}
-
-function parseSizing(spec: string): SizingSpec {
-  const [method, a, b, ...rest] = spec.split(":");
-  const arg = (m: keyof typeof SIZING_SETTINGS, name: string, text: string | undefined) =>
-    text === undefined ? undefined : flagSetting(SIZING_SETTINGS[m].find((s) => s.name === name)!, text, `--sizing ${name}`) as number;
-  const usage = () => new UsageError(`--sizing expects fixed:F, vol:TARGET[:LOOKBACK] or kelly:SCALE[:LOOKBACK], got ${shown(spec)}`);
-  if (rest.length > 0) throw usage();
-  switch (method) {
-    case "fixed": if (b !== undefined) throw usage(); return { method: "fixed", fraction: arg("fixed", "fraction", a ?? "1")! };
-    case "vol": if (a === undefined) throw usage(); return { method: "volTarget", target: arg("volTarget", "target", a)!, lookback: arg("volTarget", "lookback", b) };
-    case "kelly": return { method: "kelly", scale: arg("kelly", "scale", a), lookback: arg("kelly", "lookback", b) };
-    default: throw usage();
-  }
-}
-
-function parseOrderRate(spec: string): { count: number; windowMs: number } {
-  const parts = spec.split(":");
-  if (parts.length !== 2) throw new UsageError(`--max-orders expects N:DAYS, got ${shown(spec)}`);
-  const [count, windowMs] = ORDER_RATE_SETTINGS;
-  const days = flagSetting({ ...windowMs, name: "days", description: "days" }, parts[1], "--max-orders DAYS") as number;
-  return { count: flagSetting(count, parts[0], "--max-orders N") as number, windowMs: days * 86_400_000 };
-}

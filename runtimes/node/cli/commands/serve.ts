@@ -16,7 +16,7 @@ over WebSockets; the routes are described at /openapi.json) until interrupted.
                       [auth] token, public_routes; [auth.keys.<id>] scopes, sha256
                       or secret; [cors] origins; [limits] body, rate, burst,
                       output_values, jobs, jobs_memory, result_ttl, sessions;
-                      [compute] workers, queue, timeout
+                      [sessions] dir; [compute] workers, queue, timeout
 
 Environment (overrides the file; flags override both): ${configEnvVars.join(", ")}.
 
@@ -30,6 +30,9 @@ API keys (Authorization: Bearer <secret>), kept only as SHA-256 hashes:
   ("none": no public compute route).
 Jobs may hold NT_JOBS_MEMORY bytes in all (default "256mb"); finished jobs and
 ended sessions are forgotten after NT_RESULT_TTL (default "1h").
+Paper sessions journal every order event in NT_SESSIONS_DIR (a folder each),
+fsync'd before the order leaves, and resume from there after a restart;
+without it they live in memory only.
 
 Heavy requests (/indicators, /risk, /optimize, /backtest, /forecast) are parsed, computed
 and serialized on worker threads, so the server keeps answering meanwhile:

@@ -17,7 +17,7 @@ import { kernelBytes, sampleDataFile } from "../../assets.ts";
 import { bundledWorkerScript, nodeSweepPool } from "../../research/pool.ts";
 import { asUsageError, UsageError, type CliIO, type Command } from "../command.ts";
 import { MAX_INPUT_LABEL, readTextFile } from "../files.ts";
-import { backtestRequest, REQUEST_FLAGS, type Flags } from "./backtest.ts";
+import { REQUEST_OPTIONS, requestFromFlags, type Flags } from "../request-flags.ts";
 
 const usage = `Usage: nt sweep --strategy NAME (--grid k=a:b:step[,k2=...] | --random N --space k=a:b[,k2=c:d])
                 [--data FILE|DIR ...] [--objective sharpe] [--walk-forward IS:OOS[:anchored]]
@@ -58,7 +58,7 @@ export const sweepCommand: Command = {
       args: argv,
       strict: true,
       options: {
-        ...REQUEST_FLAGS,
+        ...REQUEST_OPTIONS,
         data: { type: "string", multiple: true, default: [] }, grid: { type: "string" }, random: { type: "string" },
         space: { type: "string" }, seed: { type: "string", default: "1" }, objective: { type: "string", default: "sharpe" },
         "walk-forward": { type: "string" }, workers: { type: "string" }, redis: { type: "string" },
@@ -87,7 +87,7 @@ export const sweepCommand: Command = {
 
 /** The flags as a sweep spec: the base request from the backtest flags, the space from --grid or --random. */
 export function sweepSpec(values: Flags): SweepSpec {
-  const base = backtestRequest(values);
+  const base = requestFromFlags(values);
   if ((values.grid === undefined) === (values.random === undefined)) throw new UsageError("give either --grid or --random (with --space)");
   let space: SpaceSpec;
   if (values.grid !== undefined) space = { grid: splitAxes(values.grid as string, "--grid").map(([k, v]) => gridAxis(base, k, v)) };
