@@ -2,7 +2,7 @@
 // cancel) over a series the page sends once (sweeps run on research-worker.ts). Indicator
 // overlays come from the WASM kernels, loaded once per worker.
 import { Backtest } from "../../src/backtest/engine.ts";
-import { runStrategyBacktest, strategyAndConfig } from "../../src/backtest/job.ts";
+import { strategyAndConfig } from "../../src/backtest/job.ts";
 import { realScheduler } from "../../src/core/clock.ts";
 import type { BarSeries } from "../../src/core/data.ts";
 import { runSteps } from "../../src/execution/runner.ts";
@@ -10,7 +10,7 @@ import { tsIndicators, type Indicators } from "../../src/features/indicators.ts"
 import { WasmIndicators } from "../../src/kernels/indicators.ts";
 import { buyAndHold, withAnalysis } from "../../src/report/analysis.ts";
 import { computeOverlays } from "./overlays.ts";
-import { cellMetrics, toPlainError, type FromWorker, type PlainRequest, type ToWorker } from "./protocol.ts";
+import { toPlainError, type FromWorker, type PlainRequest, type ToWorker } from "./protocol.ts";
 import { messageChannelYield } from "./slices.ts";
 
 interface WorkerScope {

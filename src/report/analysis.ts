@@ -11,7 +11,7 @@
  * beta) is null, so JSON carries it as it is.
  */
 import type { BacktestReport } from "../backtest/types.ts";
-import { cagr, drawdowns, equityReturns, ratios } from "../backtest/metrics.ts";
+import { cagr, drawdowns, returnsOf, ratios } from "../backtest/metrics.ts";
 import type { BarSeries } from "../core/data.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { TradeRecord } from "../portfolio/trades.ts";
@@ -145,7 +145,7 @@ export function withAnalysis(report: BacktestReport, benchmark: Benchmark | null
 
 export function analyzeReport(report: BacktestReport, benchmark: Benchmark | null): ReportAnalysis {
   const { time, equity } = report.equity;
-  const returns = equityReturns(Float64Array.from(equity));
+  const returns = returnsOf(Float64Array.from(equity));
   const bench = benchmark === null ? null : compare(report, benchmark);
   const months = monthKeys(time);
   return {
@@ -186,8 +186,8 @@ function compare(report: BacktestReport, benchmark: Benchmark): BenchmarkAnalysi
       "at least 3 are needed to compare returns", { field: "benchmark" });
   }
   const curve = b.map((p) => (a[0] * p) / b[0]);
-  const ra = equityReturns(Float64Array.from(a));
-  const rb = equityReturns(Float64Array.from(curve));
+  const ra = returnsOf(Float64Array.from(a));
+  const rb = returnsOf(Float64Array.from(curve));
   const perYear = report.periodsPerYear;
   const rel = relativeStats(ra, rb, perYear);
   const last = shared.length - 1;

@@ -2,7 +2,7 @@
 // and what the overfitting guards need (per-bar Sharpe, higher moments,
 // per-block sums for CSCV), all from the run's equity curve.
 import type { BacktestReport } from "../backtest/types.ts";
-import { equityReturns } from "../backtest/metrics.ts";
+import { returnsOf } from "../backtest/metrics.ts";
 import { kurtosisOf, moments, skewnessOf } from "../risk/moments.ts";
 
 /** One run's statistics; every path (event-driven, vectorized, a remote worker) fills the same fields. */
@@ -156,7 +156,7 @@ export function guardStats(equity: ArrayLike<number>, blocks: number): GuardStat
   const m = equityMoments(equity, blocks);
   if (m !== null) return guardOf(m);
   // A curve with a total loss: moments of the finite returns, no blocks.
-  const returns = equityReturns(Float64Array.from(equity));
+  const returns = returnsOf(Float64Array.from(equity));
   const mo = moments(returns);
   return guardOf({ ...mo, downside: 0, maxDrawdown: 0, blocks: [] });
 }

@@ -1,7 +1,7 @@
 // Walk-forward optimization: the best parameters of each in-sample window
 // are run on the out-of-sample window after it, and the out-of-sample runs,
 // joined end to end, are the result.
-import { cagr, drawdowns, equityReturns, ratios } from "../backtest/metrics.ts";
+import { cagr, drawdowns, returnsOf, ratios } from "../backtest/metrics.ts";
 import { periodsPerYear } from "../core/dates.ts";
 import { ConfigError } from "../core/errors.ts";
 import { calmar, type RunStats } from "./stats.ts";
@@ -81,7 +81,7 @@ export function stitch(pieces: readonly OosPiece[], times: readonly (ArrayLike<n
   });
   const curve = Float64Array.from(equity);
   const n = curve.length;
-  const returns = equityReturns(curve);
+  const returns = returnsOf(curve);
   const { max } = drawdowns(returns);
   const { sharpe, sortino } = ratios(returns, perYear ?? periodsPerYear(Float64Array.from(time)));
   const finalEquity = n > 0 ? curve[n - 1] : initialCash;

@@ -5,7 +5,7 @@
 // why not, and the caller runs the engine.
 import { resolveConfig, type BacktestConfig, type Resolved } from "../../backtest/config.ts";
 import { strategyAndConfig, type BacktestRequest } from "../../backtest/job.ts";
-import { cagr, drawdowns, equityReturns, ratios } from "../../backtest/metrics.ts";
+import { cagr, drawdowns, returnsOf, ratios } from "../../backtest/metrics.ts";
 import type { BacktestReport, Rejection, ResizedOrder } from "../../backtest/types.ts";
 import type { Bar, BarHistory, BarSeries } from "../../core/data.ts";
 import { periodsPerYear } from "../../core/dates.ts";
@@ -159,7 +159,7 @@ export class VectorEngine {
     // The kernel's sums give the engine's ratios to the bit; an irregular curve (a total loss) takes
     // the engine's own functions, which report it as the engine would.
     const moments = state.session.equityStats(blocks);
-    const returns = equityReturns(equity);
+    const returns = returnsOf(equity);
     const { sharpe, sortino } = moments ? ratiosOf(moments, perYear) : ratios(returns, perYear);
     // The engine's maximum drawdown is PerformanceAnalytics' from the bar returns (as `nt risk`); the
     // kernel's running peak can differ from it in the last bit, so the report's convention decides.
@@ -209,7 +209,7 @@ export class VectorEngine {
       if (kind === EV_FILL) {
         const filled = at(EV.Filled);
         const fill: Fill = {
-          orderId: `o${at(EV.Order)}`, symbol, side, quantity: exact(filled), price: exact(at(EV.Price)),
+          orderId: `o${at(EV.Order)}`, tradeId: `sim-${e}`, symbol, side, quantity: exact(filled), price: exact(at(EV.Price)),
           commission: exact(at(EV.Commission)), time,
         };
         journal.record(fill, position, at(EV.Realized), bar, reason === null ? "" : reason(at(EV.Decided)));
@@ -270,12 +270,11 @@ function tradeCount(sim: SimResult): { count: number; wins: number } {
 }
 
 /**
- * A number where the trade journal expects a Decimal. The journal reads only
- * toNumber() of a fill's quantity, price and commission, and the kernel gives
- * exactly those doubles; this saves three Decimal constructions per fill.
+ * A kernel double as the Decimal a fill carries: Decimal keeps the double's
+ * shortest digits, and the journal's toFloat gives back that same double.
  */
 function exact(value: number): Decimal {
-  return { toNumber: () => value } as unknown as Decimal;
+  return new Decimal(value);
 }
 
 /** A fill price as the venue computes it (src/backtest/exchange.ts), to four places, for rejection messages. */
