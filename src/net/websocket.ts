@@ -112,9 +112,7 @@ export class ReconnectingSocket {
     this.socket = undefined;
     if (socket) {
       detach(socket);
-      try {
-        socket.close(code, reason);
-      } catch { /* already closing */ }
+      closeQuietly(socket, code, reason);
     }
     this.events.onClose?.({ code, reason });
   }
@@ -162,9 +160,7 @@ export class ReconnectingSocket {
     this.socket = undefined;
     if (socket) {
       detach(socket);
-      try {
-        socket.close(code, reason);
-      } catch { /* not open yet in some runtimes: closing is then a no-op */ }
+      closeQuietly(socket, code, reason);
     }
     this.scheduleRetry(code, reason);
   }
@@ -197,6 +193,23 @@ export class ReconnectingSocket {
   private clearTimers(): void {
     for (const t of [this.retryTimer, this.connectTimer, this.idleTimer]) if (t !== undefined) this.timers.clearTimeout(t);
     this.retryTimer = this.connectTimer = this.idleTimer = undefined;
+  }
+}
+
+/**
+ * Closes without throwing. A close reason may hold at most 123 bytes of
+ * UTF-8 (RFC 6455 §5.5), and implementations throw beyond that, which would
+ * leave the connection open; the full reason goes to onClose instead.
+ */
+function closeQuietly(socket: WebSocketLike, code: number, reason: string): void {
+  let short = reason;
+  while (new TextEncoder().encode(short).length > 123) short = short.slice(0, -1);
+  try {
+    socket.close(code, short);
+  } catch {
+    try {
+      socket.close();
+    } catch { /* not open yet in some runtimes: closing is then a no-op */ }
   }
 }
 
