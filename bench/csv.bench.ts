@@ -5,7 +5,7 @@ import { Bench } from "tinybench";
 import { medianMs } from "./stats.ts";
 import { toCsv } from "../src/data/csv-write.ts";
 import { BarsCsvParser, parseBarsCsv } from "../src/data/csv.ts";
-import { formatDates } from "../src/report/dates.ts";
+import { formatDates } from "../src/core/dates.ts";
 import { syntheticBars } from "../src/data/synthetic.ts";
 
 export async function run(): Promise<string> {

@@ -7,7 +7,7 @@ import os from "node:os";
 import * as ort from "onnxruntime-web";
 import { Bench } from "tinybench";
 import { parseBarsCsv } from "../src/data/csv.ts";
-import { type ModelKind } from "../src/neural/model.ts";
+import type { ModelKind } from "../src/neural/model.ts";
 import { exportOnnx } from "../src/neural/onnx.ts";
 import { train, writeWindow } from "../src/neural/train.ts";
 import { loadWeights } from "../src/neural/weights.ts";

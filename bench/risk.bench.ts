@@ -5,7 +5,7 @@ import os from "node:os";
 import { Bench, type Task } from "tinybench";
 import { WasmRisk } from "../src/kernels/risk.ts";
 import { tsRisk, type MonteCarloSpec, type VaRES } from "../src/risk/stats.ts";
-import { Random } from "../src/risk/random.ts";
+import { Random } from "../src/core/random.ts";
 import { kernelBytes } from "../runtimes/node/assets.ts";
 
 const N = 1_000_000;

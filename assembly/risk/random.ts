@@ -1,5 +1,5 @@
 // Seeded xoshiro128** generator with normal and chi-square draws (twin:
-// src/risk/random.ts; both give the same stream for the same seed). The state
+// src/core/random.ts; both give the same stream for the same seed). The state
 // lives in globals, so drawing allocates nothing.
 
 let s0: u32 = 0;

@@ -8,7 +8,7 @@ import {
   type SeriesType, type Time, type UTCTimestamp, type WhitespaceData, type LineData,
 } from "lightweight-charts";
 import type { BarSeries } from "../../src/core/data.ts";
-import type { TradeRecord } from "../../src/backtest/types.ts";
+import type { TradeRecord } from "../../src/portfolio/trades.ts";
 import type { OverlaySpec } from "./protocol.ts";
 import { fmtInt, fmtMoney, fmtPct, fmtPrice, fmtTime } from "./format.ts";
 

@@ -4,7 +4,8 @@
 import { Backtest } from "../../src/backtest/engine.ts";
 import { CONFIG_SETTINGS, type ConfigSettingName } from "../../src/backtest/config.ts";
 import { strategyAndConfig, type SizingSpec } from "../../src/backtest/job.ts";
-import type { BacktestReport, TradeRecord } from "../../src/backtest/types.ts";
+import type { TradeRecord } from "../../src/portfolio/trades.ts";
+import type { BacktestReport } from "../../src/backtest/types.ts";
 import type { BarSeries } from "../../src/core/data.ts";
 import { EngineError } from "../../src/core/errors.ts";
 import { parseBarsCsv } from "../../src/data/csv.ts";

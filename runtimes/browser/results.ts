@@ -1,8 +1,9 @@
 // The report as the page shows it: the statistics, the trade list, and the
 // exports (the whole report as JSON, the trades as CSV).
-import type { BacktestReport, Rejection, TradeRecord } from "../../src/backtest/types.ts";
+import type { TradeRecord } from "../../src/portfolio/trades.ts";
+import type { BacktestReport, Rejection } from "../../src/backtest/types.ts";
 import { toCsv } from "../../src/data/csv-write.ts";
-import { formatDates } from "../../src/report/dates.ts";
+import { formatDates } from "../../src/core/dates.ts";
 import { h } from "./dom.ts";
 import { fmtInt, fmtMoney, fmtMs, fmtNum, fmtPct, fmtPrice, fmtTime } from "./format.ts";
 

@@ -1,5 +1,6 @@
 // The package's files as the Deno server and its compute workers read them.
-import type { KernelSources, SampleSeries } from "../../src/api/index.ts";
+import type { KernelSources, ModelSources, SampleSeries } from "../../src/api/index.ts";
+import { MODEL_KINDS } from "../../src/neural/model.ts";
 
 const root = new URL("../../", import.meta.url);
 
@@ -20,6 +21,11 @@ export const samples: SampleSeries[] = [{
   name: "sp500", symbol: "SPX", description: "S&P 500 index, daily, 2000-2020",
   load: () => Deno.readTextFile(new URL("data/sp500.csv", root)),
 }];
+
+/** The shipped forecasting weights, models/<kind>.safetensors, each read on first use. */
+export const models: ModelSources = Object.fromEntries(
+  MODEL_KINDS.map((kind) => [kind, () => Deno.readFile(new URL(`models/${kind}.safetensors`, root))]),
+);
 
 export async function packageInfo(): Promise<{ name: string; version: string }> {
   const pkg = JSON.parse(await Deno.readTextFile(new URL("package.json", root)));

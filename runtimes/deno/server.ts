@@ -4,7 +4,7 @@
 //   npx deno run --allow-read --allow-net --allow-env runtimes/deno/server.ts [--port N] [--host H] [--config FILE.toml]
 import { createApp, loadKernels, WorkerPool, type PoolWorker, type ReplyMessage, type StreamSocket } from "../../src/api/index.ts";
 import { loadAppConfig } from "../../src/config/app-config.ts";
-import { kernelBytes, packageInfo, samples } from "./assets.ts";
+import { kernelBytes, models, packageInfo, samples } from "./assets.ts";
 
 const flags = parseFlags(Deno.args);
 const file = flags.config === undefined ? undefined : { name: flags.config, text: await Deno.readTextFile(flags.config) };
@@ -19,6 +19,7 @@ const engine = createApp({
   config,
   kernels: await loadKernels(await kernelBytes()),
   samples,
+  models,
   app: await packageInfo(),
   compute: workers === 0 ? undefined : new WorkerPool({ size: workers, queueLength: config.computeQueue, spawn: computeWorker }),
 });

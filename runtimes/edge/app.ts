@@ -1,8 +1,12 @@
 // The one function every edge entry shares (index.ts, worker.ts, vercel.ts):
 // the app built from the kernels the entry imported and the platform's
 // environment. Only how the kernels arrive and where the environment and the
-// client's address come from differ per platform.
+// client's address come from differ per platform. The sample series and the
+// forecasting weights are part of every build (esbuild's text and binary loaders).
 import sp500Csv from "../../data/sp500.csv";
+import lstm from "../../models/lstm.safetensors";
+import nhits from "../../models/nhits.safetensors";
+import transformer from "../../models/transformer.safetensors";
 import { createApp, loadKernels, type EngineApp, type KernelSources } from "../../src/api/index.ts";
 import { errorResponse } from "../../src/api/errors.ts";
 import { loadAppConfig } from "../../src/config/app-config.ts";
@@ -22,6 +26,7 @@ export function edgeFetch(kernels: KernelSources): EdgeFetch {
       config: loadAppConfig({ env: { ...EDGE_DEFAULTS, ...stringValues(env) } }),
       kernels: loaded,
       samples: [{ name: "sp500", symbol: "SPX", description: "S&P 500 index, daily, 2000-2020", load: () => sp500Csv }],
+      models: { nhits: () => nhits, lstm: () => lstm, transformer: () => transformer },
       app: __APP_INFO__,
       // Each request may reach a fresh isolate: jobs and paper sessions would vanish between requests.
       stateful: false,

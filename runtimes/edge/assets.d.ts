@@ -1,8 +1,12 @@
 // Modules the edge builds make (runtimes/edge/build.mjs): the sample series as
-// text, and the kernels, imported the way each platform needs them.
+// text, the forecasting weights as bytes, and the kernels, imported the way each platform needs them.
 declare module "*.csv" {
   const text: string;
   export default text;
+}
+declare module "*.safetensors" {
+  const bytes: Uint8Array;
+  export default bytes;
 }
 declare module "nt:kernels" {
   const kernels: import("../../src/api/kernels.ts").KernelSources;

@@ -5,10 +5,11 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { WorkerPool, type KernelSources } from "../../src/api/index.ts";
 
-/** What each worker starts from: the kernel modules' bytes (read once by the server) and the sample file. */
+/** What each worker starts from: the kernel modules' bytes (read once by the server), the sample file and the weights' folder. */
 export interface ComputeWorkerData {
   readonly kernels: KernelSources;
   readonly sampleFile: string;
+  readonly modelsDir: string;
 }
 
 export interface NodeComputePoolOptions extends ComputeWorkerData {
@@ -22,7 +23,7 @@ export function nodeComputePool(options: NodeComputePoolOptions): WorkerPool {
   if (!existsSync(fileURLToPath(options.script))) {
     throw new Error(`the compute worker ${fileURLToPath(options.script)} is missing: run \`npm run build\` (or set NT_COMPUTE_WORKERS=0 to compute on the main thread)`);
   }
-  const workerData: ComputeWorkerData = { kernels: options.kernels, sampleFile: options.sampleFile };
+  const workerData: ComputeWorkerData = { kernels: options.kernels, sampleFile: options.sampleFile, modelsDir: options.modelsDir };
   return new WorkerPool({
     size: options.size,
     queueLength: options.queueLength,

@@ -6,7 +6,8 @@ import { SampleStore } from "../../src/api/input/data.ts";
 import { loadKernels } from "../../src/api/kernels.ts";
 import { serveTasks, type TaskChannel } from "../../src/api/compute/worker.ts";
 import type { ComputeWorkerData } from "./compute-pool.ts";
-import { sampleSeries } from "./assets.ts";
+import { shippedModels, sampleSeries } from "./assets.ts";
+import { ModelStore } from "../../src/api/models.ts";
 
 const data = workerData as ComputeWorkerData;
 const port = parentPort!;
@@ -14,4 +15,6 @@ const channel: TaskChannel = {
   onTask: (listener) => void port.on("message", listener),
   reply: (message, transfer) => port.postMessage(message, transfer),
 };
-serveTasks(channel, loadKernels(data.kernels).then((kernels) => ({ kernels, samples: new SampleStore(sampleSeries(data.sampleFile)) })));
+serveTasks(channel, loadKernels(data.kernels).then((kernels) => ({
+  kernels, samples: new SampleStore(sampleSeries(data.sampleFile)), models: new ModelStore(shippedModels(data.modelsDir)),
+})));

@@ -12,7 +12,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { createApp, loadKernels, type StreamSocket } from "../../src/api/index.ts";
 import type { ErrorBody } from "../../src/api/errors.ts";
 import type { AppConfig } from "../../src/config/app-config.ts";
-import { kernelBytes, packageRoot, sampleDataFile, sampleSeries } from "./assets.ts";
+import { kernelBytes, modelsDir, packageRoot, sampleDataFile, sampleSeries, shippedModels } from "./assets.ts";
 import { nodeComputePool } from "./compute-pool.ts";
 
 export interface NodeServer {
@@ -37,11 +37,13 @@ export async function startNodeServer(config: AppConfig, options: NodeServerOpti
     script: options.computeWorker ?? new URL("./compute-worker.mjs", import.meta.url),
     kernels: wasm,
     sampleFile: sampleDataFile,
+    modelsDir,
   });
   const engine = createApp({
     config,
     kernels: await loadKernels(wasm),
     samples: sampleSeries(),
+    models: shippedModels(),
     app: { name: pkg.name, version: pkg.version },
     compute,
   });

@@ -8,10 +8,12 @@ import { shownKey } from "../core/errors.ts";
 import { SampleStore } from "./input/data.ts";
 import { BacktestJobs } from "./jobs.ts";
 import { KeyRing } from "./middleware/auth.ts";
+import { ModelStore } from "./models.ts";
 import { bodyLimit } from "./middleware/body-limit.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { analyticsRoutes } from "./routes/analytics.ts";
 import { backtestRoutes } from "./routes/backtest.ts";
+import { forecastRoutes } from "./routes/forecast.ts";
 import { indicatorRoutes } from "./routes/indicators.ts";
 import { metaRoutes } from "./routes/meta.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
@@ -38,9 +40,10 @@ export function createApp(deps: ApiDeps): EngineApp {
   const log = deps.log ?? ((message: string, err: unknown) => console.error(message, err));
   const { config } = deps;
   const samples = new SampleStore(deps.samples);
+  const models = new ModelStore(deps.models);
   const state: AppState = {
-    deps, clock, log, samples,
-    compute: deps.compute ?? new InlineCompute({ kernels: deps.kernels, samples }),
+    deps, clock, log, samples, models,
+    compute: deps.compute ?? new InlineCompute({ kernels: deps.kernels, samples, models }),
     keys: new KeyRing(config.apiKeys),
     jobs: new BacktestJobs(clock, { maxJobs: config.maxJobs, memoryBytes: config.jobsMemoryBytes, ttlMs: config.resultTtlMs }, log),
     sessions: new PaperSessions(clock, { capacity: config.maxSessions, ttlMs: config.resultTtlMs }, log),
@@ -71,6 +74,7 @@ export function createApp(deps: ApiDeps): EngineApp {
   indicatorRoutes(app, state);
   backtestRoutes(app, state);
   analyticsRoutes(app, state);
+  forecastRoutes(app, state);
   sessionRoutes(app, state);
 
   return { app, fetch: app.fetch.bind(app), close: () => state.sessions.stopAll() };

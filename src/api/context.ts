@@ -4,6 +4,7 @@ import type { ApiDeps, ApiEnv, Clock } from "./deps.ts";
 import type { SampleStore } from "./input/data.ts";
 import type { BacktestJobs } from "./jobs.ts";
 import type { KeyRing } from "./middleware/auth.ts";
+import type { ModelStore } from "./models.ts";
 import type { PaperSessions } from "./sessions.ts";
 
 /** What every route module gets: the injected deps and the app's own state. */
@@ -14,6 +15,7 @@ export interface AppState {
   readonly samples: SampleStore;
   /** The API keys, for routes that need one. */
   readonly keys: KeyRing;
+  readonly models: ModelStore;
   readonly jobs: BacktestJobs;
   readonly sessions: PaperSessions;
   /** Where the routes that scale with their body run (deps.compute, else this thread). */

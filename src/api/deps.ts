@@ -3,6 +3,7 @@ import type { AppConfig } from "../config/app-config.ts";
 import type { BarSeries } from "../core/data.ts";
 import type { ComputePool } from "./compute/port.ts";
 import type { KernelSet } from "./kernels.ts";
+import type { ModelSources } from "./models.ts";
 
 /** Wall-clock time in epoch milliseconds; injected so tests and every runtime agree on it. */
 export interface Clock {
@@ -23,6 +24,8 @@ export interface ApiDeps {
   readonly config: AppConfig;
   readonly kernels: KernelSet;
   readonly samples: readonly SampleSeries[];
+  /** The shipped forecasting weights POST /forecast runs; without them it answers 501. */
+  readonly models?: ModelSources;
   /** Package name and version, for GET /version. */
   readonly app: { readonly name: string; readonly version: string };
   readonly clock?: Clock;

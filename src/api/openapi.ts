@@ -10,6 +10,8 @@ import type { AppState } from "./context.ts";
 import { MAX_JSON_DEPTH } from "./input/validate.ts";
 import { OPTIMIZE_METHODS } from "./routes/analytics.ts";
 import { MAX_SYNC_BARS } from "./routes/backtest.ts";
+import { HORIZON_SETTING, TAIL_SETTING } from "./routes/forecast.ts";
+import { MODEL_KINDS } from "../neural/model.ts";
 import { MAX_BARS_PER_SECOND } from "./routes/sessions.ts";
 
 /**
@@ -75,13 +77,13 @@ export function openApiDocument(state: AppState): Schema {
   const compute = (route: ComputeRoute) => deps.config.publicRoutes.includes(route)
     ? { security: undefined, errors: computed }
     : { ...needs("backtest"), errors: { ...computed, ...authErrors } };
-  const [indicators, backtest, risk, optimize] = (["/indicators", "/backtest", "/risk", "/optimize"] as const).map(compute);
+  const [indicators, backtest, risk, optimize, forecast] = (["/indicators", "/backtest", "/risk", "/optimize", "/forecast"] as const).map(compute);
   return {
     openapi: "3.1.0",
     info: {
       title: "neural-trader-engine API",
       version: deps.app.version,
-      description: "Indicators, backtests, risk, portfolio optimization and paper trading sessions. " +
+      description: "Indicators, backtests, risk, portfolio optimization, neural forecasts and paper trading sessions. " +
         "Every error answers { error: { code, message, field? } }; field is the path in the request body at fault " +
         `(config.initialCash, bars[3].high), and a message shows at most ${MAX_SHOWN_CHARS} characters of a bad value. ` +
         `A body may nest arrays and objects at most ${MAX_JSON_DEPTH} levels deep. Numbers must be JSON numbers (a string never passes as one). ` +
@@ -186,6 +188,14 @@ export function openApiDocument(state: AppState): Schema {
           }),
           responses: { "200": json(ref("Optimized"), "weights"), ...optimize.errors },
           security: optimize.security,
+        },
+      },
+      "/forecast": {
+        post: {
+          summary: "the next closes of a series from the shipped NHITS, LSTM or Transformer weights (CPU path); with evaluate, their rolling-origin errors on the series' tail next to the naive forecast's",
+          requestBody: body(ref("ForecastRequest")),
+          responses: { "200": json(ref("ForecastReport"), "forecast"), "501": error("this deployment ships no weights for the model"), ...forecast.errors },
+          security: forecast.security,
         },
       },
       "/sessions": {
@@ -307,6 +317,35 @@ export function openApiDocument(state: AppState): Schema {
                 const schema = settings(specs, { method: { const: method } });
                 return { ...schema, required: ["method", ...((schema.required as string[] | undefined) ?? [])] };
               }),
+            },
+          },
+        },
+        ForecastRequest: {
+          type: "object", required: ["model"], additionalProperties: false,
+          description: "exactly one of closes, csv, sample",
+          properties: {
+            closes: { type: "array", items: { type: "number", exclusiveMinimum: 0 }, minItems: 1, description: "the series, oldest first; at least the model's input window (64)" },
+            csv: { type: "string", description: "date,open,high,low,close,volume" },
+            sample: { enum: deps.samples.map((s) => s.name) },
+            model: { enum: MODEL_KINDS },
+            horizon: setting(HORIZON_SETTING),
+            evaluate: { type: "boolean", default: false, description: "also score rolling-origin forecasts over the tail against the closes that came and against the naive (last value) forecast" },
+            tail: setting(TAIL_SETTING),
+          },
+        },
+        ForecastReport: {
+          type: "object",
+          properties: {
+            model: { enum: MODEL_KINDS }, horizon: { type: "integer" }, backend: { enum: ["cpu", "webgpu"] }, inputSize: { type: "integer" },
+            trainedOn: { type: ["string", "null"], description: "what the weights were fitted on" }, lastClose: num,
+            forecast: { ...nums, description: "the next horizon closes" },
+            evaluation: {
+              type: "object",
+              description: "errors over every origin's horizon (MAPE in percent); the shipped weights were fitted on the bundled S&P 500 up to 2019-04-22, so a tail from that market before then is in sample",
+              properties: {
+                mae: num, rmse: num, mape: num, tail: { type: "integer" }, origins: { type: "integer" },
+                naive: { type: "object", properties: { mae: num, rmse: num, mape: num } },
+              },
             },
           },
         },

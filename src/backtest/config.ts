@@ -1,11 +1,11 @@
-import type { Bar, SymbolId } from "../core/data.ts";
+import type { Bar, SymbolId, BarHistory } from "../core/data.ts";
 import { ConfigError } from "../core/errors.ts";
 import { checkSetting, type SettingSpec } from "../core/settings.ts";
 import type { Fill, Order } from "../core/orders.ts";
 import type { Signal } from "../core/signal.ts";
 import { noShortSelling, sufficientCash, type PreTradeCheck } from "../risk/pretrade.ts";
 import type { PositionSizer } from "../risk/sizing.ts";
-import type { BarHistory, StrategyParams } from "../strategies/strategy.ts";
+import type { StrategyParams } from "../strategies/strategy.ts";
 import type { Rejection } from "./types.ts";
 
 export interface BacktestConfig {

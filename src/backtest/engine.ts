@@ -1,4 +1,4 @@
-import { barAt, type Bar, type BarSeries, type SymbolId } from "../core/data.ts";
+import { barAt, type Bar, type BarSeries, type SymbolId, type BarHistory } from "../core/data.ts";
 import { ConfigError } from "../core/errors.ts";
 import { Decimal } from "../core/money.ts";
 import { createOrder, type Fill, type Order, type OrderRequest } from "../core/orders.ts";
@@ -8,11 +8,12 @@ import { Portfolio } from "../portfolio/portfolio.ts";
 import { rebalanceOrders } from "../portfolio/rebalance.ts";
 import { TradeJournal } from "../portfolio/trades.ts";
 import type { PreTradeCheck, PreTradeContext } from "../risk/pretrade.ts";
-import type { BarHistory, Strategy, StrategyContext } from "../strategies/strategy.ts";
+import type { Strategy, StrategyContext } from "../strategies/strategy.ts";
 import { resolveConfig, type BacktestConfig, type Resolved, type RunSnapshot } from "./config.ts";
 import { SimulatedExchange, type Execution } from "./exchange.ts";
 import { SeriesHistory } from "./history.ts";
-import { cagr, drawdowns, equityReturns, periodsPerYear, ratios } from "./metrics.ts";
+import { periodsPerYear } from "../core/dates.ts";
+import { cagr, drawdowns, equityReturns, ratios } from "./metrics.ts";
 import type { BacktestReport, Rejection } from "./types.ts";
 
 export type { BacktestConfig, EngineEvent, RebalanceSchedule, RunSnapshot } from "./config.ts";
@@ -184,9 +185,10 @@ export class Backtest {
     if (size > 0) this.send(b, { symbol: b.symbol, side: want > 0 ? "buy" : "sell", quantity: size, tag: signal.reason }, i);
   }
 
-  /** Units a new position takes: its fraction of equity (fixed or from the sizer) at the last close. */
+  /** Units a new position takes: its fraction of equity (fixed or from the sizer, times the signal's sizeFactor) at the last close. */
   private openingSize(b: Book, signal: Signal): number {
-    const fraction = this.cfg.sizer ? this.cfg.sizer.fraction(b.history, signal.direction) : this.cfg.positionFraction;
+    const base = this.cfg.sizer ? this.cfg.sizer.fraction(b.history, signal.direction) : this.cfg.positionFraction;
+    const fraction = base * Math.min(1, Math.max(0, signal.sizeFactor ?? 1));
     return Math.max(0, Math.floor((this.currentEquity() * fraction) / b.lastClose));
   }
 
@@ -275,7 +277,7 @@ export class Backtest {
       return;
     }
     const fill: Fill = {
-      orderId: order.id, symbol: b.symbol, side: order.side, quantity, price: ex.price,
+      orderId: order.id, tradeId: `t${this.fills.length + 1}`, symbol: b.symbol, side: order.side, quantity, price: ex.price,
       commission: b.exchange.commission(quantity), time: bar.time,
     };
     const realized = this.portfolio.apply(fill);

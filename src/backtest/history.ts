@@ -1,6 +1,5 @@
-import { barAt, type Bar, type BarSeries } from "../core/data.ts";
+import { barAt, type Bar, type BarSeries, type BarHistory } from "../core/data.ts";
 import { StrategyError } from "../core/errors.ts";
-import type { BarHistory } from "../strategies/strategy.ts";
 
 /**
  * The bars a strategy may see. The engine advances `length` one bar at a

@@ -1,9 +1,8 @@
-import type { SymbolId } from "../core/data.ts";
+import type { SymbolId, BarHistory } from "../core/data.ts";
 import { ConfigError } from "../core/errors.ts";
 import { sampleMoments } from "../risk/comoments.ts";
 import { optimizePortfolio, type OptimizeMethod, type WeightConstraints } from "../portfolio/optimize.ts";
 import type { LinearSolver } from "../solver/types.ts";
-import type { BarHistory } from "../strategies/strategy.ts";
 import type { RebalanceSchedule } from "./config.ts";
 
 /** A rebalancing rule as plain data: fixed weights, or weights optimized over the trailing bars. */

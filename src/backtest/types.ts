@@ -1,23 +1,5 @@
+import type { TradeRecord } from "../portfolio/trades.ts";
 import type { StrategyParams } from "../strategies/strategy.ts";
-
-/** One round trip: from the fill that opened a position to the fill that closed it. */
-export interface TradeRecord {
-  readonly symbol: string;
-  readonly side: "long" | "short";
-  readonly entryTime: number;
-  readonly exitTime: number;
-  readonly entryPrice: number;
-  readonly exitPrice: number;
-  readonly quantity: number;
-  /** Realized P&L after commissions, in account currency. */
-  readonly pnl: number;
-  /** pnl / entry notional. */
-  readonly returnPct: number;
-  readonly commission: number;
-  readonly bars: number;
-  readonly entryReason: string;
-  readonly exitReason: string;
-}
 
 /** A signal or order the risk stage refused, and why. */
 export interface Rejection {

@@ -28,7 +28,7 @@ export const TOKEN_KEY_ID = "token";
  * a key; by default all of them are. Jobs (/backtests) and paper sessions
  * (/sessions) always need one: what they keep belongs to the key that made it.
  */
-export const COMPUTE_ROUTES = ["/indicators", "/risk", "/optimize", "/backtest"] as const;
+export const COMPUTE_ROUTES = ["/indicators", "/risk", "/optimize", "/backtest", "/forecast"] as const;
 export type ComputeRoute = (typeof COMPUTE_ROUTES)[number];
 
 export function sha256(text: string): Promise<Uint8Array> {

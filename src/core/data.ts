@@ -49,3 +49,10 @@ export interface BarSeries {
 export function barAt(s: BarSeries, i: number): Bar {
   return { time: s.time[i], open: s.open[i], high: s.high[i], low: s.low[i], close: s.close[i], volume: s.volume[i] };
 }
+
+export interface BarHistory {
+  /** Number of bars seen so far, the current one included. */
+  readonly length: number;
+  /** Bar i (0 = first); i must be < length. */
+  at(i: number): Bar;
+}

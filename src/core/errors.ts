@@ -78,3 +78,10 @@ function quoted(text: string): string {
 export function shownKey(key: string): string {
   return key.length <= MAX_SHOWN_CHARS ? key : `${key.slice(0, MAX_SHOWN_CHARS)}…`;
 }
+
+/** Every value finite (model parameters such as weights, means, covariances). */
+export function checkAllFinite(field: string, values: Float64Array): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw new ConfigError(`${field}[${i}] must be finite, got ${values[i]}`, { field });
+  }
+}

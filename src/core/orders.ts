@@ -6,9 +6,26 @@ export type OrderSide = "buy" | "sell";
 export type OrderType = "market" | "limit" | "stop" | "stopLimit";
 /** Day: expires at the session's end; GTC: until cancelled; IOC: fill what you can now; FOK: all now or nothing. */
 export type TimeInForce = "day" | "gtc" | "ioc" | "fok";
-export type OrderStatus = "new" | "accepted" | "partiallyFilled" | "filled" | "cancelled" | "rejected" | "expired";
+/**
+ * Where an order is in its life, as the pure state machine of
+ * src/execution/order-state.ts derives it from its events (src/core/events.ts):
+ * initialized (created, not yet past the risk checks) → denied, or submitted
+ * (sent to the venue) → accepted or rejected → partiallyFilled → filled, or
+ * cancelled / expired; pendingCancel while a cancel is on its way.
+ */
+export type OrderStatus =
+  | "initialized" | "denied" | "submitted" | "accepted" | "rejected"
+  | "partiallyFilled" | "filled" | "pendingCancel" | "cancelled" | "expired";
+
+/** Statuses an order never leaves. */
+export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(["denied", "rejected", "filled", "cancelled", "expired"]);
 
 export interface Order {
+  /**
+   * The client order id: chosen by the engine, unique within a run or a
+   * journal, and the key every venue dedups on (a second submit of a known
+   * id changes nothing).
+   */
   readonly id: string;
   readonly symbol: SymbolId;
   readonly side: OrderSide;
@@ -23,6 +40,13 @@ export interface Order {
   readonly createdAt: number;
   /** Free text carried from the signal that caused the order. */
   readonly tag?: string;
+  /**
+   * Orders that share an order-list id are one-cancels-other: the first fill
+   * of one cancels the rest (a position's stop-loss and take-profit).
+   */
+  readonly orderListId?: string;
+  /** Only ever reduces the position: fills only while one is held on the other side, never more than it. */
+  readonly reduceOnly?: boolean;
 }
 
 export interface OrderRequest {
@@ -34,10 +58,15 @@ export interface OrderRequest {
   stopPrice?: Decimal.Value;
   timeInForce?: TimeInForce;
   tag?: string;
+  orderListId?: string;
+  reduceOnly?: boolean;
 }
 
+/** One execution. */
 export interface Fill {
   readonly orderId: string;
+  /** The venue's id of this execution, unique per venue: applying a fill twice is detected by it. */
+  readonly tradeId: string;
   readonly symbol: SymbolId;
   readonly side: OrderSide;
   readonly quantity: Decimal;
@@ -74,6 +103,8 @@ export function createOrder(req: OrderRequest, id: string, createdAt: number): O
     timeInForce: tif,
     createdAt,
     tag: req.tag,
+    ...(req.orderListId === undefined ? {} : { orderListId: req.orderListId }),
+    ...(req.reduceOnly ? { reduceOnly: true } : {}),
   });
 }
 

@@ -1,6 +1,6 @@
 import type { BarSeries, SymbolId } from "../core/data.ts";
 import { ConfigError } from "../core/errors.ts";
-import { Random } from "../risk/random.ts";
+import { Random } from "../core/random.ts";
 
 export interface SyntheticBarsOptions {
   /** Number of bars (>= 1). */

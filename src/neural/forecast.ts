@@ -79,7 +79,8 @@ export async function evaluateForecasts(
   return { ...model.errors(), naive: naive.errors(), origins: count };
 }
 
-class ErrorSum {
+/** Running MAE, RMSE and MAPE of predicted against actual values. */
+export class ErrorSum {
   private abs = 0;
   private sq = 0;
   private pct = 0;

@@ -34,6 +34,7 @@ function geluDerivative(x: number): number {
 export function activate(act: Activation, z: number): number {
   switch (act) {
     case "none": return z;
+    // biome-ignore lint/complexity/useMathMinMax: NaN maps to 0 here; Math.max would propagate it.
     case "relu": return z > 0 ? z : 0;
     case "gelu": return gelu(z);
     case "tanh": return Math.tanh(z);

@@ -1,4 +1,4 @@
-import type { Random } from "../risk/random.ts";
+import type { Random } from "../core/random.ts";
 
 /** How a parameter starts: uniform on ±bound (PyTorch's default for Linear and LSTM), or a constant. */
 export type ParamInit = { uniform: number } | { constant: number };

@@ -1,5 +1,5 @@
 import { ConfigError, MarketDataError } from "../core/errors.ts";
-import { Random } from "../risk/random.ts";
+import { Random } from "../core/random.ts";
 import type { Model } from "./model.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { ConfigError } from "../core/errors.ts";
 import type { SettingSpec } from "../core/settings.ts";
-import { solveQP, InfeasibleError, type LinearConstraint } from "../solver/qp.ts";
+import { solveQP, InfeasibleError, type LinearConstraint, type QPSolution } from "../solver/qp.ts";
 import { SYMMETRY_TOLERANCE, tsSolver } from "../solver/solver.ts";
 import { ConvergenceError, type LinearSolver } from "../solver/types.ts";
 import { dot, matVec } from "../solver/vectors.ts";
@@ -138,7 +138,7 @@ export function maximumSharpe(
       cons.push({ normal, rhs: 0, kind: "ge" });
     }
   }
-  let qp;
+  let qp: QPSolution;
   try {
     qp = solveQP({ g: covariance, c: new Float64Array(n), constraints: cons }, solver);
   } catch (e) {

@@ -1,6 +1,6 @@
 import type { SymbolId } from "../core/data.ts";
 import { ConfigError } from "../core/errors.ts";
-import { Decimal, ZERO, toDecimal } from "../core/money.ts";
+import { type Decimal, ZERO, toDecimal } from "../core/money.ts";
 import type { OrderRequest } from "../core/orders.ts";
 
 export interface RebalanceInput {

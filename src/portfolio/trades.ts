@@ -1,6 +1,24 @@
 import type { SymbolId } from "../core/data.ts";
 import type { Fill } from "../core/orders.ts";
-import type { TradeRecord } from "../backtest/types.ts";
+
+/** One round trip: from the fill that opened a position to the fill that closed it. */
+export interface TradeRecord {
+  readonly symbol: string;
+  readonly side: "long" | "short";
+  readonly entryTime: number;
+  readonly exitTime: number;
+  readonly entryPrice: number;
+  readonly exitPrice: number;
+  readonly quantity: number;
+  /** Realized P&L after commissions, in account currency. */
+  readonly pnl: number;
+  /** pnl / entry notional. */
+  readonly returnPct: number;
+  readonly commission: number;
+  readonly bars: number;
+  readonly entryReason: string;
+  readonly exitReason: string;
+}
 
 interface OpenTrade {
   side: "long" | "short";

@@ -4,7 +4,7 @@
  * runtime and locale.
  */
 import type { StrategyParams } from "../strategies/strategy.ts";
-import { allMidnights, isoDate } from "./dates.ts";
+import { allMidnights, isoDate } from "../core/dates.ts";
 
 /** `x` with `decimals` places and comma thousands separators; "n/a" for NaN, "inf" for infinities. */
 export function formatNumber(x: number, decimals = 2, signed = false): string {

@@ -1,4 +1,5 @@
-import type { BacktestReport, Rejection, TradeRecord } from "../backtest/types.ts";
+import type { TradeRecord } from "../portfolio/trades.ts";
+import type { BacktestReport, Rejection } from "../backtest/types.ts";
 import {
   formatDate, formatElapsed, formatMoney, formatNumber, formatPercent, formatPrice, formatQuantity, formatStrategy,
   timeFormatter,

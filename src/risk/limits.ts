@@ -1,6 +1,6 @@
 import { checkSetting, type SettingSpec } from "../core/settings.ts";
 import type { Order } from "../core/orders.ts";
-import { isoDate } from "../report/dates.ts";
+import { isoDate } from "../core/dates.ts";
 import { positionAfter, reducesExposure, type PreTradeCheck, type PreTradeContext } from "./pretrade.ts";
 
 /** Pre-trade limits; every one is optional. Fractions are of current equity. */

@@ -1,6 +1,6 @@
-import { ConfigError } from "../core/errors.ts";
-import { checkAllFinite, checkConfidence, checkInteger } from "./params.ts";
-import { Random } from "./random.ts";
+import { ConfigError, checkAllFinite } from "../core/errors.ts";
+import { checkConfidence, checkInteger } from "./params.ts";
+import { Random } from "../core/random.ts";
 import type { MonteCarloRisk, MonteCarloSpec } from "./stats.ts";
 import { historicalOf } from "./var.ts";
 

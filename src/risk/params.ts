@@ -49,13 +49,6 @@ export function checkReturns(field: string, returns: Float64Array, min = 1): num
   return n;
 }
 
-/** Every value finite (model parameters such as weights, means, covariances). */
-export function checkAllFinite(field: string, values: Float64Array): void {
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw new ConfigError(`${field}[${i}] must be finite, got ${values[i]}`, { field });
-  }
-}
-
 /** Two series observed on the same dates. */
 export function checkPaired(field: string, a: Float64Array, b: Float64Array): void {
   if (a.length !== b.length) {

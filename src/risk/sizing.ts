@@ -1,7 +1,7 @@
 import { checkSetting, type SettingSpec } from "../core/settings.ts";
-import type { BarHistory } from "../strategies/strategy.ts";
+import type { BarHistory } from "../core/data.ts";
 import { summary } from "./summary.ts";
-import { periodsPerYear } from "../backtest/metrics.ts";
+import { periodsPerYear } from "../core/dates.ts";
 import type { Direction } from "../core/signal.ts";
 
 /** Decides what fraction of equity a new position takes, from the bars seen so far and the side it is on. */

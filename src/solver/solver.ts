@@ -1,6 +1,5 @@
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError, checkAllFinite } from "../core/errors.ts";
 import { tsKernels, type SolverKernels } from "./kernels.ts";
-import { checkAllFinite } from "../risk/params.ts";
 import {
   ConvergenceError, type EntryEstimate, type LinearSolver, type MatrixClass, type SolveOptions, type SolveResult,
 } from "./types.ts";

@@ -1,4 +1,4 @@
-import type { Bar, SymbolId } from "../core/data.ts";
+import type { Bar, BarHistory, SymbolId } from "../core/data.ts";
 import type { SettingSpec } from "../core/settings.ts";
 import type { Signal } from "../core/signal.ts";
 
@@ -14,12 +14,6 @@ export interface StrategyContext {
   readonly position: number;
 }
 
-export interface BarHistory {
-  /** Number of bars seen so far, the current one included. */
-  readonly length: number;
-  /** Bar i (0 = first); i must be < length. */
-  at(i: number): Bar;
-}
 
 /** A running strategy instance: stateful, fed one bar at a time. */
 export interface Strategy {

@@ -2,12 +2,15 @@
 import { createHash } from "node:crypto";
 import { expect, it } from "vitest";
 import WebSocket from "ws";
+import { readFileSync } from "node:fs";
 import { runStrategyBacktest } from "../../src/backtest/job.ts";
+import { forecastReport } from "../../src/neural/job.ts";
+import { loadWeights } from "../../src/neural/weights.ts";
 import { tsIndicators } from "../../src/features/indicators.ts";
 import { readColumnsBinary } from "../../src/api/columns-binary.ts";
 import { riskReport } from "../../src/risk/report.ts";
 import { strategies } from "../../src/strategies/index.ts";
-import { expectSeriesClose, wasmBytes, wasmIndicators } from "../helpers.ts";
+import { expectSeriesClose, root, wasmBytes, wasmIndicators } from "../helpers.ts";
 import { asJson, barColumns, barRows, sp500, sp500Csv, sp500Returns, stable } from "./fixtures.ts";
 import { ALLOWED_ORIGIN, BODY_LIMIT, KEYS, RATE, TOKEN, type Target } from "./targets.ts";
 
@@ -149,6 +152,41 @@ export function apiCases(target: () => Target): void {
     await expectError(await post(t, "/backtest", { strategy: "momentum" }), 400, "validation", "sample");
     await expectError(await post(t, "/backtest", { sample: "sp500", csv: "x", strategy: "momentum" }), 400, "validation", "csv");
     await expectError(await post(t, "/backtest", { csv: "date,open,high,low,close,volume\n2020-01-01,1,2,0.5,9,1\n", strategy: "momentum" }), 400, "market_data", "close");
+  });
+
+  it("POST /forecast: the shipped weights' forecast and tail evaluation, as the library gives them", async () => {
+    const t = target();
+    const shipped = (kind: string) => loadWeights(readFileSync(`${root}models/${kind}.safetensors`));
+    const res = await post(t, "/forecast", { sample: "sp500", model: "lstm", evaluate: true });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toEqual(JSON.parse(JSON.stringify(await forecastReport(shipped("lstm"), sp500.close, { evaluate: true }))));
+    expect(body).toMatchObject({ model: "lstm", horizon: 8, backend: "cpu", evaluation: { tail: 250, origins: 243 } });
+    const closes = Array.from(sp500.close.subarray(0, 400));
+    const short = await (await post(t, "/forecast", { closes, model: "nhits", horizon: 3, evaluate: true, tail: 50 })).json();
+    expect(short).toEqual(JSON.parse(JSON.stringify(await forecastReport(shipped("nhits"), closes, { horizon: 3, evaluate: true, tail: 50 }))));
+    const csv = sp500Csv.split("\n").slice(0, 401).join("\n");
+    expect(await (await post(t, "/forecast", { csv, model: "transformer" })).json()).toEqual(JSON.parse(JSON.stringify(await forecastReport(shipped("transformer"), closes))));
+  });
+
+  it("POST /forecast names the field at fault", async () => {
+    const t = target();
+    const closes = Array.from(sp500.close.subarray(0, 100));
+    await expectError(await post(t, "/forecast", { closes, model: "arima" }), 400, "validation", "model");
+    await expectError(await post(t, "/forecast", { closes }), 400, "validation", "model");
+    await expectError(await post(t, "/forecast", { model: "nhits" }), 400, "validation", "closes");
+    await expectError(await post(t, "/forecast", { closes, sample: "sp500", model: "nhits" }), 400, "validation", "sample");
+    await expectError(await post(t, "/forecast", { closes: [...closes.slice(0, 70), -1], model: "nhits" }), 400, "validation", "closes[70]");
+    const short = await expectError(await post(t, "/forecast", { closes: closes.slice(0, 10), model: "nhits" }), 400, "validation", "closes");
+    expect(short.message).toBe("the nhits model reads 64 closes, the series has 10");
+    const far = await expectError(await post(t, "/forecast", { closes, model: "nhits", horizon: 9 }), 400, "validation", "horizon");
+    expect(far.message).toMatch(/^horizon 9 is beyond the 8 steps these nhits weights forecast/);
+    await expectError(await post(t, "/forecast", { closes, model: "nhits", tail: 20 }), 400, "validation", "tail");
+    const tail = await expectError(await post(t, "/forecast", { closes, model: "nhits", evaluate: true }), 400, "validation", "tail");
+    expect(tail.message).toBe("an evaluation over the last 250 closes needs 64 closes before them (314 in all); the series has 100");
+    await expectError(await post(t, "/forecast", { closes, model: "nhits", evaluate: true, tail: 1001 }), 400, "validation", "tail");
+    await expectError(await post(t, "/forecast", { closes, model: "nhits", evaluate: "yes" }), 400, "validation", "evaluate");
+    await expectError(await post(t, "/forecast", { closes, model: "nhits", seed: 1 }), 400, "validation", "seed");
   });
 
   it("POST /backtests runs an asynchronous job: 202, then queued/running, then done with the direct result", async (ctx) => {

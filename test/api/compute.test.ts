@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, loadKernels, type EngineApp } from "../../src/api/index.ts";
 import { COMPUTE_TASKS, LIGHT_BODY_BYTES } from "../../src/api/compute/tasks.ts";
 import { loadAppConfig } from "../../src/config/app-config.ts";
-import { sampleSeries } from "../../runtimes/node/assets.ts";
+import { sampleSeries, shippedModels } from "../../runtimes/node/assets.ts";
 import { wasmBytes } from "../helpers.ts";
 import { barColumns, edhecRows, sp500, sp500Returns, stable } from "./fixtures.ts";
 import { startDeno, startNode, testEnv, type Target } from "./targets.ts";
@@ -44,6 +44,7 @@ describe("the same answer from a worker thread as from the serving thread", () =
       config: loadAppConfig({ env: testEnv }),
       kernels: await loadKernels({ indicators: wasmBytes("indicators"), risk: wasmBytes("risk"), solver: wasmBytes("solver") }),
       samples: sampleSeries(),
+      models: shippedModels(),
       app: { name: "neural-trader-engine", version: "0.0.0" },
     });
   }, 60_000);
@@ -71,6 +72,8 @@ describe("the same answer from a worker thread as from the serving thread", () =
     ["an unknown method", "/optimize", JSON.stringify({ method: "best", covariance: [[1]] })],
     ["an unknown strategy (an engine error)", "/backtest", JSON.stringify({ sample: "sp500", strategy: "moonshot" })],
     ["an unknown sample", "/backtest", JSON.stringify({ sample: "nasdaq", strategy: "momentum" })],
+    ["a forecast with its evaluation", "/forecast", JSON.stringify({ sample: "sp500", model: "transformer", evaluate: true, tail: 100 })],
+    ["a horizon past the weights'", "/forecast", JSON.stringify({ sample: "sp500", model: "nhits", horizon: 20 })],
   ];
 
   for (const [label, path, body, headers] of cases.flatMap(([label, path, body, headers]) => [

@@ -103,6 +103,14 @@ const ROUTES: { path: string; valid: Record<string, unknown>; extra?: fc.Arbitra
       longOnly: anyJson,
     }),
   },
+  {
+    path: "/forecast",
+    valid: { closes: rows.map((r) => r.close), model: "nhits", horizon: 4, evaluate: true, tail: 40 },
+    extra: fc.record({
+      closes: fc.array(fc.oneof(fc.double(), fc.constant(null)), { maxLength: 300 }),
+      model: fc.constantFrom("nhits", "lstm", "transformer", "nope"), horizon: fc.oneof(fc.integer({ min: -2, max: 80 }), anyJson), evaluate: fc.boolean(),
+    }),
+  },
   { path: "/sessions", valid: { bars: rows, strategy: "momentum", barsPerSecond: 1 } },
 ];
 

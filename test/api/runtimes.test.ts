@@ -32,6 +32,10 @@ describe("every runtime gives the same answers, to the bit", () => {
     ["mean-reversion with shorts, stop and take-profit", "/backtest",
       { sample: "sp500", strategy: "mean-reversion", params: { allowShort: true }, config: { stopLossPct: 0.03, takeProfitPct: 0.06 } }],
     ["risk statistics", "/risk", { returns: sp500Returns(), scale: 252 }],
+    ...(["nhits", "lstm", "transformer"] as const).map((model): [string, string, unknown] =>
+      [`${model} forecast with its evaluation`, "/forecast", { sample: "sp500", model, evaluate: true }]),
+    ["neural-forecast backtest (walk-forward fits)", "/backtest",
+      { sample: "sp500", strategy: "neural-forecast", params: { trainBars: 300, retrainEvery: 1500, epochs: 2, errorWindow: 20, allowShort: true } }],
     ...(["minvar", "maxsharpe", "riskparity"] as const).map((method): [string, string, unknown] =>
       [`${method} on EDHEC returns`, "/optimize", { method, returns: edhecRows(6).rows, assets: edhecRows(6).assets, longOnly: true }]),
   ];

@@ -93,7 +93,7 @@ describe("the browser app", () => {
     expect(await page.getAttribute("[data-testid=kernels]", "data-kernels")).toBe("wasm");
     // The form comes from the strategy metadata.
     const options = await page.$$eval("[data-testid=strategy] option", (o) => o.map((x) => (x as HTMLOptionElement).value));
-    expect(options).toEqual(["momentum", "mean-reversion"]);
+    expect(options).toEqual(["momentum", "mean-reversion", "neural-forecast"]);
     for (const name of ["fast", "slow", "rsiPeriod", "rsiMax", "allowShort"]) {
       expect(await page.locator(`[data-testid=param-${name}]`).count(), name).toBe(1);
     }
@@ -182,6 +182,23 @@ describe("the browser app", () => {
     expect(problems).toEqual([]);
     await page.context().close();
   }, 60_000);
+
+  it("runs the neural-forecast strategy (walk-forward fits in the tab's worker) like the CLI, to the bit", async () => {
+    const params = { trainBars: "300", retrainEvery: "1500", epochs: "2", errorWindow: "20", allowShort: "true" };
+    const expected = await cli("--strategy", "neural-forecast", ...Object.entries(params).flatMap(([k, v]) => ["--param", `${k}=${v}`]));
+    expect(expected.trades.length).toBeGreaterThan(5);
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    await page.selectOption("[data-testid=strategy]", "neural-forecast");
+    for (const [k, v] of Object.entries(params)) {
+      if (k === "allowShort") await page.check(`[data-testid=param-${k}]`);
+      else await page.fill(`[data-testid=param-${k}]`, v);
+    }
+    await runBacktest(page, 1);
+    await expectStatsEqual(page, expected);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
 
   it("runs risk limits and sizing from the run settings like the engine, and lists the rejections", async () => {
     const expected = runStrategyBacktest(sp500(), {

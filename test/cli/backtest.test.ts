@@ -26,6 +26,20 @@ describe("nt backtest", () => {
     expect(report.barsPerSecond).toBeGreaterThan(0);
   });
 
+  it("--strategy neural-forecast: the walk-forward network's trades, as the library gives them", async () => {
+    const params = ["trainBars=300", "retrainEvery=1000", "epochs=2", "errorWindow=20", "allowShort=true"];
+    const { code, out } = await nt("backtest", "--strategy", "neural-forecast", ...params.flatMap((p) => ["--param", p]), "--json");
+    expect(code).toBe(0);
+    const series = parseBarsCsv(readFileSync(`${root}data/sp500.csv`, "utf8"), { symbol: "SPX" });
+    const direct = runStrategyBacktest(series, {
+      strategy: "neural-forecast", params: { trainBars: 300, retrainEvery: 1000, epochs: 2, errorWindow: 20, allowShort: true },
+    });
+    const report = JSON.parse(out);
+    expect(report.trades).toEqual(JSON.parse(JSON.stringify(direct.trades)));
+    expect(report.finalEquity).toBe(direct.finalEquity);
+    expect(report.trades.length).toBeGreaterThan(5);
+  }, 60_000);
+
   it("prints a readable summary and writes a self-contained HTML report", async () => {
     const html = join(tmp, "report.html");
     const { code, out } = await nt("backtest", "--strategy", "mean-reversion", "--param", "period=30", "--param", "entryZ=2.5", "--out", html);

@@ -61,6 +61,11 @@ const PLAUSIBLE: Record<string, Record<string, string[]>> = {
     "--stop-loss": ["0.05"], "--take-profit": ["0.1"], "--max-position": ["1000"], "--max-orders": ["5:2"], "--max-drawdown": ["0.2"],
     "--symbol": ["ABC", "SPX"],
   },
+  // --train is left out: each run would fit a network.
+  forecast: {
+    "--horizon": ["1", "3", "8"], "--tail": ["20", "60"], "--weights": ["models/lstm.safetensors", "models/nhits.safetensors"],
+    "--seed": ["1"], "--onnx-scale": ["0.01"],
+  },
   indicators: { "--spec": ["sma:20", "rsi:14,macd:12:26:9", "bbands:20:2,obv", "atr:14,adx:14"] },
   risk: { "--column": ["Convertible Arbitrage", "CTA Global"], "--scale": ["252", "12"] },
   optimize: { "--max-weight": ["0.5", "1"], "--rf": ["0", "0.0001"] },
@@ -70,18 +75,19 @@ const PLAUSIBLE: Record<string, Record<string, string[]>> = {
 function argv(name: string, files: fc.Arbitrary<string>): fc.Arbitrary<string[]> {
   const flag = fc.constantFrom(...Object.keys(PLAUSIBLE[name])).chain((f) =>
     fc.tuple(fc.constant(f), fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...PLAUSIBLE[name][f]) }, { weight: 2, arbitrary: value })));
-  const fileFlag = name === "backtest" || name === "indicators" ? "--data" : "--returns";
+  const fileFlag = name === "backtest" || name === "indicators" || name === "forecast" ? "--data" : "--returns";
   const pairs = fc.array(fc.oneof({ weight: 8, arbitrary: flag }, { weight: 1, arbitrary: fc.tuple(fc.constant("--bogus"), value) }), { maxLength: 3 });
   return fc.tuple(files, pairs, fc.boolean()).map(([file, ps, json]) => {
     const args = [name, ...(file === "" ? [] : [fileFlag, file]), ...ps.map(([f, v]) => `${f}=${v}`), ...(json && name !== "indicators" ? ["--json"] : [])];
     if (name === "optimize") args.splice(1, 0, "--method", json ? "riskparity" : "minvar", ...(json ? [] : ["--long-only"]));
+    if (name === "forecast") args.splice(1, 0, "--model", "nhits", ...(json ? [] : ["--evaluate"]));
     if (name === "indicators") args.push("--out", join(tmp, `out-${fileNo++}.csv`));
     return args;
   });
 }
 
 describe("fuzzing the CLI", () => {
-  for (const name of ["backtest", "indicators", "risk", "optimize"]) {
+  for (const name of ["backtest", "forecast", "indicators", "risk", "optimize"]) {
     it(`nt ${name} ends cleanly for any flags and file`, async () => {
       const files = inputFile(name === "risk" || name === "optimize" ? returnsHead : sp500Head);
       const usage = commands.find((c) => c.name === name)!.usage;

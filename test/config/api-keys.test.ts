@@ -111,7 +111,7 @@ describe("public routes", () => {
 
   it("refuses routes that keep state, and unknown ones", () => {
     expect(message(() => loadAppConfig({ env: { NT_PUBLIC_ROUTES: "/indicators,/sessions" } })))
-      .toBe("environment: NT_PUBLIC_ROUTES entries must be routes that keep no state (/indicators, /risk, /optimize, /backtest) or \"none\"; /sessions always needs a key: what it keeps belongs to the key that made it");
+      .toBe("environment: NT_PUBLIC_ROUTES entries must be routes that keep no state (/indicators, /risk, /optimize, /backtest, /forecast) or \"none\"; /sessions always needs a key: what it keeps belongs to the key that made it");
     expect(message(() => loadAppConfig(file('[auth]\npublic_routes = ["/health"]')))).toContain('line 2: auth.public_routes entries must be routes that keep no state');
   });
 });

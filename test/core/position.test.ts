@@ -4,7 +4,7 @@ import type { Fill } from "../../src/core/orders.ts";
 import { applyFill, flatPosition, unrealizedPnl, type Position } from "../../src/core/position.ts";
 
 const fill = (side: "buy" | "sell", quantity: string, price: string, commission = "0"): Fill => ({
-  orderId: "o", symbol: "X", side, quantity: new Decimal(quantity), price: new Decimal(price), commission: new Decimal(commission), time: 0,
+  orderId: "o", tradeId: "t", symbol: "X", side, quantity: new Decimal(quantity), price: new Decimal(price), commission: new Decimal(commission), time: 0,
 });
 
 function run(...fills: Fill[]): { pos: Position; realized: string[] } {

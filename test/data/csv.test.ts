@@ -244,7 +244,7 @@ describe("BarsCsvParser, fed in chunks", () => {
         expect(outcome([text.slice(0, k), text.slice(k)]), `split at ${k}`).toEqual(whole);
       }
       expect(outcome(Array.from(text)), "one character at a time").toEqual(whole);
-      expect(outcome([...text.match(/[^]{1,7}/g)!, "", ""]), "7 at a time, then empty chunks").toEqual(whole);
+      expect(outcome([...text.match(/[\s\S]{1,7}/g)!, "", ""]), "7 at a time, then empty chunks").toEqual(whole);
     });
   }
 

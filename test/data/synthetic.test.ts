@@ -4,7 +4,7 @@ import { ConfigError } from "../../src/core/errors.ts";
 import { toCsv } from "../../src/data/csv-write.ts";
 import { parseBarsCsv } from "../../src/data/csv.ts";
 import { syntheticBars } from "../../src/data/synthetic.ts";
-import { Random } from "../../src/risk/random.ts";
+import { Random } from "../../src/core/random.ts";
 
 const COLUMNS = ["time", "open", "high", "low", "close", "volume"] as const;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { tsIndicators } from "../../src/features/indicators.ts";
-import { ConfigError, MAX_SHOWN_CHARS } from "../../src/core/errors.ts";
+import { type ConfigError, MAX_SHOWN_CHARS } from "../../src/core/errors.ts";
 import { columnNames, computeIndicators, MAX_BAND_WIDTH, MAX_INDICATOR_ITEMS, MAX_PERIOD, parseIndicatorList, parseIndicatorLists } from "../../src/features/spec.ts";
 import { readFixture, wasmIndicators } from "../helpers.ts";
 import { expectAgree } from "./contract.ts";

@@ -2,7 +2,7 @@
 // float32 (as it does in use), so the step is the one float32 actually took
 // (fround(v ± eps) − v) and the probe loss Σ R⊙Y is summed in float64.
 import { expect } from "vitest";
-import { Random } from "../../src/risk/random.ts";
+import type { Random } from "../../src/core/random.ts";
 
 export function randomArray(rng: Random, n: number, scale = 1): Float32Array {
   const a = new Float32Array(n);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/core/errors.ts";
 import { defaultConfig, type ModelConfig } from "../../src/neural/model.ts";
 import { createModel } from "../../src/neural/models.ts";
-import { Random } from "../../src/risk/random.ts";
+import { Random } from "../../src/core/random.ts";
 import { checkGradient, probe, randomArray } from "./gradcheck.ts";
 
 // Whole-model gradient checks on small sizes: central differences (eps 1e-3,

@@ -10,7 +10,7 @@ import { createModel } from "../../src/neural/models.ts";
 import { exportOnnx } from "../../src/neural/onnx.ts";
 import { writeWindow } from "../../src/neural/train.ts";
 import { loadWeights } from "../../src/neural/weights.ts";
-import { Random } from "../../src/risk/random.ts";
+import { Random } from "../../src/core/random.ts";
 import { root } from "../helpers.ts";
 import { randomArray } from "./gradcheck.ts";
 

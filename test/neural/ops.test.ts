@@ -4,7 +4,7 @@ import {
   layerNorm, layerNormBackward, linear, linearBackward, lstmCell, lstmCellBackward, maxPool1d, maxPool1dBackward,
   positionalEncoding, sigmoid, softmax, softmaxBackward,
 } from "../../src/neural/ops.ts";
-import { Random } from "../../src/risk/random.ts";
+import { Random } from "../../src/core/random.ts";
 import { checkGradient, probe, randomArray } from "./gradcheck.ts";
 
 // Gradient checks: central differences with eps = 1e-2 on the float32 forward,

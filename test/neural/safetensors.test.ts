@@ -3,7 +3,7 @@ import type { ModelConfig } from "../../src/neural/model.ts";
 import { createModel } from "../../src/neural/models.ts";
 import { decodeSafetensors, encodeSafetensors, type Tensor, WeightsError } from "../../src/neural/safetensors.ts";
 import { loadWeights, saveWeights } from "../../src/neural/weights.ts";
-import { Random } from "../../src/risk/random.ts";
+import { Random } from "../../src/core/random.ts";
 
 /** A file assembled by hand: header JSON (unpadded), then the little-endian bytes given. */
 function handMade(header: unknown, data: number[] = [], headerLength?: number): Uint8Array {

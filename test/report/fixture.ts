@@ -1,4 +1,5 @@
-import type { BacktestReport, Rejection, TradeRecord } from "../../src/backtest/types.ts";
+import type { TradeRecord } from "../../src/portfolio/trades.ts";
+import type { BacktestReport, Rejection } from "../../src/backtest/types.ts";
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 

@@ -18,8 +18,8 @@ describe("report formatting", () => {
   it("never prints -0 and signs on request", () => {
     expect(formatNumber(-0.001)).toBe("0.00");
     expect(formatNumber(-0)).toBe("0.00");
-    expect(formatNumber(3.14159, 2, true)).toBe("+3.14");
-    expect(formatNumber(-3.14159, 2, true)).toBe("-3.14");
+    expect(formatNumber(3.14259, 2, true)).toBe("+3.14");
+    expect(formatNumber(-3.14259, 2, true)).toBe("-3.14");
     expect(formatNumber(0.001, 2, true)).toBe("0.00");
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TradeRecord } from "../../src/backtest/types.ts";
+import type { TradeRecord } from "../../src/portfolio/trades.ts";
 import { formatReportText } from "../../src/report/text.ts";
 import { smallReport } from "./fixture.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { cholesky } from "../../src/risk/montecarlo.ts";
 import { dnorm, qnorm } from "../../src/risk/normal.ts";
-import { Random } from "../../src/risk/random.ts";
+import { Random } from "../../src/core/random.ts";
 import type { MonteCarloSpec, RiskStats } from "../../src/risk/stats.ts";
 import { tsRisk } from "../../src/risk/stats.ts";
 import { wasmRisk } from "./wasm.ts";

@@ -7,7 +7,7 @@ export function wasmRisk(): Promise<WasmRisk> {
   return (risk ??= WasmRisk.load(wasmBytes("risk")));
 }
 
-/** Deterministic pseudo-random returns (a linear congruential generator, independent of src/risk/random.ts). */
+/** Deterministic pseudo-random returns (a linear congruential generator, independent of src/core/random.ts). */
 export function lcgReturns(n: number, seed: number, scale = 0.01): Float64Array {
   let s = seed >>> 0;
   const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);

@@ -24,7 +24,7 @@ function signals(strategy: Strategy, closes: number[]): { index: number; signal:
 
 describe("strategy parameters", () => {
   it("lists metadata for every strategy", () => {
-    expect(strategies.map((s) => s.name)).toEqual(["momentum", "mean-reversion"]);
+    expect(strategies.map((s) => s.name)).toEqual(["momentum", "mean-reversion", "neural-forecast"]);
     for (const s of strategies) for (const p of s.params) expect(p.description).not.toBe("");
   });
 
@@ -48,7 +48,7 @@ describe("strategy parameters", () => {
     expect(error({ allowShort: "yes" }).message).toBe('momentum: params.allowShort must be true or false, got "yes"');
     expect(error({ fast: 50, slow: 50 }).field).toBe("params.fast");
     expect(() => getStrategy("mean-reversion").create({ entryZ: 1, exitZ: 1 })).toThrow(StrategyError);
-    expect(() => getStrategy("turtle")).toThrow(/unknown strategy "turtle"; known: momentum, mean-reversion/);
+    expect(() => getStrategy("turtle")).toThrow(/unknown strategy "turtle"; known: momentum, mean-reversion, neural-forecast/);
   });
 
   it("takes no text for a number: a JSON string is not a parameter value", () => {

@@ -2,13 +2,14 @@ import type { CliIO, Command } from "./command.ts";
 import { UsageError } from "./command.ts";
 import { EngineError } from "../../../src/core/errors.ts";
 import { backtestCommand } from "./commands/backtest.ts";
+import { forecastCommand } from "./commands/forecast.ts";
 import { indicatorsCommand } from "./commands/indicators.ts";
 import { optimizeCommand } from "./commands/optimize.ts";
 import { riskCommand } from "./commands/risk.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { webCommand } from "./commands/web.ts";
 
-export const commands: readonly Command[] = [backtestCommand, indicatorsCommand, optimizeCommand, riskCommand, serveCommand, webCommand];
+export const commands: readonly Command[] = [backtestCommand, forecastCommand, indicatorsCommand, optimizeCommand, riskCommand, serveCommand, webCommand];
 
 const help = (list: readonly Command[]) =>
   ["Usage: nt <command> [options]", "", "Commands:", ...list.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), "",

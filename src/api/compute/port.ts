@@ -1,6 +1,7 @@
 import type { Answer } from "../answer.ts";
 import type { SampleStore } from "../input/data.ts";
 import type { KernelSet } from "../kernels.ts";
+import type { ModelStore } from "../models.ts";
 import type { ComputeTask } from "./tasks.ts";
 
 /** One request as a compute task sees it: the raw body, and the one header that shapes an answer. */
@@ -43,8 +44,10 @@ export interface ComputePool {
   close(): Promise<void>;
 }
 
-/** What tasks compute with, wherever they run: the kernels and the bundled sample series. */
+/** What tasks compute with, wherever they run: the kernels, the bundled sample series and forecasting weights. */
 export interface ComputeEnv {
   readonly kernels: KernelSet;
   readonly samples: SampleStore;
+  /** Absent where the host ships no weights: POST /forecast answers 501. */
+  readonly models?: ModelStore;
 }

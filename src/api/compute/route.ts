@@ -13,7 +13,7 @@ import { runTask, type ComputeTask } from "./tasks.ts";
  * to a worker would cost more than the work.
  */
 export function offload(state: AppState, task: ComputeTask): Handler<ApiEnv> {
-  const env = { kernels: state.deps.kernels, samples: state.samples };
+  const env = { kernels: state.deps.kernels, samples: state.samples, models: state.models };
   // Without an injected pool everything runs here anyway (InlineCompute): no need to ask.
   const pooled = state.deps.compute !== undefined;
   return async (c) => {

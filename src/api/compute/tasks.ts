@@ -3,6 +3,7 @@ import { clientErrorAnswer, internalErrorAnswer } from "../errors.ts";
 import { readJsonObject, type JsonObject } from "../input/validate.ts";
 import { optimizeAnswer, riskAnswer } from "../routes/analytics.ts";
 import { backtestAnswer } from "../routes/backtest.ts";
+import { forecastAnswer } from "../routes/forecast.ts";
 import { indicatorsAnswer, indicatorsOutputValues } from "../routes/indicators.ts";
 import type { ComputeEnv, ComputeRequest, ComputeResult } from "./port.ts";
 
@@ -33,6 +34,8 @@ export const COMPUTE_TASKS = {
   risk: { answer: riskAnswer, light: () => true },
   optimize: { answer: optimizeAnswer },
   backtest: { answer: backtestAnswer },
+  // A forecast is one window, but an evaluation a thousand, and the first use of a model decodes its weights.
+  forecast: { answer: forecastAnswer },
 } as const satisfies Record<string, TaskDef>;
 
 export type ComputeTask = keyof typeof COMPUTE_TASKS;

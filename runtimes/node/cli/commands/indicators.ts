@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { BarsCsvParser } from "../../../../src/data/csv.ts";
 import { csvChunks } from "../../../../src/data/csv-write.ts";
 import { computeIndicators, INDICATOR_RULES, indicatorForms, parseIndicatorList } from "../../../../src/features/spec.ts";
-import { formatDates } from "../../../../src/report/dates.ts";
+import { formatDates } from "../../../../src/core/dates.ts";
 import { WasmIndicators } from "../../../../src/kernels/indicators.ts";
 import { kernelBytes } from "../../assets.ts";
 import { UsageError, type Command } from "../command.ts";

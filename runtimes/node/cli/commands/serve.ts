@@ -31,7 +31,7 @@ API keys (Authorization: Bearer <secret>), kept only as SHA-256 hashes:
 Jobs may hold NT_JOBS_MEMORY bytes in all (default "256mb"); finished jobs and
 ended sessions are forgotten after NT_RESULT_TTL (default "1h").
 
-Heavy requests (/indicators, /risk, /optimize, /backtest) are parsed, computed
+Heavy requests (/indicators, /risk, /optimize, /backtest, /forecast) are parsed, computed
 and serialized on worker threads, so the server keeps answering meanwhile:
   workers  (NT_COMPUTE_WORKERS)  threads; default "auto": one per core but one,
                                  at least one; 0 computes on the serving thread

@@ -15,3 +15,20 @@ export function allMidnights(times: Iterable<number>): boolean {
   for (const t of times) if (Number.isFinite(t) && t % MS_PER_DAY !== 0) return false;
   return true;
 }
+
+/**
+ * Bars per year from the median spacing of the timestamps: daily bars
+ * count 252 trading days, weekly 52, monthly 12; intraday bars scale 252
+ * days of 6.5 trading hours.
+ */
+export function periodsPerYear(time: Float64Array): number {
+  if (time.length < 2) return 252;
+  const gaps = new Float64Array(time.length - 1);
+  for (let i = 1; i < time.length; i++) gaps[i - 1] = time[i] - time[i - 1];
+  gaps.sort();
+  const days = gaps[gaps.length >> 1] / MS_PER_DAY;
+  if (days >= 25) return 12;
+  if (days >= 6) return 52;
+  if (days >= 0.75) return 252;
+  return (252 * 6.5) / (days * 24);
+}
