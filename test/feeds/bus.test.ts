@@ -28,7 +28,7 @@ describe("EventBus", () => {
     expect(slow.shift()).toBeDefined();
 
     const fills = bus.consume("fill", { capacity: 1 });
-    const fill = { orderId: "o1", symbol: "AAPL", side: "buy" as const, quantity: new Decimal(1), price: new Decimal("187.25"), commission: new Decimal(0), time: 1 };
+    const fill = { orderId: "o1", tradeId: "t1", symbol: "AAPL", side: "buy" as const, quantity: new Decimal(1), price: new Decimal("187.25"), commission: new Decimal(0), time: 1 };
     bus.publish("fill", fill);
     expect(await fills.next()).toEqual({ value: fill, done: false });
     bus.publish("signal", { symbol: "AAPL", time: 1, direction: "long", confidence: 1, reason: "test" });
@@ -43,7 +43,7 @@ describe("EventBus", () => {
     expect([quotes.shift()?.bidPrice, quotes.shift()?.bidPrice, quotes.shift()]).toEqual([3, 2, undefined]);
 
     const fills = bus.consume("fill", { capacity: 1 });
-    const fill = { orderId: "o1", symbol: "AAPL", side: "buy" as const, quantity: new Decimal(1), price: new Decimal(1), commission: new Decimal(0), time: 1 };
+    const fill = { orderId: "o1", tradeId: "t1", symbol: "AAPL", side: "buy" as const, quantity: new Decimal(1), price: new Decimal(1), commission: new Decimal(0), time: 1 };
     bus.publish("fill", fill);
     bus.publish("fill", fill);
     await expect(fills.next()).rejects.toThrow(QueueOverflowError);
