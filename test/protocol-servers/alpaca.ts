@@ -95,6 +95,10 @@ export class AlpacaServer {
     this.server.rateLimit(n, headers);
   }
 
+  loseAnswers(n: number): void {
+    this.server.loseAnswers(n);
+  }
+
   /** Connections to both streams, authenticated or not. */
   get connections(): number {
     return this.dataClients.size + this.tradingClients.size;

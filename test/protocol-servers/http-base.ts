@@ -19,6 +19,7 @@ export class LocalServer {
   private readonly sockets = new Map<string, WebSocketServer>();
   private rateLimited: Array<Record<string, string>> = [];
   private held = false;
+  private lose = 0;
   private heldResponses: ServerResponse[] = [];
   base = "";
   wsBase = "";
@@ -57,6 +58,11 @@ export class LocalServer {
     this.rateLimited = Array.from({ length: n }, () => headers);
   }
 
+  /** The next `n` requests are carried out but their answers lost (the connection drops before the reply). */
+  loseAnswers(n: number): void {
+    this.lose = n;
+  }
+
   /** Holds every REST response until `release` (a slow service, for timeouts). */
   hold(): void {
     this.held = true;
@@ -90,6 +96,11 @@ export class LocalServer {
     const reply = limited
       ? { status: 429, headers: limited, body: { code: 42910000, message: "rate limit exceeded" } }
       : await this.route(req, url, body);
+    if (this.lose > 0) {
+      this.lose--;
+      res.socket?.destroy();
+      return;
+    }
     res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
     res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
   }
