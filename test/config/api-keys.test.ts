@@ -102,7 +102,7 @@ describe("the README's examples", () => {
 
 describe("public routes", () => {
   it("default to the stateless compute routes; NT_PUBLIC_ROUTES or [auth] public_routes narrow them, none closes all", () => {
-    expect(loadAppConfig().publicRoutes).toEqual(["/indicators", "/risk", "/optimize", "/backtest"]);
+    expect(loadAppConfig().publicRoutes).toEqual(["/indicators", "/risk", "/optimize", "/backtest", "/forecast"]);
     expect(loadAppConfig({ env: { NT_PUBLIC_ROUTES: "none" } }).publicRoutes).toEqual([]);
     expect(loadAppConfig({ env: { NT_PUBLIC_ROUTES: "/indicators,/indicators" } }).publicRoutes).toEqual(["/indicators"]);
     expect(loadAppConfig(file('[auth]\npublic_routes = ["/risk"]')).publicRoutes).toEqual(["/risk"]);

@@ -26,7 +26,7 @@ describe("loadAppConfig", () => {
     expect(c).toEqual(defaultAppConfig);
     expect(c.host).toBe("127.0.0.1");
     expect(c.apiKeys).toEqual([]);
-    expect(c.publicRoutes).toEqual(["/indicators", "/risk", "/optimize", "/backtest"]);
+    expect(c.publicRoutes).toEqual(["/indicators", "/risk", "/optimize", "/backtest", "/forecast"]);
     expect([c.jobsMemoryBytes, c.resultTtlMs]).toEqual([256 * 1024 ** 2, 3_600_000]);
     expect(c.bodyLimitBytes).toBe(10 * 1024 * 1024);
     expect(Object.isFrozen(c)).toBe(true);
