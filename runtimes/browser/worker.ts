@@ -3,12 +3,14 @@
 // overlays come from the WASM kernels, loaded once per worker.
 import { Backtest } from "../../src/backtest/engine.ts";
 import { runStrategyBacktest, strategyAndConfig } from "../../src/backtest/job.ts";
+import { realScheduler } from "../../src/core/clock.ts";
 import type { BarSeries } from "../../src/core/data.ts";
+import { runSteps } from "../../src/execution/runner.ts";
 import { tsIndicators, type Indicators } from "../../src/features/indicators.ts";
 import { WasmIndicators } from "../../src/kernels/indicators.ts";
 import { computeOverlays } from "./overlays.ts";
 import { cellMetrics, toPlainError, type FromWorker, type PlainRequest, type ToWorker } from "./protocol.ts";
-import { messageChannelYield, stepInSlices } from "./slices.ts";
+import { messageChannelYield } from "./slices.ts";
 
 interface WorkerScope {
   readonly location: { readonly href: string };
@@ -74,14 +76,15 @@ async function backtest(msg: Extract<ToWorker, { type: "backtest" }>): Promise<v
   const [strategy, config] = strategyAndConfig(engineRequest(msg.request));
   const engine = new Backtest(bars, strategy, config);
   const total = bars.close.length;
-  const busy = await stepInSlices(engine, {
+  const outcome = await runSteps(engine, {
+    scheduler: realScheduler,
     sliceMs: SLICE_MS,
-    now: () => performance.now(),
     yieldNow,
     cancelled: () => cancelled.has(jobId),
-    onProgress: (done) => post({ type: "progress", jobId, done, total }),
+    onSlice: (done) => post({ type: "progress", jobId, done, total }),
   });
-  const wasCancelled = busy === null || cancelled.has(jobId);
+  const busy = outcome.busyMs;
+  const wasCancelled = outcome.cancelled || cancelled.has(jobId);
   cancelled.delete(jobId);
   if (wasCancelled) {
     post({ type: "cancelled", jobId });

@@ -6,9 +6,8 @@ import type { KernelSet } from "./kernels.ts";
 import type { ModelSources } from "./models.ts";
 
 /** Wall-clock time in epoch milliseconds; injected so tests and every runtime agree on it. */
-export interface Clock {
-  now(): number;
-}
+export type { Clock } from "../core/clock.ts";
+import type { Clock } from "../core/clock.ts";
 
 /** A series that ships with the server, loaded on first use. */
 export interface SampleSeries {

@@ -1,6 +1,8 @@
 import type { Backtest } from "../backtest/engine.ts";
 import type { BacktestReport } from "../backtest/types.ts";
+import { realScheduler, type Scheduler } from "../core/clock.ts";
 import { EngineError } from "../core/errors.ts";
+import { runSteps } from "../execution/runner.ts";
 import type { Clock } from "./deps.ts";
 import { ApiError } from "./errors.ts";
 import { SLICE_MS, yieldToEventLoop } from "./yield.ts";
@@ -71,7 +73,7 @@ export interface JobRequest {
 
 /**
  * Asynchronous backtests. Jobs run one at a time, first in first out, each
- * stepped in slices of about SLICE_MS with a yield to the event loop between
+ * stepped by the one runner (src/execution/runner.ts) in slices of about SLICE_MS with a yield to the event loop between
  * slices, so the server keeps answering while a long run is under way.
  * Jobs are bounded in count and in bytes; finished ones make room oldest
  * first and expire `ttlMs` after they end. A job belongs to its owner: the
@@ -86,6 +88,7 @@ export class BacktestJobs {
     private readonly clock: Clock,
     private readonly limits: JobLimits,
     private readonly log: (message: string, err: unknown) => void,
+    private readonly scheduler: Scheduler = realScheduler,
   ) {}
 
   /**
@@ -192,16 +195,12 @@ export class BacktestJobs {
     job.startedAt = this.clock.now();
     const run = job.run!;
     try {
-      while (!run.done && !job.cancelled) {
-        const start = performance.now();
-        do {
-          // Counted before stepping, as the engine counts a bar it has started (a failing bar is the last one done).
-          job.barsDone++;
-          run.step();
-        } while (!run.done && performance.now() - start < SLICE_MS);
-        job.computeMs += performance.now() - start;
-        await yieldToEventLoop();
-      }
+      const outcome = await runSteps({
+        get done() { return run.done; },
+        // Counted before stepping, as the engine counts a bar it has started (a failing bar is the last one done).
+        step() { job.barsDone++; run.step(); },
+      }, { scheduler: this.scheduler, sliceMs: SLICE_MS, yieldNow: yieldToEventLoop, cancelled: () => job.cancelled });
+      job.computeMs = outcome.busyMs;
       if (job.cancelled) {
         // Deleted while it ran: nobody can ask for it any more, so nothing is built or kept.
         job.run = null;

@@ -1,12 +1,11 @@
-import type { Bar, SymbolId, BarHistory } from "../core/data.ts";
 import { ConfigError } from "../core/errors.ts";
 import { checkSetting, type SettingSpec } from "../core/settings.ts";
-import type { Fill, Order } from "../core/orders.ts";
-import type { Signal } from "../core/signal.ts";
 import { noShortSelling, sufficientCash, type PreTradeCheck } from "../risk/pretrade.ts";
 import type { PositionSizer } from "../risk/sizing.ts";
 import type { StrategyParams } from "../strategies/strategy.ts";
-import type { Rejection } from "./types.ts";
+import type { EngineEvent, RebalanceSchedule } from "../execution/types.ts";
+
+export type { EngineEvent, RebalanceSchedule, RunSnapshot } from "../execution/types.ts";
 
 export interface BacktestConfig {
   /** Starting cash (default 100,000). */
@@ -29,6 +28,8 @@ export interface BacktestConfig {
   stopLossPct?: number;
   /** Take-profit limit this fraction away from the entry price, e.g. 0.1. */
   takeProfitPct?: number;
+  /** Fill at most this fraction of a bar's volume per bar; the rest waits (default: no limit, whole orders fill). */
+  maxParticipation?: number;
   /** Pre-trade checks in order; default: no short selling (unless allowShort) and sufficient cash. */
   checks?: readonly PreTradeCheck[];
   /** Bars per year for annualizing; default inferred from the timestamps. */
@@ -41,35 +42,6 @@ export interface BacktestConfig {
   onProgress?: (done: number, total: number) => void;
   /** Clock for bars-per-second, in ms (default performance.now). */
   now?: () => number;
-}
-
-/** Moves the book to target weights every `every` bars, with market orders for the next open. */
-export interface RebalanceSchedule {
-  readonly every: number;
-  /** Target weight per symbol from the bars seen so far, or null to skip this date. */
-  weights(histories: ReadonlyMap<SymbolId, BarHistory>): Readonly<Record<SymbolId, number>> | null;
-  /** Skip trades worth less than this (default 0). */
-  readonly minTradeValue?: number;
-}
-
-/** What happens in a run, in order, for streaming to a UI or a socket. */
-export type EngineEvent =
-  | { readonly type: "bar"; readonly symbol: string; readonly bar: Bar }
-  | { readonly type: "signal"; readonly signal: Signal }
-  | { readonly type: "order"; readonly order: Order }
-  | { readonly type: "fill"; readonly fill: Fill }
-  | { readonly type: "rejection"; readonly rejection: Rejection };
-
-/** The state of a run between bars: what a paper session shows. */
-export interface RunSnapshot {
-  readonly time: number;
-  readonly barsDone: number;
-  readonly barsTotal: number;
-  readonly cash: string;
-  readonly equity: number;
-  readonly positions: readonly { symbol: string; quantity: string; avgPrice: string; unrealizedPnl: string; realizedPnl: string }[];
-  readonly openOrders: readonly Order[];
-  readonly fills: readonly Fill[];
 }
 
 /**
@@ -85,6 +57,7 @@ export const CONFIG_SETTINGS = [
   { name: "positionFraction", type: "number", default: 1, min: 0, max: 1, minExclusive: true, description: "fraction of equity a new position takes" },
   { name: "stopLossPct", type: "number", min: 0, max: 1, minExclusive: true, maxExclusive: true, description: "protective stop this fraction away from the entry price, e.g. 0.05" },
   { name: "takeProfitPct", type: "number", min: 0, max: 1, minExclusive: true, maxExclusive: true, description: "take-profit limit this fraction away from the entry price, e.g. 0.1" },
+  { name: "maxParticipation", type: "number", min: 0, max: 1, minExclusive: true, description: "fill at most this fraction of a bar's volume per bar, the rest waiting for the next (default: no limit)" },
   { name: "periodsPerYear", type: "number", min: 0, minExclusive: true, description: "bars per year for annualizing (default: inferred from the timestamps)" },
 ] as const satisfies readonly SettingSpec[];
 
@@ -93,7 +66,7 @@ export type ConfigSettingName = (typeof CONFIG_SETTINGS)[number]["name"];
 /** The run settings as plain data: what a request's `config` holds. */
 export type RunSettings = { [K in ConfigSettingName]?: number };
 
-type Optional = "rebalance" | "stopLossPct" | "takeProfitPct" | "onProgress" | "onEvent" | "params" | "periodsPerYear" | "sizer";
+type Optional = "rebalance" | "stopLossPct" | "takeProfitPct" | "maxParticipation" | "onProgress" | "onEvent" | "params" | "periodsPerYear" | "sizer";
 export type Resolved = Required<Omit<BacktestConfig, Optional>> & Pick<BacktestConfig, Optional>;
 
 export function resolveConfig(c: BacktestConfig): Resolved {
@@ -106,6 +79,7 @@ export function resolveConfig(c: BacktestConfig): Resolved {
     allowShort: c.allowShort ?? false,
     stopLossPct: c.stopLossPct,
     takeProfitPct: c.takeProfitPct,
+    maxParticipation: c.maxParticipation,
     checks: c.checks ?? (c.allowShort ? [sufficientCash] : [noShortSelling, sufficientCash]),
     periodsPerYear: c.periodsPerYear,
     sizer: c.sizer,

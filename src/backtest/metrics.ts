@@ -40,3 +40,10 @@ export function cagr(first: number, last: number, years: number): number {
   if (years <= 0 || first <= 0) return 0;
   return last <= 0 ? -1 : (last / first) ** (1 / years) - 1;
 }
+
+/** A typed array as a plain array (what JSON needs); a counted loop is several times faster than Array.from here. */
+export function toArray(a: Float64Array): number[] {
+  const out = new Array<number>(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i];
+  return out;
+}

@@ -1,13 +1,8 @@
 import type { TradeRecord } from "../portfolio/trades.ts";
 import type { StrategyParams } from "../strategies/strategy.ts";
 
-/** A signal or order the risk stage refused, and why. */
-export interface Rejection {
-  readonly time: number;
-  readonly symbol: string;
-  readonly reason: string;
-  readonly rule: string;
-}
+export type { Rejection } from "../execution/types.ts";
+import type { Rejection } from "../execution/types.ts";
 
 /** The result of a backtest, as plain data: the CLI, the API and the web page all render this. */
 export interface BacktestReport {

@@ -9,7 +9,9 @@ import { tsIndicators } from "../../src/features/indicators.ts";
 import { momentum } from "../../src/strategies/momentum.ts";
 import { meanReversion } from "../../src/strategies/mean-reversion.ts";
 import { computeOverlays, overlaysFor } from "../../runtimes/browser/overlays.ts";
-import { messageChannelYield, stepInSlices } from "../../runtimes/browser/slices.ts";
+import { messageChannelYield } from "../../runtimes/browser/slices.ts";
+import { realScheduler } from "../../src/core/clock.ts";
+import { runSteps } from "../../src/execution/runner.ts";
 import { defaultRange, gridValues } from "../../runtimes/browser/sweep.ts";
 import { wasmIndicators } from "../helpers.ts";
 import { root } from "./browser.ts";
@@ -17,17 +19,17 @@ import { root } from "./browser.ts";
 const series = parseBarsCsv(readFileSync(`${root}data/sp500.csv`, "utf8"), { source: "sp500.csv", symbol: "SPX" });
 const request = { strategy: "momentum", params: { fast: 15, slow: 80 } };
 
-describe("stepInSlices", () => {
+describe("the worker's slices (the one runner with a MessageChannel yield)", () => {
   it("steps a Backtest to the same report as a plain run, reporting progress after each slice", async () => {
     const engine = new Backtest(series, ...strategyAndConfig(request));
     const progress: number[] = [];
     let yields = 0;
     const yieldNow = messageChannelYield();
-    const busy = await stepInSlices(engine, {
-      sliceMs: 0.5, now: () => performance.now(), cancelled: () => false, onProgress: (d) => progress.push(d),
+    const { busyMs } = await runSteps(engine, {
+      scheduler: realScheduler, sliceMs: 0.5, cancelled: () => false, onSlice: (d) => progress.push(d),
       yieldNow: () => (yields++, yieldNow()),
     });
-    expect(busy).toBeGreaterThan(0);
+    expect(busyMs).toBeGreaterThan(0);
     expect(engine.done).toBe(true);
     expect(progress.at(-1)).toBe(series.close.length);
     expect(progress.length).toBeGreaterThan(1);
@@ -42,11 +44,11 @@ describe("stepInSlices", () => {
     const engine = new Backtest(series, ...strategyAndConfig(request));
     let cancel = false;
     let done = 0;
-    const busy = await stepInSlices(engine, {
-      sliceMs: 0, now: () => performance.now(), yieldNow: messageChannelYield(),
-      cancelled: () => cancel, onProgress: (d) => ((done = d), (cancel = true)),
+    const outcome = await runSteps(engine, {
+      scheduler: realScheduler, sliceMs: 0, yieldNow: messageChannelYield(),
+      cancelled: () => cancel, onSlice: (d) => ((done = d), (cancel = true)),
     });
-    expect(busy).toBeNull();
+    expect(outcome.cancelled).toBe(true);
     expect(engine.done).toBe(false);
     expect(done).toBeGreaterThan(0);
     expect(done).toBeLessThan(series.close.length);

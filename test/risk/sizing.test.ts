@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SeriesHistory } from "../../src/backtest/history.ts";
+import { SeriesHistory } from "../../src/execution/history.ts";
 import { kelly, volatilityTarget } from "../../src/risk/sizing.ts";
 import { bars } from "../backtest/stubs.ts";
 
