@@ -1,7 +1,13 @@
+import type { Clock, Scheduler } from "../core/clock.ts";
+
 /**
  * Time as the network code sees it: what time it is and "call me in N ms".
  * Injected so that backoff, timeouts, breakers and replay pacing run on a
  * manual clock in tests (no test sleeps) and on the host's timers live.
+ * One object rather than the engine's Clock and Scheduler pair because the
+ * network code needs wall-clock time (a Retry-After date, Alpaca's reset
+ * epoch, the end of a backfill) beside its timers; `timersFrom` builds one
+ * from the pair.
  */
 export interface Timers {
   /** Epoch milliseconds. */
@@ -19,6 +25,11 @@ export const systemTimers: Timers = {
   setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
   clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
 };
+
+/** The engine's clock (epoch ms) and scheduler (timers) as one Timers. */
+export function timersFrom(clock: Clock, scheduler: Scheduler): Timers {
+  return { now: () => clock.now(), setTimeout: (fn, ms) => scheduler.after(ms, fn), clearTimeout: (h) => scheduler.cancel(h) };
+}
 
 /** Resolves after `ms` on `timers`; rejects with the signal's reason when aborted first. */
 export function sleep(timers: Timers, ms: number, signal?: AbortSignal): Promise<void> {
@@ -45,9 +56,10 @@ interface Pending {
 /**
  * A clock that moves only when told: timers fire in due order as `advance`
  * passes their time. Tests of backoff, breakers and replay use it so that
- * an hour of waiting takes no time at all.
+ * an hour of waiting takes no time at all. It is also the engine's Clock
+ * and Scheduler, so one test clock drives the engine and its connections.
  */
-export class ManualClock implements Timers {
+export class ManualClock implements Timers, Clock, Scheduler {
   private time: number;
   private nextId = 1;
   private queue: Pending[] = [];
@@ -75,6 +87,15 @@ export class ManualClock implements Timers {
 
   clearTimeout(handle: TimerHandle): void {
     this.queue = this.queue.filter((t) => t.id !== handle);
+  }
+
+  /** The engine's Scheduler port, on the same timers. */
+  after(ms: number, fn: () => void): unknown {
+    return this.setTimeout(fn, ms);
+  }
+
+  cancel(handle: unknown): void {
+    this.clearTimeout(handle);
   }
 
   /** Timers not yet fired. */

@@ -67,3 +67,20 @@ describe("ManualClock", () => {
     expect(clock.pending).toBe(0);
   });
 });
+
+describe("timersFrom", () => {
+  it("joins the engine's Clock and Scheduler into the Timers the network code takes", async () => {
+    const { TestClock, FakeScheduler } = await import("../../src/core/clock.ts");
+    const { timersFrom } = await import("../../src/net/timers.ts");
+    const clock = new TestClock(Date.UTC(2026, 0, 1));
+    const scheduler = new FakeScheduler();
+    const timers = timersFrom(clock, scheduler);
+    let fired = 0;
+    timers.setTimeout(() => fired++, 100);
+    const h = timers.setTimeout(() => fired++, 50);
+    timers.clearTimeout(h);
+    await scheduler.advance(100);
+    expect(fired).toBe(1);
+    expect(timers.now()).toBe(Date.UTC(2026, 0, 1));
+  });
+});
