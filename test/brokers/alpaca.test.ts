@@ -8,7 +8,9 @@ import { AlpacaBroker } from "../../src/brokers/alpaca/broker.ts";
 import type { VenueEvent } from "../../src/core/events.ts";
 import { Decimal } from "../../src/core/money.ts";
 import { createOrder, type OrderRequest } from "../../src/core/orders.ts";
-import { AuthError, HttpError, ProtocolError } from "../../src/net/errors.ts";
+import { applyOrderEvent, initialOrderState } from "../../src/execution/order-state.ts";
+import { AuthError, BreakerOpenError, HttpError, ProtocolError, TimeoutError } from "../../src/net/errors.ts";
+import type { Order } from "../../src/core/orders.ts";
 import { ManualClock } from "../../src/net/timers.ts";
 import { AlpacaServer, KEY } from "../protocol-servers/alpaca.ts";
 import { outcome, until } from "../net/helpers.ts";
@@ -43,6 +45,13 @@ async function connected(clock = new ManualClock(Date.now()), extra: Partial<Con
 const order = (req: Partial<OrderRequest> = {}) => createOrder({ symbol: "AAPL", side: "buy", quantity: 10, ...req }, `ord-${++seq}`, Date.now());
 const types = (events: VenueEvent[], id?: string) => events.filter((e) => !id || e.orderId === id).map((e) => e.type);
 
+/** The order's state after its events, through the engine's own state machine: a sequence it refuses throws. */
+function stateAfter(o: Order, events: VenueEvent[]) {
+  let state = applyOrderEvent(initialOrderState(o, 0), { type: "submitted", orderId: o.id, time: 0, order: o });
+  for (const e of events) if (e.orderId === o.id) state = applyOrderEvent(state, e);
+  return state;
+}
+
 describe("AlpacaBroker", () => {
   it("submits a market order: accepted, then filled at a Decimal price; positions and account read as Decimal", async () => {
     const { broker, events } = await connected();
@@ -51,6 +60,7 @@ describe("AlpacaBroker", () => {
     await broker.submit(o);
     await until(() => types(events, o.id).includes("filled"), "the fill");
     expect(types(events, o.id)).toEqual(["accepted", "filled"]);
+    expect(stateAfter(o, events)).toMatchObject({ status: "filled", filledQuantity: new Decimal(10), filledNotional: new Decimal(1900) });
     const posted = server.requests.find((r) => r.method === "POST" && r.path === "/v2/orders" && (r.body as { client_order_id: string }).client_order_id === o.id);
     expect(posted!.body).toEqual({ symbol: "AAPL", qty: "10", side: "buy", type: "market", time_in_force: "day", client_order_id: o.id });
     const fill = (events.at(-1) as Extract<VenueEvent, { type: "filled" }>).fill;
@@ -80,6 +90,7 @@ describe("AlpacaBroker", () => {
     await broker.submit(halted);
     await until(() => types(events, halted.id).length > 0, "the rejection");
     expect(types(events, halted.id)).toEqual(["rejected"]);
+    expect([stateAfter(tooBig, events).status, stateAfter(halted, events).status]).toEqual(["rejected", "rejected"]);
   });
 
   it("cancels a working limit order; a second cancel is a cancelRejected", async () => {
@@ -93,6 +104,13 @@ describe("AlpacaBroker", () => {
     await broker.cancel(o.id);
     expect(events.filter((e) => e.orderId === o.id).at(-1)).toMatchObject({ type: "cancelRejected", reason: expect.stringContaining("order is not cancelable (status canceled)") });
     expect(types(events, o.id)).toEqual(["accepted", "cancelled", "cancelRejected"]);
+    expect(stateAfter(o, events).status).toBe("cancelled");
+    const day = order({ type: "limit", limitPrice: "150.25" });
+    await broker.submit(day);
+    await until(() => types(events, day.id).includes("accepted"), "acceptance");
+    server.expire((await broker.order(day.id))!.venueOrderId!);
+    await until(() => types(events, day.id).includes("expired"), "the expiry");
+    expect(stateAfter(day, events).status).toBe("expired");
     await broker.cancel("no-such-order");
     expect(events.at(-1)).toMatchObject({ type: "cancelRejected", orderId: "no-such-order", reason: "Alpaca has no order with this client order id" });
   });
@@ -114,6 +132,7 @@ describe("AlpacaBroker", () => {
     const fills = events.filter((e) => e.orderId === o.id && (e.type === "partiallyFilled" || e.type === "filled")) as Array<Extract<VenueEvent, { type: "filled" }>>;
     expect(fills.map((e) => [e.type, e.fill.quantity.toString(), e.fill.price.toString()])).toEqual([["partiallyFilled", "5", "181.25"], ["filled", "7", "181.5"]]);
     expect(types(events, o.id)).toEqual(["accepted", "replaced", "partiallyFilled", "filled"]);
+    expect(stateAfter(o, events)).toMatchObject({ status: "filled", filledQuantity: new Decimal(12), order: { quantity: new Decimal(12), limitPrice: new Decimal("181.5") } });
     await broker.replace(o.id, { quantity: new Decimal(1) });
     expect(events.at(-1)).toMatchObject({ type: "replaceRejected", reason: expect.stringContaining("order is not replaceable (status filled)") });
   });
@@ -140,6 +159,7 @@ describe("AlpacaBroker", () => {
     expect(fills[1].price.toString()).toBe("197.6875");
     expect(fills.reduce((s, f) => s.plus(f.quantity.times(f.price)), new Decimal(0)).toString()).toBe("1979.5");
     expect(types(events, o.id)).toEqual(["accepted", "partiallyFilled", "filled"]);
+    expect(stateAfter(o, events)).toMatchObject({ status: "filled", filledQuantity: new Decimal(10), filledNotional: new Decimal("1979.5") });
   });
 
   it("resends an order whose answer was lost; Alpaca's duplicate refusal leaves exactly one order and one set of events", async () => {
@@ -172,6 +192,31 @@ describe("AlpacaBroker", () => {
     clock.advance(2000);
     expect((await p).error).toBeUndefined();
     await until(() => types(events, o.id).includes("filled"), "the fill");
+  });
+
+  it("a submit with no answer times out (outcome unknown: it throws); repeated failures open the breaker, which then fails fast", async () => {
+    const clock = new ManualClock(Date.now());
+    const { broker } = await connected(clock, { timeoutMs: 5000, retry: { retries: 0, baseMs: 100, maxMs: 100, maxServerWaitMs: 0 } });
+    server.server.hold();
+    try {
+      for (let i = 0; i < 5; i++) {
+        const before = server.requests.length;
+        const p = outcome(broker.submit(order()));
+        await until(() => server.requests.length > before && clock.pendingDelays.includes(5000), "the request to wait");
+        clock.advance(5000);
+        const { error } = await p;
+        expect(error).toBeInstanceOf(TimeoutError);
+        expect((error as Error).message).toBe("Alpaca trading: POST /v2/orders got no answer within 5000 ms");
+      }
+      expect(broker.breaker.state).toBe("open");
+      const before = server.requests.length;
+      const { error } = await outcome(broker.submit(order()));
+      expect(error).toBeInstanceOf(BreakerOpenError);
+      expect((error as Error).message).toMatch(/^Alpaca trading is unavailable: circuit breaker open after 5 failures in a row; next try at /);
+      expect(server.requests.length).toBe(before); // nothing was sent
+    } finally {
+      server.server.release();
+    }
   });
 
   it("refuses bad keys clearly: REST 401 throws (outcome known: not placed), the stream's refusal fails connect", async () => {
