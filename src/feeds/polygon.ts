@@ -121,7 +121,10 @@ export class PolygonMarketData implements MarketData {
 
   close(): void {
     this.timers.clearTimeout(this.handshakeTimer);
-    this.socket?.stop(1000, "closed by client");
+    const socket = this.socket;
+    // A later subscribe starts a new connection.
+    this.socket = undefined;
+    socket?.stop(1000, "closed by client");
   }
 
   private start(): void {
@@ -141,7 +144,11 @@ export class PolygonMarketData implements MarketData {
         onClose: ({ reason, retryInMs }) => {
           this.timers.clearTimeout(this.handshakeTimer);
           this.ready = false;
-          if (retryInMs === undefined) this.subs.status({ state: "closed", reason });
+          if (retryInMs === undefined) {
+            // Ended for good (refused credentials, out of attempts, closed): a later subscribe starts afresh.
+            this.socket = undefined;
+            this.subs.status({ state: "closed", reason });
+          }
           else this.subs.status({ state: "reconnecting", reason, retryInMs });
         },
       },
