@@ -70,6 +70,7 @@ export * from "./data/parquet.ts";
 export * from "./feeds/market-data.ts";
 export * from "./feeds/timeframe.ts";
 export * from "./feeds/aggregator.ts";
+export * from "./feeds/aggregated-feed.ts";
 export * from "./feeds/stream.ts";
 export * from "./feeds/bus.ts";
 export * from "./feeds/replay.ts";
