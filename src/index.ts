@@ -76,6 +76,7 @@ export * from "./feeds/bus.ts";
 export * from "./feeds/replay.ts";
 export * from "./feeds/alpaca-data.ts";
 export * from "./feeds/polygon.ts";
+export * from "./feeds/from-config.ts";
 
 // Talking to remote services: timers, retries, the circuit breaker, HTTP, a reconnecting WebSocket.
 export * from "./net/timers.ts";
@@ -87,6 +88,7 @@ export * from "./net/websocket.ts";
 
 // Brokers.
 export * from "./brokers/alpaca/broker.ts";
+export * from "./brokers/alpaca/from-config.ts";
 
 // Configuration and the HTTP API.
 export * from "./config/app-config.ts";
