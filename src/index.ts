@@ -68,6 +68,32 @@ export * from "./solver/qp.ts";
 export * from "./report/text.ts";
 export * from "./report/html.ts";
 
+// Market data: one interface over Alpaca, Polygon, replayed files and the
+// synthetic generator; bar aggregation; the event bus (bounded queues).
+export * from "./data/parquet.ts";
+export * from "./feeds/market-data.ts";
+export * from "./feeds/timeframe.ts";
+export * from "./feeds/aggregator.ts";
+export * from "./feeds/aggregated-feed.ts";
+export * from "./feeds/stream.ts";
+export * from "./feeds/bus.ts";
+export * from "./feeds/replay.ts";
+export * from "./feeds/alpaca-data.ts";
+export * from "./feeds/polygon.ts";
+export * from "./feeds/from-config.ts";
+
+// Talking to remote services: timers, retries, the circuit breaker, HTTP, a reconnecting WebSocket.
+export * from "./net/timers.ts";
+export * from "./net/errors.ts";
+export * from "./net/retry.ts";
+export * from "./net/breaker.ts";
+export * from "./net/http.ts";
+export * from "./net/websocket.ts";
+
+// Brokers.
+export * from "./brokers/alpaca/broker.ts";
+export * from "./brokers/alpaca/from-config.ts";
+
 // Configuration and the HTTP API.
 export * from "./config/app-config.ts";
 export * from "./config/toml.ts";

@@ -64,7 +64,32 @@ export interface AppConfig {
   readonly logLevel: LogLevel;
   /** Log lines as JSON objects (for collectors) or short text. */
   readonly logFormat: "json" | "text";
+  /** Alpaca: market data and trading. Keys are optional until a feed or broker needs them (requireAlpacaCredentials). */
+  readonly alpaca: AlpacaSettings;
+  /** Polygon (Massive): market data. */
+  readonly polygon: PolygonSettings;
 }
+
+export interface AlpacaSettings {
+  readonly keyId?: string;
+  readonly secret?: string;
+  /** Trading REST: the paper endpoint unless set to live (https://api.alpaca.markets). */
+  readonly tradingUrl: string;
+  /** Market-data REST. */
+  readonly dataUrl: string;
+  /** Market-data WebSocket; by default the one of `feed`. */
+  readonly streamUrl: string;
+  /** "iex" (free) or "sip" (paid, all exchanges). */
+  readonly feed: "iex" | "sip";
+}
+
+export interface PolygonSettings {
+  readonly key?: string;
+  readonly restUrl: string;
+  readonly streamUrl: string;
+}
+
+const ALPACA_STREAM = (feed: string) => `wss://stream.data.alpaca.markets/v2/${feed}`;
 
 export const defaultAppConfig: AppConfig = Object.freeze({
   host: "127.0.0.1",
@@ -87,6 +112,10 @@ export const defaultAppConfig: AppConfig = Object.freeze({
   traces: "off",
   logLevel: "info",
   logFormat: "json",
+  alpaca: Object.freeze({
+    tradingUrl: "https://paper-api.alpaca.markets", dataUrl: "https://data.alpaca.markets", streamUrl: ALPACA_STREAM("iex"), feed: "iex" as const,
+  }),
+  polygon: Object.freeze({ restUrl: "https://api.polygon.io", streamUrl: "wss://socket.polygon.io/stocks" }),
 });
 
 /** Where the settings come from; later sources win: defaults < file < env < overrides. */
@@ -99,7 +128,11 @@ export interface AppConfigSources {
   overrides?: Partial<Pick<AppConfig, "host" | "port">>;
 }
 
-type Mutable = { -readonly [K in keyof AppConfig]: AppConfig[K] };
+type Scalars = Omit<AppConfig, "alpaca" | "polygon">;
+type Mutable = { -readonly [K in keyof Scalars]: Scalars[K] } & {
+  alpaca: { -readonly [K in keyof AlpacaSettings]: AlpacaSettings[K] };
+  polygon: { -readonly [K in keyof PolygonSettings]: PolygonSettings[K] };
+};
 /** A setting's value: text from the environment, or a TOML value (a table only where a setting takes one). */
 type Raw = TomlValue | TomlTable;
 type Where = { source: string; field: string; line?: number; lines?: ReadonlyMap<string, number> };
@@ -137,13 +170,24 @@ const SETTINGS: readonly Setting[] = [
   { env: "NT_TRACES", toml: "telemetry.traces", apply: (c, v, w) => (c.traces = oneOf(v, w, ["off", "log"])) },
   { env: "NT_LOG_LEVEL", toml: "log.level", apply: (c, v, w) => (c.logLevel = oneOf(v, w, LOG_LEVELS)) },
   { env: "NT_LOG_FORMAT", toml: "log.format", apply: (c, v, w) => (c.logFormat = oneOf(v, w, ["json", "text"])) },
+  { env: "NT_ALPACA_KEY_ID", toml: "alpaca.key_id", apply: (c, v, w) => (c.alpaca.keyId = credential(v, w)) },
+  { env: "NT_ALPACA_SECRET", toml: "alpaca.secret", apply: (c, v, w) => (c.alpaca.secret = credential(v, w)) },
+  { env: "NT_ALPACA_TRADING_URL", toml: "alpaca.trading_url", apply: (c, v, w) => (c.alpaca.tradingUrl = url(v, w, ["https:", "http:"])) },
+  { env: "NT_ALPACA_DATA_URL", toml: "alpaca.data_url", apply: (c, v, w) => (c.alpaca.dataUrl = url(v, w, ["https:", "http:"])) },
+  { env: "NT_ALPACA_STREAM_URL", toml: "alpaca.stream_url", apply: (c, v, w) => (c.alpaca.streamUrl = url(v, w, ["wss:", "ws:"])) },
+  { env: "NT_ALPACA_FEED", toml: "alpaca.feed", apply: (c, v, w) => (c.alpaca.feed = alpacaFeed(v, w)) },
+  { env: "NT_POLYGON_KEY", toml: "polygon.key", apply: (c, v, w) => (c.polygon.key = credential(v, w)) },
+  { env: "NT_POLYGON_URL", toml: "polygon.url", apply: (c, v, w) => (c.polygon.restUrl = url(v, w, ["https:", "http:"])) },
+  { env: "NT_POLYGON_STREAM_URL", toml: "polygon.stream_url", apply: (c, v, w) => (c.polygon.streamUrl = url(v, w, ["wss:", "ws:"])) },
 ];
 
 /** The environment variables `loadAppConfig` reads, for `--help` texts. */
 export const configEnvVars = SETTINGS.map((s) => s.env);
 
 export function loadAppConfig(sources: AppConfigSources = {}): AppConfig {
-  const config: Mutable = { ...defaultAppConfig, rateLimit: { ...defaultAppConfig.rateLimit } };
+  const config: Mutable = {
+    ...defaultAppConfig, rateLimit: { ...defaultAppConfig.rateLimit }, alpaca: { ...defaultAppConfig.alpaca }, polygon: { ...defaultAppConfig.polygon },
+  };
   let burstGiven = false;
   if (sources.file) burstGiven = applyFile(config, sources.file.text, sources.file.name) || burstGiven;
   for (const s of SETTINGS) {
@@ -160,6 +204,15 @@ export function loadAppConfig(sources: AppConfigSources = {}): AppConfig {
     config.rateLimit = { ...config.rateLimit, burst: Math.max(1, Math.ceil(2 * config.rateLimit.perSecond)) };
   }
   config.apiKeys = Object.freeze(config.apiKeys.map((k) => Object.freeze(k)));
+  // The stream follows the feed unless it was set itself.
+  if (config.alpaca.streamUrl === defaultAppConfig.alpaca.streamUrl) config.alpaca.streamUrl = ALPACA_STREAM(config.alpaca.feed);
+  if ((config.alpaca.keyId === undefined) !== (config.alpaca.secret === undefined)) {
+    const [given, missing] = config.alpaca.keyId === undefined ? ["secret", "key id"] : ["key id", "secret"];
+    const setting = missing === "secret" ? "NT_ALPACA_SECRET (or [alpaca] secret)" : "NT_ALPACA_KEY_ID (or [alpaca] key_id)";
+    throw new ConfigError(`Alpaca: a ${given} is set but no ${missing}; set ${setting} too`, { field: missing === "secret" ? "NT_ALPACA_SECRET" : "NT_ALPACA_KEY_ID" });
+  }
+  config.alpaca = Object.freeze(config.alpaca);
+  config.polygon = Object.freeze(config.polygon);
   return Object.freeze(config);
 }
 
@@ -232,6 +285,47 @@ function integer(v: Raw, w: Where, min: number, max: number): number {
 function oneOf<T extends string>(v: Raw, w: Where, choices: readonly T[]): T {
   if (typeof v === "string" && (choices as readonly string[]).includes(v)) return v as T;
   throw fail(w, `must be one of ${choices.join(", ")}, got ${describe(v)}`);
+}
+
+/** An API key id or secret: printable, no spaces; never repeated in a message. */
+function credential(v: Raw, w: Where): string {
+  if (typeof v !== "string") throw fail(w, "must be a string");
+  if (v.length < 8 || v.length > 256 || !/^[\x21-\x7e]+$/.test(v)) throw fail(w, "must be 8 to 256 printable characters without spaces");
+  return v;
+}
+
+function url(v: Raw, w: Where, schemes: readonly string[]): string {
+  const t = text(v, w);
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(t);
+  } catch { /* reported below */ }
+  if (!parsed || !schemes.includes(parsed.protocol)) {
+    throw fail(w, `must be a URL starting with ${schemes.map((p) => `${p}//`).join(" or ")}, got ${describe(v)}`);
+  }
+  return t.replace(/\/+$/, "");
+}
+
+function alpacaFeed(v: Raw, w: Where): "iex" | "sip" {
+  if (v !== "iex" && v !== "sip") throw fail(w, `must be "iex" or "sip", got ${describe(v)}`);
+  return v;
+}
+
+/** Alpaca's key id and secret, or an error saying which settings to set. */
+export function requireAlpacaCredentials(config: AppConfig): { keyId: string; secret: string } {
+  const { keyId, secret } = config.alpaca;
+  if (keyId === undefined || secret === undefined) {
+    throw new ConfigError("Alpaca needs an API key: set NT_ALPACA_KEY_ID and NT_ALPACA_SECRET (or key_id and secret under [alpaca] in the config file)", { field: "NT_ALPACA_KEY_ID" });
+  }
+  return { keyId, secret };
+}
+
+/** Polygon's API key, or an error saying which setting to set. */
+export function requirePolygonKey(config: AppConfig): string {
+  if (config.polygon.key === undefined) {
+    throw new ConfigError("Polygon needs an API key: set NT_POLYGON_KEY (or key under [polygon] in the config file)", { field: "NT_POLYGON_KEY" });
+  }
+  return config.polygon.key;
 }
 
 function boolean(v: Raw, w: Where): boolean {

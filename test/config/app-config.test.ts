@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { configEnvVars, defaultAppConfig, loadAppConfig } from "../../src/config/app-config.ts";
+import { configEnvVars, defaultAppConfig, loadAppConfig, requireAlpacaCredentials, requirePolygonKey } from "../../src/config/app-config.ts";
 import { ConfigError } from "../../src/core/errors.ts";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
@@ -42,6 +42,9 @@ describe("loadAppConfig", () => {
         NT_API_KEYS: `alice:read,backtest:${ALICE_SHA256}`, NT_PUBLIC_ROUTES: "/risk, /optimize", NT_JOBS_MEMORY: "64mb", NT_RESULT_TTL: "2h",
         NT_METRICS: "true", NT_TRACES: "log", NT_LOG_LEVEL: "warn", NT_LOG_FORMAT: "text",
         NT_SESSIONS_DIR: "/var/lib/nt/sessions",
+        NT_ALPACA_KEY_ID: "PKTEST0000000000", NT_ALPACA_SECRET: "alpaca-secret-0123", NT_ALPACA_TRADING_URL: "http://127.0.0.1:9001/",
+        NT_ALPACA_DATA_URL: "http://127.0.0.1:9002", NT_ALPACA_STREAM_URL: "ws://127.0.0.1:9002/v2/sip", NT_ALPACA_FEED: "sip",
+        NT_POLYGON_KEY: "polygon-key-0123", NT_POLYGON_URL: "http://127.0.0.1:9003", NT_POLYGON_STREAM_URL: "ws://127.0.0.1:9003/stocks",
       },
     });
     const { apiKeys, ...rest } = c;
@@ -51,10 +54,15 @@ describe("loadAppConfig", () => {
       computeWorkers: 3, computeQueue: 5, computeTimeoutMs: 1500, maxOutputValues: 250_000,
       publicRoutes: ["/risk", "/optimize"], jobsMemoryBytes: 64 * 1024 ** 2, resultTtlMs: 7_200_000, sessionsDir: "/var/lib/nt/sessions",
       metrics: true, traces: "log", logLevel: "warn", logFormat: "text",
+      alpaca: {
+        keyId: "PKTEST0000000000", secret: "alpaca-secret-0123", tradingUrl: "http://127.0.0.1:9001", dataUrl: "http://127.0.0.1:9002",
+        streamUrl: "ws://127.0.0.1:9002/v2/sip", feed: "sip",
+      },
+      polygon: { key: "polygon-key-0123", restUrl: "http://127.0.0.1:9003", streamUrl: "ws://127.0.0.1:9003/stocks" },
     });
     expect(apiKeys.map((k) => [k.id, k.scopes])).toEqual([["token", ["admin"]], ["alice", ["read", "backtest"]]]);
     expect(hex(await apiKeys[0].sha256)).toBe(await sha256Hex("abcdefghijklmnop"));
-    expect(configEnvVars).toHaveLength(23);
+    expect(configEnvVars).toHaveLength(32);
   });
 
   it("reads the telemetry and log settings from the file, and refuses unknown values", () => {
@@ -107,6 +115,35 @@ describe("loadAppConfig", () => {
     expect(message(() => loadAppConfig(file("port = 80")))).toContain('unknown table or key "port"');
     expect(message(() => loadAppConfig(file("[server]\nport = 80\nport = 81")))).toContain('line 3 (key "server.port"): is defined twice');
     expect(message(() => loadAppConfig({ overrides: { host: "" } }))).toContain("--host");
+  });
+
+  it("reads Alpaca and Polygon keys and endpoints, defaulting to Alpaca's paper endpoint and IEX feed", () => {
+    expect(defaultAppConfig.alpaca).toEqual({
+      tradingUrl: "https://paper-api.alpaca.markets", dataUrl: "https://data.alpaca.markets", streamUrl: "wss://stream.data.alpaca.markets/v2/iex", feed: "iex",
+    });
+    expect(defaultAppConfig.polygon).toEqual({ restUrl: "https://api.polygon.io", streamUrl: "wss://socket.polygon.io/stocks" });
+    const c = loadAppConfig(file('[alpaca]\nkey_id = "PKFILE00000000"\nsecret = "file-secret-0123"\nfeed = "sip"\n[polygon]\nkey = "poly-file-key"'));
+    expect(c.alpaca).toMatchObject({ keyId: "PKFILE00000000", secret: "file-secret-0123", streamUrl: "wss://stream.data.alpaca.markets/v2/sip" });
+    expect(requireAlpacaCredentials(c)).toEqual({ keyId: "PKFILE00000000", secret: "file-secret-0123" });
+    expect(requirePolygonKey(c)).toBe("poly-file-key");
+    expect(Object.isFrozen(c.alpaca)).toBe(true);
+  });
+
+  it("refuses bad Alpaca and Polygon settings naming the setting, and never repeats a secret", () => {
+    expect(message(() => loadAppConfig({ env: { NT_ALPACA_KEY_ID: "PKTEST0000000000" } }))).toBe("Alpaca: a key id is set but no secret; set NT_ALPACA_SECRET (or [alpaca] secret) too");
+    expect(message(() => loadAppConfig(file('[alpaca]\nsecret = "file-secret-0123"')))).toBe("Alpaca: a secret is set but no key id; set NT_ALPACA_KEY_ID (or [alpaca] key_id) too");
+    const bad = message(() => loadAppConfig({ env: { NT_ALPACA_SECRET: "has a space" } }));
+    expect(bad).toBe("environment: NT_ALPACA_SECRET must be 8 to 256 printable characters without spaces");
+    expect(message(() => loadAppConfig({ env: { NT_ALPACA_TRADING_URL: "paper-api.alpaca.markets" } }))).toBe(
+      'environment: NT_ALPACA_TRADING_URL must be a URL starting with https:// or http://, got "paper-api.alpaca.markets"',
+    );
+    expect(message(() => loadAppConfig({ env: { NT_POLYGON_STREAM_URL: "https://socket.polygon.io" } }))).toContain("NT_POLYGON_STREAM_URL must be a URL starting with wss:// or ws://");
+    expect(message(() => loadAppConfig({ env: { NT_ALPACA_FEED: "otc" } }))).toBe('environment: NT_ALPACA_FEED must be "iex" or "sip", got "otc"');
+    expect(message(() => loadAppConfig(file("[alpaca]\nkey = 1")))).toBe("nt.toml: line 2: alpaca.key unknown key; [alpaca] takes key_id, secret, trading_url, data_url, stream_url, feed");
+    expect(message(() => requireAlpacaCredentials(loadAppConfig()))).toBe(
+      "Alpaca needs an API key: set NT_ALPACA_KEY_ID and NT_ALPACA_SECRET (or key_id and secret under [alpaca] in the config file)",
+    );
+    expect(message(() => requirePolygonKey(loadAppConfig()))).toBe("Polygon needs an API key: set NT_POLYGON_KEY (or key under [polygon] in the config file)");
   });
 
   it("every setting is in the README's settings table", () => {
