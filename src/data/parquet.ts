@@ -26,7 +26,7 @@ export async function parseBarsParquet(bytes: ArrayBuffer | Uint8Array, opts: Pa
   const buffer = bytes instanceof ArrayBuffer ? bytes : bytes.slice().buffer;
   const symbol = opts.symbol ?? symbolFromSource(source);
   if (!symbol || /\s/.test(symbol)) throw new ConfigError(`symbol must be non-empty without whitespace, got ${shown(symbol)}`, { field: "symbol" });
-  let metadata;
+  let metadata: ReturnType<typeof parquetMetadata>;
   try {
     metadata = parquetMetadata(buffer);
   } catch (e) {

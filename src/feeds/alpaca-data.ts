@@ -122,7 +122,7 @@ export class AlpacaMarketData implements MarketData {
     const { body } = await this.http.get(`/v2/stocks/${encodeURIComponent(symbol)}/quotes/latest`, { query: { feed: this.options.feed ?? "iex" } });
     const q = (body as { quote?: Record<string, unknown> } | undefined)?.quote;
     const time = typeof q?.t === "string" ? parseRfc3339(q.t) : NaN;
-    if (!q || typeof q.bp !== "number" || typeof q.ap !== "number" || typeof q.bs !== "number" || typeof q.as !== "number" || time !== time) {
+    if (!q || typeof q.bp !== "number" || typeof q.ap !== "number" || typeof q.bs !== "number" || typeof q.as !== "number" || Number.isNaN(time)) {
       throw new ProtocolError(`Alpaca latest quote for ${symbol}: the answer has no usable quote (${shown(q)})`);
     }
     return { symbol, time, bidPrice: q.bp, bidSize: q.bs, askPrice: q.ap, askSize: q.as };
@@ -242,7 +242,7 @@ function restBar(raw: unknown, tf: Timeframe, where: string): StampedBar {
   for (const f of ["o", "h", "l", "c", "v"]) {
     if (typeof r?.[f] !== "number") throw new ProtocolError(`${where}: ${f} must be a number, got ${shown(r?.[f])}`);
   }
-  if (start !== start) throw new ProtocolError(`${where}: t must be an RFC 3339 time, got ${shown(r?.t)}`);
+  if (Number.isNaN(start)) throw new ProtocolError(`${where}: t must be an RFC 3339 time, got ${shown(r?.t)}`);
   const bar: Bar = { time: windowEnd(start, tf), open: r.o as number, high: r.h as number, low: r.l as number, close: r.c as number, volume: r.v as number };
   return { start, bar };
 }

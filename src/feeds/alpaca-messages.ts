@@ -61,7 +61,7 @@ function readElement(m: Record<string, unknown>, sink: AlpacaDataSink): string |
       const { S, p, s, t } = m;
       if (typeof S !== "string" || typeof p !== "number" || typeof s !== "number" || typeof t !== "string") return fieldProblem(m, ["S", "p", "s", "t"]);
       const time = parseRfc3339(t);
-      if (time !== time) return `t is not a timestamp: ${shown(t)}`;
+      if (Number.isNaN(time)) return `t is not a timestamp: ${shown(t)}`;
       sink.trade({ symbol: S, time, price: p, size: s });
       return undefined;
     }
@@ -71,7 +71,7 @@ function readElement(m: Record<string, unknown>, sink: AlpacaDataSink): string |
         return fieldProblem(m, ["S", "bp", "bs", "ap", "as", "t"]);
       }
       const time = parseRfc3339(t);
-      if (time !== time) return `t is not a timestamp: ${shown(t)}`;
+      if (Number.isNaN(time)) return `t is not a timestamp: ${shown(t)}`;
       sink.quote({ symbol: S, time, bidPrice: bp, bidSize: bs, askPrice: ap, askSize: as });
       return undefined;
     }
@@ -81,7 +81,7 @@ function readElement(m: Record<string, unknown>, sink: AlpacaDataSink): string |
         return fieldProblem(m, ["S", "o", "h", "l", "c", "v", "t"]);
       }
       const start = parseRfc3339(t);
-      if (start !== start) return `t is not a timestamp: ${shown(t)}`;
+      if (Number.isNaN(start)) return `t is not a timestamp: ${shown(t)}`;
       sink.bar(S, start, { time: start + MINUTE, open: o, high: h, low: l, close: c, volume: v });
       return undefined;
     }

@@ -19,7 +19,7 @@ export function parseRfc3339(s: string): number {
     if (s.startsWith(cachedMinute) && cachedMinute.length === 16) base = cachedMinuteMs;
     else {
       base = Date.parse(`${s.slice(0, 16)}:00Z`);
-      if (base !== base) return Date.parse(s);
+      if (Number.isNaN(base)) return Date.parse(s);
       cachedMinute = s.slice(0, 16);
       cachedMinuteMs = base;
     }

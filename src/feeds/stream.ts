@@ -271,7 +271,10 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    return { next: () => this.next(), return: () => (this.close(), Promise.resolve({ value: undefined, done: true })) };
+    return { next: () => this.next(), return: () => {
+      this.close();
+      return Promise.resolve({ value: undefined, done: true });
+    } };
   }
 
   private take(): Slot<T> {

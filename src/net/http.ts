@@ -1,4 +1,4 @@
-import { CircuitBreaker } from "./breaker.ts";
+import type { CircuitBreaker } from "./breaker.ts";
 import { ConnectionError, HttpError, NetError, RateLimitedError, TimeoutError } from "./errors.ts";
 import { backoffMs, defaultRetryPolicy, serverWaitMs, type RetryPolicy } from "./retry.ts";
 import { sleep, systemTimers, type Timers } from "./timers.ts";

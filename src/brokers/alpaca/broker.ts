@@ -193,11 +193,17 @@ export class AlpacaBroker implements ExecutionClient {
       const order = readAlpacaOrder(u.order, `Alpaca trade_updates ${u.event}`);
       const engineId = engineOrderId(order.client_order_id);
       const time = typeof u.timestamp === "string" ? parseRfc3339(u.timestamp) : this.timers.now();
-      if (u.event === "order_cancel_rejected") return this.emit({ type: "cancelRejected", orderId: engineId, time, reason: "Alpaca could not cancel the order" });
-      if (u.event === "order_replace_rejected") return this.emit({ type: "replaceRejected", orderId: engineId, time, reason: "Alpaca could not replace the order" });
+      if (u.event === "order_cancel_rejected") {
+        this.emit({ type: "cancelRejected", orderId: engineId, time, reason: "Alpaca could not cancel the order" });
+        return;
+      }
+      if (u.event === "order_replace_rejected") {
+        this.emit({ type: "replaceRejected", orderId: engineId, time, reason: "Alpaca could not replace the order" });
+        return;
+      }
       const price = u.price === undefined ? undefined : new Decimal(u.price);
       const qty = u.qty === undefined ? undefined : new Decimal(u.qty);
-      this.tracker.apply(order, { id: u.execution_id, price, qty, time: time === time ? time : undefined });
+      this.tracker.apply(order, { id: u.execution_id, price, qty, time: Number.isNaN(time) ? undefined : time });
     } catch (e) {
       this.report(e instanceof Error ? e : new Error(String(e)));
     }

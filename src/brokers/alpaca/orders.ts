@@ -75,7 +75,7 @@ export function optionalDecimal(o: Record<string, unknown>, field: string, what:
 
 export function timeField(o: Record<string, unknown>, field: string, what: string): number {
   const t = typeof o[field] === "string" ? parseRfc3339(o[field] as string) : NaN;
-  if (t !== t) throw new ProtocolError(`${what}: ${field} must be an RFC 3339 time, got ${shown(o[field])}`);
+  if (Number.isNaN(t)) throw new ProtocolError(`${what}: ${field} must be an RFC 3339 time, got ${shown(o[field])}`);
   return t;
 }
 

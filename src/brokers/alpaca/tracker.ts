@@ -1,5 +1,5 @@
 import type { VenueEvent } from "../../core/events.ts";
-import { Decimal, ZERO } from "../../core/money.ts";
+import { type Decimal, ZERO } from "../../core/money.ts";
 import type { Fill } from "../../core/orders.ts";
 import { decimalField, engineOrderId, optionalDecimal, timeField, type AlpacaOrderJson } from "./orders.ts";
 
