@@ -285,6 +285,11 @@ export class TradingEngine {
     return this.outbox.length;
   }
 
+  /** Writes a marker to the journal (after the current bar's marker, as every record). */
+  note(record: JournalRecord): void {
+    if (this.log) this.append(record);
+  }
+
   /** Asks the venue again for what may not have reached it: orders never acknowledged, cancels not yet done (after a restart). */
   resend(orderId: string, what: "submit" | "cancel"): void {
     const state = this.orders.get(orderId);

@@ -12,13 +12,17 @@ import type { Fill, Order } from "../core/orders.ts";
  * - `ev`: an order event, the engine's own or the venue's, in the order
  *   they happened;
  * - `sent`: bar `i`'s commands are durable and about to leave; everything
- *   before it was fsync'd first.
+ *   before it was fsync'd first;
+ * - `recovered`: a restart resumed here, after bar `i`; the records up to the
+ *   next bar (the venue's events reconciliation found, orders sent again) came
+ *   from the venue, not from the strategy, and a later replay plays them back.
  */
 export type JournalRecord =
   | { readonly k: "run"; readonly run: Readonly<Record<string, unknown>> }
   | { readonly k: "bar"; readonly i: number; readonly t: number }
   | { readonly k: "ev"; readonly e: OrderEvent }
-  | { readonly k: "sent"; readonly i: number };
+  | { readonly k: "sent"; readonly i: number }
+  | { readonly k: "recovered"; readonly i: number };
 
 /** One record as JSON text. Decimals write themselves as strings (decimal.js toJSON), so nothing is rounded. */
 export function encodeRecord(record: JournalRecord): string {
@@ -32,6 +36,7 @@ export function decodeRecord(text: string): JournalRecord {
     case "run":
     case "bar":
     case "sent":
+    case "recovered":
       return r as JournalRecord;
     case "ev":
       return { k: "ev", e: decodeEvent(r.e ?? {}) };

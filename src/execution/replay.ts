@@ -34,6 +34,8 @@ export class JournalReplay implements EventLog, ExecutionClient {
     private readonly texts: readonly string[],
     /** The engine's current bar index, so events are not delivered ahead of their bar. */
     private readonly barIndex: () => number,
+    /** Writes a marker through the engine (TradingEngine.note), so it lands where the engine would put it. */
+    private readonly note: (record: JournalRecord) => void,
     private readonly source = "the journal",
   ) {
     this.decoded = texts.map(decodeRecord);
@@ -86,6 +88,34 @@ export class JournalReplay implements EventLog, ExecutionClient {
   /** The market side of the replay: the venue's events for these bars come from the journal. */
   onBars(_slice: readonly { readonly symbol: SymbolId; readonly bar: Bar }[]): void {
     this.deliver();
+  }
+
+  /**
+   * Between bars: plays back what an earlier restart did here. Its marker is
+   * written through the engine, its `sent` markers (orders sent again) are
+   * taken as they are, and the venue's events reconciliation found are
+   * delivered, until the next bar.
+   */
+  afterBar(): void {
+    let at = this.cursor;
+    const first = this.decoded[at];
+    if (first?.k === "bar" && first.i === this.barIndex()) at++;
+    const marker = this.decoded[at];
+    if (marker?.k !== "recovered") return;
+    this.note(marker);
+    for (;;) {
+      const next = this.decoded[this.cursor];
+      if (next === undefined || next.k === "bar" || next.k === "recovered" || next.k === "run") return;
+      if (next.k === "sent") {
+        this.cursor++;
+        continue;
+      }
+      const before = this.cursor;
+      this.deliver();
+      if (this.cursor === before) {
+        throw new ExecutionError(`${this.source}: record ${this.cursor + 2} (${clip(this.texts[this.cursor])}) is not what a restart writes`, { field: "journal" });
+      }
+    }
   }
 
   /** Delivers venue events while the journal's next record is one (a marker of the current bar may precede it). */

@@ -136,12 +136,16 @@ export class TradingSession implements Steppable {
       throw new ConfigError(`the journal has traded ${nextBar} bars but the data holds ${opts.feed.length}; resume with the data that wrote it`, { field: "data" });
     }
     journal.cutAt(cut < offsets.length ? offsets[cut] : journal.size);
-    const replay = new JournalReplay(texts.slice(1, cut), () => session.engine.barIndex);
+    const replay = new JournalReplay(texts.slice(1, cut), () => session.engine.barIndex, (r) => session.engine.note(r));
     session.engine.attach(replay);
     session.engine.journalTo(replay);
     session.market = replay;
     session.replaying = true;
-    while (session.next < nextBar) session.processBar();
+    replay.afterBar(); // a restart before the first bar
+    while (session.next < nextBar) {
+      session.processBar();
+      replay.afterBar();
+    }
     session.replaying = false;
     if (!replay.finished) {
       throw new ExecutionError(`the journal holds ${cut - 1 - replay.position} records after bar ${nextBar} that this run does not make`, { field: "journal" });
@@ -149,6 +153,8 @@ export class TradingSession implements Steppable {
     session.engine.attach(opts.client);
     session.engine.journalTo(log);
     session.market = opts.market ?? null;
+    // What follows up to the next bar comes from the venue, not the strategy: a later replay plays it back.
+    session.engine.note({ k: "recovered", i: nextBar - 1 });
     const reconciliation = await reconcile(session.engine, opts.client, session.clock.now());
     session.later = [...reconciliation.later];
     session.settle(session.engine.flush(session.onError));

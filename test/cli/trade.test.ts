@@ -90,7 +90,7 @@ describe("nt trade --paper", () => {
     // Killed three times, each after a few more fills, then run to the end.
     for (const fills of [5, 12, 20]) {
       const killed = await spawnTrade(["--speed", "400", "--journal", journal], { signal: "SIGKILL", when: (e) => count(e, " fill ") >= fills });
-      expect(killed.signal).toBe("SIGKILL");
+      expect(killed.signal, killed.err.slice(-600)).toBe("SIGKILL");
       expect(killed.out).toBe("");
     }
     const last = await spawnTrade(["--speed", "0", "--journal", journal]);

@@ -74,6 +74,33 @@ describe("a paper trading session", () => {
     expect(torn).toBeGreaterThan(0);
   });
 
+  it("recovers again and again: crashes after restarts replay what the restarts did", async () => {
+    const expected = essence((await paper(series, request)).session.result());
+    let resent = 0;
+    for (const every of [5, 6, 7, 9]) {
+      let storage = new MemoryStorage();
+      // Each life crashes at its every-th write or fsync (mid-bar: between the engine's commit and the exchange's,
+      // say) and the next starts on what was durable, with whatever the crash tore; eight lives, then one to the end.
+      for (let life = 0; life < 8; life++) {
+        let changes = 0;
+        let image: MemoryStorage | null = null;
+        storage.onChange = () => {
+          if (image === null && ++changes === every * (life + 2)) image = storage.crashed(life % 3 === 2 ? 11 : 0);
+        };
+        const { recovery } = await paper(series, request, storage);
+        resent += recovery?.reconciliation.resubmitted.length ?? 0;
+        storage.onChange = undefined;
+        if (image === null) break;
+        storage = image;
+      }
+      const { session, exchange } = await paper(series, request, storage);
+      expect(essence(session.result())).toEqual(expected);
+      expect(exchange.positionList().map((p) => `${p.symbol} ${p.quantity}`)).toEqual(session.result().positions.map((p) => `${p.symbol} ${p.quantity}`));
+    }
+    // Some lives died between the engine's commit and the exchange's: their orders were sent again, and replayed later.
+    expect(resent).toBeGreaterThan(0);
+  });
+
   it("resumes a session stopped cleanly halfway, sending nothing twice", async () => {
     const storage = new MemoryStorage();
     const half = await paper(series, request, storage, 200);
