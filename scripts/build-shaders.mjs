@@ -2,7 +2,8 @@
 // string in a plain TypeScript module, so the same sources load unchanged in
 // vitest, Deno (straight from src/), the Node CLI bundle and the web bundles,
 // with no loader or import attribute in any of them. The generated file is
-// committed; test/gpu/shader-sources.test.ts fails when it is stale.
+// not committed (npm install and npm run build write it);
+// test/gpu/shader-sources.test.ts fails when it is stale.
 //
 // Usage: node scripts/build-shaders.mjs   (npm run build runs it first)
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";

@@ -17,7 +17,10 @@ const N = 0, MEAN = 1, M2 = 2, M3 = 3, M4 = 4, DOWNSIDE = 5, MAX_DD = 6, IRREGUL
 }
 
 /**
- * Statistics of equity[0, n): its n - 1 simple returns and its drawdown.
+ * Statistics of equity[0, n): its n - 1 simple returns and its largest
+ * drawdown, as PerformanceAnalytics takes it from the returns (wealth
+ * cumprod(1 + r) against max(1, its running peak)) with the operations of
+ * src/risk/drawdown.ts, so the engine's report gives the same bits.
  * IRREGULAR is 1 when a return is not finite or below -1 (the host then
  * takes the general route, which reports such a series the engine's way).
  */
@@ -25,16 +28,14 @@ export function equityStats(equity: usize, n: i32, blocks: i32, out: usize): voi
   const m = n - 1;
   let irregular = 0.0;
   let sum = 0.0;
-  let peak = -Infinity, maxDD = 0.0;
-  for (let i = 0; i < n; i++) {
-    const e = ld(equity, i);
-    peak = max(peak, e);
-    maxDD = max(maxDD, -(e / peak - 1.0));
-    if (i < m) {
-      const r = ret(equity, i);
-      if (!(r - r == 0.0) || r < -1.0) irregular = 1.0;
-      sum += r;
-    }
+  let wealth = 1.0, high = 1.0, maxDD = 0.0;
+  for (let i = 0; i < m; i++) {
+    const r = ret(equity, i);
+    if (!(r - r == 0.0) || r < -1.0) irregular = 1.0;
+    sum += r;
+    wealth = wealth * (1.0 + r);
+    if (wealth >= high) high = wealth;
+    else maxDD = max(maxDD, -(wealth / high - 1.0));
   }
   let mean = sum / <f64>m;
   let residual = 0.0;

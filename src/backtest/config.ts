@@ -6,6 +6,7 @@ import type { StrategyParams } from "../strategies/strategy.ts";
 import type { EngineSettings } from "../execution/engine.ts";
 import type { EngineEvent, RebalanceSchedule } from "../execution/types.ts";
 import type { VenueOptions } from "../execution/venue.ts";
+import { realScheduler } from "../core/clock.ts";
 
 export type { EngineEvent, RebalanceSchedule, RunSnapshot } from "../execution/types.ts";
 
@@ -42,7 +43,7 @@ export interface BacktestConfig {
   onEvent?: (event: EngineEvent) => void;
   /** Called every 65,536 bars and at the end. */
   onProgress?: (done: number, total: number) => void;
-  /** Clock for bars-per-second, in ms (default performance.now). */
+  /** Clock for bars-per-second, in ms (default realScheduler.now). */
   now?: () => number;
 }
 
@@ -89,7 +90,7 @@ export function resolveConfig(c: BacktestConfig): Resolved {
     params: c.params,
     onProgress: c.onProgress,
     onEvent: c.onEvent,
-    now: c.now ?? (() => performance.now()),
+    now: c.now ?? realScheduler.now,
   };
   for (const spec of CONFIG_SETTINGS) if (r[spec.name] !== undefined) checkSetting(spec, r[spec.name], spec.name);
   if (r.rebalance !== undefined && !(Number.isInteger(r.rebalance.every) && r.rebalance.every >= 1)) {

@@ -1,4 +1,4 @@
-import type { Clock, Scheduler } from "../core/clock.ts";
+import { realScheduler, systemClock, type Clock, type Scheduler } from "../core/clock.ts";
 
 /**
  * Time as the network code sees it: what time it is and "call me in N ms".
@@ -19,12 +19,8 @@ export interface Timers {
 /** Opaque: whatever the host's setTimeout returns, or the manual clock's id. */
 export type TimerHandle = unknown;
 
-/** The host's wall clock and timers; setTimeout is the one timer every runtime has. */
-export const systemTimers: Timers = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>),
-};
+/** The host's wall clock and timers: the engine's own system clock and scheduler. */
+export const systemTimers: Timers = timersFrom(systemClock, realScheduler);
 
 /** The engine's clock (epoch ms) and scheduler (timers) as one Timers. */
 export function timersFrom(clock: Clock, scheduler: Scheduler): Timers {

@@ -6,7 +6,7 @@ export const MODEL_KINDS: readonly ModelKind[] = ["nhits", "lstm", "transformer"
 
 export interface NhitsConfig {
   kind: "nhits";
-  /** Input window length L. */
+  /** Input length L: the closes one forecast reads. */
   inputSize: number;
   /** Forecast steps H. */
   horizon: number;
@@ -14,7 +14,7 @@ export interface NhitsConfig {
   hidden: number;
   /** Linear+ReLU layers in each block's MLP. */
   mlpLayers: number;
-  /** One entry per stack (one block each): the max-pool kernel over the input window. */
+  /** One entry per stack (one block each): the max-pool kernel over the input. */
   poolKernels: number[];
   /** One entry per stack: the frequency downsampling; the block emits max(floor(H / d), 1) knots. */
   downsample: number[];
@@ -51,7 +51,7 @@ export interface ForwardPass {
 
 /**
  * A forecasting network: its parameters (names and shapes in `layout`) and a
- * batched forward over windows x [B, inputSize] giving y [B, horizon]. The
+ * batched forward over inputs x [B, inputSize] giving y [B, horizon]. The
  * weights are a flat buffer of `layout`, passed in, so one model description
  * serves any number of weight sets.
  */

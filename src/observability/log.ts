@@ -1,6 +1,7 @@
 // Structured logs with levels: one JSON object a line ({time, level, msg,
 // ...fields}) for machines, or a short text line for a terminal. Where the
 // lines go is the host's business (a runtime passes `write`).
+import { systemClock } from "../core/clock.ts";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "off"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -28,7 +29,7 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 
 export function createLogger(o: LoggerOptions): Logger {
   const min = LOG_LEVELS.indexOf(o.level ?? "info");
-  const now = o.now ?? (() => Date.now());
+  const now = o.now ?? systemClock.now;
   const emit = (level: Exclude<LogLevel, "off">) => (msg: string, fields: LogFields = {}) => {
     if (LOG_LEVELS.indexOf(level) < min) return;
     const time = new Date(now()).toISOString();

@@ -5,6 +5,7 @@ import type { BarSeries } from "../core/data.ts";
 import type { RunContext, RunRow, RunTask } from "./run.ts";
 import { Runner } from "./run.ts";
 import type { VectorEngine } from "./vector/engine.ts";
+import { realScheduler } from "../core/clock.ts";
 
 export interface ExecuteOptions {
   /** Called as rows arrive: rows done so far and the total. */
@@ -42,7 +43,7 @@ export class LocalExecutor implements RunExecutor {
     private readonly vector: VectorEngine | null,
     private readonly pause: () => Promise<void> = () => Promise.resolve(),
     private readonly sliceMs = 8,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = realScheduler.now,
   ) {}
 
   async execute(context: RunContext, series: readonly BarSeries[], tasks: readonly RunTask[], options: ExecuteOptions = {}): Promise<RunRow[]> {

@@ -83,16 +83,17 @@ export function equityMoments(equity: ArrayLike<number>, blocks: number): Equity
   const n = equity.length - 1;
   const r = new Float64Array(Math.max(0, n));
   let sum = 0;
-  let peak = -Infinity;
+  // The drawdown as src/risk/drawdown.ts takes it from the returns (PerformanceAnalytics), with its operations.
+  let wealth = 1;
+  let high = 1;
   let maxDrawdown = 0;
-  for (let i = 0; i < equity.length; i++) {
-    peak = Math.max(peak, equity[i]);
-    maxDrawdown = Math.max(maxDrawdown, -(equity[i] / peak - 1));
-    if (i < n) {
-      r[i] = equity[i + 1] / equity[i] - 1;
-      if (!(r[i] - r[i] === 0) || r[i] < -1) return null;
-      sum += r[i];
-    }
+  for (let i = 0; i < n; i++) {
+    r[i] = equity[i + 1] / equity[i] - 1;
+    if (!(r[i] - r[i] === 0) || r[i] < -1) return null;
+    sum += r[i];
+    wealth = wealth * (1 + r[i]);
+    if (wealth >= high) high = wealth;
+    else maxDrawdown = Math.max(maxDrawdown, -(wealth / high - 1));
   }
   let mean = sum / n;
   let residual = 0;

@@ -14,6 +14,7 @@ import type { RunContext, RunRow, RunTask } from "./run.ts";
 import { points, type Point, type SpaceSpec } from "./space.ts";
 import type { RunStats } from "./stats.ts";
 import { stitch, windows, type OutOfSample, type WalkForwardSpec, type Window } from "./walk-forward.ts";
+import { realScheduler, type Scheduler } from "../core/clock.ts";
 
 /** A sweep as plain data: what the CLI builds from flags, the API takes as a body, a queue carries. */
 export interface SweepSpec {
@@ -99,12 +100,15 @@ export interface SweepOptions extends ExecuteOptions {
   readonly cscv?: CscvScorer;
   /** A span around the sweep, and its runs counted by engine (default: none recorded). */
   readonly telemetry?: Telemetry;
+  /** Times the sweep for its duration metric (default: realScheduler). */
+  readonly scheduler?: Scheduler;
 }
 
 /** Runs a sweep on `executor`; progress counts every run, in-sample and out-of-sample included. */
 export async function runSweep(spec: SweepSpec, series: readonly BarSeries[], executor: RunExecutor, options: SweepOptions = {}): Promise<SweepResult> {
   const t = options.telemetry ?? noTelemetry;
-  const start = performance.now();
+  const clock = options.scheduler ?? realScheduler;
+  const start = clock.now();
   let outcome = "failed";
   try {
     return await inSpan(t.tracer, "sweep", { "nt.strategy": spec.base?.strategy ?? "?", "nt.series": series.length }, async (set) => {
@@ -123,7 +127,7 @@ export async function runSweep(spec: SweepSpec, series: readonly BarSeries[], ex
     throw e;
   } finally {
     t.instruments.sweeps.add(1, { outcome });
-    t.instruments.sweepSeconds.record((performance.now() - start) / 1000, { outcome });
+    t.instruments.sweepSeconds.record((clock.now() - start) / 1000, { outcome });
   }
 }
 

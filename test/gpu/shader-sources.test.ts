@@ -1,5 +1,5 @@
-// src/gpu/shader-sources.ts is generated from shaders/*.wgsl and committed;
-// it must match the .wgsl files byte for byte.
+// src/gpu/shader-sources.ts is generated from shaders/*.wgsl by npm run build
+// (not committed); it must match the .wgsl files byte for byte.
 import { readFileSync, readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { GENERATED, shaderSourcesModule } from "../../scripts/build-shaders.mjs";

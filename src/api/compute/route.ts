@@ -3,6 +3,7 @@ import type { AppState } from "../context.ts";
 import type { ApiEnv } from "../deps.ts";
 import { SLICE_MS, yieldToEventLoop } from "../yield.ts";
 import { runTask, type ComputeTask } from "./tasks.ts";
+import { realScheduler } from "../../core/clock.ts";
 
 /**
  * The handler of a route whose cost scales with its body: after the app's
@@ -44,12 +45,12 @@ async function readBody(req: Request, limit: number): Promise<Uint8Array<ArrayBu
   let buffer = new Uint8Array(Number.isSafeInteger(declared) && declared <= limit ? declared : STREAM_FROM_BYTES);
   let size = 0;
   const reader = req.body.getReader();
-  let sliceStart = performance.now();
+  let sliceStart = realScheduler.now();
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
     // Chunks already buffered arrive as microtasks, one after another: let other requests in now and then.
-    if (performance.now() - sliceStart > SLICE_MS) {
+    if (realScheduler.now() - sliceStart > SLICE_MS) {
       await yieldToEventLoop();
-      sliceStart = performance.now();
+      sliceStart = realScheduler.now();
     }
     if (size + chunk.value.length > buffer.length) {
       // Only a body of unknown length grows; the answer's view leaves the spare room unused.

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { SpanStatusCode } from "@opentelemetry/api";
 import type { Telemetry } from "../../observability/telemetry.ts";
 import type { ApiEnv } from "../deps.ts";
+import { realScheduler } from "../../core/clock.ts";
 
 /**
  * A span and two metrics per request: its count and its duration, labelled
@@ -12,7 +13,7 @@ import type { ApiEnv } from "../deps.ts";
 export function observe(t: Telemetry): MiddlewareHandler<ApiEnv> {
   const { tracer, instruments } = t;
   return async (c, next) => {
-    const start = performance.now();
+    const start = realScheduler.now();
     const method = c.req.method;
     const span = tracer.startSpan(`HTTP ${method}`, { attributes: { "http.request.method": method } });
     try {
@@ -26,7 +27,7 @@ export function observe(t: Telemetry): MiddlewareHandler<ApiEnv> {
       span.end();
       const labels = { method, route, status: String(status) };
       instruments.requests.add(1, labels);
-      instruments.requestSeconds.record((performance.now() - start) / 1000, { method, route });
+      instruments.requestSeconds.record((realScheduler.now() - start) / 1000, { method, route });
     }
   };
 }

@@ -159,12 +159,8 @@ export class VectorEngine {
     // The kernel's sums give the engine's ratios to the bit; an irregular curve (a total loss) takes
     // the engine's own functions, which report it as the engine would.
     const moments = state.session.equityStats(blocks);
-    const returns = returnsOf(equity);
-    const { sharpe, sortino } = moments ? ratiosOf(moments, perYear) : ratios(returns, perYear);
-    // The engine's maximum drawdown is PerformanceAnalytics' from the bar returns (as `nt risk`); the
-    // kernel's running peak can differ from it in the last bit, so the report's convention decides.
-    const dd = drawdowns(returns);
-    const max = dd.max;
+    const { sharpe, sortino } = moments ? ratiosOf(moments, perYear) : ratios(returnsOf(equity), perYear);
+    const max = moments ? moments.maxDrawdown : drawdowns(returnsOf(equity)).max;
     const guard = moments ? guardOf(moments) : guardStats(equity, blocks);
     const { trades, rejections, resized } = reason === null ? { trades: null, rejections: [], resized: [] } : this.replay(series, sim, config.slippageBps, reason);
     const { count, wins } = trades === null ? tradeCount(sim) : { count: trades.length, wins: trades.filter((t) => t.pnl > 0).length };
@@ -181,7 +177,7 @@ export class VectorEngine {
       symbol: series.symbol, strategy: { name: request.strategy, params: config.params ?? {} }, bars: n, start: time[0], end: time[n - 1],
       initialCash, finalEquity, totalReturn: stats.totalReturn, cagr: c, sharpe, sortino, maxDrawdown: max, winRate: stats.winRate,
       exposure: stats.exposure, totalCommission: sim.totalCommission, trades, rejections, resized, periodsPerYear: perYear,
-      equity: { time: Array.from(time), equity: Array.from(equity), drawdown: Array.from(dd.drawdown) },
+      equity: { time: Array.from(time), equity: Array.from(equity), drawdown: Array.from(drawdowns(returnsOf(equity)).drawdown) },
       barsPerSecond: 0, elapsedMs: 0,
     };
     return { stats, guard, equity: Float64Array.from(equity), report };
@@ -208,9 +204,10 @@ export class VectorEngine {
       const time = series.time[bar];
       if (kind === EV_FILL) {
         const filled = at(EV.Filled);
+        // Decimal keeps the double's shortest digits, so the journal's toFloat reads back the kernel's exact double.
         const fill: Fill = {
-          orderId: `o${at(EV.Order)}`, tradeId: `sim-${e}`, symbol, side, quantity: exact(filled), price: exact(at(EV.Price)),
-          commission: exact(at(EV.Commission)), time,
+          orderId: `o${at(EV.Order)}`, tradeId: `sim-${e}`, symbol, side, quantity: new Decimal(filled), price: new Decimal(at(EV.Price)),
+          commission: new Decimal(at(EV.Commission)), time,
         };
         journal.record(fill, position, at(EV.Realized), bar, reason === null ? "" : reason(at(EV.Decided)));
         position += side === "buy" ? filled : -filled;
@@ -269,13 +266,6 @@ function tradeCount(sim: SimResult): { count: number; wins: number } {
   return { count, wins };
 }
 
-/**
- * A kernel double as the Decimal a fill carries: Decimal keeps the double's
- * shortest digits, and the journal's toFloat gives back that same double.
- */
-function exact(value: number): Decimal {
-  return new Decimal(value);
-}
 
 /** A fill price as the venue computes it (src/backtest/exchange.ts), to four places, for rejection messages. */
 function fillPrice(series: BarSeries, bar: number, side: "buy" | "sell", slippageBps: number): string {
