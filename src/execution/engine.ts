@@ -189,6 +189,21 @@ export class TradingEngine {
     return this.bySymbol.get(symbol)?.lastClose ?? NaN;
   }
 
+  /**
+   * Bars from before the run (a live session's warm-up): each strategy sees
+   * them in its history and updates its state, and what it signals is
+   * dropped, since those moments are past. Equity, orders and the bar
+   * count are untouched.
+   */
+  warmUp(slice: readonly BarUpdate[]): void {
+    for (const s of slice) {
+      const b = this.book(s.symbol);
+      b.lastClose = s.bar.close;
+      b.history.push(s.bar);
+      b.strategy?.onBar(s.bar, b.ctx);
+    }
+  }
+
   /** Step 1: a new moment begins; the venue sees these bars next. */
   beginBars(slice: readonly BarUpdate[]): void {
     this.bar++;
@@ -380,6 +395,10 @@ export class TradingEngine {
     const current = this.portfolio.quantity(b.symbol);
     const want = signal.direction === "long" ? 1 : signal.direction === "short" ? -1 : 0;
     if (current !== 0 && Math.sign(current) === want) return;
+    // Orders already on their way to this side (a remote broker has not filled them yet): the
+    // signal is being acted on; cancelling and sending again would race their fills and overshoot.
+    const working = this.workingEntries(b);
+    if (working !== 0 && Math.sign(current + working) === want) return;
     this.cancelWhere(b, isEntry);
     if (current !== 0) {
       this.cancelWhere(b, isExit);
@@ -387,6 +406,18 @@ export class TradingEngine {
     }
     const size = want === 0 ? 0 : this.openingSize(b, signal);
     if (size > 0) this.submit(b, { symbol: b.symbol, side: want > 0 ? "buy" : "sell", quantity: size, tag: signal.reason });
+  }
+
+  /** Signed quantity still to fill on the book's working entry orders (not protective exits, not those being cancelled). */
+  private workingEntries(b: Book): number {
+    let sum = 0;
+    for (const id of b.open) {
+      const state = this.orders.get(id)!;
+      if (!isEntry(state.order) || state.status === "pendingCancel") continue;
+      const left = state.order.quantity.minus(state.filledQuantity).toNumber();
+      sum += state.order.side === "buy" ? left : -left;
+    }
+    return sum;
   }
 
   /** Units a new position takes: its fraction of equity (fixed or from the sizer, times the signal's sizeFactor) at the last close. */

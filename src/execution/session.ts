@@ -7,7 +7,7 @@ import type { Strategy } from "../strategies/strategy.ts";
 import type { ExecutionClient } from "./client.ts";
 import { TradingEngine, type BarUpdate, type EngineSettings, type EventLog } from "./engine.ts";
 import { BarBuffer } from "./history.ts";
-import { Journal, type TornRecord } from "./journal.ts";
+import { Journal, readJournal, type TornRecord } from "./journal.ts";
 import { avgFillPrice } from "./order-state.ts";
 import { reconcile, type Reconciliation } from "./reconcile.ts";
 import { decodeRecord, encodeRecord, type JournalRecord } from "./records.ts";
@@ -66,6 +66,11 @@ export interface SessionOptions {
     /** What the run is (strategy, settings, data): a journal written by a different run is refused. */
     readonly run: Readonly<Record<string, unknown>>;
   };
+  /**
+   * Moments before the feed's first, on which the strategies warm up without
+   * trading (a live session's recent history); a restart must pass the same.
+   */
+  readonly warmup?: readonly (readonly BarUpdate[])[];
   /** Where failures of asynchronous commands are reported (the order stays as it was until reconciliation). */
   readonly onError?: (err: unknown) => void;
 }
@@ -114,6 +119,7 @@ export class TradingSession implements Steppable {
     const { onEvent } = opts.settings;
     const settings = onEvent ? { ...opts.settings, onEvent: (e: EngineEvent) => { if (!this.replaying) onEvent(e); } } : opts.settings;
     this.engine = new TradingEngine(books, settings, this.clock, opts.client, Math.max(16, Math.min(opts.feed.length, 1 << 20)));
+    for (const slice of opts.warmup ?? []) this.engine.warmUp(slice);
   }
 
   /** A session ready to step; with a journal that has records, resumed from it (see the class comment). */
@@ -249,6 +255,15 @@ export interface SessionResult {
   readonly cash: string;
   readonly equity: number;
   readonly bars: number;
+}
+
+/** The run a journal was written by (its first record), or null for an empty journal. */
+export function journaledRun(bytes: Uint8Array): Readonly<Record<string, unknown>> | null {
+  const first = readJournal(bytes).records[0];
+  if (first === undefined) return null;
+  const record = decodeRecord(first);
+  if (record.k !== "run") throw new ExecutionError("the journal does not start with a run record; it was not written by a trading session", { field: "journal" });
+  return record.run;
 }
 
 /** The journal's first record must describe this very run. */

@@ -3,9 +3,9 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { root } from "../helpers.ts";
+import { buildCli } from "../cli/built-cli.ts";
 
 const dir = join(root, "node_modules/.cache/test-serve", String(process.pid));
 const cli = join(dir, "nt.mjs");
@@ -13,13 +13,7 @@ const TOKEN = "cli-test-token-0123456789";
 
 beforeAll(async () => {
   mkdirSync(dir, { recursive: true });
-  // From source, so the test never runs a stale dist/; packages stay external and resolve from node_modules.
-  // The compute worker sits beside nt.mjs, as in dist/.
-  await build({
-    entryPoints: { nt: join(root, "runtimes/node/cli/index.ts"), "compute-worker": join(root, "runtimes/node/compute-worker.ts") },
-    outdir: dir, outExtension: { ".js": ".mjs" }, bundle: true, platform: "node",
-    format: "esm", target: "node20", packages: "external", logLevel: "silent",
-  });
+  await buildCli(dir);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

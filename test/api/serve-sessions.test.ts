@@ -4,11 +4,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runStrategyBacktest } from "../../src/backtest/job.ts";
 import { root } from "../helpers.ts";
 import { sp500 } from "./fixtures.ts";
+import { buildCli } from "../cli/built-cli.ts";
 
 const dir = join(root, "node_modules/.cache/test-serve-sessions", String(process.pid));
 const cli = join(dir, "nt.mjs");
@@ -18,11 +18,7 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   mkdirSync(dir, { recursive: true });
-  await build({
-    entryPoints: { nt: join(root, "runtimes/node/cli/index.ts"), "compute-worker": join(root, "runtimes/node/compute-worker.ts") },
-    outdir: dir, outExtension: { ".js": ".mjs" }, bundle: true, platform: "node",
-    format: "esm", target: "node20", packages: "external", logLevel: "silent",
-  });
+  await buildCli(dir);
 });
 afterAll(() => {
   for (const c of children) c.kill("SIGKILL");

@@ -66,6 +66,11 @@ const PLAUSIBLE: Record<string, Record<string, string[]>> = {
     "--horizon": ["1", "3", "8"], "--tail": ["20", "60"], "--weights": ["models/lstm.safetensors", "models/nhits.safetensors"],
     "--seed": ["1"], "--onnx-scale": ["0.01"],
   },
+  trade: {
+    "--strategy": ["momentum", "mean-reversion"], "--param": ["fast=10", "slow=50"], "--cash": ["50000"], "--stop-loss": ["0.05"],
+    "--symbol": ["ABC"], "--broker": ["paper", "alpaca"], "--feed": ["alpaca", "polygon"], "--symbols": ["SPY", "SPY,QQQ"],
+    "--from": ["2026-12-01T14:30:00Z"], "--warmup": ["0", "50"], "--timeframe": ["1m", "5m"], "--journal": [join(tmp, "journal")],
+  },
   indicators: { "--spec": ["sma:20", "rsi:14,macd:12:26:9", "bbands:20:2,obv", "atr:14,adx:14"] },
   risk: { "--column": ["Convertible Arbitrage", "CTA Global"], "--scale": ["252", "12"] },
   optimize: { "--max-weight": ["0.5", "1"], "--rf": ["0", "0.0001"] },
@@ -75,19 +80,21 @@ const PLAUSIBLE: Record<string, Record<string, string[]>> = {
 function argv(name: string, files: fc.Arbitrary<string>): fc.Arbitrary<string[]> {
   const flag = fc.constantFrom(...Object.keys(PLAUSIBLE[name])).chain((f) =>
     fc.tuple(fc.constant(f), fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...PLAUSIBLE[name][f]) }, { weight: 2, arbitrary: value })));
-  const fileFlag = name === "backtest" || name === "indicators" || name === "forecast" ? "--data" : "--returns";
+  const fileFlag = name === "risk" || name === "optimize" ? "--returns" : "--data";
   const pairs = fc.array(fc.oneof({ weight: 8, arbitrary: flag }, { weight: 1, arbitrary: fc.tuple(fc.constant("--bogus"), value) }), { maxLength: 3 });
   return fc.tuple(files, pairs, fc.boolean()).map(([file, ps, json]) => {
     const args = [name, ...(file === "" ? [] : [fileFlag, file]), ...ps.map(([f, v]) => `${f}=${v}`), ...(json && name !== "indicators" ? ["--json"] : [])];
     if (name === "optimize") args.splice(1, 0, "--method", json ? "riskparity" : "minvar", ...(json ? [] : ["--long-only"]));
     if (name === "forecast") args.splice(1, 0, "--model", "nhits", ...(json ? [] : ["--evaluate"]));
     if (name === "indicators") args.push("--out", join(tmp, `out-${fileNo++}.csv`));
+    // No keys are set, so --feed and --broker alpaca end at the configuration, before any network.
+    if (name === "trade") args.splice(1, 0, "--paper", "--speed", "0");
     return args;
   });
 }
 
 describe("fuzzing the CLI", () => {
-  for (const name of ["backtest", "forecast", "indicators", "risk", "optimize"]) {
+  for (const name of ["backtest", "forecast", "indicators", "risk", "optimize", "trade"]) {
     it(`nt ${name} ends cleanly for any flags and file`, async () => {
       const files = inputFile(name === "risk" || name === "optimize" ? returnsHead : sp500Head);
       const usage = commands.find((c) => c.name === name)!.usage;

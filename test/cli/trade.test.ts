@@ -4,7 +4,6 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Backtest } from "../../src/backtest/engine.ts";
 import { strategyAndConfig } from "../../src/backtest/job.ts";
@@ -12,6 +11,7 @@ import { parseBarsCsv } from "../../src/data/csv.ts";
 import { readJournal } from "../../src/execution/journal.ts";
 import { root } from "../helpers.ts";
 import { nt } from "./capture.ts";
+import { buildCli } from "./built-cli.ts";
 
 const dir = join(root, "node_modules/.cache/test-trade", String(process.pid));
 const cli = join(dir, "nt.mjs");
@@ -20,12 +20,7 @@ const strategy = ["--strategy", "momentum", "--param", "fast=10", "--param", "sl
 
 beforeAll(async () => {
   mkdirSync(dir, { recursive: true });
-  // From source, so the test never runs a stale dist/.
-  await build({
-    entryPoints: { nt: join(root, "runtimes/node/cli/index.ts"), "compute-worker": join(root, "runtimes/node/compute-worker.ts") },
-    outdir: dir, outExtension: { ".js": ".mjs" }, bundle: true, platform: "node",
-    format: "esm", target: "node20", packages: "external", logLevel: "silent",
-  });
+  await buildCli(dir);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

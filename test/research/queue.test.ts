@@ -4,7 +4,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Queue } from "bullmq";
-import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseBarsCsv } from "../../src/data/csv.ts";
 import { syntheticBars } from "../../src/data/synthetic.ts";
@@ -15,6 +14,7 @@ import { VectorEngine } from "../../src/research/vector/engine.ts";
 import { queueSweepExecutor, startQueueWorker } from "../../runtimes/node/research/queue.ts";
 import { root, wasmBytes } from "../helpers.ts";
 import { startRedis, type TestRedis } from "./redis.ts";
+import { buildCli } from "../cli/built-cli.ts";
 
 const sp500 = parseBarsCsv(readFileSync(`${root}data/sp500.csv`, "utf8"), { symbol: "SPX" });
 let redis: TestRedis;
@@ -73,11 +73,7 @@ describe("nt worker processes", () => {
   const children: ChildProcess[] = [];
   beforeAll(async () => {
     mkdirSync(dir, { recursive: true });
-    // From source, inside the package (so build/research.wasm is found), never a stale dist/.
-    await build({
-      entryPoints: { nt: join(root, "runtimes/node/cli/index.ts") }, outdir: dir, outExtension: { ".js": ".mjs" }, bundle: true,
-      platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "silent",
-    });
+    await buildCli(dir);
   });
   afterAll(() => {
     for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");

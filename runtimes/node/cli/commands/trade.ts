@@ -1,31 +1,58 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { WebSocket } from "ws";
 import { sessionSetup } from "../../../../src/backtest/job.ts";
-import { realScheduler } from "../../../../src/core/clock.ts";
+import { alpacaBroker } from "../../../../src/brokers/alpaca/from-config.ts";
+import { loadAppConfig, type AppConfig } from "../../../../src/config/app-config.ts";
+import { realScheduler, systemClock } from "../../../../src/core/clock.ts";
+import type { SymbolId } from "../../../../src/core/data.ts";
 import { isoDate } from "../../../../src/core/dates.ts";
-import type { EngineEvent } from "../../../../src/execution/types.ts";
+import { BarsCsvParser } from "../../../../src/data/csv.ts";
+import type { ExecutionClient } from "../../../../src/execution/client.ts";
+import type { BarUpdate } from "../../../../src/execution/engine.ts";
+import type { TornRecord } from "../../../../src/execution/journal.ts";
+import { followMarket, runLive, warmupBars } from "../../../../src/execution/live-feed.ts";
 import { PaperExchange } from "../../../../src/execution/paper.ts";
 import { runSteps } from "../../../../src/execution/runner.ts";
-import { SeriesFeed, TradingSession, type Recovery } from "../../../../src/execution/session.ts";
-import { BarsCsvParser } from "../../../../src/data/csv.ts";
+import { journaledRun, SeriesFeed, TradingSession, type BarFeed, type MarketSink, type Recovery } from "../../../../src/execution/session.ts";
+import type { EngineEvent } from "../../../../src/execution/types.ts";
+import type { VenueOptions } from "../../../../src/execution/venue.ts";
+import { AggregatedFeed } from "../../../../src/feeds/aggregated-feed.ts";
+import { liveFeed } from "../../../../src/feeds/from-config.ts";
+import { formatTimeframe, parseTimeframe, timeframeMs } from "../../../../src/feeds/timeframe.ts";
+import type { WebSocketConstructor } from "../../../../src/net/websocket.ts";
 import { NodeStorage } from "../../storage.ts";
-import { UsageError, type Command } from "../command.ts";
+import { UsageError, type CliIO as Io, type Command } from "../command.ts";
 import { MAX_INPUT_LABEL, readTextFile } from "../files.ts";
 import { REQUEST_OPTIONS, REQUEST_USAGE, requestFromFlags } from "../request-flags.ts";
 
-const usage = `Usage: nt trade --paper --strategy NAME [--param k=v ...] --data FILE.csv --speed BARS_PER_S [--broker paper] [--journal DIR] [--json]
+const usage = `Usage: nt trade --paper --strategy NAME [--param k=v ...]
+         (--data FILE.csv --speed BARS_PER_S | --feed alpaca|polygon --symbols A[,B...] [--timeframe 1m] [--warmup N])
+         [--broker paper|alpaca] [--journal DIR] [--config FILE] [--json]
 
-Trades a strategy on the paper exchange (simulated fills, the backtest's venue) while a CSV
-file is replayed as the market, showing orders, fills, positions and P&L as they happen.
-Ctrl-C stops it cleanly: the journal is flushed and the state so far is printed.
+Trades a strategy on paper, showing orders, fills, positions and P&L as they happen. The market is
+a CSV file replayed at a chosen speed, or a live feed. Ctrl-C stops it cleanly: the journal is
+flushed and the state so far is printed.
 
-  --paper                paper trading (required: live brokers are not wired to this command)
-  --broker paper         the paper exchange (the only broker here; the default)
+  --paper                paper trading (required: this command never trades a live account)
+  --broker paper         the paper exchange: simulated fills, the backtest's venue, matched against
+                         the market this command sees (the default)
+  --broker alpaca        Alpaca's paper account (needs --feed; NT_ALPACA_KEY_ID, NT_ALPACA_SECRET;
+                         NT_ALPACA_TRADING_URL must not be the live endpoint)
   --data FILE.csv        bars to replay (date,open,high,low,close,volume; up to ${MAX_INPUT_LABEL})
-  --symbol NAME          symbol (default: the file name)
-  --speed N              bars per second; 0 replays as fast as possible (required)
+  --symbol NAME          symbol of the replayed file (default: the file name)
+  --speed N              bars per second; 0 replays as fast as possible (required with --data)
+  --feed alpaca|polygon  live bars from the vendor (keys and endpoints from NT_ALPACA_* / NT_POLYGON_*
+                         or --config FILE); trading starts with the bar after the command starts
+  --symbols A[,B...]     symbols to trade on the feed
+  --timeframe 1m         bar interval (default 1m; others are built from the feed's trades)
+  --from DATE            trade bars from this time on (ISO 8601; default: the next bar after now); bars
+                         already past are read from the vendor's history first, then the stream continues
+  --warmup N             bars before the start the strategy sees without trading (default 200)
   --journal DIR          journal every order event there, fsync'd before the order leaves; a folder
-                         that already holds a journal resumes from it (same strategy, settings, data)
+                         that already holds a journal resumes from it (same strategy, settings, market)
+  --config FILE          the TOML settings file (see nt serve --help)
 ${REQUEST_USAGE}
   --json                 print at the end one JSON object: orders (each with its final status),
                          fills, positions, cash, equity, and the broker's own positions and cash
@@ -33,86 +60,218 @@ With --speed 0 the fills are those of \`nt backtest\` on the same file, strategy
 
 /** The most bars a second: beyond it, pacing means nothing and --speed 0 is the way. */
 const MAX_SPEED = 1_000_000;
+/** Alpaca's live trading endpoint, which this command refuses. */
+const LIVE_ALPACA_TRADING_URL = "https://api.alpaca.markets";
+/** Calendar time searched back for warm-up bars, in bars of the timeframe: covers weekends and holidays of minute bars. */
+const WARMUP_LOOKBACK_FACTOR = 10;
+const MIN_WARMUP_LOOKBACK_MS = 7 * 86_400_000;
+
+type Values = ReturnType<typeof parseFlags>["values"];
+
+function parseFlags(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      paper: { type: "boolean", default: false }, broker: { type: "string", default: "paper" },
+      data: { type: "string" }, symbol: { type: "string" }, speed: { type: "string" },
+      feed: { type: "string" }, symbols: { type: "string" }, timeframe: { type: "string" }, warmup: { type: "string" },
+      from: { type: "string" }, journal: { type: "string" }, config: { type: "string" },
+      ...REQUEST_OPTIONS, json: { type: "boolean", default: false },
+    },
+  });
+}
+
+/** Where the bars come from: a file replayed at a pace, or a live feed that grows. */
+interface Market {
+  readonly feed: BarFeed;
+  readonly symbols: readonly SymbolId[];
+  /** What the journal records of the market, so a restart on another market is refused. */
+  readonly describe: Readonly<Record<string, unknown>>;
+  readonly warmup?: readonly (readonly BarUpdate[])[];
+  readonly total?: number;
+  run(session: TradingSession, signal: AbortSignal, onSlice: () => void): Promise<void>;
+  close(): void;
+}
 
 export const tradeCommand: Command = {
   name: "trade",
-  summary: "paper-trade a strategy on a replayed file, with a crash-safe journal",
+  summary: "paper-trade a strategy on a replayed file or a live feed, with a crash-safe journal",
   usage,
   async run(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        paper: { type: "boolean", default: false }, broker: { type: "string", default: "paper" },
-        data: { type: "string" }, symbol: { type: "string" }, speed: { type: "string" }, journal: { type: "string" },
-        ...REQUEST_OPTIONS, json: { type: "boolean", default: false },
-      },
-    });
-    if (!values.paper) throw new UsageError("--paper is required: this command trades on the paper exchange only");
-    if (values.broker !== "paper") throw new UsageError(`--broker must be paper here, got ${JSON.stringify(values.broker)}`);
-    if (values.data === undefined) throw new UsageError("--data FILE.csv is required: the bars to replay as the market");
-    if (values.speed === undefined) throw new UsageError("--speed is required: bars per second, or 0 for as fast as possible");
-    const speed = Number(values.speed);
-    if (!/^\d+(\.\d+)?$/.test(values.speed) || !(speed >= 0 && speed <= MAX_SPEED)) {
-      throw new UsageError(`--speed must be a number of bars per second in [0, ${MAX_SPEED}], got ${JSON.stringify(values.speed)}`);
-    }
+    const { values } = parseFlags(argv);
+    if (!values.paper) throw new UsageError("--paper is required: this command trades paper accounts only");
+    if (values.broker !== "paper" && values.broker !== "alpaca") throw new UsageError(`--broker must be paper or alpaca, got ${JSON.stringify(values.broker)}`);
+    if ((values.data === undefined) === (values.feed === undefined)) throw new UsageError("give the market: --data FILE.csv (a replay) or --feed alpaca|polygon (live), not both");
+    if (values.broker === "alpaca" && values.feed === undefined) throw new UsageError("--broker alpaca trades on live bars: give --feed alpaca|polygon, not a replayed file");
     const request = requestFromFlags(values);
-    const file = resolve(io.cwd, values.data);
-    const series = await readTextFile(file, values.data, new BarsCsvParser({ source: values.data, symbol: values.symbol }));
     const show = values.json ? (text: string) => io.err(text) : (text: string) => io.out(text);
     const setup = sessionSetup(request, { onEvent: (e) => show(describe(e)) });
-
     const storage = values.journal === undefined ? null : new NodeStorage(resolve(io.cwd, values.journal));
-    const { exchange, torn: brokerTorn } = PaperExchange.open(setup.venue, storage?.openAppend("paper.journal"));
-    const run = {
-      command: "trade", broker: "paper", request: setup.request,
-      data: { symbol: series.symbol, bars: series.close.length, first: series.time[0], last: series.time[series.time.length - 1] },
-    };
-    const { session, recovery } = await TradingSession.open({
-      feed: new SeriesFeed([series]), strategy: () => setup.strategy, settings: setup.settings, client: exchange, market: exchange,
-      journal: storage ? { file: storage.openAppend("engine.journal"), run } : undefined,
-    });
-    if (brokerTorn) show(`paper exchange journal: a torn last record (${brokerTorn.reason}) was dropped\n`);
-    if (recovery) show(describeRecovery(values.journal!, recovery));
+    const config = values.feed === undefined && values.broker === "paper" ? null : appConfig(values, io.cwd);
 
-    const stop = new AbortController();
-    const onSignal = () => stop.abort();
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-    let shown = 0;
+    const market = values.data !== undefined ? await replayMarket(values, io) : await liveMarket(values, config!, storage, show);
+    const broker = await openBroker(values.broker, setup.venue, config, storage);
     try {
-      await runSteps(session, {
-        scheduler: realScheduler, pace: speed === 0 ? undefined : speed, signal: stop.signal,
-        onSlice: (done) => {
-          // A status line about once a second of replay, and at the end.
-          if (!values.json && (done - shown >= Math.max(1, speed) || session.done)) {
-            shown = done;
-            io.out(status(session));
-          }
-          io.progress(done, series.close.length, "trade");
-        },
+      const run = { command: "trade", broker: values.broker, request: setup.request, market: market.describe };
+      const { session, recovery } = await TradingSession.open({
+        feed: market.feed, strategy: () => setup.strategy, settings: setup.settings, client: broker.client, market: broker.sink,
+        warmup: market.warmup, journal: storage ? { file: storage.openAppend("engine.journal"), run } : undefined,
+        onError: (err) => show(`broker: ${err instanceof Error ? err.message : String(err)}\n`),
       });
-    } finally {
-      process.removeListener("SIGINT", onSignal);
-      process.removeListener("SIGTERM", onSignal);
+      if (broker.torn) show(`paper exchange journal: a torn last record (${broker.torn.reason}) was dropped\n`);
+      if (recovery) show(describeRecovery(values.journal!, recovery));
+      const interrupted = await trade(session, market, io, values, show);
+      await session.settled();
       session.close();
-      exchange.close();
-    }
-    const interrupted = stop.signal.aborted && !session.done;
-    if (interrupted) show(`stopped after ${session.barsDone} of ${series.close.length} bars; the journal is flushed\n`);
-    if (values.json) {
-      const result = session.result();
-      const account = await exchange.account();
-      io.out(JSON.stringify({
-        ...result, complete: !interrupted,
-        broker: { positions: exchange.positionList().map((p) => ({ symbol: p.symbol, quantity: p.quantity.toString(), avgPrice: p.avgPrice.toString() })), cash: account.cash.toString() },
-      }) + "\n");
-    } else {
-      io.out(final(session));
+      if (interrupted) show(`stopped after ${session.barsDone}${market.total === undefined ? "" : ` of ${market.total}`} bars${storage ? "; the journal is flushed" : ""}\n`);
+      if (values.json) {
+        const account = await broker.client.account();
+        const positions = await broker.client.positions();
+        io.out(JSON.stringify({
+          ...session.result(), complete: !interrupted,
+          broker: { positions: positions.map((p) => ({ symbol: p.symbol, quantity: p.quantity.toString(), avgPrice: p.avgPrice.toString() })), cash: account.cash.toString() },
+        }) + "\n");
+      } else {
+        io.out(final(session));
+      }
+    } finally {
+      market.close();
+      await broker.close();
     }
     return 0;
   },
 };
+
+/** Steps the session until the market ends or Ctrl-C; true when interrupted. */
+async function trade(session: TradingSession, market: Market, io: Io, values: Values, show: (text: string) => void): Promise<boolean> {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  let shown = 0;
+  const every = values.speed === undefined ? 1 : Math.max(1, Number(values.speed));
+  try {
+    await market.run(session, stop.signal, () => {
+      const done = session.barsDone;
+      // A status line about once a second of replay and at its end (on stdout, not in --json's);
+      // live, one for every new bar, wherever the events go.
+      if (market.total === undefined) {
+        if (done > shown) show(status(session));
+        shown = done;
+      } else if (!values.json && (done - shown >= every || session.done)) {
+        shown = done;
+        io.out(status(session));
+      }
+      if (market.total !== undefined) io.progress(done, market.total, "trade");
+    });
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  }
+  return stop.signal.aborted && !(market.total !== undefined && session.done);
+}
+
+async function replayMarket(values: Values, io: Io): Promise<Market> {
+  if (values.speed === undefined) throw new UsageError("--speed is required with --data: bars per second, or 0 for as fast as possible");
+  for (const flag of ["symbols", "timeframe", "warmup", "from"] as const) {
+    if (values[flag] !== undefined) throw new UsageError(`--${flag} belongs to --feed; a replayed file is one series (--symbol names it)`);
+  }
+  const speed = Number(values.speed);
+  if (!/^\d+(\.\d+)?$/.test(values.speed) || !(speed >= 0 && speed <= MAX_SPEED)) {
+    throw new UsageError(`--speed must be a number of bars per second in [0, ${MAX_SPEED}], got ${JSON.stringify(values.speed)}`);
+  }
+  const series = await readTextFile(resolve(io.cwd, values.data!), values.data!, new BarsCsvParser({ source: values.data!, symbol: values.symbol }));
+  const total = series.close.length;
+  return {
+    feed: new SeriesFeed([series]), symbols: [series.symbol], total,
+    describe: { symbol: series.symbol, bars: total, first: series.time[0], last: series.time[total - 1] },
+    run: async (session, signal, onSlice) => {
+      await runSteps(session, { scheduler: realScheduler, pace: speed === 0 ? undefined : speed, signal, onSlice });
+    },
+    close: () => {},
+  };
+}
+
+/**
+ * A live market: the strategy warms up on recent bars, then trades every
+ * bar from the start of the run on. The run's start is kept in the journal,
+ * so a restart reads the same bars again from the vendor's history (what
+ * the engine replays) before the stream takes over.
+ */
+async function liveMarket(values: Values, config: AppConfig, storage: NodeStorage | null, show: (text: string) => void): Promise<Market> {
+  if (values.feed !== "alpaca" && values.feed !== "polygon") throw new UsageError(`--feed must be alpaca or polygon, got ${JSON.stringify(values.feed)}`);
+  if (values.speed !== undefined || values.symbol !== undefined) throw new UsageError("--speed and --symbol belong to --data; a live feed runs at the market's pace on --symbols");
+  if (values.symbols === undefined) throw new UsageError("--symbols is required with --feed: the symbols to trade, comma-separated");
+  const symbols = [...new Set(values.symbols.split(",").map((s) => s.trim()))];
+  if (symbols.some((s) => !/^[A-Za-z0-9.\-/]{1,16}$/.test(s))) throw new UsageError(`--symbols must be symbols separated by commas, got ${JSON.stringify(values.symbols)}`);
+  const warmupText = values.warmup ?? "200";
+  if (!/^\d{1,5}$/.test(warmupText)) throw new UsageError(`--warmup must be a number of bars from 0 to 99999, got ${JSON.stringify(warmupText)}`);
+  const warmup = Number(warmupText);
+  const timeframe = parseTimeframe(values.timeframe ?? "1m", "--timeframe");
+  const tfMs = timeframeMs(timeframe);
+  if (tfMs === undefined) throw new UsageError("--timeframe must have a fixed length (seconds to weeks) for live trading");
+
+  const vendor = liveFeed(values.feed, config, { WebSocket: WebSocket as unknown as WebSocketConstructor });
+  const minute = timeframe.unit === "minute" && timeframe.amount === 1;
+  const source = minute ? vendor : new AggregatedFeed(vendor, timeframe);
+  const now = systemClock.now();
+  const resumed = storage ? journaledRun(storage.read("engine.journal") ?? new Uint8Array(0)) : null;
+  const journaledFrom = (resumed?.market as { from?: unknown } | undefined)?.from;
+  const from = values.from !== undefined ? parseFrom(values.from)
+    : typeof journaledFrom === "number" ? journaledFrom
+    : Math.floor(now / tfMs) * tfMs + tfMs;
+  try {
+    const lookback = Math.max(MIN_WARMUP_LOOKBACK_MS, warmup * tfMs * WARMUP_LOOKBACK_FACTOR);
+    const warm = await warmupBars(vendor, symbols, timeframe, from, warmup, lookback);
+    if (warm.length < warmup) show(`warm-up: ${warm.length} of ${warmup} bars found before ${isoDate(from)}\n`);
+    const { feed, stop } = await followMarket({ source, symbols, timeframe, from, now: () => systemClock.now(), onError: (e) => show(`market data: ${e.message}\n`) });
+    show(`${vendor.name}: ${symbols.join(", ")} ${formatTimeframe(timeframe)} bars from ${isoDate(from)}; ${feed.length} already in, then live\n`);
+    return {
+      feed, symbols, warmup: warm,
+      describe: { feed: values.feed, symbols, timeframe: formatTimeframe(timeframe), from, warmup },
+      run: (session, signal, onSlice) => runLive(session, feed, { scheduler: realScheduler, signal, onSlice }),
+      close: () => {
+        stop();
+        source.close();
+      },
+    };
+  } catch (err) {
+    source.close();
+    throw err;
+  }
+}
+
+interface Broker {
+  readonly client: ExecutionClient;
+  readonly sink?: MarketSink;
+  readonly torn: TornRecord | null;
+  close(): Promise<void>;
+}
+
+async function openBroker(name: string, venue: VenueOptions, config: AppConfig | null, storage: NodeStorage | null): Promise<Broker> {
+  if (name === "paper") {
+    const { exchange, torn } = PaperExchange.open(venue, storage?.openAppend("paper.journal"));
+    return { client: exchange, sink: exchange, torn, close: async () => exchange.close() };
+  }
+  if (config!.alpaca.tradingUrl.replace(/\/+$/, "") === LIVE_ALPACA_TRADING_URL) {
+    throw new UsageError(`NT_ALPACA_TRADING_URL is Alpaca's live endpoint (${LIVE_ALPACA_TRADING_URL}); nt trade --paper trades paper accounts only`);
+  }
+  const broker = alpacaBroker(config!, { WebSocket: WebSocket as unknown as WebSocketConstructor });
+  await broker.connect();
+  return { client: broker, torn: null, close: () => broker.disconnect() };
+}
+
+function parseFrom(text: string): number {
+  const t = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+)?(Z|[+-]\d{2}:?\d{2})?$/.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(t)) throw new UsageError(`--from must be an ISO 8601 date or time such as 2026-12-03T14:30:00Z, got ${JSON.stringify(text)}`);
+  return t;
+}
+
+function appConfig(values: Values, cwd: string): AppConfig {
+  const file = values.config === undefined ? undefined : { name: values.config, text: readFileSync(resolve(cwd, values.config), "utf8") };
+  return loadAppConfig({ env: process.env, file });
+}
 
 function describe(e: EngineEvent): string {
   switch (e.type) {
