@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { equityCurve, equityRatios, ratios, returnsOf } from "../../src/backtest/metrics.ts";
+import { drawdowns, equityCurve, equityRatios, ratios, returnsOf } from "../../src/backtest/metrics.ts";
 import { periodsPerYear } from "../../src/core/dates.ts";
 import { Random } from "../../src/core/random.ts";
 
@@ -20,6 +20,16 @@ describe("report metrics", () => {
 
   it("builds the equity and drawdown arrays in one pass", () => {
     expect(equityCurve(Float64Array.of(100, 120, 90, 130))).toEqual({ equity: [100, 120, 90, 130], drawdown: [0, 0, 90 / 120 - 1, 0], max: 1 - 90 / 120 });
+    // Bit for bit what PerformanceAnalytics' way over the returns gives (drawdowns(), as `nt risk`), NaN included.
+    const rng = new Random(5);
+    const equity = new Float64Array(20_000);
+    equity[0] = 1e5;
+    for (let i = 1; i < equity.length; i++) equity[i] = i === 777 ? NaN : (Number.isNaN(equity[i - 1]) ? 1e5 : equity[i - 1]) * (1 + 0.02 * rng.normal());
+    const fused = equityCurve(equity);
+    const reference = drawdowns(returnsOf(equity));
+    expect(fused.drawdown).toEqual(Array.from(reference.drawdown));
+    expect(fused.max).toBe(reference.max);
+    expect(fused.equity).toEqual(Array.from(equity));
   });
 
   it("finds the median bar spacing by selection as a sort would", () => {
