@@ -52,7 +52,7 @@ export function createApp(deps: ApiDeps): EngineApp {
     keys: new KeyRing(config.apiKeys),
     telemetry,
     jobs: new BacktestJobs(clock, { maxJobs: config.maxJobs, memoryBytes: config.jobsMemoryBytes, ttlMs: config.resultTtlMs }, log, telemetry, scheduler),
-    sessions: new PaperSessions(clock, { capacity: config.maxSessions, ttlMs: config.resultTtlMs }, log, scheduler, deps.stateful === false ? null : deps.storage ?? null),
+    sessions: new PaperSessions(clock, { capacity: config.maxSessions, ttlMs: config.resultTtlMs }, log, scheduler, deps.stateful === false ? null : deps.storage ?? null, telemetry),
   };
 
   const app = new Hono<ApiEnv>();

@@ -9,6 +9,7 @@ import { SeriesFeed, TradingSession } from "../execution/session.ts";
 import type { EngineEvent, RunSnapshot } from "../execution/types.ts";
 import type { StreamSocket } from "./deps.ts";
 import { ApiError } from "./errors.ts";
+import { noTelemetry, type Telemetry } from "../observability/telemetry.ts";
 
 export type SessionStatus = "running" | "finished" | "stopped" | "failed";
 
@@ -57,6 +58,7 @@ interface SessionEnv {
   readonly scheduler: Scheduler;
   readonly storage: Storage | null;
   readonly log: (message: string, err: unknown) => void;
+  readonly telemetry: Telemetry;
 }
 
 const encoder = new TextEncoder();
@@ -199,6 +201,7 @@ export class PaperSession {
     const { session, recovery } = await TradingSession.open({
       feed: new SeriesFeed([series]), strategy: () => setup.strategy, settings: setup.settings, client: this.exchange, market: this.exchange,
       journal: storage ? { file: storage.openAppend(`${id}/engine.journal`), run: { request: setup.request, symbol: series.symbol, bars: series.close.length } } : undefined,
+      observe: { telemetry: this.env.telemetry, now: () => this.env.scheduler.now() },
     });
     this.trading = session;
     if (recovery) this.recovered = { at: this.env.clock.now(), bars: recovery.bars, resent: recovery.reconciliation.resubmitted };
@@ -297,8 +300,9 @@ export class PaperSessions {
     log: (message: string, err: unknown) => void,
     scheduler: Scheduler,
     storage: Storage | null = null,
+    telemetry: Telemetry = noTelemetry,
   ) {
-    this.env = { clock, log, scheduler, storage };
+    this.env = { clock, log, scheduler, storage, telemetry };
     this.ready = storage ? this.restoreAll(storage) : Promise.resolve();
   }
 

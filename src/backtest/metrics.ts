@@ -112,7 +112,7 @@ export function equityCurve(equity: Float64Array): { equity: number[]; drawdown:
   for (let i = 1; i < n; i++) {
     values[i] = equity[i];
     const r = equity[i] / equity[i - 1] - 1;
-    if (r !== r) {
+    if (Number.isNaN(r)) {
       drawdown[i] = NaN;
       continue;
     }

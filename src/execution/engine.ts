@@ -144,6 +144,11 @@ export class TradingEngine {
     this.unsubscribe = client.subscribe((event) => this.onVenueEvent(event));
   }
 
+  /** The venue commands go to now ("sim", "paper", "alpaca"). */
+  get venueName(): string {
+    return this.client.venue;
+  }
+
   /** Journals every record from now on to `log` (null: none). */
   journalTo(log: EventLog | null): void {
     this.log = log;
@@ -298,6 +303,13 @@ export class TradingEngine {
   /** Commands decided but not yet sent. */
   get pendingCommands(): number {
     return this.outbox.length;
+  }
+
+  /** Of those, how many are new orders (the rest are cancels). */
+  get pendingOrders(): number {
+    let n = 0;
+    for (const c of this.outbox) if (c.kind === "submit") n++;
+    return n;
   }
 
   /** Writes a marker to the journal (after the current bar's marker, as every record). */

@@ -3,6 +3,7 @@ import type { BarSeries, SymbolId } from "../core/data.ts";
 import { ConfigError, ExecutionError } from "../core/errors.ts";
 import type { VenueEvent } from "../core/events.ts";
 import type { AppendFile } from "../core/storage.ts";
+import type { Telemetry } from "../observability/telemetry.ts";
 import type { Strategy } from "../strategies/strategy.ts";
 import type { ExecutionClient } from "./client.ts";
 import { TradingEngine, type BarUpdate, type EngineSettings, type EventLog } from "./engine.ts";
@@ -71,6 +72,12 @@ export interface SessionOptions {
    * trading (a live session's recent history); a restart must pass the same.
    */
   readonly warmup?: readonly (readonly BarUpdate[])[];
+  /**
+   * Traces and metrics of the tick-to-order path (a span and a latency per
+   * bar, counts of bars and commands); `now` is a monotonic clock in ms. Off
+   * when absent: a backtest never pays for it.
+   */
+  readonly observe?: { readonly telemetry: Telemetry; readonly now: () => number };
   /** Where failures of asynchronous commands are reported (the order stays as it was until reconciliation). */
   readonly onError?: (err: unknown) => void;
 }
@@ -108,6 +115,7 @@ export class TradingSession implements Steppable {
   private later: VenueEvent[] = [];
   private inflight: Promise<void> | null = null;
   private readonly onError: (err: unknown) => void;
+  private readonly observe: SessionOptions["observe"];
   /** While the journal is replayed: its events happened before, and are not shown again. */
   private replaying = false;
 
@@ -115,6 +123,7 @@ export class TradingSession implements Steppable {
     this.feed = opts.feed;
     this.market = opts.market ?? null;
     this.onError = opts.onError ?? ((err) => { throw err; });
+    this.observe = opts.observe;
     const books = opts.feed.symbols.map((symbol) => ({ symbol, strategy: opts.strategy(symbol), history: new BarBuffer() }));
     const { onEvent } = opts.settings;
     const settings = onEvent ? { ...opts.settings, onEvent: (e: EngineEvent) => { if (!this.replaying) onEvent(e); } } : opts.settings;
@@ -223,13 +232,39 @@ export class TradingSession implements Steppable {
   private processBar(): void {
     const slice = this.feed.at(this.next++);
     const time = slice[0].bar.time;
+    const observed = this.observe && !this.replaying ? this.startObserving(slice) : null;
     this.clock.set(time);
     this.engine.beginBars(slice);
     // Events reconciliation found for this bar: the venue had already matched it before the restart.
     while (this.later.length > 0 && this.later[0].time <= time) this.engine.onVenueEvent(this.later.shift()!);
     this.market?.onBars(slice);
     this.engine.onBars(slice);
-    this.settle(this.engine.flush(this.onError));
+    const orders = this.engine.pendingOrders;
+    const cancels = this.engine.pendingCommands - orders;
+    const sent = this.engine.flush(this.onError);
+    this.settle(sent);
+    if (observed) {
+      if (sent) void sent.then(() => observed(orders, cancels), () => observed(orders, cancels));
+      else observed(orders, cancels);
+    }
+  }
+
+  /** Opens the bar's span; the function returned closes it once its commands have left (or been acknowledged). */
+  private startObserving(slice: readonly BarUpdate[]): (orders: number, cancels: number) => void {
+    const { telemetry: { tracer, instruments }, now } = this.observe!;
+    const started = now();
+    const span = tracer.startSpan("bar", {
+      attributes: { "nt.bar.time": slice[0].bar.time, "nt.bar.index": this.next - 1, "nt.symbols": slice.map((s) => s.symbol).join(",") },
+    });
+    return (orders, cancels) => {
+      const venue = this.engine.venueName;
+      span.setAttributes({ "nt.orders": orders, "nt.cancels": cancels, "nt.venue": venue });
+      span.end();
+      instruments.sessionBars.add(1, { venue });
+      if (orders > 0) instruments.commands.add(orders, { venue, kind: "order" });
+      if (cancels > 0) instruments.commands.add(cancels, { venue, kind: "cancel" });
+      if (orders + cancels > 0) instruments.barToOrderSeconds.record((now() - started) / 1000, { venue });
+    };
   }
 
   private settle(pending: void | Promise<void>): void {

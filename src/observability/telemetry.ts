@@ -22,6 +22,12 @@ export interface Instruments {
   /** Sweeps finished, by outcome. */
   readonly sweeps: Counter;
   readonly sweepSeconds: Histogram;
+  /** Bars a trading session (paper or live) acted on. */
+  readonly sessionBars: Counter;
+  /** Orders and cancels it sent, by venue and kind. */
+  readonly commands: Counter;
+  /** From a bar's start of processing to its orders sent and, for a remote broker, acknowledged. */
+  readonly barToOrderSeconds: Histogram;
 }
 
 /** What the engine traces, counts and logs with: injected by the host (createApp's deps, runSweep's options). */
@@ -42,6 +48,12 @@ export function instruments(meter: Meter): Instruments {
     bars: meter.createCounter("nt_backtest_bars", { description: "bars the backtests stepped through" }),
     sweeps: meter.createCounter("nt_sweeps", { description: "sweeps finished" }),
     sweepSeconds: meter.createHistogram("nt_sweep_duration", { description: "sweep duration", unit: "s" }),
+    sessionBars: meter.createCounter("nt_session_bars", { description: "bars trading sessions acted on" }),
+    commands: meter.createCounter("nt_order_commands", { description: "orders and cancels sent to venues" }),
+    barToOrderSeconds: meter.createHistogram("nt_bar_to_order_duration", {
+      description: "bar processed to its orders sent (and acknowledged by a remote broker)", unit: "s",
+      advice: { explicitBucketBoundaries: [1e-5, 5e-5, 1e-4, 5e-4, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5] },
+    }),
   };
 }
 

@@ -23,6 +23,7 @@ import { liveFeed } from "../../../../src/feeds/from-config.ts";
 import { formatTimeframe, parseTimeframe, timeframeMs } from "../../../../src/feeds/timeframe.ts";
 import type { WebSocketConstructor } from "../../../../src/net/websocket.ts";
 import { NodeStorage } from "../../storage.ts";
+import { nodeTelemetry } from "../../telemetry.ts";
 import { UsageError, type CliIO as Io, type Command } from "../command.ts";
 import { MAX_INPUT_LABEL, readTextFile } from "../files.ts";
 import { REQUEST_OPTIONS, REQUEST_USAGE, requestFromFlags } from "../request-flags.ts";
@@ -52,7 +53,8 @@ flushed and the state so far is printed.
   --warmup N             bars before the start the strategy sees without trading (default 200)
   --journal DIR          journal every order event there, fsync'd before the order leaves; a folder
                          that already holds a journal resumes from it (same strategy, settings, market)
-  --config FILE          the TOML settings file (see nt serve --help)
+  --config FILE          the TOML settings file (see nt serve --help); NT_TRACES=log writes a span per bar
+                         (signal, checks, journal, orders sent and acknowledged) as a log line on stderr
 ${REQUEST_USAGE}
   --json                 print at the end one JSON object: orders (each with its final status),
                          fills, positions, cash, equity, and the broker's own positions and cash
@@ -108,15 +110,17 @@ export const tradeCommand: Command = {
     const show = values.json ? (text: string) => io.err(text) : (text: string) => io.out(text);
     const setup = sessionSetup(request, { onEvent: (e) => show(describe(e)) });
     const storage = values.journal === undefined ? null : new NodeStorage(resolve(io.cwd, values.journal));
-    const config = values.feed === undefined && values.broker === "paper" ? null : appConfig(values, io.cwd);
+    const config = appConfig(values, io.cwd);
+    // NT_TRACES=log: a span per bar (strategy, checks, journal, orders out and acknowledged) as a log line on stderr.
+    const observability = nodeTelemetry(config, (line) => io.err(line));
 
-    const market = values.data !== undefined ? await replayMarket(values, io) : await liveMarket(values, config!, storage, show);
+    const market = values.data !== undefined ? await replayMarket(values, io) : await liveMarket(values, config, storage, show);
     const broker = await openBroker(values.broker, setup.venue, config, storage);
     try {
       const run = { command: "trade", broker: values.broker, request: setup.request, market: market.describe };
       const { session, recovery } = await TradingSession.open({
         feed: market.feed, strategy: () => setup.strategy, settings: setup.settings, client: broker.client, market: broker.sink,
-        warmup: market.warmup, journal: storage ? { file: storage.openAppend("engine.journal"), run } : undefined,
+        warmup: market.warmup, observe: { telemetry: observability.telemetry, now: () => realScheduler.now() }, journal: storage ? { file: storage.openAppend("engine.journal"), run } : undefined,
         onError: (err) => show(`broker: ${err instanceof Error ? err.message : String(err)}\n`),
       });
       if (broker.torn) show(`paper exchange journal: a torn last record (${broker.torn.reason}) was dropped\n`);
@@ -138,6 +142,7 @@ export const tradeCommand: Command = {
     } finally {
       market.close();
       await broker.close();
+      await observability.shutdown();
     }
     return 0;
   },
@@ -249,15 +254,15 @@ interface Broker {
   close(): Promise<void>;
 }
 
-async function openBroker(name: string, venue: VenueOptions, config: AppConfig | null, storage: NodeStorage | null): Promise<Broker> {
+async function openBroker(name: string, venue: VenueOptions, config: AppConfig, storage: NodeStorage | null): Promise<Broker> {
   if (name === "paper") {
     const { exchange, torn } = PaperExchange.open(venue, storage?.openAppend("paper.journal"));
     return { client: exchange, sink: exchange, torn, close: async () => exchange.close() };
   }
-  if (config!.alpaca.tradingUrl.replace(/\/+$/, "") === LIVE_ALPACA_TRADING_URL) {
+  if (config.alpaca.tradingUrl.replace(/\/+$/, "") === LIVE_ALPACA_TRADING_URL) {
     throw new UsageError(`NT_ALPACA_TRADING_URL is Alpaca's live endpoint (${LIVE_ALPACA_TRADING_URL}); nt trade --paper trades paper accounts only`);
   }
-  const broker = alpacaBroker(config!, { WebSocket: WebSocket as unknown as WebSocketConstructor });
+  const broker = alpacaBroker(config, { WebSocket: WebSocket as unknown as WebSocketConstructor });
   await broker.connect();
   return { client: broker, torn: null, close: () => broker.disconnect() };
 }
