@@ -1,17 +1,17 @@
 import type { Bar, BarSeries, Quote, SymbolId } from "../core/data.ts";
-import { ConfigError, MarketDataError, shown } from "../core/errors.ts";
+import { MarketDataError, shown } from "../core/errors.ts";
 import type { CircuitBreaker } from "../net/breaker.ts";
 import { AuthError, ProtocolError, StreamError } from "../net/errors.ts";
 import { HttpClient, type Fetch } from "../net/http.ts";
 import type { RetryPolicy } from "../net/retry.ts";
-import { systemTimers, type TimerHandle, type Timers } from "../net/timers.ts";
-import { ReconnectingSocket, type WebSocketConstructor } from "../net/websocket.ts";
+import { systemTimers, type Timers } from "../net/timers.ts";
+import type { WebSocketConstructor } from "../net/websocket.ts";
 import { ALPACA_STREAM_ERRORS, parseAlpacaData, type AlpacaControl, type AlpacaDataSink } from "./alpaca-messages.ts";
-import { BarContinuity, type StampedBar } from "./bar-continuity.ts";
+import type { StampedBar } from "./bar-continuity.ts";
 import { barsToSeries, type Channels, type HistoricalBarsRequest, type MarketData, type MarketDataListener } from "./market-data.ts";
 import { parseRfc3339, formatRfc3339 } from "./rfc3339.ts";
-import { isEmpty, Subscriptions } from "./subscriptions.ts";
 import { windowEnd, type Timeframe } from "./timeframe.ts";
+import { VendorStream } from "./vendor-stream.ts";
 
 export interface AlpacaCredentials {
   readonly keyId: string;
@@ -46,7 +46,6 @@ export interface AlpacaMarketDataOptions extends AlpacaConnection {
 }
 
 const MINUTE_TF: Timeframe = { amount: 1, unit: "minute" };
-const HANDSHAKE_MS = 15_000;
 
 /** The headers Alpaca's REST APIs authenticate by. */
 export function alpacaHeaders(c: AlpacaCredentials): Record<string, string> {
@@ -74,15 +73,8 @@ export class AlpacaMarketData implements MarketData {
   readonly name = "alpaca";
   private readonly http: HttpClient;
   private readonly timers: Timers;
-  private readonly subs = new Subscriptions();
-  private readonly continuity: BarContinuity;
-  private socket: ReconnectingSocket | undefined;
-  private phase: "connecting" | "awaiting-auth" | "ready" = "connecting";
-  private sessions = 0;
-  private handshakeTimer: TimerHandle | undefined;
+  private readonly stream: VendorStream;
   private readonly sink: AlpacaDataSink;
-  /** Data elements read and malformed ones skipped, for status lines and tests. */
-  readonly counts = { data: 0, malformed: 0 };
 
   constructor(private readonly options: AlpacaMarketDataOptions) {
     this.timers = options.timers ?? systemTimers;
@@ -90,32 +82,30 @@ export class AlpacaMarketData implements MarketData {
       name: "Alpaca market data", baseUrl: options.restUrl, fetch: options.fetch, timers: this.timers, headers: alpacaHeaders(options.credentials),
       timeoutMs: options.timeoutMs, retry: options.retry, breaker: options.breaker, random: options.random, describeError: alpacaErrorBody,
     });
-    this.continuity = new BarContinuity(
-      (symbol, b) => this.subs.deliver({ kind: "bar", symbol, bar: b.bar, timeframe: MINUTE_TF }),
-      (symbol, after) => this.minuteBarsAfter(symbol, after),
-      (e) => this.subs.error(e),
-    );
+    this.stream = new VendorStream({
+      name: "Alpaca market data", streamUrl: options.streamUrl, WebSocket: options.WebSocket, timers: this.timers, random: options.random,
+      reconnect: options.reconnect, recoverBars: options.recoverBars, barTimeframe: MINUTE_TF,
+      barsAfter: (symbol, after) => this.barPages(symbol, MINUTE_TF, after + 60_000, this.timers.now()),
+    }, {
+      parse: (text) => parseAlpacaData(text, this.sink),
+      subscription: (action, channels) => JSON.stringify({ action, ...channels }),
+    });
     this.sink = {
-      trade: (trade) => this.subs.deliver({ kind: "trade", trade }),
-      quote: (quote) => this.subs.deliver({ kind: "quote", quote }),
-      bar: (symbol, start, bar) => this.continuity.live(symbol, { start, bar }),
+      trade: (trade) => this.stream.trade(trade),
+      quote: (quote) => this.stream.quote(quote),
+      bar: (symbol, start, bar) => this.stream.bar(symbol, start, bar),
       control: (m) => this.control(m),
-      malformed: (problem) => {
-        this.counts.malformed++;
-        this.subs.error(new ProtocolError(`Alpaca market data stream sent a malformed message, skipped: ${problem}`));
-      },
+      malformed: (problem) => this.stream.malformed(problem),
     };
   }
 
+  /** Data elements read and malformed ones skipped, for status lines and tests. */
+  get counts(): { readonly data: number; readonly malformed: number } {
+    return this.stream.counts;
+  }
+
   subscribe(channels: Channels, listener: MarketDataListener): () => void {
-    const { added, remove } = this.subs.add(channels, listener);
-    if (!this.socket) this.start();
-    else if (this.phase === "ready" && !isEmpty(added)) this.send({ action: "subscribe", ...added });
-    return () => {
-      const gone = remove();
-      for (const s of gone.bars ?? []) this.continuity.forget(s);
-      if (this.phase === "ready" && !isEmpty(gone)) this.send({ action: "unsubscribe", ...gone });
-    };
+    return this.stream.subscribe(channels, listener);
   }
 
   async latestQuote(symbol: SymbolId): Promise<Quote> {
@@ -134,81 +124,22 @@ export class AlpacaMarketData implements MarketData {
   }
 
   close(): void {
-    this.timers.clearTimeout(this.handshakeTimer);
-    const socket = this.socket;
-    // A later subscribe starts a new connection.
-    this.socket = undefined;
-    socket?.stop(1000, "closed by client");
-  }
-
-  private start(): void {
-    const WebSocket = this.options.WebSocket;
-    if (!WebSocket) throw new ConfigError("Alpaca market data: streaming needs a WebSocket implementation (pass WebSocket)", { field: "WebSocket" });
-    const r = this.options.reconnect ?? {};
-    this.subs.status({ state: "connecting" });
-    this.socket = new ReconnectingSocket(
-      { url: this.options.streamUrl, WebSocket, timers: this.timers, random: this.options.random, ...r },
-      {
-        onOpen: () => {
-          this.phase = "connecting";
-          // A server that never completes the handshake would leave us deaf; try a new connection.
-          this.handshakeTimer = this.timers.setTimeout(() => this.socket?.reconnect(`not authenticated within ${HANDSHAKE_MS} ms`), HANDSHAKE_MS);
-        },
-        onMessage: (text) => {
-          this.counts.data += parseAlpacaData(text, this.sink);
-        },
-        onClose: ({ reason, retryInMs }) => {
-          this.timers.clearTimeout(this.handshakeTimer);
-          this.phase = "connecting";
-          if (retryInMs === undefined) {
-            // Ended for good (refused credentials, out of attempts, closed): a later subscribe starts afresh.
-            this.socket = undefined;
-            this.subs.status({ state: "closed", reason });
-          }
-          else this.subs.status({ state: "reconnecting", reason, retryInMs });
-        },
-      },
-    );
-    this.socket.start();
+    this.stream.close();
   }
 
   private control(m: AlpacaControl): void {
     if (m.T === "success" && m.msg === "connected") {
-      this.phase = "awaiting-auth";
-      this.send({ action: "auth", key: this.options.credentials.keyId, secret: this.options.credentials.secret });
+      this.stream.send(JSON.stringify({ action: "auth", key: this.options.credentials.keyId, secret: this.options.credentials.secret }));
     } else if (m.T === "success" && m.msg === "authenticated") {
-      this.timers.clearTimeout(this.handshakeTimer);
-      this.phase = "ready";
-      this.socket!.healthy();
-      if (this.sessions++ > 0 && this.options.recoverBars !== false) {
-        // Under "*", every symbol that had bars; otherwise the subscribed ones.
-        const subscribed = this.subs.current().bars ?? [];
-        void this.continuity.reconnected(subscribed.includes("*") ? this.continuity.symbols() : subscribed);
-      }
-      const current = this.subs.current();
-      if (!isEmpty(current)) this.send({ action: "subscribe", ...current });
-      this.subs.status({ state: "live" });
+      this.stream.authenticated();
     } else if (m.T === "error") {
       const known = ALPACA_STREAM_ERRORS[m.code];
       const text = `Alpaca market data stream error ${m.code}: ${known?.what ?? "unknown error"}${m.msg ? ` (server said: ${shown(m.msg)})` : ""}`;
       const action = known?.action ?? "report";
-      if (action === "fatal") {
-        const error = m.code === 402 ? new AuthError(text) : new StreamError(text, m.code, false);
-        this.subs.error(error);
-        this.socket?.stop(1000, text);
-        return;
-      }
-      this.subs.error(new StreamError(text, m.code, action === "reconnect"));
-      if (action === "reconnect") this.socket?.reconnect(text);
+      if (action === "fatal") this.stream.fail(m.code === 402 ? new AuthError(text) : new StreamError(text, m.code, false), text);
+      else if (action === "reconnect") this.stream.reconnect(new StreamError(text, m.code, true));
+      else this.stream.report(new StreamError(text, m.code, false));
     }
-  }
-
-  private send(message: object): void {
-    this.socket?.send(JSON.stringify(message));
-  }
-
-  private minuteBarsAfter(symbol: SymbolId, after: number): Promise<StampedBar[]> {
-    return this.barPages(symbol, MINUTE_TF, after + 60_000, this.timers.now());
   }
 
   /** Every page of /v2/stocks/{symbol}/bars, following next_page_token. */

@@ -1,16 +1,16 @@
 import type { Bar, BarSeries, Quote, SymbolId } from "../core/data.ts";
-import { ConfigError, shown } from "../core/errors.ts";
+import { shown } from "../core/errors.ts";
 import type { CircuitBreaker } from "../net/breaker.ts";
 import { AuthError, ProtocolError, StreamError } from "../net/errors.ts";
 import { HttpClient, type Fetch } from "../net/http.ts";
 import type { RetryPolicy } from "../net/retry.ts";
-import { systemTimers, type TimerHandle, type Timers } from "../net/timers.ts";
-import { ReconnectingSocket, type WebSocketConstructor } from "../net/websocket.ts";
-import { BarContinuity, type StampedBar } from "./bar-continuity.ts";
+import { systemTimers, type Timers } from "../net/timers.ts";
+import type { WebSocketConstructor } from "../net/websocket.ts";
+import type { StampedBar } from "./bar-continuity.ts";
 import { barsToSeries, type Channels, type HistoricalBarsRequest, type MarketData, type MarketDataListener } from "./market-data.ts";
 import { parsePolygonData, type PolygonDataSink, type PolygonStatus } from "./polygon-messages.ts";
-import { isEmpty, Subscriptions } from "./subscriptions.ts";
 import { windowEnd, type Timeframe } from "./timeframe.ts";
+import { VendorStream } from "./vendor-stream.ts";
 
 export interface PolygonOptions {
   readonly apiKey: string;
@@ -32,7 +32,6 @@ export interface PolygonOptions {
   readonly recoverBars?: boolean;
 }
 
-const HANDSHAKE_MS = 15_000;
 const CHANNEL_PREFIX = { trades: "T", quotes: "Q" } as const;
 
 /** Polygon's error bodies: {status: "ERROR", error} or {status: "NOT_AUTHORIZED", message}. */
@@ -57,51 +56,43 @@ export class PolygonMarketData implements MarketData {
   readonly name = "polygon";
   private readonly http: HttpClient;
   private readonly timers: Timers;
-  private readonly subs = new Subscriptions();
-  private readonly continuity: BarContinuity;
-  private readonly barTimeframe: Timeframe;
-  private socket: ReconnectingSocket | undefined;
-  private ready = false;
-  private sessions = 0;
-  private handshakeTimer: TimerHandle | undefined;
+  private readonly stream: VendorStream;
   private readonly sink: PolygonDataSink;
-  readonly counts = { data: 0, malformed: 0 };
 
   constructor(private readonly options: PolygonOptions) {
     this.timers = options.timers ?? systemTimers;
-    this.barTimeframe = options.barChannel === "A" ? { amount: 1, unit: "second" } : { amount: 1, unit: "minute" };
+    const barTimeframe: Timeframe = options.barChannel === "A" ? { amount: 1, unit: "second" } : { amount: 1, unit: "minute" };
+    const barChannel = options.barChannel ?? "AM";
     this.http = new HttpClient({
       name: "Polygon", baseUrl: options.restUrl, fetch: options.fetch, timers: this.timers, headers: { authorization: `Bearer ${options.apiKey}` },
       timeoutMs: options.timeoutMs, retry: options.retry, breaker: options.breaker, random: options.random, describeError: polygonErrorBody,
     });
-    this.continuity = new BarContinuity(
-      (symbol, b) => this.subs.deliver({ kind: "bar", symbol, bar: b.bar, timeframe: this.barTimeframe }),
-      (symbol, after) => this.aggregates(symbol, this.barTimeframe, after + 1, this.timers.now()),
-      (e) => this.subs.error(e),
-    );
+    this.stream = new VendorStream({
+      name: "Polygon", streamUrl: options.streamUrl, WebSocket: options.WebSocket, timers: this.timers, random: options.random,
+      reconnect: options.reconnect, recoverBars: options.recoverBars, barTimeframe,
+      barsAfter: (symbol, after) => this.aggregates(symbol, barTimeframe, after + 1, this.timers.now()),
+    }, {
+      parse: (text) => parsePolygonData(text, this.sink),
+      subscription: (action, channels) => JSON.stringify({ action, params: channelParams(channels, barChannel).join(",") }),
+    });
     this.sink = {
-      trade: (trade) => this.subs.deliver({ kind: "trade", trade }),
-      quote: (quote) => this.subs.deliver({ kind: "quote", quote }),
+      trade: (trade) => this.stream.trade(trade),
+      quote: (quote) => this.stream.quote(quote),
       bar: (channel, symbol, start, bar) => {
-        if (channel === (this.options.barChannel ?? "AM")) this.continuity.live(symbol, { start, bar });
+        if (channel === barChannel) this.stream.bar(symbol, start, bar);
       },
       status: (s) => this.status(s),
-      malformed: (problem) => {
-        this.counts.malformed++;
-        this.subs.error(new ProtocolError(`Polygon stream sent a malformed message, skipped: ${problem}`));
-      },
+      malformed: (problem) => this.stream.malformed(problem),
     };
   }
 
+  /** Data elements read and malformed ones skipped, for status lines and tests. */
+  get counts(): { readonly data: number; readonly malformed: number } {
+    return this.stream.counts;
+  }
+
   subscribe(channels: Channels, listener: MarketDataListener): () => void {
-    const { added, remove } = this.subs.add(channels, listener);
-    if (!this.socket) this.start();
-    else if (this.ready && !isEmpty(added)) this.send("subscribe", added);
-    return () => {
-      const gone = remove();
-      for (const s of gone.bars ?? []) this.continuity.forget(s);
-      if (this.ready && !isEmpty(gone)) this.send("unsubscribe", gone);
-    };
+    return this.stream.subscribe(channels, listener);
   }
 
   async latestQuote(symbol: SymbolId): Promise<Quote> {
@@ -120,86 +111,31 @@ export class PolygonMarketData implements MarketData {
   }
 
   close(): void {
-    this.timers.clearTimeout(this.handshakeTimer);
-    const socket = this.socket;
-    // A later subscribe starts a new connection.
-    this.socket = undefined;
-    socket?.stop(1000, "closed by client");
-  }
-
-  private start(): void {
-    const WebSocket = this.options.WebSocket;
-    if (!WebSocket) throw new ConfigError("Polygon: streaming needs a WebSocket implementation (pass WebSocket)", { field: "WebSocket" });
-    this.subs.status({ state: "connecting" });
-    this.socket = new ReconnectingSocket(
-      { url: this.options.streamUrl, WebSocket, timers: this.timers, random: this.options.random, ...this.options.reconnect },
-      {
-        onOpen: () => {
-          this.ready = false;
-          this.handshakeTimer = this.timers.setTimeout(() => this.socket?.reconnect(`not authenticated within ${HANDSHAKE_MS} ms`), HANDSHAKE_MS);
-        },
-        onMessage: (text) => {
-          this.counts.data += parsePolygonData(text, this.sink);
-        },
-        onClose: ({ reason, retryInMs }) => {
-          this.timers.clearTimeout(this.handshakeTimer);
-          this.ready = false;
-          if (retryInMs === undefined) {
-            // Ended for good (refused credentials, out of attempts, closed): a later subscribe starts afresh.
-            this.socket = undefined;
-            this.subs.status({ state: "closed", reason });
-          }
-          else this.subs.status({ state: "reconnecting", reason, retryInMs });
-        },
-      },
-    );
-    this.socket.start();
+    this.stream.close();
   }
 
   private status(s: PolygonStatus): void {
     switch (s.status) {
       case "connected":
-        this.socket?.send(JSON.stringify({ action: "auth", params: this.options.apiKey }));
+        this.stream.send(JSON.stringify({ action: "auth", params: this.options.apiKey }));
         return;
-      case "auth_success": {
-        this.timers.clearTimeout(this.handshakeTimer);
-        this.ready = true;
-        this.socket!.healthy();
-        if (this.sessions++ > 0 && this.options.recoverBars !== false) {
-          const subscribed = this.subs.current().bars ?? [];
-          void this.continuity.reconnected(subscribed.includes("*") ? this.continuity.symbols() : subscribed);
-        }
-        const current = this.subs.current();
-        if (!isEmpty(current)) this.send("subscribe", current);
-        this.subs.status({ state: "live" });
+      case "auth_success":
+        this.stream.authenticated();
         return;
-      }
       case "auth_failed": {
         const text = `Polygon stream: authentication failed: check the API key (NT_POLYGON_KEY)${s.message ? ` (server said: ${shown(s.message)})` : ""}`;
-        this.subs.error(new AuthError(text));
-        this.socket?.stop(1000, "authentication failed");
+        this.stream.fail(new AuthError(text), "authentication failed");
         return;
       }
-      case "max_connections": {
+      case "max_connections":
         // Another connection holds the key's slot; the server closes this one and a later try may get in.
-        this.subs.error(new StreamError(`Polygon stream: too many connections for this key (${s.message})`, s.status, true));
+        this.stream.report(new StreamError(`Polygon stream: too many connections for this key (${s.message})`, s.status, true));
         return;
-      }
       case "success":
         return; // subscribed to / unsubscribed from ...
       default:
-        this.subs.error(new StreamError(`Polygon stream status ${shown(s.status)}: ${s.message}`, s.status, false));
+        this.stream.report(new StreamError(`Polygon stream status ${shown(s.status)}: ${s.message}`, s.status, false));
     }
-  }
-
-  private send(action: "subscribe" | "unsubscribe", channels: Channels): void {
-    const bar = this.options.barChannel ?? "AM";
-    const params = [
-      ...(channels.trades ?? []).map((s) => `${CHANNEL_PREFIX.trades}.${s}`),
-      ...(channels.quotes ?? []).map((s) => `${CHANNEL_PREFIX.quotes}.${s}`),
-      ...(channels.bars ?? []).map((s) => `${bar}.${s}`),
-    ];
-    this.socket?.send(JSON.stringify({ action, params: params.join(",") }));
   }
 
   /** Every page of /v2/aggs/ticker/.../range/..., following next_url. */
@@ -235,4 +171,13 @@ function aggregate(raw: unknown, tf: Timeframe, where: string): StampedBar {
   const start = r.t as number;
   const bar: Bar = { time: windowEnd(start, tf), open: r.o as number, high: r.h as number, low: r.l as number, close: r.c as number, volume: r.v as number };
   return { start, bar };
+}
+
+/** Polygon's channel names: T.X trades, Q.X quotes, AM.X (or A.X) aggregates. */
+function channelParams(channels: Channels, barChannel: string): string[] {
+  return [
+    ...(channels.trades ?? []).map((s) => `${CHANNEL_PREFIX.trades}.${s}`),
+    ...(channels.quotes ?? []).map((s) => `${CHANNEL_PREFIX.quotes}.${s}`),
+    ...(channels.bars ?? []).map((s) => `${barChannel}.${s}`),
+  ];
 }
