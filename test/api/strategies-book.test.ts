@@ -1,11 +1,14 @@
-// POST /backtest and /backtests with a combination of strategies (combine),
+// POST /backtest and /backtests with a combination of strategies (combine)
+// and with the strategies that trade several series (pairs: `series`),
 // in-process: the answer is the library's run, errors name the field.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, loadKernels } from "../../src/api/index.ts";
-import type { BacktestRequest } from "../../src/backtest/job.ts";
+import { runStrategyBacktest, type BacktestRequest } from "../../src/backtest/job.ts";
+import { syntheticPair } from "../../src/data/synthetic.ts";
+import { withAnalysis } from "../../src/report/analysis.ts";
 import { loadAppConfig } from "../../src/config/app-config.ts";
 import { wasmBytes } from "../helpers.ts";
-import { expectedBacktest, sp500, sp500Csv, stable } from "./fixtures.ts";
+import { asJson, barRows, expectedBacktest, sp500, sp500Csv, stable } from "./fixtures.ts";
 
 const TOKEN = "strategies-test-token-0123";
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -21,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => engine.close());
 
-function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return engine.fetch(new Request(`http://x${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }));
 }
 
@@ -66,6 +69,46 @@ describe("a combination through the API", () => {
       const res = await post("/backtest", body);
       expect(res.status, field).toBe(400);
       expect((await res.json()).error.field).toBe(field);
+    }
+  });
+});
+
+describe("pairs through the API", () => {
+  const [a, b] = syntheticPair({ n: 700, seed: 5, beta: 0.9, alpha: -1, symbols: ["KO", "PEP"] });
+  const series = [{ bars: barRows(a), symbol: "KO" }, { bars: barRows(b), symbol: "PEP" }];
+  const req: BacktestRequest = { strategy: "pairs", params: { lookback: 80, testWindow: 200 } };
+  const expected = asJson(withAnalysis(runStrategyBacktest([a, b], req), null));
+
+  it("POST /backtest runs the pair given in series as the library does", async () => {
+    const res = await post("/backtest", { series, ...req });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.symbol).toBe("KO,PEP");
+    expect(body.trades.length).toBeGreaterThan(4);
+    expect(stable(body)).toEqual(expected);
+  });
+
+  it("POST /backtests runs it as a job", async () => {
+    const res = await post("/backtests", { series, ...req }, auth);
+    expect(res.status).toBe(202);
+    const view = await settled((await res.json()).id);
+    expect(view.status).toBe("done");
+    expect(stable(view.result)).toEqual(expected);
+  });
+
+  it("answers 400 naming what is missing or misplaced", async () => {
+    for (const [body, field, message] of [
+      [{ series: series.slice(0, 1), ...req }, "series", "pairs trades exactly two series (the pair's legs), got 1"],
+      [{ sample: "sp500", ...req }, "series", "pairs trades exactly two series (the pair's legs), got 1"],
+      [{ sample: "sp500", series, ...req }, "sample", "sample cannot be combined with series; give every series, this one included, in series"],
+      [{ series: [series[0], { bars: barRows(b), symbol: "PEP", benchmark: {} }], ...req }, "series[1].benchmark", undefined],
+      [{ series: [series[0], "PEP"], ...req }, "series[1]", undefined],
+    ] as const) {
+      const res = await post("/backtest", body);
+      expect(res.status, field).toBe(400);
+      const { error } = await res.json();
+      expect(error.field, field).toBe(field);
+      if (message) expect(error.message).toBe(message);
     }
   });
 });
