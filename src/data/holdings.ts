@@ -41,7 +41,8 @@ const SYMBOL = /^[^\s"]{1,32}$/;
  *
  * The header names date, symbol and exactly one of shares or value, in any
  * order and case (other columns, such as a name or CUSIP, are ignored);
- * cells are separated by commas, semicolons or tabs, as the header is.
+ * cells are separated by commas, semicolons or tabs, as the header is, and
+ * a double-quoted cell may hold the separator (a fund's name).
  * Dates are YYYY-MM-DD report dates; amounts are plain decimal numbers
  * >= 0 (no thousands separators); a symbol appears at most once per date.
  * Rows may come in any order. Every problem is a MarketDataError naming
@@ -75,8 +76,10 @@ export function parseHoldingsCsv(text: string, source: string): Holdings {
     }
     if (blank) throw new MarketDataError("a blank line inside the data; remove it", { source, row: blank });
     const cell = cells(lines[i], delimiter);
-    if (cell.length < header.length) {
-      throw new MarketDataError(`has ${cell.length} cells but the header has ${header.length}`, { source, row, field: header[cell.length] });
+    if (cell.length !== header.length) {
+      // More cells than names is most often a thousands separator ("1,200") in a comma-separated file: never read as 1.
+      const hint = cell.length > header.length ? "; write numbers without thousands separators" : "";
+      throw new MarketDataError(`has ${cell.length} cells but the header has ${header.length}${hint}`, { source, row, field: header[Math.min(cell.length, header.length - 1)] });
     }
     const date = parseDate(cell[dateAt]);
     if (Number.isNaN(date)) throw new MarketDataError(`date must be a YYYY-MM-DD date, got ${shown(cell[dateAt])}`, { source, row, field: "date" });
@@ -99,9 +102,25 @@ export function parseHoldingsCsv(text: string, source: string): Holdings {
   return { measure, snapshots };
 }
 
-/** The cells of a line, trimmed, with surrounding double quotes removed. */
+/** The cells of a line, trimmed; a double-quoted cell may hold the delimiter, and "" for a quote. */
 function cells(line: string, delimiter: Delimiter): string[] {
-  return line.split(delimiter).map((c) => c.trim().replace(/^"(.*)"$/, "$1").trim());
+  const out: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '"') {
+      if (quoted && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else quoted = !quoted;
+    } else if (ch === delimiter && !quoted) {
+      out.push(cell.trim());
+      cell = "";
+    } else cell += ch;
+  }
+  out.push(cell.trim());
+  return out;
 }
 
 /** YYYY-MM-DD as epoch ms at UTC midnight, or NaN when it is not a calendar date. */

@@ -1,5 +1,6 @@
 import { shown, StrategyError } from "../core/errors.ts";
 import { meanReversion } from "./mean-reversion.ts";
+import { mirror } from "./mirror.ts";
 import { momentum } from "./momentum.ts";
 import { neuralForecast } from "./neural-forecast.ts";
 import { pairs } from "./pairs.ts";
@@ -8,7 +9,7 @@ import type { StrategyDefinition } from "./strategy.ts";
 export type { BookStrategy, Strategy, StrategyContext, StrategyDefinition, StrategyParams, ParamSpec } from "./strategy.ts";
 
 /** Every built-in strategy, by name. */
-export const strategies: readonly StrategyDefinition[] = [momentum, meanReversion, neuralForecast, pairs];
+export const strategies: readonly StrategyDefinition[] = [momentum, meanReversion, neuralForecast, pairs, mirror];
 
 export function getStrategy(name: string): StrategyDefinition {
   const def = strategies.find((s) => s.name === name);

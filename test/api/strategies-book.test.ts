@@ -1,10 +1,11 @@
 // POST /backtest and /backtests with a combination of strategies (combine)
-// and with the strategies that trade several series (pairs: `series`),
+// and with the strategies that trade several series (pairs, mirror: `series`,
+// and mirror's `holdings`),
 // in-process: the answer is the library's run, errors name the field.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, loadKernels } from "../../src/api/index.ts";
 import { runStrategyBacktest, type BacktestRequest } from "../../src/backtest/job.ts";
-import { syntheticPair } from "../../src/data/synthetic.ts";
+import { syntheticBars, syntheticPair } from "../../src/data/synthetic.ts";
 import { withAnalysis } from "../../src/report/analysis.ts";
 import { loadAppConfig } from "../../src/config/app-config.ts";
 import { wasmBytes } from "../helpers.ts";
@@ -110,5 +111,29 @@ describe("pairs through the API", () => {
       expect(error.field, field).toBe(field);
       if (message) expect(error.message).toBe(message);
     }
+  });
+});
+
+describe("mirror through the API", () => {
+  const series = ["AAA", "BBB"].map((symbol, i) => syntheticBars({ n: 200, seed: 60 + i, symbol }));
+  const body = { series: series.map((s) => ({ bars: barRows(s), symbol: s.symbol })) };
+  const holdings = "date,symbol,value\n2000-01-31,AAA,3000\n2000-01-31,BBB,1000\n2000-03-31,BBB,5000\n";
+  const req: BacktestRequest = { strategy: "mirror", params: { lagDays: 20 }, holdings };
+
+  it("POST /backtest follows the holdings given as text over the series", async () => {
+    const res = await post("/backtest", { ...body, ...req });
+    expect(res.status).toBe(200);
+    const report = await res.json();
+    expect(report.trades.length).toBeGreaterThan(0);
+    expect(stable(report)).toEqual(asJson(withAnalysis(runStrategyBacktest(series, req), null)));
+  });
+
+  it("answers 400 naming the holdings row, or the missing holdings", async () => {
+    const bad = await post("/backtest", { ...body, ...req, holdings: "date,symbol,value\n2000-01-31,AAA,3000\n2000-01-31,XYZ,1\n" });
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toMatchObject({ field: "symbol", message: expect.stringMatching(/^holdings, row 2: XYZ has no bar series/) });
+    const none = await post("/backtest", { ...body, strategy: "mirror" });
+    expect(none.status).toBe(400);
+    expect((await none.json()).error.field).toBe("holdings");
   });
 });
