@@ -191,8 +191,8 @@ export function engleGranger(
 }
 
 /**
- * A hedge ratio that drifts, tracked by a Kalman filter (E. Chan,
- * "Algorithmic Trading", 2013, example 3.3): the state [beta, alpha]
+ * A hedge ratio that drifts, tracked by a Kalman filter (as in E. Chan,
+ * "Algorithmic Trading", 2013, chapter 3): the state [beta, alpha]
  * follows a random walk with covariance delta / (1 - delta) I, and each bar
  * observes y = beta x + alpha + noise of variance `noise`. Unlike Chan's
  * example, which starts from zero with no uncertainty, the state starts
