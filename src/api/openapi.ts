@@ -360,11 +360,15 @@ export function openApiDocument(state: AppState): Schema {
               description: "the strategy's parameters (GET /strategies lists their types and ranges); a number must be a JSON number. " +
                 "A combination's are prefixed by strategy: {\"momentum.fast\": 10}",
             },
-            combine: settings(COMBINE_SETTINGS, {
-              method: { enum: [...COMBINE_METHODS], description: "vote: net of the standing signals' weights, long against short; weighted: of weight x confidence; a tie is flat" },
-              weights: { type: "object", additionalProperties: setting(WEIGHT_SETTING), description: "weight per combined strategy (default 1)" },
-              override: { type: "string", description: "a combined strategy whose long or short decides over the others' while it stands" },
-            }),
+            combine: {
+              ...settings(COMBINE_SETTINGS, {
+                method: { enum: [...COMBINE_METHODS], description: "vote: net of the standing signals' weights, long against short; weighted: of weight x confidence; a tie is flat" },
+                weights: { type: "object", additionalProperties: setting(WEIGHT_SETTING), description: "weight per combined strategy (default 1)" },
+                override: { type: "string", description: "a combined strategy whose long or short decides over the others' while it stands" },
+              }),
+              required: ["method"],
+              description: "how the signals of the strategies listed in strategy are combined (dropped signals are listed in the report's droppedSignals)",
+            },
             holdings: { type: "string", description: "mirror: the text of a holdings CSV, date,symbol,shares (or value) rows by report date" },
             config: settings(CONFIG_SETTINGS),
             limits: settings(LIMIT_SETTINGS, { maxOrderRate: settings(ORDER_RATE_SETTINGS) }),
@@ -440,6 +444,16 @@ export function openApiDocument(state: AppState): Schema {
             maxDrawdown: { ...num, description: "PerformanceAnalytics maxDrawdown of the bar returns (as POST /risk), a positive fraction" },
             winRate: num, exposure: num, totalCommission: num, trades: { type: "array" },
             rejections: { type: "array", description: "orders the pre-trade checks denied, and orders cash at the fill could not pay for at all" },
+            droppedSignals: {
+              type: "array", description: "a combination's signals it did not act on (present exactly for a combination)",
+              items: {
+                type: "object",
+                properties: {
+                  time: num, symbol: { type: "string" }, strategy: { type: "string" }, direction: { enum: ["long", "short", "flat"] }, confidence: num,
+                  signalTime: num, reason: { enum: ["threshold", "conflict", "duplicate", "expired", "overridden"] }, detail: { type: "string" },
+                },
+              },
+            },
             resized: {
               type: "array", description: "buys sized at the last close that cash at the fill price paid only in part",
               items: {

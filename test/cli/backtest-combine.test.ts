@@ -43,6 +43,18 @@ describe("nt backtest with --combine", () => {
     expect(text.out).toMatch(/Dropped signals \(first 5 of \d+; /);
   });
 
+  it("--strategy momentum --combine vote is nt backtest --strategy momentum, to the bit", async () => {
+    const plain = JSON.parse((await nt("backtest", "--strategy", "momentum", "--param", "fast=10", "--param", "slow=50", "--json")).out);
+    const one = JSON.parse((await nt("backtest", "--strategy", "momentum", "--combine", "vote", "--param", "momentum.fast=10", "--param", "momentum.slow=50", "--json")).out);
+    expect(one.finalEquity).toBe(plain.finalEquity);
+    expect(one.equity).toEqual(plain.equity);
+    // The reasons name the member ("vote +1.00 · momentum long: ..."); the rest of every trade is the same.
+    const member = (r: string) => r.replace(/^vote [+-]\d\.\d\d · momentum (long|flat): /, "");
+    expect(one.trades.map((t: Record<string, unknown>) => ({ ...t, entryReason: member(t.entryReason as string), exitReason: member(t.exitReason as string) })))
+      .toEqual(plain.trades);
+    expect(one.droppedSignals).toEqual([]);
+  });
+
   it("refuses what it cannot run, naming the flag", async () => {
     const refused = async (...argv: string[]) => {
       const { code, err } = await nt("backtest", ...argv);
