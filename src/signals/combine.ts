@@ -1,4 +1,5 @@
 import type { Bar } from "../core/data.ts";
+import { isoDate } from "../core/dates.ts";
 import type { Direction, DroppedSignal, DropReason, Signal } from "../core/signal.ts";
 import type { Strategy, StrategyContext } from "../strategies/strategy.ts";
 
@@ -97,7 +98,7 @@ export class CombinedStrategy implements Strategy {
   private receive(k: number, signal: Signal): void {
     const view = this.views[k];
     if (view && view.signal.direction === signal.direction) {
-      this.drop(k, signal, signal.time, "duplicate", `${this.members[k].name} is already ${signal.direction} since its signal of bar ${view.bar + 1}`, false);
+      this.drop(k, signal, signal.time, "duplicate", `${this.members[k].name} is already ${signal.direction} since ${stamp(view.signal.time)}`, false);
     } else if (signal.direction !== "flat" && signal.confidence < this.minConfidence) {
       this.drop(k, signal, signal.time, "threshold", `confidence ${signal.confidence.toFixed(2)} below ${this.minConfidence.toFixed(2)}`);
     } else if (signal.direction === "flat") {
@@ -168,4 +169,9 @@ export class CombinedStrategy implements Strategy {
       signalTime: signal.time, reason, detail,
     });
   }
+}
+
+/** A bar's time as its date (a daily bar) or its ISO date-time. */
+function stamp(time: number): string {
+  return time % 86_400_000 === 0 ? isoDate(time) : new Date(time).toISOString();
 }

@@ -130,7 +130,7 @@ describe("combining signals", () => {
     expect(emitted(out)).toEqual([[0, "long", 1], [3, "flat", 0], [5, "long", 1]]);
     expect(strategy.dropped).toEqual([{
       time: time(2), symbol: "X", strategy: "a", direction: "long", confidence: 1, signalTime: time(2), reason: "duplicate",
-      detail: "a is already long since its signal of bar 1",
+      detail: "a is already long since 2020-01-01",
     }]);
     // The repeat does not renew the standing signal: with ttl 3 the long of bar 0 expires at bar 3.
     const again = combine([{ s: member("b", { 0: "long", 2: "long" }) }], { method: "vote", ttl: 3 });
