@@ -317,7 +317,11 @@ window.addEventListener("drop", (e) => e.preventDefault());
 
 // ---- strategy form and validation -----------------------------------------
 
-for (const s of strategies) el.strategy.append(h("option", { value: s.name }, s.name));
+// The page runs one series of bars: a strategy that needs more (a pair's two legs, a holdings file) is listed, not offered, with why.
+for (const s of strategies) {
+  el.strategy.append(h("option", { value: s.name, disabled: s.inputs !== undefined, title: s.inputs && `needs ${s.inputs.why}: run it with nt backtest or the API` },
+    s.inputs ? `${s.name} (needs ${s.inputs.why}; nt backtest or the API)` : s.name));
+}
 
 function currentDef(): StrategyDefinition {
   return getStrategy(el.strategy.value);

@@ -4,9 +4,11 @@ import type { SettingSpec } from "../core/settings.ts";
 import { INDICATOR_RULES, indicatorForms, MAX_INDICATOR_ITEMS } from "../features/spec.ts";
 import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS } from "../risk/limits.ts";
 import { SIZING_SETTINGS } from "../risk/sizing.ts";
+import { COMBINE_METHODS, COMBINE_SETTINGS, WEIGHT_SETTING } from "../signals/spec.ts";
 import { strategies } from "../strategies/index.ts";
 import { SCOPES, type ComputeRoute, type Scope } from "../config/api-keys.ts";
 import type { AppState } from "./context.ts";
+import { MAX_SERIES } from "./input/data.ts";
 import { MAX_JSON_DEPTH } from "./input/validate.ts";
 import { OPTIMIZE_METHODS } from "./routes/analytics.ts";
 import { OBJECTIVES } from "../research/objective.ts";
@@ -308,6 +310,7 @@ export function openApiDocument(state: AppState): Schema {
                 type: "object",
                 properties: {
                   name: { enum: strategies.map((s) => s.name) }, description: { type: "string" },
+                  needs: { type: "string", description: "what it needs beyond one series of bars (series, a holdings file), when it does" },
                   params: { type: "array", items: { type: "object", properties: { name: { type: "string" }, type: { enum: ["integer", "number", "boolean"] }, default: {}, min: num, max: num, description: { type: "string" } } } },
                 },
               },
@@ -348,11 +351,25 @@ export function openApiDocument(state: AppState): Schema {
             csv: { type: "string", description: "date,open,high,low,close,volume" },
             bars: ref("Bars"),
             symbol: { type: "string" },
-            strategy: { enum: strategies.map((s) => s.name) },
+            strategy: {
+              type: "string",
+              description: `a strategy (${strategies.map((s) => s.name).join(", ")}), or several comma-separated with combine, e.g. "momentum,mean-reversion"`,
+            },
             params: {
               type: "object", additionalProperties: { type: ["number", "boolean"] },
-              description: "the strategy's parameters (GET /strategies lists their types and ranges); a number must be a JSON number",
+              description: "the strategy's parameters (GET /strategies lists their types and ranges); a number must be a JSON number. " +
+                "A combination's are prefixed by strategy: {\"momentum.fast\": 10}",
             },
+            combine: {
+              ...settings(COMBINE_SETTINGS, {
+                method: { enum: [...COMBINE_METHODS], description: "vote: net of the standing signals' weights, long against short; weighted: of weight x confidence; a tie is flat" },
+                weights: { type: "object", additionalProperties: setting(WEIGHT_SETTING), description: "weight per combined strategy (default 1)" },
+                override: { type: "string", description: "a combined strategy whose long or short decides over the others' while it stands" },
+              }),
+              required: ["method"],
+              description: "how the signals of the strategies listed in strategy are combined (dropped signals are listed in the report's droppedSignals)",
+            },
+            holdings: { type: "string", description: "mirror: the text of a holdings CSV, date,symbol,shares (or value) rows by report date" },
             config: settings(CONFIG_SETTINGS),
             limits: settings(LIMIT_SETTINGS, { maxOrderRate: settings(ORDER_RATE_SETTINGS) }),
             sizing: {
@@ -372,6 +389,14 @@ export function openApiDocument(state: AppState): Schema {
                 description: "what the report is compared with, matched by bar time: exactly one of sample, csv, bars; symbol names it " +
                   "(default: buying and holding the traded series). It must share at least 3 bar times with the run",
                 properties: { sample: { enum: deps.samples.map((s) => s.name) }, csv: { type: "string" }, bars: ref("Bars"), symbol: { type: "string" } },
+              },
+              series: {
+                type: "array", minItems: 1, maxItems: MAX_SERIES,
+                description: "several series sharing bar times, instead of sample, csv or bars: a pair's two legs (pairs), one per held symbol (mirror); each object has one of sample, csv, bars and a symbol",
+                items: {
+                  type: "object", additionalProperties: false,
+                  properties: { sample: { enum: deps.samples.map((s) => s.name) }, csv: { type: "string" }, bars: ref("Bars"), symbol: { type: "string" } },
+                },
               },
             },
           }],
@@ -419,6 +444,16 @@ export function openApiDocument(state: AppState): Schema {
             maxDrawdown: { ...num, description: "PerformanceAnalytics maxDrawdown of the bar returns (as POST /risk), a positive fraction" },
             winRate: num, exposure: num, totalCommission: num, trades: { type: "array" },
             rejections: { type: "array", description: "orders the pre-trade checks denied, and orders cash at the fill could not pay for at all" },
+            droppedSignals: {
+              type: "array", description: "a combination's signals it did not act on (present exactly for a combination)",
+              items: {
+                type: "object",
+                properties: {
+                  time: num, symbol: { type: "string" }, strategy: { type: "string" }, direction: { enum: ["long", "short", "flat"] }, confidence: num,
+                  signalTime: num, reason: { enum: ["threshold", "conflict", "duplicate", "expired", "overridden"] }, detail: { type: "string" },
+                },
+              },
+            },
             resized: {
               type: "array", description: "buys sized at the last close that cash at the fill price paid only in part",
               items: {

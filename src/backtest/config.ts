@@ -2,7 +2,7 @@ import { ConfigError } from "../core/errors.ts";
 import { checkSetting, type SettingSpec } from "../core/settings.ts";
 import { noShortSelling, sufficientCash, type PreTradeCheck } from "../risk/pretrade.ts";
 import type { PositionSizer } from "../risk/sizing.ts";
-import type { StrategyParams } from "../strategies/strategy.ts";
+import type { BookStrategy, StrategyParams } from "../strategies/strategy.ts";
 import type { EngineSettings } from "../execution/engine.ts";
 import type { EngineEvent, RebalanceSchedule } from "../execution/types.ts";
 import type { VenueOptions } from "../execution/venue.ts";
@@ -27,6 +27,8 @@ export interface BacktestConfig {
   allowShort?: boolean;
   /** Moves the whole book to target weights on a schedule (multi-asset portfolios). */
   rebalance?: RebalanceSchedule;
+  /** A strategy that trades the whole book at once (pairs, mirror); its target weights are scaled by positionFraction. */
+  book?: BookStrategy;
   /** Protective stop this fraction away from the entry price, e.g. 0.05. */
   stopLossPct?: number;
   /** Take-profit limit this fraction away from the entry price, e.g. 0.1. */
@@ -69,7 +71,7 @@ export type ConfigSettingName = (typeof CONFIG_SETTINGS)[number]["name"];
 /** The run settings as plain data: what a request's `config` holds. */
 export type RunSettings = { [K in ConfigSettingName]?: number };
 
-type Optional = "rebalance" | "stopLossPct" | "takeProfitPct" | "maxParticipation" | "onProgress" | "onEvent" | "params" | "periodsPerYear" | "sizer";
+type Optional = "rebalance" | "book" | "stopLossPct" | "takeProfitPct" | "maxParticipation" | "onProgress" | "onEvent" | "params" | "periodsPerYear" | "sizer";
 export type Resolved = Required<Omit<BacktestConfig, Optional>> & Pick<BacktestConfig, Optional>;
 
 export function resolveConfig(c: BacktestConfig): Resolved {
@@ -87,6 +89,7 @@ export function resolveConfig(c: BacktestConfig): Resolved {
     periodsPerYear: c.periodsPerYear,
     sizer: c.sizer,
     rebalance: c.rebalance,
+    book: c.book,
     params: c.params,
     onProgress: c.onProgress,
     onEvent: c.onEvent,
@@ -96,6 +99,9 @@ export function resolveConfig(c: BacktestConfig): Resolved {
   if (r.rebalance !== undefined && !(Number.isInteger(r.rebalance.every) && r.rebalance.every >= 1)) {
     throw new ConfigError(`rebalance.every must be an integer >= 1, got ${r.rebalance.every}`, { field: "rebalance.every" });
   }
+  if (r.rebalance !== undefined && r.book !== undefined) {
+    throw new ConfigError(`a run has either a rebalancing schedule or a book strategy (${r.book.name}), not both: both would set the book's weights`, { field: "rebalance" });
+  }
   return r;
 }
 
@@ -103,7 +109,7 @@ export function resolveConfig(c: BacktestConfig): Resolved {
 export function engineSettings(r: Resolved): EngineSettings {
   return {
     initialCash: r.initialCash, positionFraction: r.positionFraction, sizer: r.sizer, stopLossPct: r.stopLossPct,
-    takeProfitPct: r.takeProfitPct, checks: r.checks, rebalance: r.rebalance, onEvent: r.onEvent,
+    takeProfitPct: r.takeProfitPct, checks: r.checks, rebalance: r.rebalance, book: r.book, onEvent: r.onEvent,
   };
 }
 

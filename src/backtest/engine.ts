@@ -1,5 +1,6 @@
 import { TestClock } from "../core/clock.ts";
 import type { BarSeries, SymbolId } from "../core/data.ts";
+import type { DroppedSignal } from "../core/signal.ts";
 import { periodsPerYear } from "../core/dates.ts";
 import { ConfigError } from "../core/errors.ts";
 import { TradingEngine, type BarUpdate } from "../execution/engine.ts";
@@ -41,6 +42,8 @@ export class Backtest {
   private readonly clock = new TestClock();
   private readonly time: Float64Array;
   private readonly strategyName: string;
+  /** The strategy instances (one, or one per symbol), for the signals they dropped. */
+  private readonly strategies: readonly Strategy[];
   private readonly slice: { symbol: SymbolId; bar: BarUpdate["bar"] }[];
   private next = 0;
   private elapsedMs = 0;
@@ -56,7 +59,8 @@ export class Backtest {
     this.time = list[0].time;
     this.venue = new SimulatedVenue(venueOptions(this.cfg));
     const books = list.map((s) => ({ symbol: s.symbol, strategy: typeof strategy === "function" ? strategy(s.symbol) : strategy, history: new SeriesHistory(s) }));
-    this.strategyName = strategy === null ? "rebalance" : books[0].strategy!.name;
+    this.strategyName = strategy === null ? (this.cfg.book?.name ?? "rebalance") : books[0].strategy!.name;
+    this.strategies = [...new Set(books.flatMap((b) => (b.strategy ? [b.strategy] : [])))];
     this.engine = new TradingEngine(books, engineSettings(this.cfg), this.clock, this.venue, this.time.length);
     this.slice = list.map((s) => ({ symbol: s.symbol, bar: undefined as unknown as BarUpdate["bar"] }));
   }
@@ -134,7 +138,17 @@ export class Backtest {
       equity: { time: toArray(time.subarray(0, n)), equity: curve.equity, drawdown: curve.drawdown },
       barsPerSecond: this.elapsedMs > 0 ? Math.round(n / (this.elapsedMs / 1000)) : n * 1000,
       elapsedMs: this.elapsedMs,
+      ...this.droppedSignals(),
     };
+  }
+
+  /** The signals the strategies dropped (a combination's, src/signals), by time; nothing for strategies without a signal layer. */
+  private droppedSignals(): { droppedSignals?: DroppedSignal[] } {
+    const layered = this.strategies.filter((s) => s.dropped !== undefined);
+    if (layered.length === 0) return {};
+    const all = layered.flatMap((s) => s.dropped!);
+    // Stable: one strategy's drops stay in the order they happened.
+    return { droppedSignals: layered.length === 1 ? [...all] : all.sort((a, b) => a.time - b.time) };
   }
 }
 

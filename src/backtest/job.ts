@@ -1,9 +1,11 @@
-import type { BarSeries } from "../core/data.ts";
+import type { BarSeries, SymbolId } from "../core/data.ts";
+import { StrategyError } from "../core/errors.ts";
+import { parseHoldingsCsv } from "../data/holdings.ts";
 import { riskChecks, type RiskLimits } from "../risk/limits.ts";
 import { noShortSelling, sufficientCash } from "../risk/pretrade.ts";
 import { kelly, volatilityTarget, type PositionSizer } from "../risk/sizing.ts";
+import { combinationShorts, createCombination, type CombineSpec } from "../signals/spec.ts";
 import { getStrategy } from "../strategies/index.ts";
-import { resolveParams } from "../strategies/params.ts";
 import type { Strategy, StrategyParams } from "../strategies/strategy.ts";
 import type { EngineSettings } from "../execution/engine.ts";
 import type { VenueOptions } from "../execution/venue.ts";
@@ -25,8 +27,14 @@ export type SizingSpec =
  * into what the client sent. checkBacktestRequest checks it.
  */
 export interface BacktestRequest {
+  /** A strategy's name, or several comma-separated with `combine` (a combination, src/signals). */
   readonly strategy: string;
+  /** The strategy's parameters; a combination's are prefixed by strategy ("momentum.fast"). */
   readonly params?: Partial<StrategyParams>;
+  /** How a combination's signals meet. */
+  readonly combine?: CombineSpec;
+  /** The text of a holdings snapshot CSV (src/data/holdings.ts), for strategies that follow one (mirror). */
+  readonly holdings?: string;
   readonly config?: RunSettings;
   readonly limits?: RiskLimits;
   readonly sizing?: SizingSpec;
@@ -36,30 +44,53 @@ export interface BacktestRequest {
 export type RunHooks = Pick<BacktestConfig, "onEvent" | "onProgress" | "now">;
 
 /**
- * Checks the request, resolves the strategy and runs it. Short selling is
- * allowed exactly when the strategy's own allowShort parameter says so.
+ * Checks the request, resolves the strategy and runs it over one series,
+ * or several aligned ones (a book strategy's, or one instance of the
+ * strategy per symbol). Short selling is allowed exactly when the
+ * strategy's own allowShort parameter says so (or a pair's short leg needs it).
  */
-export function runStrategyBacktest(series: BarSeries, req: BacktestRequest, hooks: RunHooks = {}): BacktestReport {
+export function runStrategyBacktest(series: BarSeries | readonly BarSeries[], req: BacktestRequest, hooks: RunHooks = {}): BacktestReport {
   return strategyBacktest(series, req, hooks).run();
 }
 
 /** The same run, steppable (async jobs, paper sessions). */
-export function strategyBacktest(series: BarSeries, req: BacktestRequest, extra: RunHooks = {}): Backtest {
-  const [strategy, config] = strategyAndConfig(req);
-  return new Backtest(series, strategy, { ...config, ...extra });
+export function strategyBacktest(series: BarSeries | readonly BarSeries[], req: BacktestRequest, extra: RunHooks = {}): Backtest {
+  const list: readonly BarSeries[] = Array.isArray(series) ? series : [series as BarSeries];
+  const [strategy, config] = strategyAndConfig(req, list.map((s) => s.symbol));
+  // Several series: a fresh instance per symbol, so their indicator states stay apart.
+  const choice = strategy !== null && list.length > 1 ? () => strategyAndConfig(req)[0]! : strategy;
+  return new Backtest(list, choice, { ...config, ...extra });
 }
 
-/** The strategy instance and engine settings a request describes, checked by checkBacktestRequest. */
-export function strategyAndConfig(unchecked: BacktestRequest): [Strategy, BacktestConfig] {
+/**
+ * The strategy instance and engine settings a request describes, checked by
+ * checkBacktestRequest. A book strategy (pairs, mirror) is no per-symbol
+ * instance: the strategy is null and the settings carry it as `book`; it is
+ * built for `symbols`, the run's series, which a front end that cannot give
+ * them (one series, no symbols) is told it needs.
+ */
+export function strategyAndConfig(unchecked: BacktestRequest, symbols?: readonly SymbolId[]): [Strategy | null, BacktestConfig] {
   const req = checkBacktestRequest(unchecked);
-  const def = getStrategy(req.strategy);
-  const strategy = def.create(req.params);
-  const params = resolveParams(def.name, def.params, req.params);
-  const allowShort = params.allowShort === true;
-  const checks = [...(allowShort ? [] : [noShortSelling]), sufficientCash, ...riskChecks(req.limits ?? {})];
+  const params = req.params as StrategyParams;
   const sizing = req.sizing ? sizer(req.sizing) : undefined;
   const positionFraction = req.sizing?.method === "fixed" ? req.sizing.fraction : req.config?.positionFraction;
-  return [strategy, { ...req.config, positionFraction, params, allowShort, checks, sizer: sizing }];
+  const settings = (allowShort: boolean): BacktestConfig => ({
+    ...req.config, positionFraction, params, allowShort, sizer: sizing,
+    checks: [...(allowShort ? [] : [noShortSelling]), sufficientCash, ...riskChecks(req.limits ?? {})],
+  });
+  if (req.combine) {
+    const names = req.strategy.split(",");
+    return [createCombination(names, params, req.combine), settings(combinationShorts(names, params))];
+  }
+  const def = getStrategy(req.strategy);
+  if (!def.createBook) return [def.create(params), settings(params.allowShort === true)];
+  if (symbols === undefined) {
+    throw new StrategyError(`${def.name} needs ${def.inputs?.why ?? "several series"}, which this front end does not supply; run it with nt backtest or POST /backtest`, { field: "strategy" });
+  }
+  if (sizing) throw new StrategyError(`${def.name} sizes its positions itself; give a fixed fraction (sizing.method "fixed", --fraction) instead of ${req.sizing!.method}`, { field: "sizing.method" });
+  const holdings = req.holdings === undefined ? undefined : parseHoldingsCsv(req.holdings, "holdings");
+  const book = def.createBook(params, { symbols, holdings });
+  return [null, { ...settings(def.inputs?.shortSelling === true), book }];
 }
 
 function sizer(spec: SizingSpec): PositionSizer | undefined {
@@ -77,7 +108,7 @@ function sizer(spec: SizingSpec): PositionSizer | undefined {
  * the checked request itself, which describes the run in its journal.
  */
 export function sessionSetup(unchecked: BacktestRequest, extra: Pick<BacktestConfig, "onEvent"> = {}): {
-  strategy: Strategy; settings: EngineSettings; venue: VenueOptions; request: BacktestRequest;
+  strategy: Strategy | null; settings: EngineSettings; venue: VenueOptions; request: BacktestRequest;
 } {
   const request = checkBacktestRequest(unchecked);
   const [strategy, config] = strategyAndConfig(request);

@@ -2,6 +2,7 @@ import { ConfigError, shown, shownKey, StrategyError, type EngineError, type Err
 import { checkSetting, type SettingSpec } from "../core/settings.ts";
 import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type RiskLimits } from "../risk/limits.ts";
 import { SIZING_SETTINGS } from "../risk/sizing.ts";
+import { checkCombine, combinationParams, strategyNames } from "../signals/spec.ts";
 import { getStrategy } from "../strategies/index.ts";
 import { resolveParams } from "../strategies/params.ts";
 import { CONFIG_SETTINGS, type RunSettings } from "./config.ts";
@@ -14,23 +15,47 @@ type ErrorClass = new (message: string, where?: ErrorLocation) => EngineError;
 
 /**
  * The one check of a backtest request, whichever front end it comes from:
- * the strategy and its parameters, the run settings, the risk limits and the
- * sizing, each against its declaration (CONFIG_SETTINGS, LIMIT_SETTINGS,
- * SIZING_SETTINGS, the strategy's params). Types are strict (a string is
- * never a number) and every error names the path in the request at fault
- * (params.fast, config.initialCash, limits.maxOrderRate.count,
- * sizing.lookback): the same path a JSON client sends.
+ * the strategy (one name, or several comma-separated with `combine`: a
+ * combination, whose parameters are prefixed by strategy, src/signals) and
+ * its parameters, the holdings file a strategy may need, the run settings,
+ * the risk limits and the sizing, each against its declaration
+ * (CONFIG_SETTINGS, LIMIT_SETTINGS, SIZING_SETTINGS, COMBINE_SETTINGS, the
+ * strategies' params). Types are strict (a string is never a number) and
+ * every error names the path in the request at fault (params.fast,
+ * params.momentum.fast, combine.method, config.initialCash,
+ * limits.maxOrderRate.count, sizing.lookback): the same path a JSON client sends.
  */
 export function checkBacktestRequest(req: UncheckedRequest): BacktestRequest {
-  if (typeof req.strategy !== "string") throw new StrategyError(`strategy must be a strategy name, got ${shown(req.strategy)}`, { field: "strategy" });
-  const def = getStrategy(req.strategy);
   return {
-    strategy: def.name,
-    params: resolveParams(def.name, def.params, req.params === undefined ? {} : record(req.params, "params", StrategyError)),
+    ...strategyPart(req),
     config: req.config === undefined ? undefined : settings(req.config, "config", CONFIG_SETTINGS) as RunSettings,
     limits: req.limits === undefined ? undefined : limits(req.limits),
     sizing: req.sizing === undefined ? undefined : sizing(req.sizing),
   };
+}
+
+/** The strategy (or combination), its parameters, and the holdings or combine settings it takes. */
+function strategyPart(req: UncheckedRequest): Pick<BacktestRequest, "strategy" | "params" | "combine" | "holdings"> {
+  const names = strategyNames(req.strategy);
+  const given = req.params === undefined ? {} : record(req.params, "params", StrategyError);
+  if (req.combine !== undefined || names.length > 1) {
+    if (req.combine === undefined) {
+      throw new StrategyError(`strategy lists ${names.length} strategies (${names.join(", ")}); say how to combine their signals: combine.method "vote" or "weighted"`, { field: "combine" });
+    }
+    if (req.holdings !== undefined) throw new StrategyError("holdings is for the mirror strategy; a combination takes none", { field: "holdings" });
+    return { strategy: names.join(","), params: combinationParams(names, given), combine: checkCombine(req.combine, names) };
+  }
+  const def = getStrategy(names[0]);
+  const params = resolveParams(def.name, def.params, given);
+  const { holdings } = req;
+  if (!def.inputs?.holdings) {
+    if (holdings !== undefined) throw new StrategyError(`${def.name} takes no holdings; only mirror does`, { field: "holdings" });
+    return { strategy: def.name, params };
+  }
+  if (typeof holdings !== "string") {
+    throw new StrategyError(`${def.name} needs holdings: the text of a CSV file of date,symbol,shares (or value) rows, got ${shown(holdings)}`, { field: "holdings" });
+  }
+  return { strategy: def.name, params, holdings };
 }
 
 function limits(value: unknown): RiskLimits {

@@ -1,3 +1,4 @@
+import type { DroppedSignal } from "../core/signal.ts";
 import type { TradeRecord } from "../portfolio/trades.ts";
 import type { StrategyParams } from "../strategies/strategy.ts";
 
@@ -29,6 +30,8 @@ export interface BacktestReport {
   /** Orders the pre-trade checks denied, and orders cash at the fill could not pay for at all. */
   readonly rejections: readonly Rejection[];
   readonly resized: readonly ResizedOrder[];
+  /** Signals a combination of strategies did not act on, with the reason (src/signals); present exactly for a combination. */
+  readonly droppedSignals?: readonly DroppedSignal[];
   /** Bars per year the figures are annualized with (given, or inferred from the bar spacing). */
   readonly periodsPerYear: number;
   readonly equity: { readonly time: readonly number[]; readonly equity: readonly number[]; readonly drawdown: readonly number[] };

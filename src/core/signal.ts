@@ -19,3 +19,22 @@ export interface Signal {
   /** Human-readable cause, carried into orders and the trade list. */
   readonly reason: string;
 }
+
+/** Why the signal layer (src/signals) did not act on a signal. */
+export type DropReason = "threshold" | "conflict" | "duplicate" | "expired" | "overridden";
+
+/** A strategy's signal that a combination of strategies dropped, and why: the report lists every one. */
+export interface DroppedSignal {
+  /** Epoch ms of the bar at which it was dropped. */
+  readonly time: number;
+  readonly symbol: SymbolId;
+  /** The member strategy that emitted it. */
+  readonly strategy: string;
+  readonly direction: Direction;
+  readonly confidence: number;
+  /** Epoch ms of the bar that produced it (the same as `time` unless it was dropped later: expired, outvoted). */
+  readonly signalTime: number;
+  readonly reason: DropReason;
+  /** The figures behind the reason, e.g. "confidence 0.12 below 0.30". */
+  readonly detail: string;
+}

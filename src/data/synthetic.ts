@@ -88,3 +88,49 @@ function check(field: string, ok: boolean, expected: string, got: unknown): void
   const shown = typeof got === "string" ? JSON.stringify(got) : String(got);
   throw new ConfigError(`syntheticBars: ${field} must be ${expected}, got ${shown}`, { field });
 }
+
+export interface SyntheticPairOptions {
+  /** Number of bars (>= 1). */
+  n: number;
+  /** PRNG seed, an integer in [0, 2^32); the second leg's bars draw from seed and the spread from seed + 1 (mod 2^32). */
+  seed: number;
+  /** The hedge ratio: log a = alpha + beta log b + spread. */
+  beta: number;
+  /** Default 0. */
+  alpha?: number;
+  /** AR(1) coefficient of the spread, in [0, 1): below 1 the pair is cointegrated; default 0.9. */
+  phi?: number;
+  /** Standard deviation of the spread's innovations (log units); default 0.01. */
+  spreadSigma?: number;
+  /** The options of the second leg's random walk (syntheticBars): s0, mu, sigma, start, stepMs, barsPerYear. */
+  leg?: Omit<SyntheticBarsOptions, "n" | "seed" | "symbol">;
+  /** Default ["A", "B"]. */
+  symbols?: readonly [SymbolId, SymbolId];
+}
+
+/**
+ * Two cointegrated series with a known hedge ratio: B is syntheticBars' log
+ * random walk, and log A = alpha + beta log B + s where the spread s is a
+ * stationary AR(1) (s_t = phi s_(t-1) + spreadSigma z_t, from 0). A's bars
+ * open at the previous close (the first at its first close) with high and
+ * low at the larger and smaller of open and close; its volume is B's.
+ */
+export function syntheticPair(opts: SyntheticPairOptions): [BarSeries, BarSeries] {
+  const { n, seed, beta, alpha = 0, phi = 0.9, spreadSigma = 0.01, leg = {}, symbols = ["A", "B"] } = opts;
+  check("beta", Number.isFinite(beta), "a finite number", beta);
+  check("alpha", Number.isFinite(alpha), "a finite number", alpha);
+  check("phi", Number.isFinite(phi) && phi >= 0 && phi < 1, "a number in [0, 1)", phi);
+  check("spreadSigma", Number.isFinite(spreadSigma) && spreadSigma >= 0, "a number >= 0", spreadSigma);
+  const b = syntheticBars({ ...leg, n, seed, symbol: symbols[1] });
+  const rng = new Random((seed + 1) % 2 ** 32);
+  const close = new Float64Array(n);
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    s = phi * s + spreadSigma * rng.normal();
+    close[i] = Math.exp(alpha + beta * Math.log(b.close[i]) + s);
+  }
+  const open = close.map((_, i) => close[Math.max(0, i - 1)]);
+  const high = close.map((c, i) => Math.max(c, open[i]));
+  const low = close.map((c, i) => Math.min(c, open[i]));
+  return [{ symbol: symbols[0], time: b.time, open, high, low, close, volume: b.volume }, b];
+}

@@ -11,7 +11,7 @@ import { rebalanceOrders } from "../portfolio/rebalance.ts";
 import { TradeJournal } from "../portfolio/trades.ts";
 import type { PreTradeCheck, PreTradeContext } from "../risk/pretrade.ts";
 import type { PositionSizer } from "../risk/sizing.ts";
-import type { Strategy, StrategyContext } from "../strategies/strategy.ts";
+import type { BookStrategy, Strategy, StrategyContext } from "../strategies/strategy.ts";
 import type { ExecutionClient } from "./client.ts";
 import type { BarLog } from "./history.ts";
 import type { JournalRecord } from "./records.ts";
@@ -32,6 +32,8 @@ export interface EngineSettings {
   /** Pre-trade checks, in order; the first to object denies the order. */
   readonly checks: readonly PreTradeCheck[];
   readonly rebalance?: RebalanceSchedule;
+  /** Decides the whole book's target weights each moment (pairs, mirror); they are scaled by positionFraction. */
+  readonly book?: BookStrategy;
   readonly onEvent?: (event: EngineEvent) => void;
 }
 
@@ -221,7 +223,7 @@ export class TradingEngine {
     if (onEvent) for (const s of slice) onEvent({ type: "bar", symbol: s.symbol, bar: s.bar });
   }
 
-  /** Step 2: marks equity at the closes, then lets each strategy decide on them; rebalances on schedule. */
+  /** Step 2: marks equity at the closes, then lets each strategy decide on them (a book strategy after the symbols'); rebalances on schedule. */
   onBars(slice: readonly BarUpdate[]): void {
     const i = this.bar;
     let equity = this.portfolio.cashValue;
@@ -261,8 +263,18 @@ export class TradingEngine {
       this.settings.onEvent?.({ type: "signal", signal });
       this.act(b, signal);
     }
-    const schedule = this.settings.rebalance;
-    if (schedule && i % schedule.every === 0) this.rebalance(schedule);
+    const { book, rebalance: schedule, positionFraction } = this.settings;
+    if (book) {
+      const targets = book.onBars({ time: this.lastTime, histories: this.histories });
+      if (targets !== null) {
+        const scaled = Object.fromEntries(Object.entries(targets.weights).map(([s, w]) => [s, w * positionFraction]));
+        this.moveTo(scaled, targets.reason, 0);
+      }
+    }
+    if (schedule && i % schedule.every === 0) {
+      const targets = schedule.weights(this.histories);
+      if (targets !== null) this.moveTo(targets, "rebalance", schedule.minTradeValue ?? 0);
+    }
   }
 
   /**
@@ -440,10 +452,8 @@ export class TradingEngine {
     return Math.max(0, Math.floor((this.currentEquity() * fraction) / b.lastClose));
   }
 
-  /** Sends the orders that move the book to the schedule's target weights (protective exits stay). */
-  private rebalance(schedule: RebalanceSchedule): void {
-    const targets = schedule.weights(this.histories);
-    if (targets === null) return;
+  /** Sends the orders that move the book to target weights, tagged with why (protective exits stay). */
+  private moveTo(targets: Readonly<Record<SymbolId, number>>, tag: string, minTradeValue: number): void {
     for (const b of this.books) this.cancelWhere(b, isEntry);
     const positions: Record<SymbolId, number> = {};
     const prices: Record<SymbolId, number> = {};
@@ -451,10 +461,8 @@ export class TradingEngine {
       positions[b.symbol] = this.portfolio.quantity(b.symbol);
       prices[b.symbol] = b.lastClose;
     }
-    const orders = rebalanceOrders({
-      positions, prices, targets, equity: this.currentEquity(), quantityStep: 1, minTradeValue: schedule.minTradeValue ?? 0,
-    });
-    for (const req of orders) this.submit(this.book(req.symbol), req);
+    const orders = rebalanceOrders({ positions, prices, targets, equity: this.currentEquity(), quantityStep: 1, minTradeValue });
+    for (const req of orders) this.submit(this.book(req.symbol), { ...req, tag });
   }
 
   /** Places the stop-loss and take-profit exits of a position at its average entry: one order list, one cancels the other. */

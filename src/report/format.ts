@@ -5,6 +5,7 @@
  */
 import type { StrategyParams } from "../strategies/strategy.ts";
 import { allMidnights, isoDate } from "../core/dates.ts";
+import type { DroppedSignal, DropReason } from "../core/signal.ts";
 
 /** `x` with `decimals` places and comma thousands separators; "n/a" for NaN, "inf" for infinities. */
 export function formatNumber(x: number, decimals = 2, signed = false): string {
@@ -69,4 +70,22 @@ export function timeFormatter(times: Iterable<number>): (ms: number) => string {
 export function formatStrategy(name: string, params: StrategyParams): string {
   const list = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(", ");
   return list ? `${name} (${list})` : name;
+}
+
+/** How many dropped signals each reason accounts for, most first (ties in the order of DROP_REASONS). */
+export function dropCounts(dropped: readonly DroppedSignal[]): { reason: DropReason; count: number }[] {
+  const counts = DROP_REASONS.map((reason) => ({ reason, count: dropped.filter((d) => d.reason === reason).length }));
+  return counts.filter((c) => c.count > 0).sort((a, b) => b.count - a.count);
+}
+
+const DROP_REASONS: readonly DropReason[] = ["threshold", "conflict", "duplicate", "expired", "overridden"];
+
+/** "12 conflict, 3 duplicate". */
+export function formatDropCounts(dropped: readonly DroppedSignal[]): string {
+  return dropCounts(dropped).map((c) => `${formatNumber(c.count, 0)} ${c.reason}`).join(", ");
+}
+
+/** A signal as "long 0.80". */
+export function formatSignal(direction: string, confidence: number): string {
+  return `${direction} ${formatNumber(confidence, 2)}`;
 }

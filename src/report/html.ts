@@ -1,8 +1,9 @@
 import type { TradeRecord } from "../portfolio/trades.ts";
 import type { BacktestReport, Rejection, ResizedOrder } from "../backtest/types.ts";
+import type { DroppedSignal } from "../core/signal.ts";
 import type { AnalyzedReport, ReportAnalysis } from "./analysis.ts";
 import {
-  formatDate, formatElapsed, formatMoney, formatNumber, formatPercent, formatPrice, formatQuantity, formatStrategy,
+  formatDate, formatDropCounts, formatElapsed, formatMoney, formatNumber, formatPercent, formatPrice, formatQuantity, formatStrategy,
   timeFormatter,
 } from "./format.ts";
 
@@ -46,6 +47,7 @@ ${a.rolling.time.length > 0 ? rollingCharts(a) : ""}
 ${tradesTable(report.trades)}
 ${report.resized.length > 0 ? resizedTable(report.resized) : ""}
 ${report.rejections.length > 0 ? rejectionsTable(report.rejections) : ""}
+${report.droppedSignals !== undefined && report.droppedSignals.length > 0 ? droppedTable(report.droppedSignals) : ""}
 <footer class="muted">${footer(report)}</footer>
 </body>
 </html>
@@ -116,6 +118,7 @@ function statsGrid(r: AnalyzedReport): string {
     ["Commissions", formatMoney(r.totalCommission)],
     ["Resized orders", formatNumber(r.resized.length, 0)],
     ["Rejections", formatNumber(r.rejections.length, 0)],
+    ...(r.droppedSignals === undefined ? [] : [["Dropped signals", formatNumber(r.droppedSignals.length, 0)] as const]),
     ["Bars", formatNumber(r.bars, 0)],
     ["Bars/s", formatNumber(r.barsPerSecond, 0)],
   ]);
@@ -268,6 +271,18 @@ function rejectionsTable(rejections: readonly Rejection[]): string {
   ]);
   const table = htmlTable(["#", "Time", "Symbol", "Rule", "Reason"], new Set(["#"]), rows);
   return `<section>\n<h2>Risk rejections (${formatNumber(rejections.length, 0)})</h2>\n${table}\n</section>`;
+}
+
+/** Every signal the signal layer dropped, with its reason and the figures behind it. */
+function droppedTable(dropped: readonly DroppedSignal[]): string {
+  const when = timeFormatter(dropped.flatMap((d) => [d.time, d.signalTime]));
+  const rows = dropped.map((d, i) => [
+    num(String(i + 1)), td(when(d.time)), td(d.symbol), td(d.strategy), td(d.direction), num(formatNumber(d.confidence, 2)),
+    td(when(d.signalTime)), td(d.reason), td(d.detail, "reason"),
+  ]);
+  const header = ["#", "Time", "Symbol", "Strategy", "Signal", "Confidence", "Signalled", "Reason", "Detail"];
+  const table = htmlTable(header, new Set(["#", "Confidence"]), rows);
+  return `<section>\n<h2>Dropped signals (${formatNumber(dropped.length, 0)}) <span class="muted">${escapeHtml(formatDropCounts(dropped))}</span></h2>\n${table}\n</section>`;
 }
 
 function htmlTable(header: readonly string[], numeric: ReadonlySet<string>, rows: readonly string[][]): string {

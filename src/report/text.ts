@@ -1,9 +1,10 @@
 import type { Rejection, ResizedOrder } from "../backtest/types.ts";
+import type { DroppedSignal } from "../core/signal.ts";
 import type { TradeRecord } from "../portfolio/trades.ts";
 import type { AnalyzedReport, ReportAnalysis } from "./analysis.ts";
 import {
-  formatDate, formatElapsed, formatMoney, formatNumber, formatPercent, formatPrice, formatQuantity, formatStrategy,
-  timeFormatter,
+  formatDate, formatDropCounts, formatElapsed, formatMoney, formatNumber, formatPercent, formatPrice, formatQuantity, formatSignal,
+  formatStrategy, timeFormatter,
 } from "./format.ts";
 
 /** How many of the latest trades and the first rejections and resized orders the text shows. */
@@ -18,7 +19,8 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
  * The backtest report as plain text for a terminal, in sections of aligned
  * columns: the run, performance beside the benchmark, the comparison with
  * it, trade statistics, monthly returns, the worst drawdowns, rolling
- * figures, the latest trades, then resized orders and risk rejections.
+ * figures, the latest trades, then resized orders, risk rejections and the
+ * signals a combination of strategies dropped.
  */
 export function formatReportText(report: AnalyzedReport): string {
   const a = report.analysis;
@@ -31,6 +33,7 @@ export function formatReportText(report: AnalyzedReport): string {
   sections.push(report.trades.length > 0 ? tradesSection(report.trades) : "No trades.");
   if (report.resized.length > 0) sections.push(resizedSection(report.resized));
   if (report.rejections.length > 0) sections.push(rejectionsSection(report.rejections));
+  if (report.droppedSignals !== undefined && report.droppedSignals.length > 0) sections.push(droppedSection(report.droppedSignals));
   return sections.join("\n\n") + "\n";
 }
 
@@ -44,6 +47,7 @@ function summary(r: AnalyzedReport): string {
     ["Commissions", formatMoney(r.totalCommission)],
     ["Resized orders", formatNumber(r.resized.length, 0)],
     ["Rejections", formatNumber(r.rejections.length, 0)],
+    ...(r.droppedSignals === undefined ? [] : [["Dropped signals", droppedSummary(r.droppedSignals)] as [string, string]]),
     ["Speed", `${formatNumber(r.barsPerSecond, 0)} bars/s (${formatElapsed(r.elapsedMs)})`],
   ];
   const title = `Backtest ${r.symbol}: ${formatStrategy(r.strategy.name, r.strategy.params)}`;
@@ -175,6 +179,20 @@ function rejectionsSection(rejections: readonly Rejection[]): string {
     ? `Risk rejections (first ${shown.length} of ${rejections.length})`
     : `Risk rejections (${rejections.length})`;
   return [title, table(["Time", "Symbol", "Rule", "Reason"], rows, "llll")].join("\n");
+}
+
+function droppedSummary(dropped: readonly DroppedSignal[]): string {
+  return dropped.length === 0 ? "0" : `${formatNumber(dropped.length, 0)} (${formatDropCounts(dropped)})`;
+}
+
+/** The first signals the signal layer dropped, each with its reason and the figures behind it. */
+function droppedSection(dropped: readonly DroppedSignal[]): string {
+  const shown = dropped.slice(0, FIRST_REJECTIONS);
+  const when = timeFormatter(shown.flatMap((d) => [d.time, d.signalTime]));
+  const rows = shown.map((d) => [when(d.time), d.strategy, formatSignal(d.direction, d.confidence), when(d.signalTime), d.reason, clip(d.detail)]);
+  const count = shown.length < dropped.length ? `first ${shown.length} of ${dropped.length}` : String(dropped.length);
+  const title = `Dropped signals (${count}; ${formatDropCounts(dropped)})`;
+  return [title, table(["Time", "Strategy", "Signal", "Signalled", "Reason", "Detail"], rows, "llrlll")].join("\n");
 }
 
 /** One line, at most REASON_WIDTH characters. */

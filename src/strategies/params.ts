@@ -8,15 +8,17 @@ export const paramField = (name: string): string => `params.${shownKey(name)}`;
 /**
  * Fills defaults and checks given parameters against their specs: unknown
  * names, wrong types and out-of-range values are errors naming the parameter
- * (`params.fast`). Values must have their type already: "20" is not a number
+ * (`params.fast`, or as `field` names it). Values must have their type already: "20" is not a number
  * here; text from a command line or a form goes through paramsFromText.
  */
-export function resolveParams(strategy: string, specs: readonly ParamSpec[], given: Readonly<Record<string, unknown>> = {}): StrategyParams {
-  checkNames(strategy, specs, given);
+export function resolveParams(
+  strategy: string, specs: readonly ParamSpec[], given: Readonly<Record<string, unknown>> = {}, field = paramField,
+): StrategyParams {
+  checkNames(strategy, specs, given, field);
   const out: StrategyParams = {};
   for (const spec of specs) {
     const raw = given[spec.name];
-    out[spec.name] = raw === undefined ? spec.default : checkSetting(spec, raw, paramField(spec.name), { error: StrategyError, prefix: `${strategy}: ` });
+    out[spec.name] = raw === undefined ? spec.default : checkSetting(spec, raw, field(spec.name), { error: StrategyError, prefix: `${strategy}: ` });
   }
   return out;
 }
@@ -30,7 +32,7 @@ export function resolveParams(strategy: string, specs: readonly ParamSpec[], giv
 export function paramsFromText(
   strategy: string, specs: readonly ParamSpec[], texts: Readonly<Record<string, string | boolean>>, field = paramField,
 ): Partial<StrategyParams> {
-  checkNames(strategy, specs, texts);
+  checkNames(strategy, specs, texts, field);
   const out: Partial<StrategyParams> = {};
   for (const spec of specs) {
     const text = texts[spec.name];
@@ -41,10 +43,10 @@ export function paramsFromText(
   return out;
 }
 
-function checkNames(strategy: string, specs: readonly ParamSpec[], given: Readonly<Record<string, unknown>>): void {
+function checkNames(strategy: string, specs: readonly ParamSpec[], given: Readonly<Record<string, unknown>>, field: (name: string) => string): void {
   for (const name of Object.keys(given)) {
     if (!specs.some((s) => s.name === name)) {
-      throw new StrategyError(`${strategy}: unknown parameter ${shown(name)}; known: ${specs.map((s) => s.name).join(", ")}`, { field: paramField(name) });
+      throw new StrategyError(`${strategy}: unknown parameter ${shown(name)}; known: ${specs.map((s) => s.name).join(", ")}`, { field: field(name) });
     }
   }
 }

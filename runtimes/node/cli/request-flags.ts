@@ -8,6 +8,9 @@ import { shown } from "../../../src/core/errors.ts";
 import type { SettingSpec } from "../../../src/core/settings.ts";
 import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type LimitSettingName, type RiskLimits } from "../../../src/risk/limits.ts";
 import { SIZING_SETTINGS } from "../../../src/risk/sizing.ts";
+import {
+  COMBINE_METHODS, COMBINE_SETTINGS, combinationParamsFromText, strategyNames, WEIGHT_SETTING, type CombineSpec,
+} from "../../../src/signals/spec.ts";
 import { getStrategy, strategies } from "../../../src/strategies/index.ts";
 import { paramsFromText } from "../../../src/strategies/params.ts";
 import { asUsageError, flagSetting, UsageError } from "./command.ts";
@@ -20,6 +23,8 @@ export const REQUEST_OPTIONS = {
   sizing: { type: "string" }, "max-position": { type: "string" }, "max-notional": { type: "string" },
   "max-gross": { type: "string" }, "max-net": { type: "string" }, "max-orders": { type: "string" },
   "max-daily-loss": { type: "string" }, "max-drawdown": { type: "string" },
+  combine: { type: "string" }, weight: { type: "string", multiple: true, default: [] as string[] }, "min-confidence": { type: "string" },
+  ttl: { type: "string" }, override: { type: "string" },
 } satisfies ParseArgsOptionsConfig;
 
 /** Usage lines of the request flags. */
@@ -42,7 +47,15 @@ Risk limits (denied orders are listed in the report):
   --max-net F            largest net exposure / equity
   --max-orders N:DAYS    at most N orders in any DAYS-day window
   --max-daily-loss F     halt new exposure for the day after losing this fraction
-  --max-drawdown F       halt new exposure after a drawdown of this fraction`;
+  --max-drawdown F       halt new exposure after a drawdown of this fraction
+Several strategies combined into one (the signal layer; dropped signals are listed in the report):
+  --strategy A,B[,C]     the strategies whose signals are combined; their parameters by prefix: --param A.fast=10
+  --combine METHOD       ${COMBINE_METHODS.join(" | ")}: net weight of the standing longs against the shorts,
+                         each counted by its weight (vote) or weight x confidence (weighted); a tie is flat
+  --weight NAME=W        a strategy's weight, repeatable (default 1)
+  --min-confidence F     ${COMBINE_SETTINGS[0].description}
+  --ttl N                ${COMBINE_SETTINGS[1].description}
+  --override NAME        this strategy's long or short decides over the others' while it stands`;
 
 /** The flags of each run setting and limit, as the request names them (src/backtest/config.ts, src/risk/limits.ts). */
 const CONFIG_FLAGS = {
@@ -63,7 +76,6 @@ export type Flags = { [flag: string]: string | string[] | boolean | undefined };
  * the request as it checks an API body.
  */
 export function requestFromFlags(values: Flags): BacktestRequest {
-  const strategy = getStrategy(values.strategy as string);
   const config: RunSettings = {};
   for (const [flag, name] of Object.entries(CONFIG_FLAGS)) {
     const v = optionalFlag(values, flag, CONFIG_SETTINGS.find((s) => s.name === name)!);
@@ -76,11 +88,52 @@ export function requestFromFlags(values: Flags): BacktestRequest {
   }
   if (values["max-orders"] !== undefined) limits.maxOrderRate = parseOrderRate(values["max-orders"] as string);
   return {
-    strategy: strategy.name,
-    params: asUsageError(() => paramsFromText(strategy.name, strategy.params, parseParams(values.param as string[]), (name) => `--param ${name}`)),
+    ...strategyFromFlags(values),
     config, limits,
     sizing: values.sizing === undefined ? undefined : parseSizing(values.sizing as string),
   };
+}
+
+const COMBINE_FLAGS = ["weight", "min-confidence", "ttl", "override"] as const;
+
+/** --strategy and --param, and for a combination --combine and its settings, as the request names them. */
+function strategyFromFlags(values: Flags): Pick<BacktestRequest, "strategy" | "params" | "combine"> {
+  const names = asUsageError(() => strategyNames(values.strategy));
+  const texts = parseParams(values.param as string[]);
+  const field = (key: string) => `--param ${key}`;
+  if (values.combine === undefined) {
+    if (names.length > 1) throw new UsageError(`--strategy lists ${names.length} strategies; say how to combine their signals: --combine ${COMBINE_METHODS.join(" or --combine ")}`);
+    const given = COMBINE_FLAGS.find((f) => values[f] !== undefined && (values[f] as unknown[]).length !== 0);
+    if (given !== undefined) throw new UsageError(`--${given} is a setting of a combination; add --combine ${COMBINE_METHODS.join(" or ")}`);
+    const strategy = getStrategy(names[0]);
+    return { strategy: strategy.name, params: asUsageError(() => paramsFromText(strategy.name, strategy.params, texts, field)) };
+  }
+  return {
+    strategy: names.join(","),
+    params: asUsageError(() => combinationParamsFromText(names, texts, field)),
+    combine: combineFromFlags(values, names),
+  };
+}
+
+function combineFromFlags(values: Flags, names: readonly string[]): CombineSpec {
+  const method = values.combine as string;
+  if (!(COMBINE_METHODS as readonly string[]).includes(method)) throw new UsageError(`--combine must be ${COMBINE_METHODS.join(" or ")}, got ${shown(method)}`);
+  const spec: { -readonly [K in keyof CombineSpec]: CombineSpec[K] } = { method: method as CombineSpec["method"] };
+  const weights: Record<string, number> = {};
+  for (const [name, text] of Object.entries(parsePairs(values.weight as string[], "--weight", "NAME=W"))) {
+    if (!names.includes(name)) throw new UsageError(`--weight ${name}: ${shown(name)} is not one of the combined strategies (${names.join(", ")})`);
+    weights[name] = flagSetting(WEIGHT_SETTING, text, `--weight ${name}`) as number;
+  }
+  if (Object.keys(weights).length > 0) spec.weights = weights;
+  const [minConfidence, ttl] = COMBINE_SETTINGS;
+  if (values["min-confidence"] !== undefined) spec.minConfidence = flagSetting(minConfidence, values["min-confidence"] as string, "--min-confidence") as number;
+  if (values.ttl !== undefined) spec.ttl = flagSetting(ttl, values.ttl as string, "--ttl") as number;
+  if (values.override !== undefined) {
+    const name = values.override as string;
+    if (!names.includes(name)) throw new UsageError(`--override must name one of the combined strategies (${names.join(", ")}), got ${shown(name)}`);
+    spec.override = name;
+  }
+  return spec;
 }
 
 function optionalFlag(values: Flags, flag: string, spec: SettingSpec): number | undefined {
@@ -90,13 +143,17 @@ function optionalFlag(values: Flags, flag: string, spec: SettingSpec): number | 
 
 /** "k=v" pairs into texts by name, for paramsFromText. */
 export function parseParams(pairs: string[]): Record<string, string> {
-  const params: Record<string, string> = {};
+  return parsePairs(pairs, "--param", "k=v");
+}
+
+function parsePairs(pairs: string[], flag: string, form: string): Record<string, string> {
+  const out: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--param expects k=v, got ${shown(pair)}`);
-    params[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+    if (eq <= 0) throw new UsageError(`${flag} expects ${form}, got ${shown(pair)}`);
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
   }
-  return params;
+  return out;
 }
 
 function parseSizing(spec: string): SizingSpec {

@@ -4,7 +4,7 @@ import type { SampleSeries } from "../deps.ts";
 import { shown } from "../../core/errors.ts";
 import { invalid } from "../errors.ts";
 import { barsFromJson } from "./bars.ts";
-import { onlyKeys, string, type JsonObject } from "./validate.ts";
+import { array, isObject, onlyKeys, string, type JsonObject } from "./validate.ts";
 import { benchmarkSeries, buyAndHold, type Benchmark } from "../../report/analysis.ts";
 
 /** The request fields that say where bars come from; exactly one is given. */
@@ -65,13 +65,38 @@ export async function seriesFromRequest(body: JsonObject, samples: SampleStore, 
   }
 }
 
+/** The most series one backtest runs together. */
+export const MAX_SERIES = 100;
+
+/**
+ * The bars of a backtest: one series (sample, csv or bars, and symbol, at
+ * the top of the body), or several in `series`, an array of such objects
+ * sharing bar times (a pair's legs, a mirrored portfolio's holdings), each
+ * named by its symbol (default S1, S2, ...).
+ */
+export async function seriesListFromRequest(body: JsonObject, samples: SampleStore): Promise<BarSeries[]> {
+  if (body.series === undefined) return [await seriesFromRequest(body, samples)];
+  const top = [...DATA_FIELDS, "symbol"].find((k) => body[k] !== undefined);
+  if (top !== undefined) throw invalid(top, "cannot be combined with series; give every series, this one included, in series");
+  const list = array(body.series, "series", 1, MAX_SERIES);
+  const out: BarSeries[] = [];
+  for (const [i, spec] of list.entries()) {
+    const at = `series[${i}].`;
+    if (!isObject(spec)) throw invalid(`series[${i}]`, `must be an object with one of sample, csv or bars (and an optional symbol), got ${shown(spec)}`);
+    onlyKeys(spec, [...DATA_FIELDS, "symbol"], at);
+    out.push(await seriesFromRequest(spec, samples, at, `S${i + 1}`));
+  }
+  return out;
+}
+
 /**
  * The series a backtest is compared with: `benchmark` (an object with one
  * of sample, csv or bars, and an optional symbol naming it), or by default
- * buying and holding the traded series.
+ * buying and holding the traded series (none when several are traded).
  */
-export async function benchmarkFromRequest(body: JsonObject, series: BarSeries, samples: SampleStore): Promise<Benchmark | null> {
-  if (body.benchmark === undefined) return buyAndHold(series);
+export async function benchmarkFromRequest(body: JsonObject, traded: BarSeries | readonly BarSeries[], samples: SampleStore): Promise<Benchmark | null> {
+  const series = Array.isArray(traded) ? traded : [traded as BarSeries];
+  if (body.benchmark === undefined) return series.length === 1 ? buyAndHold(series[0]) : null;
   const spec = body.benchmark;
   if (typeof spec !== "object" || spec === null || Array.isArray(spec)) {
     throw invalid("benchmark", `must be an object with one of sample, csv or bars (and an optional symbol), got ${shown(spec)}`);

@@ -7,7 +7,7 @@ import { shownKey } from "../../core/errors.ts";
 import { ApiError, notFound } from "../errors.ts";
 import { callerKey, computeAccess, requireScope, visibleOwner } from "../middleware/auth.ts";
 import { BACKTEST_RUN_FIELDS, backtestRequest } from "../input/backtest.ts";
-import { benchmarkFromRequest, seriesFromRequest } from "../input/data.ts";
+import { benchmarkFromRequest, seriesListFromRequest } from "../input/data.ts";
 import { withAnalysis } from "../../report/analysis.ts";
 import { onlyKeys, readJsonObject, type JsonObject } from "../input/validate.ts";
 
@@ -31,13 +31,13 @@ export function backtestRoutes(app: ApiApp, state: AppState): void {
     const body = await readJsonObject(c.req);
     onlyKeys(body, BACKTEST_RUN_FIELDS);
     const req = backtestRequest(body);
-    const series = await seriesFromRequest(body, state.samples);
+    const series = await seriesListFromRequest(body, state.samples);
     const benchmark = await benchmarkFromRequest(body, series, state.samples);
     // Built here so a bad strategy or parameter is a 400 now, not a failed job later.
     const run = strategyBacktest(series, req);
     // Hono keeps the text readJsonObject read: its length is the body's, with no second read.
     const bodyBytes = (await c.req.text()).length;
-    const job = state.jobs.submit(run, { owner: callerKey(c).id, barsTotal: series.close.length, bodyBytes, benchmark });
+    const job = state.jobs.submit(run, { owner: callerKey(c).id, barsTotal: series[0].close.length, bodyBytes, benchmark });
     return c.json(job, 202, { location: `/backtests/${job.id}` });
   });
 
@@ -61,9 +61,10 @@ export function backtestRoutes(app: ApiApp, state: AppState): void {
 export async function backtestAnswer(body: JsonObject, _request: ComputeRequest, env: ComputeEnv): Promise<Answer> {
   onlyKeys(body, BACKTEST_RUN_FIELDS);
   const req = backtestRequest(body);
-  const series = await seriesFromRequest(body, env.samples);
-  if (series.close.length > MAX_SYNC_BARS) {
-    throw new ApiError(413, "too_many_bars", `POST /backtest runs at most ${MAX_SYNC_BARS} bars (got ${series.close.length}); submit a job with POST /backtests`);
+  const series = await seriesListFromRequest(body, env.samples);
+  const bars = series.reduce((n, s) => n + s.close.length, 0);
+  if (bars > MAX_SYNC_BARS) {
+    throw new ApiError(413, "too_many_bars", `POST /backtest runs at most ${MAX_SYNC_BARS} bars, over all its series (got ${bars}); submit a job with POST /backtests`);
   }
   const benchmark = await benchmarkFromRequest(body, series, env.samples);
   return jsonAnswer(withAnalysis(runStrategyBacktest(series, req), benchmark));

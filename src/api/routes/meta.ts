@@ -13,6 +13,7 @@ export function metaRoutes(app: ApiApp, state: AppState): void {
   const catalogue = strategies.map((s) => ({
     name: s.name,
     description: s.description,
+    ...(s.inputs ? { needs: s.inputs.why } : {}),
     params: s.params.map((p) => ({
       name: p.name, type: p.type, default: p.default, description: p.description,
       ...(p.min !== undefined ? { min: p.min } : {}), ...(p.max !== undefined ? { max: p.max } : {}),
