@@ -49,7 +49,7 @@ export const backtestCommand: Command = {
     const flags = requestFromFlags(values);
     const series = await readSeries(values.data, values.symbol, io);
     if (series[0].close.length < 2) {
-      io.err(`nt backtest: warning: ${series[0].symbol} has 1 bar; orders fill at the next bar's open, so nothing can be traded\n`);
+      io.err(`nt backtest: warning: ${values.data[0] ?? "sp500.csv"} has 1 bar; orders fill at the next bar's open, so nothing can be traded\n`);
     }
     const request = { ...flags, holdings: values.holdings === undefined ? undefined : await readHoldings(values.holdings, io) };
     const benchmark = values.benchmark === undefined
