@@ -14,6 +14,7 @@ import { exportOnnx } from "../../src/neural/onnx.ts";
 import { writeWindow } from "../../src/neural/train.ts";
 import { loadWeights } from "../../src/neural/weights.ts";
 import { GPU_ENV } from "../gpu/dawn.ts";
+import { compare, REL } from "../gpu/op-cases.ts";
 import { root, wasmBytes } from "../helpers.ts";
 import { nt } from "./capture.ts";
 
@@ -163,6 +164,47 @@ describe("nt forecast", () => {
     // The check has teeth: a model fitted on the whole series, tail included, does move at the first origin.
     const [seen, seenChanged] = [await run(series, false), await run(changed, false)];
     expect(seenChanged[0]).not.toEqual(seen[0]);
+  }, 60_000);
+
+  it("--gpu runs on WebGPU (Dawn on SwiftShader here): backend webgpu, the CPU path's answers to 1e-4", async () => {
+    for (const kind of ["nhits", "lstm", "transformer"]) {
+      const args = ["forecast", "--model", kind, "--evaluate", "--tail", "40", "--json"];
+      const gpu = await nt(...args, "--gpu");
+      expect(gpu.err).toBe("");
+      expect(gpu.code).toBe(0);
+      const [onGpu, onCpu] = [JSON.parse(gpu.out), JSON.parse((await nt(...args)).out)];
+      expect(onGpu).toMatchObject({ model: kind, backend: "webgpu", horizon: 8 });
+      expect(onCpu.backend).toBe("cpu");
+      // The networks' outputs: each forecast close is lastClose·exp(scale·y).
+      const { scale } = shipped(kind).normalization;
+      const outputs = (r: { forecast: number[] }) => Float32Array.from(r.forecast, (c) => Math.log(c / closes.at(-1)!) / scale);
+      const { worst, detail } = compare({ name: `${kind} --gpu`, actual: outputs(onGpu), expected: outputs(onCpu) });
+      expect(worst, detail).toBeLessThanOrEqual(REL);
+      for (const k of ["mae", "rmse", "mape"] as const) expect(Math.abs(onGpu.evaluation[k] / onCpu.evaluation[k] - 1), k).toBeLessThan(REL);
+      expect(onGpu.evaluation.naive).toEqual(onCpu.evaluation.naive);
+    }
+  }, 180_000);
+
+  it("--gpu without a GPU adapter stops with exit 1 and says what is missing", async () => {
+    // A process whose Vulkan loader finds no driver: Dawn's requestAdapter answers null.
+    const dir = mkdtempSync(join(root, "build", "test-forecast-"));
+    try {
+      await build({
+        entryPoints: [`${root}runtimes/node/cli/index.ts`], outfile: join(dir, "nt.mjs"), bundle: true, platform: "node",
+        format: "esm", target: "node20", packages: "external", logLevel: "silent",
+      });
+      const failed = await promisify(execFile)(process.execPath, [join(dir, "nt.mjs"), "forecast", "--model", "nhits", "--gpu"], {
+        cwd: root, env: { ...process.env, ...GPU_ENV, VK_ICD_FILENAMES: join(dir, "no-driver.json") }, timeout: 60_000,
+      }).then(() => null, (e: { code: number; stdout: string; stderr: string }) => e);
+      expect(failed).not.toBeNull();
+      expect(failed!.code).toBe(1);
+      expect(failed!.stdout).toBe("");
+      expect(failed!.stderr).toMatch(
+        /nt forecast: --gpu: no WebGPU device from Dawn \(npm webgpu\): requestAdapter\(\) gave null; requestAdapter\({"forceFallbackAdapter":true}\) gave null\. Without a GPU, a software Vulkan driver serves \(SwiftShader: VK_ICD_FILENAMES=.*\), or use the CPU path: drop --gpu\n$/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it("refuses bad flags with the usage (exit 2)", async () => {

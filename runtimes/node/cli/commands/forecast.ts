@@ -135,13 +135,13 @@ export const forecastCommand: Command = {
   },
 };
 
-/** The GPU of --gpu, its device acquired; without an adapter, an error that names the problem and the way out. */
+/** The GPU of --gpu, its device acquired; without an adapter, an error naming every request tried and the way out. */
 async function gpuRuntime(): Promise<GpuRuntime> {
   try {
     return await nodeGpuRuntime();
   } catch (e) {
     if (!(e instanceof GpuUnavailableError)) throw e;
-    throw new GpuUnavailableError(`--gpu: ${e.message}; without --gpu the forecast runs on the CPU`);
+    throw new GpuUnavailableError(`--gpu: ${e.message}: drop --gpu`);
   }
 }
 
