@@ -1,10 +1,9 @@
-import { ConfigError } from "../core/errors.ts";
 import { GpuDeviceLostError } from "../gpu/errors.ts";
 import type { GpuExecutor } from "../gpu/executor.ts";
 import type { GpuRuntime } from "../gpu/runtime.ts";
 import { type GpuParams, predictOnDevice, releaseParams, uploadParams } from "./gpu-models.ts";
 import type { Model } from "./model.ts";
-import type { Predictor } from "./predictor.ts";
+import { checkPredictArgs, type Predictor } from "./predictor.ts";
 
 export interface GpuPredictorOptions {
   /** Windows per forward pass (bounds the activations held on the device at once). */
@@ -49,13 +48,7 @@ export function gpuPredictor(runtime: GpuRuntime, options: GpuPredictorOptions =
   return {
     backend: "webgpu",
     async predict(model, weights, x, count) {
-      const { inputSize: L } = model.config;
-      if (!Number.isInteger(count) || count < 0 || x.length < count * L) {
-        throw new ConfigError(`predict: ${count} windows of ${L} need ${count * L} inputs, got ${x.length}`, { field: "count" });
-      }
-      if (weights.length !== model.layout.size) {
-        throw new ConfigError(`predict: the ${model.config.kind} model has ${model.layout.size} weights, got ${weights.length}`, { field: "weights" });
-      }
+      checkPredictArgs(model, weights, x, count);
       if (count === 0) return new Float32Array(0);
       try {
         return await predictOnce(model, weights, x, count);

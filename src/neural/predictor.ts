@@ -1,3 +1,4 @@
+import { ConfigError } from "../core/errors.ts";
 import type { Model } from "./model.ts";
 import { predict } from "./train.ts";
 
@@ -19,3 +20,14 @@ export const cpuPredictor: Predictor = {
   backend: "cpu",
   predict: async (model, weights, x, count) => predict(model, weights, x, count),
 };
+
+/** Checks a predict call's sizes (every backend's), naming what does not fit. */
+export function checkPredictArgs(model: Model, weights: Float32Array, x: Float32Array, count: number): void {
+  const { inputSize: L } = model.config;
+  if (!Number.isInteger(count) || count < 0 || x.length < count * L) {
+    throw new ConfigError(`predict: ${count} windows of ${L} need ${count * L} inputs, got ${x.length}`, { field: "count" });
+  }
+  if (weights.length !== model.layout.size) {
+    throw new ConfigError(`predict: the ${model.config.kind} model has ${model.layout.size} weights, got ${weights.length}`, { field: "weights" });
+  }
+}

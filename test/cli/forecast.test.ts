@@ -1,15 +1,26 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
+import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { parseBarsCsv } from "../../src/data/csv.ts";
+import { WasmNeural } from "../../src/kernels/neural.ts";
 import { evaluateForecasts, forecastCloses } from "../../src/neural/forecast.ts";
 import { fitForecaster, forecastReport, rollingForecasts, tailOrigin } from "../../src/neural/job.ts";
+import { kernelPredictor } from "../../src/neural/kernel-predictor.ts";
 import { exportOnnx } from "../../src/neural/onnx.ts";
 import { writeWindow } from "../../src/neural/train.ts";
 import { loadWeights } from "../../src/neural/weights.ts";
-import { root } from "../helpers.ts";
+import { GPU_ENV } from "../gpu/dawn.ts";
+import { compare, REL } from "../gpu/op-cases.ts";
+import { root, wasmBytes } from "../helpers.ts";
 import { nt } from "./capture.ts";
+
+// The CPU path of `nt forecast`: the models on build/neural.wasm (test/neural/kernel-predictor.test.ts holds it
+// to the TypeScript forward, 1e-4); the answers below are that predictor's, to the bit.
+const kernels = kernelPredictor(await WasmNeural.load(wasmBytes("neural")));
 
 const sp500Text = readFileSync(`${root}data/sp500.csv`, "utf8");
 const closes = Array.from(parseBarsCsv(sp500Text).close);
@@ -44,8 +55,11 @@ describe("nt forecast", () => {
       const json = JSON.parse(out);
       expect(json).toMatchObject({ model: kind, horizon: 8, backend: "cpu", inputSize: 64, lastClose: closes.at(-1), weights: `models/${kind}.safetensors` });
       expect(json.trainedOn).toMatch(/2019-04-22/);
-      expect(json.forecast).toEqual(await forecastCloses(shipped(kind), closes));
+      expect(json.forecast).toEqual(await forecastCloses(shipped(kind), closes, undefined, kernels));
       expect(json.evaluation).toBeUndefined();
+      // The TypeScript forward's forecast, to float32 rounding.
+      const reference = await forecastCloses(shipped(kind), closes);
+      json.forecast.forEach((c: number, j: number) => expect(Math.abs(c / reference[j] - 1)).toBeLessThan(1e-6));
     });
   }
 
@@ -54,7 +68,7 @@ describe("nt forecast", () => {
     expect(code).toBe(0);
     const { evaluation } = JSON.parse(out);
     const n = closes.length;
-    const library = await evaluateForecasts(shipped("transformer"), closes, n - 251);
+    const library = await evaluateForecasts(shipped("transformer"), closes, n - 251, kernels);
     expect(evaluation).toEqual({ mae: library.mae, rmse: library.rmse, mape: library.mape, naive: library.naive, tail: 250, origins: 243 });
     const pairs: [number, number][] = [];
     for (let t = n - 251; t <= n - 9; t++) for (let j = 1; j <= 8; j++) pairs.push([closes[t], closes[t + j]]);
@@ -69,7 +83,7 @@ describe("nt forecast", () => {
     expect(code).toBe(0);
     const json = JSON.parse(out);
     const trained = shipped("nhits");
-    expect(json.forecast).toEqual((await forecastCloses(trained, closes)).slice(0, 3));
+    expect(json.forecast).toEqual((await forecastCloses(trained, closes, undefined, kernels)).slice(0, 3));
     const n = closes.length;
     const { scale } = trained.normalization;
     const model: [number, number][] = [];
@@ -77,7 +91,7 @@ describe("nt forecast", () => {
     for (let t = n - 41; t <= n - 4; t++) {
       const x = new Float32Array(64);
       writeWindow(closes, t, 64, scale, x);
-      const y = trained.model.forward(trained.weights, x, 1).y;
+      const y = await kernels.predict(trained.model, trained.weights, x, 1);
       for (let j = 0; j < 3; j++) {
         model.push([closes[t] * Math.exp(scale * y[j]), closes[t + 1 + j]]);
         naive.push([closes[t], closes[t + 1 + j]]);
@@ -103,7 +117,7 @@ describe("nt forecast", () => {
     const copy = file("copy.safetensors", readFileSync(`${root}models/lstm.safetensors`));
     const a = await nt("forecast", "--weights", copy, "--json");
     expect(a.code).toBe(0);
-    expect(JSON.parse(a.out)).toMatchObject({ model: "lstm", weights: copy, forecast: await forecastCloses(shipped("lstm"), closes) });
+    expect(JSON.parse(a.out)).toMatchObject({ model: "lstm", weights: copy, forecast: await forecastCloses(shipped("lstm"), closes, undefined, kernels) });
     const b = await nt("forecast", "--model", "nhits", "--weights", copy);
     expect(b.code).toBe(1);
     expect(b.err).toMatch(/copy\.safetensors: holds lstm weights, but --model says nhits/);
@@ -132,7 +146,7 @@ describe("nt forecast", () => {
     const series = closes.slice(0, 420);
     const trained = fitForecaster("nhits", series, { seed: 7, evaluate: true, tail: 60 });
     expect(trained.info["train.data"]).toBe("the first 360 of 420 closes (the last 60 held out)");
-    expect(JSON.parse(out)).toEqual({ ...await forecastReport(trained, series, { evaluate: true, tail: 60 }), weights: "trained" });
+    expect(JSON.parse(out)).toEqual({ ...await forecastReport(trained, series, { evaluate: true, tail: 60 }, kernels), weights: "trained" });
   }, 60_000);
 
   it("no look-ahead: changing the closes after an origin leaves the forecasts from it and before it unchanged", async () => {
@@ -152,6 +166,47 @@ describe("nt forecast", () => {
     expect(seenChanged[0]).not.toEqual(seen[0]);
   }, 60_000);
 
+  it("--gpu runs on WebGPU (Dawn on SwiftShader here): backend webgpu, the CPU path's answers to 1e-4", async () => {
+    for (const kind of ["nhits", "lstm", "transformer"]) {
+      const args = ["forecast", "--model", kind, "--evaluate", "--tail", "40", "--json"];
+      const gpu = await nt(...args, "--gpu");
+      expect(gpu.err).toBe("");
+      expect(gpu.code).toBe(0);
+      const [onGpu, onCpu] = [JSON.parse(gpu.out), JSON.parse((await nt(...args)).out)];
+      expect(onGpu).toMatchObject({ model: kind, backend: "webgpu", horizon: 8 });
+      expect(onCpu.backend).toBe("cpu");
+      // The networks' outputs: each forecast close is lastClose·exp(scale·y).
+      const { scale } = shipped(kind).normalization;
+      const outputs = (r: { forecast: number[] }) => Float32Array.from(r.forecast, (c) => Math.log(c / closes.at(-1)!) / scale);
+      const { worst, detail } = compare({ name: `${kind} --gpu`, actual: outputs(onGpu), expected: outputs(onCpu) });
+      expect(worst, detail).toBeLessThanOrEqual(REL);
+      for (const k of ["mae", "rmse", "mape"] as const) expect(Math.abs(onGpu.evaluation[k] / onCpu.evaluation[k] - 1), k).toBeLessThan(REL);
+      expect(onGpu.evaluation.naive).toEqual(onCpu.evaluation.naive);
+    }
+  }, 180_000);
+
+  it("--gpu without a GPU adapter stops with exit 1 and says what is missing", async () => {
+    // A process whose Vulkan loader finds no driver: Dawn's requestAdapter answers null.
+    const dir = mkdtempSync(join(root, "build", "test-forecast-"));
+    try {
+      await build({
+        entryPoints: [`${root}runtimes/node/cli/index.ts`], outfile: join(dir, "nt.mjs"), bundle: true, platform: "node",
+        format: "esm", target: "node20", packages: "external", logLevel: "silent",
+      });
+      const failed = await promisify(execFile)(process.execPath, [join(dir, "nt.mjs"), "forecast", "--model", "nhits", "--gpu"], {
+        cwd: root, env: { ...process.env, ...GPU_ENV, VK_ICD_FILENAMES: join(dir, "no-driver.json") }, timeout: 60_000,
+      }).then(() => null, (e: { code: number; stdout: string; stderr: string }) => e);
+      expect(failed).not.toBeNull();
+      expect(failed!.code).toBe(1);
+      expect(failed!.stdout).toBe("");
+      expect(failed!.stderr).toMatch(
+        /nt forecast: --gpu: no WebGPU device from Dawn \(npm webgpu\): requestAdapter\(\) gave null; requestAdapter\({"forceFallbackAdapter":true}\) gave null\. Without a GPU, a software Vulkan driver serves \(SwiftShader: VK_ICD_FILENAMES=.*\), or use the CPU path: drop --gpu\n$/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it("refuses bad flags with the usage (exit 2)", async () => {
     const cases: [string[], RegExp][] = [
       [[], /--model nhits\|lstm\|transformer is required/],
@@ -163,6 +218,7 @@ describe("nt forecast", () => {
       [["--model", "nhits", "--horizon", "2.5"], /--horizon/],
       [["--onnx", "m.onnx", "--model", "nhits"], /--onnx runs the model in the file/],
       [["--model", "nhits", "--onnx-scale", "2"], /--onnx-scale goes with --onnx/],
+      [["--onnx", "m.onnx", "--gpu"], /cannot be combined with --gpu/],
       [["--model", "nhits", "--bogus"], /Unknown option '--bogus'/],
     ];
     for (const [args, message] of cases) {

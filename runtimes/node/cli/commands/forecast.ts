@@ -6,10 +6,16 @@ import type { SettingSpec } from "../../../../src/core/settings.ts";
 import { BarsCsvParser } from "../../../../src/data/csv.ts";
 import { DEFAULT_TAIL, fitForecaster, forecastReport, type ForecastReport } from "../../../../src/neural/job.ts";
 import { defaultConfig, MODEL_KINDS, type ModelKind } from "../../../../src/neural/model.ts";
-import { cpuPredictor, type Predictor } from "../../../../src/neural/predictor.ts";
+import { GpuUnavailableError } from "../../../../src/gpu/errors.ts";
+import type { GpuRuntime } from "../../../../src/gpu/runtime.ts";
+import { WasmNeural } from "../../../../src/kernels/neural.ts";
+import { gpuPredictor } from "../../../../src/neural/gpu-predictor.ts";
+import { kernelPredictor } from "../../../../src/neural/kernel-predictor.ts";
+import type { Predictor } from "../../../../src/neural/predictor.ts";
 import { loadWeights, type TrainedModel } from "../../../../src/neural/weights.ts";
 import { isoDate } from "../../../../src/core/dates.ts";
-import { modelFile, sampleDataFile } from "../../assets.ts";
+import { kernelBytes, modelFile, sampleDataFile } from "../../assets.ts";
+import { nodeGpuRuntime } from "../../gpu.ts";
 import { loadOnnxForecaster } from "../../onnx.ts";
 import { flagSetting, UsageError, type CliIO, type Command } from "../command.ts";
 import { MAX_INPUT_LABEL, readTextFile } from "../files.ts";
@@ -17,10 +23,11 @@ import { MAX_INPUT_LABEL, readTextFile } from "../files.ts";
 const shippedHorizon = defaultConfig("nhits").horizon;
 
 const usage = `Usage: nt forecast --model nhits|lstm|transformer [--data FILE.csv] [--horizon N]
-                   [--weights FILE | --train [--seed N]] [--evaluate [--tail N]] [--json]
+                   [--weights FILE | --train [--seed N]] [--evaluate [--tail N]] [--gpu] [--json]
        nt forecast --onnx FILE.onnx [--onnx-scale S] [--data FILE.csv] [--horizon N] [--evaluate] [--json]
 
-Forecasts the next closes of a daily series with a neural network, on the CPU.
+Forecasts the next closes of a daily series with a neural network, on the CPU
+(build/neural.wasm) or, with --gpu, on WebGPU.
 
   --model KIND       nhits | lstm | transformer (with --weights: checked against the file)
   --data FILE.csv    bars (date,open,high,low,close,volume; up to ${MAX_INPUT_LABEL});
@@ -35,6 +42,8 @@ Forecasts the next closes of a daily series with a neural network, on the CPU.
   --evaluate         also score rolling-origin forecasts from every origin in the last
                      --tail closes (default ${DEFAULT_TAIL}) against the closes that came, next to
                      the naive (last value) forecast: MAE, RMSE, MAPE
+  --gpu              run the network on WebGPU (Dawn, npm webgpu) instead of the CPU; without
+                     a GPU adapter it stops and says so (--train still fits on the CPU)
   --onnx FILE        run an ONNX model through onnxruntime-web (wasm) instead: one float32
                      input [batch, L], one output [batch, H], both log closes relative to
                      the window's last close divided by --onnx-scale (default 1)
@@ -57,12 +66,14 @@ export const forecastCommand: Command = {
         model: { type: "string" }, data: { type: "string" }, horizon: { type: "string" }, weights: { type: "string" },
         train: { type: "boolean", default: false }, seed: { type: "string" }, evaluate: { type: "boolean", default: false },
         tail: { type: "string" }, onnx: { type: "string" }, "onnx-scale": { type: "string" }, json: { type: "boolean", default: false },
+        gpu: { type: "boolean", default: false },
       },
     });
     const kind = values.model === undefined ? undefined : modelKind(values.model);
     if (values.onnx !== undefined && (kind || values.weights !== undefined || values.train)) {
       throw new UsageError("--onnx runs the model in the file; it cannot be combined with --model, --weights or --train");
     }
+    if (values.onnx !== undefined && values.gpu) throw new UsageError("--onnx runs the model in onnxruntime-web (wasm); it cannot be combined with --gpu");
     if (values.onnx === undefined && values["onnx-scale"] !== undefined) throw new UsageError("--onnx-scale goes with --onnx");
     if (values.onnx === undefined && !kind && values.weights === undefined) throw new UsageError("--model nhits|lstm|transformer is required");
     if (values.train && values.weights !== undefined) throw new UsageError("--train fits new weights; it cannot be combined with --weights");
@@ -73,49 +84,66 @@ export const forecastCommand: Command = {
     const seed = values.seed === undefined ? undefined : flagSetting(SEED, values.seed, "--seed") as number;
     const onnxScale = values["onnx-scale"] === undefined ? 1 : flagSetting(ONNX_SCALE, values["onnx-scale"], "--onnx-scale") as number;
 
-    const source = values.data ?? "sp500.csv";
-    const series = await readTextFile(values.data ? resolve(io.cwd, values.data) : sampleDataFile, source, new BarsCsvParser({ source }));
-    const closes = series.close;
-
-    let trained: TrainedModel;
-    let predictor: Predictor = cpuPredictor;
-    let weights: string;
-    let close = async () => {};
-    if (values.onnx !== undefined) {
-      const onnx = await loadOnnxForecaster(await readFile(resolve(io.cwd, values.onnx)), values.onnx, onnxScale);
-      ({ trained, predictor } = onnx);
-      close = onnx.close;
-      weights = values.onnx;
-    } else if (values.train) {
-      io.err(`nt forecast: training ${kind} on ${values.evaluate ? `the closes before the last ${tail}` : `${closes.length} closes`} (seed ${seed ?? 1})\n`);
-      trained = fitForecaster(kind!, closes, {
-        horizon, seed, evaluate: values.evaluate, tail,
-        onEpoch: (e) => io.err(`  epoch ${e.epoch}: train MAE ${e.trainLoss.toFixed(4)}, validation MAE ${e.validationLoss.toFixed(4)}\n`),
-      });
-      io.err(`  kept epoch ${trained.info["train.best_epoch"]} (lowest validation MAE)\n`);
-      weights = "trained";
-    } else {
-      weights = values.weights ?? `models/${kind}.safetensors`;
-      trained = loadWeights(await readFile(values.weights ? resolve(io.cwd, values.weights) : modelFile(kind!)), weights);
-      const stated = trained.model.config.kind;
-      if (kind && stated !== kind) throw new ConfigError(`holds ${stated} weights, but --model says ${kind}`, { source: weights, field: "model.kind" });
-      if (values.evaluate) warnIfSeen(io, trained, series.time, tail);
-    }
-
-    const most = trained.model.config.horizon;
-    if (horizon !== undefined && horizon > most && !values.train) {
-      throw new ConfigError(`--horizon ${horizon} is beyond the ${most} steps these weights forecast; --train --horizon ${horizon} fits a model for it`, { source: weights, field: "horizon" });
-    }
-    let report: ForecastReport;
+    // Acquired first: without a GPU the command stops before reading or fitting anything.
+    const runtime = values.gpu ? await gpuRuntime() : null;
     try {
-      report = await forecastReport(trained, closes, { horizon, evaluate: values.evaluate, tail }, predictor, values.onnx ? "onnx" : undefined);
+      const source = values.data ?? "sp500.csv";
+      const series = await readTextFile(values.data ? resolve(io.cwd, values.data) : sampleDataFile, source, new BarsCsvParser({ source }));
+      const closes = series.close;
+
+      let trained: TrainedModel;
+      let predictor: Predictor | undefined;
+      let weights: string;
+      let close = async () => {};
+      if (values.onnx !== undefined) {
+        const onnx = await loadOnnxForecaster(await readFile(resolve(io.cwd, values.onnx)), values.onnx, onnxScale);
+        ({ trained, predictor } = onnx);
+        close = onnx.close;
+        weights = values.onnx;
+      } else if (values.train) {
+        io.err(`nt forecast: training ${kind} on ${values.evaluate ? `the closes before the last ${tail}` : `${closes.length} closes`} (seed ${seed ?? 1})\n`);
+        trained = fitForecaster(kind!, closes, {
+          horizon, seed, evaluate: values.evaluate, tail,
+          onEpoch: (e) => io.err(`  epoch ${e.epoch}: train MAE ${e.trainLoss.toFixed(4)}, validation MAE ${e.validationLoss.toFixed(4)}\n`),
+        });
+        io.err(`  kept epoch ${trained.info["train.best_epoch"]} (lowest validation MAE)\n`);
+        weights = "trained";
+      } else {
+        weights = values.weights ?? `models/${kind}.safetensors`;
+        trained = loadWeights(await readFile(values.weights ? resolve(io.cwd, values.weights) : modelFile(kind!)), weights);
+        const stated = trained.model.config.kind;
+        if (kind && stated !== kind) throw new ConfigError(`holds ${stated} weights, but --model says ${kind}`, { source: weights, field: "model.kind" });
+        if (values.evaluate) warnIfSeen(io, trained, series.time, tail);
+      }
+
+      predictor ??= runtime ? gpuPredictor(runtime) : kernelPredictor(await WasmNeural.load(kernelBytes("neural")));
+      const most = trained.model.config.horizon;
+      if (horizon !== undefined && horizon > most && !values.train) {
+        throw new ConfigError(`--horizon ${horizon} is beyond the ${most} steps these weights forecast; --train --horizon ${horizon} fits a model for it`, { source: weights, field: "horizon" });
+      }
+      let report: ForecastReport;
+      try {
+        report = await forecastReport(trained, closes, { horizon, evaluate: values.evaluate, tail }, predictor, values.onnx ? "onnx" : undefined);
+      } finally {
+        await close();
+      }
+      io.out(values.json ? `${JSON.stringify({ ...report, weights })}\n` : formatForecast(report, weights, series.time[series.time.length - 1]));
+      return 0;
     } finally {
-      await close();
+      runtime?.destroy();
     }
-    io.out(values.json ? `${JSON.stringify({ ...report, weights })}\n` : formatForecast(report, weights, series.time[series.time.length - 1]));
-    return 0;
   },
 };
+
+/** The GPU of --gpu, its device acquired; without an adapter, an error naming every request tried and the way out. */
+async function gpuRuntime(): Promise<GpuRuntime> {
+  try {
+    return await nodeGpuRuntime();
+  } catch (e) {
+    if (!(e instanceof GpuUnavailableError)) throw e;
+    throw new GpuUnavailableError(`--gpu: ${e.message}: drop --gpu`);
+  }
+}
 
 function modelKind(text: string): ModelKind {
   if (!(MODEL_KINDS as readonly string[]).includes(text)) throw new UsageError(`--model must be one of ${MODEL_KINDS.join(", ")}, got ${shown(text)}`);
