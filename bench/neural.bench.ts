@@ -10,7 +10,7 @@ import os from "node:os";
 import * as ort from "onnxruntime-web";
 import { parseBarsCsv } from "../src/data/csv.ts";
 import { WasmNeural } from "../src/kernels/neural.ts";
-import { kernelPredictor } from "../src/neural/kernel-predictor.ts";
+import { kernelPredictor } from "../src/kernels/neural-predictor.ts";
 import { MODEL_KINDS } from "../src/neural/model.ts";
 import { exportOnnx } from "../src/neural/onnx.ts";
 import { cpuPredictor, type Predictor } from "../src/neural/predictor.ts";

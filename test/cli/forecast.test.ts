@@ -9,7 +9,7 @@ import { parseBarsCsv } from "../../src/data/csv.ts";
 import { WasmNeural } from "../../src/kernels/neural.ts";
 import { evaluateForecasts, forecastCloses } from "../../src/neural/forecast.ts";
 import { fitForecaster, forecastReport, rollingForecasts, tailOrigin } from "../../src/neural/job.ts";
-import { kernelPredictor } from "../../src/neural/kernel-predictor.ts";
+import { kernelPredictor } from "../../src/kernels/neural-predictor.ts";
 import { exportOnnx } from "../../src/neural/onnx.ts";
 import { writeWindow } from "../../src/neural/train.ts";
 import { loadWeights } from "../../src/neural/weights.ts";
@@ -18,7 +18,7 @@ import { compare, REL } from "../gpu/op-cases.ts";
 import { root, wasmBytes } from "../helpers.ts";
 import { nt } from "./capture.ts";
 
-// The CPU path of `nt forecast`: the models on build/neural.wasm (test/neural/kernel-predictor.test.ts holds it
+// The CPU path of `nt forecast`: the models on build/neural.wasm (test/kernels/neural-predictor.test.ts holds it
 // to the TypeScript forward, 1e-4); the answers below are that predictor's, to the bit.
 const kernels = kernelPredictor(await WasmNeural.load(wasmBytes("neural")));
 

@@ -10,7 +10,7 @@ import { GpuUnavailableError } from "../../../../src/gpu/errors.ts";
 import type { GpuRuntime } from "../../../../src/gpu/runtime.ts";
 import { WasmNeural } from "../../../../src/kernels/neural.ts";
 import { gpuPredictor } from "../../../../src/neural/gpu-predictor.ts";
-import { kernelPredictor } from "../../../../src/neural/kernel-predictor.ts";
+import { kernelPredictor } from "../../../../src/kernels/neural-predictor.ts";
 import type { Predictor } from "../../../../src/neural/predictor.ts";
 import { loadWeights, type TrainedModel } from "../../../../src/neural/weights.ts";
 import { isoDate } from "../../../../src/core/dates.ts";

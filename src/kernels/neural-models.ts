@@ -2,9 +2,9 @@
 // arithmetic as nhits.ts, lstm.ts and transformer.ts (the reference they
 // are tested against), rearranged for speed where the algebra allows, on
 // float32 buffers in the module's memory. Nothing is copied between layers.
-import { activationCode, type WasmNeural } from "../kernels/neural.ts";
-import { knotCount, type LstmConfig, type Model, type NhitsConfig, type TransformerConfig } from "./model.ts";
-import { gemm, interpolateLinear, positionalEncoding } from "./ops.ts";
+import { activationCode, type WasmNeural } from "./neural.ts";
+import { knotCount, type LstmConfig, type Model, type NhitsConfig, type TransformerConfig } from "../neural/model.ts";
+import { gemm, interpolateLinear, positionalEncoding } from "../neural/ops.ts";
 
 /** A model's forward pass on the kernels, with its parameters laid out as the pass reads them. */
 export interface KernelPass {

@@ -9,7 +9,7 @@ import { ACTIVATIONS, type Activation } from "../../src/gpu/programs.ts";
 import { activationCode, WasmNeural } from "../../src/kernels/neural.ts";
 import { activate, attention, gemm, layerNorm, lstmCell, maxPool1d } from "../../src/neural/ops.ts";
 import { wasmBytes } from "../helpers.ts";
-import { randomArray } from "./gradcheck.ts";
+import { randomArray } from "../neural/gradcheck.ts";
 
 const REL = 1e-5;
 

@@ -6,14 +6,14 @@ import * as ort from "onnxruntime-web";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseBarsCsv } from "../../src/data/csv.ts";
 import { WasmNeural } from "../../src/kernels/neural.ts";
-import { kernelPredictor } from "../../src/neural/kernel-predictor.ts";
+import { kernelPredictor } from "../../src/kernels/neural-predictor.ts";
 import { MODEL_KINDS, type ModelKind } from "../../src/neural/model.ts";
 import { exportOnnx } from "../../src/neural/onnx.ts";
 import { writeWindow } from "../../src/neural/train.ts";
 import { loadWeights, type TrainedModel } from "../../src/neural/weights.ts";
 import { compare, REL } from "../gpu/op-cases.ts";
 import { root, wasmBytes } from "../helpers.ts";
-import { runModelCases, sp500Windows } from "./model-cases.ts";
+import { runModelCases, sp500Windows } from "../neural/model-cases.ts";
 
 ort.env.wasm.numThreads = 1;
 ort.env.wasm.wasmPaths = `${root}node_modules/onnxruntime-web/dist/`;

@@ -1,7 +1,7 @@
-import type { WasmNeural } from "../kernels/neural.ts";
-import { type KernelPass, kernelPass } from "./kernel-models.ts";
-import type { Model } from "./model.ts";
-import { checkPredictArgs, type Predictor } from "./predictor.ts";
+import type { WasmNeural } from "./neural.ts";
+import { type KernelPass, kernelPass } from "./neural-models.ts";
+import type { Model } from "../neural/model.ts";
+import { checkPredictArgs, type Predictor } from "../neural/predictor.ts";
 
 export interface KernelPredictorOptions {
   /** Windows per run (default: each model's own, sized for the CPU's caches). */
