@@ -1,7 +1,8 @@
 // `nt mcp` over stdio, the CLI bundled from source and spawned as an MCP
 // client spawns it, with the SDK's own Client: the tools answer what the CLI
 // answers for the same inputs, the local user needs no key, and the server
-// ends when its client closes stdin.
+// ends when its client closes stdin. Then the same tools from a real
+// `nt serve` process at POST /mcp.
 import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -12,7 +13,7 @@ import { TOOLS } from "../../src/mcp/tools.ts";
 import { stable } from "../api/fixtures.ts";
 import { buildCli } from "../cli/built-cli.ts";
 import { root } from "../helpers.ts";
-import { initialize, outcome } from "./clients.ts";
+import { httpClient, initialize, outcome } from "./clients.ts";
 
 const dir = join(root, "node_modules/.cache/test-mcp", String(process.pid));
 const cli = join(dir, "nt.mjs");
@@ -126,6 +127,35 @@ describe("the process", () => {
     expect(started.result.structuredContent.status).toBe("running");
     const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
     child.stdin.end();
+    expect(await exit, err).toBe(0);
+  });
+});
+
+describe("nt serve", () => {
+  it("serves the same tools at POST /mcp to a key with the backtest scope", async () => {
+    const secret = "mcp-serve-secret-0123456789";
+    const child = spawn(process.execPath, [cli, "serve", "--port", "0"], {
+      cwd: root, env: { PATH: process.env.PATH ?? "", NT_API_KEYS: `agent:backtest:${secret}` }, stdio: ["ignore", "ignore", "pipe"],
+    });
+    let err = "";
+    const url = new Promise<string>((resolve) => child.stderr.on("data", (d: Buffer) => {
+      err += d;
+      const m = /listening on (http:\/\/\S+) /.exec(err);
+      if (m) resolve(m[1]!);
+    }));
+    const exit = new Promise<number | null>((resolve) => child.on("close", resolve));
+    try {
+      const base = await url;
+      const served = await httpClient((path, init) => fetch(base + path, init), secret);
+      expect((await served.listTools()).tools.map((t) => t.name)).toEqual(TOOLS.map((t) => t.name));
+      const args = { sample: "sp500", strategy: "momentum", params: { fast: 10, slow: 40 } };
+      const viaHttp = outcome(await served.callTool({ name: "run_backtest", arguments: args }));
+      expect(stable(viaHttp.json)).toEqual(stable((await call("run_backtest", args)).json));
+      expect(outcome(await served.callTool({ name: "list_paper_sessions", arguments: {} })).text).toMatch(/^list_paper_sessions needs the "read" scope/);
+      await served.close();
+    } finally {
+      child.kill("SIGTERM");
+    }
     expect(await exit, err).toBe(0);
   });
 });
