@@ -1,7 +1,7 @@
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
-import { hasScope, SCOPES, type Scope } from "../config/api-keys.ts";
+import { hasScope, type Scope } from "../config/api-keys.ts";
 import { shown } from "../core/errors.ts";
 import type { EngineAnswer, McpCaller, McpEngine } from "./engine.ts";
 import { openApiOperation, toolInputSchema } from "./schema.ts";
@@ -46,11 +46,11 @@ export function mcpServers(engine: McpEngine, info: ServerInfo): (caller: McpCal
 
 function offer(engine: McpEngine): Offered[] {
   const doc = engine.openApi();
-  return TOOLS.filter((def) => engine.serves(def.operation)).map((def) => {
-    const scope = openApiOperation(doc, def.operation).security?.[0]?.apiKey?.[0];
-    if (scope !== undefined && !(SCOPES as readonly string[]).includes(scope)) throw new Error(`${def.operation} needs an unknown scope ${scope}`);
-    return { def, scope: scope as Scope | undefined, tool: mcpTool(def, toolInputSchema(doc, def.operation)) };
-  });
+  return TOOLS.filter((def) => engine.serves(def.operation)).map((def) => ({
+    def,
+    scope: openApiOperation(doc, def.operation).security?.[0]?.apiKey?.[0] as Scope | undefined,
+    tool: mcpTool(def, toolInputSchema(doc, def.operation)),
+  }));
 }
 
 function mcpTool(def: ToolDef, inputSchema: Tool["inputSchema"]): Tool {

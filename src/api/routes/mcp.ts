@@ -71,12 +71,12 @@ function mcpEngine(state: AppState): McpEngine {
   const stateful = state.deps.stateful !== false;
   let doc: OpenApiDocument | undefined;
 
-  const answer = async (operation: Operation, args: JsonObject, caller: McpCaller, signal?: AbortSignal): Promise<Answer> => {
+  const routeAnswer = async (operation: Operation, args: JsonObject, caller: McpCaller, signal?: AbortSignal): Promise<Answer> => {
     const task = computed[operation];
     if (task !== undefined) {
-      const { answer, failure } = await compute(task, { body: encoder.encode(JSON.stringify(args)), maxOutputValues: state.deps.config.maxOutputValues }, signal);
-      if (failure !== undefined) state.log(`MCP ${operation} failed`, failure);
-      return answer;
+      const result = await compute(task, { body: encoder.encode(JSON.stringify(args)), maxOutputValues: state.deps.config.maxOutputValues }, signal);
+      if (result.failure !== undefined) state.log(`MCP ${operation} failed`, result.failure);
+      return result.answer;
     }
     if (operation === "GET /strategies") return json(200, strategyCatalogue());
     const handler = stateful ? sessionOperations[operation] : undefined;
@@ -92,7 +92,7 @@ function mcpEngine(state: AppState): McpEngine {
       let a: Answer;
       try {
         // The arguments came as JSON, so they are JSON values.
-        a = await answer(operation, args as JsonObject, caller, signal);
+        a = await routeAnswer(operation, args as JsonObject, caller, signal);
       } catch (e) {
         const client = clientErrorAnswer(e);
         if (client === undefined) state.log(`MCP ${operation} failed`, e);
