@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOOLS } from "../../src/mcp/tools.ts";
 import { stable } from "../api/fixtures.ts";
 import { buildCli } from "../cli/built-cli.ts";
+import { nt } from "../cli/capture.ts";
 import { root } from "../helpers.ts";
 import { httpClient, initialize, outcome } from "./clients.ts";
 
@@ -108,6 +109,14 @@ describe("nt mcp", () => {
 });
 
 describe("the process", () => {
+  it("--help lists the tools with their operations; a bad flag is a usage error", async () => {
+    const help = await nt("mcp", "--help");
+    for (const t of TOOLS) expect(help.out).toMatch(new RegExp(`\\n  ${t.name} +${t.operation.replace(/[{}]/g, "\\$&")}\\n`));
+    const bad = await nt("mcp", "--port", "1");
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^nt mcp: Unknown option '--port'/);
+  });
+
   it("ends with exit code 0 when its client closes stdin, paper sessions running", async () => {
     const child = spawn(process.execPath, [cli, "mcp"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
