@@ -80,10 +80,13 @@ describe("tools/list", () => {
     const doc = (await route("GET", "/openapi.json")).json;
     const schema = (name: string) => tools.find((t) => t.name === name)!.inputSchema as any;
     const properties = (name: string) => Object.keys(schema(name).properties).sort();
+    // A backtest and a session request are the run request plus fields of their own (allOf in the document).
     const run = doc.components.schemas.RunRequest;
-    expect(properties("run_backtest")).toEqual([...Object.keys(run.properties), "benchmark"].sort());
+    const own = (component: string) => doc.components.schemas[component].allOf[1];
+    expect(properties("run_backtest")).toEqual([...Object.keys(run.properties), ...Object.keys(own("BacktestRequest").properties)].sort());
+    expect(properties("run_backtest")).toEqual(expect.arrayContaining(["sample", "strategy", "params", "config", "benchmark"]));
     expect(schema("run_backtest").required).toEqual(run.required);
-    expect(properties("start_paper_session")).toEqual([...Object.keys(run.properties), "barsPerSecond"].sort());
+    expect(properties("start_paper_session")).toEqual([...Object.keys(run.properties), ...Object.keys(own("SessionRequest").properties)].sort());
     expect(schema("start_paper_session").required).toEqual([...run.required, "barsPerSecond"]);
     expect(schema("compute_indicators").properties).toEqual(expect.objectContaining({ sample: { enum: ["sp500"], description: expect.any(String) } }));
     expect(schema("forecast").properties.model).toEqual(doc.components.schemas.ForecastRequest.properties.model);

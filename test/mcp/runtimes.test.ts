@@ -32,9 +32,9 @@ for (const name of names) {
   describe(name, () => {
     const target = () => targets.get(name)!;
     const client = () => clients.get(name)!;
-    const post = async (path: string, body: unknown) => {
+    const post = async (path: string, body: unknown, status = 200) => {
       const res = await target().fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-      expect(res.status).toBe(200);
+      expect(res.status).toBe(status);
       return await res.json();
     };
 
@@ -54,8 +54,11 @@ for (const name of names) {
     });
 
     it("a bad argument is a tool error with the route's message", async () => {
-      const got = outcome(await client().callTool({ name: "run_backtest", arguments: { sample: "sp500", strategy: "nope" } }));
-      expect(got).toMatchObject({ isError: true, text: 'unknown strategy "nope"; known: momentum, mean-reversion, neural-forecast' });
+      const args = { sample: "sp500", strategy: "nope" };
+      const got = outcome(await client().callTool({ name: "run_backtest", arguments: args }));
+      const refused = await post("/backtest", args, 400);
+      expect(got).toEqual({ isError: true, text: refused.error.message, json: refused });
+      expect(got.text).toMatch(/^unknown strategy "nope"; known: momentum, /);
     });
 
     it("refuses a key without the backtest scope", async () => {
