@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { createApp, loadKernels, type StreamSocket } from "../../src/api/index.ts";
+import { createApp, loadKernels, type EngineApp, type StreamSocket } from "../../src/api/index.ts";
 import type { ErrorBody } from "../../src/api/errors.ts";
 import type { AppConfig } from "../../src/config/app-config.ts";
 import { kernelBytes, modelsDir, packageRoot, sampleDataFile, sampleSeries, shippedModels } from "./assets.ts";
@@ -30,7 +30,18 @@ export interface NodeServerOptions {
   readonly logWrite?: (line: string) => void;
 }
 
-export async function startNodeServer(config: AppConfig, options: NodeServerOptions = {}): Promise<NodeServer> {
+/** The app and what it holds (worker threads, telemetry exporters), to close together. */
+export interface NodeEngine {
+  readonly engine: EngineApp;
+  close(): Promise<void>;
+}
+
+/**
+ * The app over this package's kernels, sample data and weights, with the
+ * compute pool, telemetry and session storage `config` asks for: what
+ * `nt serve` serves over HTTP and `nt mcp` over stdio.
+ */
+export async function startNodeEngine(config: AppConfig, options: NodeServerOptions = {}): Promise<NodeEngine> {
   const optional = (name: string) => (existsSync(`${packageRoot}/build/${name}.wasm`) ? kernelBytes(name) : undefined);
   const pkg = JSON.parse(readFileSync(`${packageRoot}/package.json`, "utf8"));
   const wasm = { indicators: kernelBytes("indicators"), risk: optional("risk"), solver: optional("solver"), json: optional("json"), research: optional("research") };
@@ -56,6 +67,17 @@ export async function startNodeServer(config: AppConfig, options: NodeServerOpti
     log: (message, err) => observability.telemetry.log.error(message, { error: err }),
     storage: config.sessionsDir === undefined ? undefined : new NodeStorage(config.sessionsDir),
   });
+  return {
+    engine,
+    close: async () => {
+      engine.close();
+      await Promise.all([compute?.close(), observability.shutdown()]);
+    },
+  };
+}
+
+export async function startNodeServer(config: AppConfig, options: NodeServerOptions = {}): Promise<NodeServer> {
+  const { engine, close } = await startNodeEngine(config, options);
   // Subscribers only listen; nothing a client sends is read, so anything beyond a control frame is refused (1009).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES });
   const server = await new Promise<Server>((resolve) => {
@@ -105,9 +127,7 @@ export async function startNodeServer(config: AppConfig, options: NodeServerOpti
     url: `http://${host}:${port}`,
     port,
     close: () => new Promise<void>((resolve) => {
-      engine.close();
-      void compute?.close();
-      void observability.shutdown();
+      void close();
       for (const ws of wss.clients) ws.terminate();
       server.close(() => resolve());
       server.closeAllConnections();

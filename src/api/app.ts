@@ -16,12 +16,15 @@ import { analyticsRoutes } from "./routes/analytics.ts";
 import { backtestRoutes } from "./routes/backtest.ts";
 import { forecastRoutes } from "./routes/forecast.ts";
 import { indicatorRoutes } from "./routes/indicators.ts";
+import { mcpRoutes } from "./routes/mcp.ts";
 import { metaRoutes } from "./routes/meta.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { sweepRoutes } from "./routes/sweeps.ts";
 import { observe } from "./middleware/observe.ts";
 import { noTelemetry } from "../observability/telemetry.ts";
 import { PaperSessions } from "./sessions.ts";
+import type { Server as McpServer } from "@modelcontextprotocol/sdk/server/index.js";
+import type { McpCaller } from "../mcp/engine.ts";
 
 
 /** The app plus what a host needs to shut it down cleanly. */
@@ -31,6 +34,8 @@ export interface EngineApp {
   readonly fetch: Hono<ApiEnv>["fetch"];
   /** Pauses every paper session (stored ones resume on the next start; their timers would otherwise keep a process alive). */
   close(): void;
+  /** An MCP server over this app's tools for one connection and its caller, the tools POST /mcp serves (`nt mcp` connects one to stdio). */
+  mcp(caller: McpCaller): McpServer;
 }
 
 /**
@@ -86,8 +91,9 @@ export function createApp(deps: ApiDeps): EngineApp {
   analyticsRoutes(app, state);
   forecastRoutes(app, state);
   sessionRoutes(app, state);
+  const mcp = mcpRoutes(app, state);
 
-  return { app, fetch: app.fetch.bind(app), close: () => state.sessions.stopAll() };
+  return { app, fetch: app.fetch.bind(app), close: () => state.sessions.stopAll(), mcp };
 }
 
 /** Registered before the routes, so it answers first; CORS and rate limits still apply. */

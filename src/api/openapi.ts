@@ -16,6 +16,7 @@ import { MAX_SYNC_BARS } from "./routes/backtest.ts";
 import { HORIZON_SETTING, TAIL_SETTING } from "./routes/forecast.ts";
 import { MODEL_KINDS } from "../neural/model.ts";
 import { MAX_BARS_PER_SECOND } from "./routes/sessions.ts";
+import { TOOLS } from "../mcp/tools.ts";
 
 /**
  * The OpenAPI 3.1 description of every route createApp registers.
@@ -266,6 +267,26 @@ export function openApiDocument(state: AppState): Schema {
       "/sessions/{id}/orders": {
         get: { summary: "open orders and fills", ...needs("read"), parameters: [idParam], responses: { "200": json({ type: "object" }, "orders"), ...authErrors, ...notYours("session") } },
       },
+      "/mcp": {
+        post: {
+          summary: "Model Context Protocol over streamable HTTP, stateless: one JSON-RPC message (or a batch) in, the JSON-RPC answer out as JSON",
+          description: `The engine as MCP tools (${TOOLS.map((t) => t.name).join(", ")}), each standing for an operation of this API: ` +
+            "its arguments are the operation's request body, checked by the same rules (a bad one is a tool result with isError and the route's message), " +
+            "and its result is the route's answer as structured content. A paper-session tool also needs its route's scope and sees the key's own sessions. " +
+            "Send Accept: application/json, text/event-stream.",
+          ...needs("backtest"),
+          requestBody: body({ type: "object", description: "a JSON-RPC 2.0 message of MCP (initialize, tools/list, tools/call ...)" }),
+          responses: {
+            "200": json({ type: "object", description: "the JSON-RPC response" }, "answer"),
+            "202": { description: "accepted: the body held only notifications or responses" },
+            "406": { description: "the Accept header lacks application/json or text/event-stream (a JSON-RPC error)" },
+            "415": { description: "the body is not application/json (a JSON-RPC error)" },
+            ...common, ...authErrors,
+          },
+        },
+        get: { summary: "405: the endpoint opens no server-initiated event stream", responses: { "405": error("method_not_allowed") } },
+        delete: { summary: "405: the endpoint keeps no MCP session to end", responses: { "405": error("method_not_allowed") } },
+      },
       "/sessions/{id}/stream": {
         get: {
           summary: "WebSocket: JSON messages {type: session | bar | signal | order | fill | rejection | end}",
@@ -330,9 +351,11 @@ export function openApiDocument(state: AppState): Schema {
         },
         IndicatorsRequest: {
           type: "object", required: ["indicators"],
+          description: "exactly one of bars, series, sample",
           properties: {
             bars: ref("Bars"),
             series: { ...nums, description: "close prices, for indicators that need only the close" },
+            sample: { enum: deps.samples.map((s) => s.name), description: "a bundled series (GET /samples)" },
             indicators: {
               oneOf: [{ type: "array", items: { type: "string", maxLength: 64 }, minItems: 1, maxItems: MAX_INDICATOR_ITEMS }, { type: "string" }],
               description: `comma-separated items such as "sma:20", "macd:12:26:9"; the forms: ${indicatorForms().join("; ")}. ${INDICATOR_RULES}`,

@@ -20,6 +20,11 @@ export interface ApiKey {
   readonly sha256: Promise<Uint8Array>;
 }
 
+/** Whether the key has the scope; admin has every one. */
+export function hasScope(key: Pick<ApiKey, "scopes">, scope: Scope): boolean {
+  return key.scopes.includes(scope) || key.scopes.includes("admin");
+}
+
 /** The id of the key NT_API_TOKEN (or `[auth] token`) defines: one admin key, as the single token was. */
 export const TOKEN_KEY_ID = "token";
 

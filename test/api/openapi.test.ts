@@ -42,8 +42,9 @@ describe("OpenAPI document", () => {
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { responses: object; security?: unknown }>>)) {
       for (const [method, op] of Object.entries(ops)) {
         expect(Object.keys(op.responses).length, `${method} ${path}`).toBeGreaterThan(0);
-        // Exactly the routes that keep state need a key (the compute routes are public by default).
-        expect(op.security !== undefined, `${method} ${path} security`).toBe(path.startsWith("/sessions") || path.startsWith("/backtests") || path.startsWith("/sweeps"));
+        // Exactly the routes that keep state, and the MCP tools that reach them, need a key (the compute routes are public by default).
+        const keyed = path.startsWith("/sessions") || path.startsWith("/backtests") || path.startsWith("/sweeps") || (path === "/mcp" && method === "post");
+        expect(op.security !== undefined, `${method} ${path} security`).toBe(keyed);
       }
     }
     // The key scheme, and the answers auth and the job memory budget add.

@@ -2,6 +2,7 @@ import type { Handler } from "hono";
 import type { AppState } from "../context.ts";
 import type { ApiEnv } from "../deps.ts";
 import { SLICE_MS, yieldToEventLoop } from "../yield.ts";
+import type { ComputeRequest, ComputeResult } from "./port.ts";
 import { runTask, type ComputeTask } from "./tasks.ts";
 import { realScheduler } from "../../core/clock.ts";
 
@@ -14,19 +15,26 @@ import { realScheduler } from "../../core/clock.ts";
  * to a worker would cost more than the work.
  */
 export function offload(state: AppState, task: ComputeTask): Handler<ApiEnv> {
-  const env = { kernels: state.deps.kernels, samples: state.samples, models: state.models };
-  // Without an injected pool everything runs here anyway (InlineCompute): no need to ask.
-  const pooled = state.deps.compute !== undefined;
+  const compute = computeRunner(state);
   return async (c) => {
     const body = await readBody(c.req.raw, state.deps.config.bodyLimitBytes);
     const request = { body, accept: c.req.header("accept"), maxOutputValues: state.deps.config.maxOutputValues };
-    const { answer, failure } = (pooled ? await runTask(task, request, env, true) : undefined) ?? await state.compute.run(task, request, {
-      timeoutMs: state.deps.config.computeTimeoutMs,
-      signal: c.req.raw.signal,
-    });
+    const { answer, failure } = await compute(task, request, c.req.raw.signal);
     if (failure !== undefined) state.log(`${c.req.method} ${c.req.path} failed`, failure);
     return c.body(answer.body, answer.status, answer.headers);
   };
+}
+
+/** Runs a compute task as its route does; the pool may refuse it (ApiError: busy 503, over its time budget 504). */
+export type ComputeRunner = (task: ComputeTask, request: ComputeRequest, signal?: AbortSignal) => Promise<ComputeResult>;
+
+/** A light request is answered on this thread, any other on the app's compute pool. */
+export function computeRunner(state: AppState): ComputeRunner {
+  const env = { kernels: state.deps.kernels, samples: state.samples, models: state.models };
+  // Without an injected pool everything runs here anyway (InlineCompute): no need to ask.
+  const pooled = state.deps.compute !== undefined;
+  return async (task, request, signal) => (pooled ? await runTask(task, request, env, true) : undefined) ??
+    await state.compute.run(task, request, { timeoutMs: state.deps.config.computeTimeoutMs, signal });
 }
 
 /** Below this, reading the whole body at once costs less than streaming it. */

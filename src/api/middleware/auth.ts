@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { sha256, type ApiKey, type ComputeRoute, type Scope } from "../../config/api-keys.ts";
+import { hasScope, sha256, type ApiKey, type ComputeRoute, type Scope } from "../../config/api-keys.ts";
 import { constantTimeEqual } from "../../core/constant-time.ts";
 import type { ApiEnv } from "../deps.ts";
 import { ApiError } from "../errors.ts";
@@ -48,16 +48,11 @@ function presentedSecret(header: string | undefined, query: string | undefined):
   return query === undefined || query === "" ? undefined : query;
 }
 
-/** Whether the key has the scope; admin has every one. */
-export function hasScope(key: ApiKey, scope: Scope): boolean {
-  return key.scopes.includes(scope) || key.scopes.includes("admin");
-}
-
 /**
  * The owner whose jobs and sessions this key may see: its own id, or
  * undefined for an admin key, which sees every owner's.
  */
-export function visibleOwner(key: ApiKey): string | undefined {
+export function visibleOwner(key: Pick<ApiKey, "id" | "scopes">): string | undefined {
   return key.scopes.includes("admin") ? undefined : key.id;
 }
 

@@ -16,21 +16,25 @@ import { computeAccess } from "../middleware/auth.ts";
 const MAX_LIST_CHARS = 64 * MAX_INDICATOR_ITEMS;
 
 /**
- * POST /indicators: columns of indicator values over inline bars (or a plain
- * close series), computed by the WASM kernels; null where a value is not yet
- * defined (the kernels' NaN). With `Accept: application/octet-stream` the
- * same columns come back as raw float64 (src/api/columns-binary.ts).
- * It runs on the compute pool (src/api/compute).
+ * POST /indicators: columns of indicator values over inline bars, a plain
+ * close series or a bundled sample, computed by the WASM kernels; null where
+ * a value is not yet defined (the kernels' NaN). With `Accept:
+ * application/octet-stream` the same columns come back as raw float64
+ * (src/api/columns-binary.ts). It runs on the compute pool (src/api/compute).
  */
 export function indicatorRoutes(app: ApiApp, state: AppState): void {
   app.post("/indicators", computeAccess(state.keys, state.deps.config.publicRoutes, "/indicators"), offload(state, "indicators"));
 }
 
-export function indicatorsAnswer(body: JsonObject, request: ComputeRequest, env: ComputeEnv): Answer {
+/** Where the bars come from: exactly one of these. */
+const DATA_FIELDS = ["bars", "series", "sample"] as const;
+
+export async function indicatorsAnswer(body: JsonObject, request: ComputeRequest, env: ComputeEnv): Promise<Answer> {
   const kernels = env.kernels.indicators;
-  onlyKeys(body, ["bars", "series", "indicators"]);
+  onlyKeys(body, [...DATA_FIELDS, "indicators"]);
   const items = parseItems(body.indicators);
-  if (body.bars !== undefined && body.series !== undefined) throw invalid("series", "cannot be combined with bars; give one");
+  const given = DATA_FIELDS.filter((k) => body[k] !== undefined);
+  if (given.length > 1) throw invalid(given[1], `cannot be combined with ${given[0]}; give one`);
   let series: BarSeries;
   let time: Float64Array | undefined;
   if (body.bars !== undefined) {
@@ -38,8 +42,11 @@ export function indicatorsAnswer(body: JsonObject, request: ComputeRequest, env:
     time = series.time;
   } else if (body.series !== undefined) {
     series = closeOnlySeries(numbers(body.series, "series", 1));
+  } else if (body.sample !== undefined) {
+    series = await env.samples.get(string(body.sample, "sample", 64));
+    time = series.time;
   } else {
-    throw invalid("bars", "is required: give bars (rows or columns of OHLCV) or series (close prices)");
+    throw invalid("bars", "is required: give bars (rows or columns of OHLCV), series (close prices) or sample (a bundled series name)");
   }
   const cells = series.close.length * items.flatMap(columnNames).length;
   if (cells > request.maxOutputValues) {
@@ -59,9 +66,11 @@ export function indicatorsAnswer(body: JsonObject, request: ComputeRequest, env:
 /**
  * How many values the answer would print (rows x output columns), read from
  * the body without validating it; 0 where it is malformed (the answer is
- * then an error, cheap to give).
+ * then an error, cheap to give); unknown (Infinity) for a bundled sample,
+ * whose length is known only once it is loaded.
  */
 export function indicatorsOutputValues(body: JsonObject): number {
+  if (body.sample !== undefined) return Infinity;
   const bars = body.bars;
   const column = Array.isArray(body.series) ? body.series : Array.isArray(bars) ? bars : isObject(bars) ? bars.close : undefined;
   if (!Array.isArray(column)) return 0;

@@ -10,16 +10,8 @@ export function metaRoutes(app: ApiApp, state: AppState): void {
 
   app.get("/version", (c) => c.json({ name: deps.app.name, version: deps.app.version, kernels: deps.kernels.info }));
 
-  const catalogue = strategies.map((s) => ({
-    name: s.name,
-    description: s.description,
-    ...(s.inputs ? { needs: s.inputs.why } : {}),
-    params: s.params.map((p) => ({
-      name: p.name, type: p.type, default: p.default, description: p.description,
-      ...(p.min !== undefined ? { min: p.min } : {}), ...(p.max !== undefined ? { max: p.max } : {}),
-    })),
-  }));
-  app.get("/strategies", (c) => c.json({ strategies: catalogue }));
+  const catalogue = strategyCatalogue();
+  app.get("/strategies", (c) => c.json(catalogue));
 
   app.get("/samples", (c) =>
     c.json({ samples: deps.samples.map((s) => ({ name: s.name, symbol: s.symbol, description: s.description })) }));
@@ -36,4 +28,19 @@ export function metaRoutes(app: ApiApp, state: AppState): void {
     doc ??= JSON.stringify(openApiDocument(state));
     return c.body(doc, 200, { "content-type": "application/json; charset=UTF-8" });
   });
+}
+
+/** GET /strategies: the built-in strategies with their parameters' types, defaults and ranges. */
+export function strategyCatalogue() {
+  return {
+    strategies: strategies.map((s) => ({
+      name: s.name,
+      description: s.description,
+      ...(s.inputs ? { needs: s.inputs.why } : {}),
+      params: s.params.map((p) => ({
+        name: p.name, type: p.type, default: p.default, description: p.description,
+        ...(p.min !== undefined ? { min: p.min } : {}), ...(p.max !== undefined ? { max: p.max } : {}),
+      })),
+    })),
+  };
 }

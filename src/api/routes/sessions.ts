@@ -5,7 +5,7 @@ import type { ApiEnv } from "../deps.ts";
 import { ApiError, invalid, notFound } from "../errors.ts";
 import { BACKTEST_FIELDS, backtestRequest } from "../input/backtest.ts";
 import { seriesFromRequest } from "../input/data.ts";
-import { number, onlyKeys, readJsonObject } from "../input/validate.ts";
+import { number, onlyKeys, readJsonObject, type JsonObject } from "../input/validate.ts";
 import { callerKey, requireScope, visibleOwner } from "../middleware/auth.ts";
 import type { PaperSession } from "../sessions.ts";
 
@@ -24,12 +24,7 @@ export function sessionRoutes(app: ApiApp, state: AppState): void {
   const read = requireScope(keys, "read");
   const trade = requireScope(keys, "trade");
 
-  const find = (c: Context<ApiEnv>): PaperSession => {
-    const id = c.req.param("id")!;
-    const session = state.sessions.get(id, visibleOwner(callerKey(c)));
-    if (!session) throw notFound(`no paper session ${shownKey(id)}`);
-    return session;
-  };
+  const find = (c: Context<ApiEnv>): PaperSession => findSession(state, c.req.param("id")!, visibleOwner(callerKey(c)));
 
   // Sessions kept in storage come back when the app starts; answer once they have.
   const restored = async (_c: Context<ApiEnv>, next: () => Promise<void>) => {
@@ -40,13 +35,7 @@ export function sessionRoutes(app: ApiApp, state: AppState): void {
   app.use("/sessions/*", restored);
 
   app.post("/sessions", trade, async (c) => {
-    const body = await readJsonObject(c.req);
-    onlyKeys(body, [...BACKTEST_FIELDS, "barsPerSecond"]);
-    const req = backtestRequest(body);
-    if (body.barsPerSecond === undefined) throw invalid("barsPerSecond", "is required (bars replayed per second)");
-    const pace = number(body.barsPerSecond, "barsPerSecond", { min: 0.01, max: MAX_BARS_PER_SECOND });
-    const series = await seriesFromRequest(body, state.samples);
-    const session = await state.sessions.start(series, req, pace, callerKey(c).id);
+    const session = await startSession(state, await readJsonObject(c.req), callerKey(c).id);
     return c.json(session.view(), 201, { location: `/sessions/${session.id}` });
   });
 
@@ -79,4 +68,21 @@ export function sessionRoutes(app: ApiApp, state: AppState): void {
     if (!upgrade) throw new ApiError(501, "websocket_unsupported", "this runtime serves no WebSockets; poll GET /sessions/:id instead");
     return upgrade((socket) => session.subscribe(socket));
   });
+}
+
+/** A paper session from a POST /sessions body, owned by `owner`; errors name the body's field at fault. */
+export async function startSession(state: AppState, body: JsonObject, owner: string): Promise<PaperSession> {
+  onlyKeys(body, [...BACKTEST_FIELDS, "barsPerSecond"]);
+  const req = backtestRequest(body);
+  if (body.barsPerSecond === undefined) throw invalid("barsPerSecond", "is required (bars replayed per second)");
+  const pace = number(body.barsPerSecond, "barsPerSecond", { min: 0.01, max: MAX_BARS_PER_SECOND });
+  const series = await seriesFromRequest(body, state.samples);
+  return state.sessions.start(series, req, pace, owner);
+}
+
+/** The session with this id that `owner` may see (undefined: any owner's), else a 404 that does not tell whether it exists. */
+export function findSession(state: AppState, id: string, owner: string | undefined): PaperSession {
+  const session = state.sessions.get(id, owner);
+  if (!session) throw notFound(`no paper session ${shownKey(id)}`);
+  return session;
 }
