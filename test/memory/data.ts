@@ -27,3 +27,10 @@ export function recall(found: readonly SearchHit[][], reference: readonly Search
   });
   return hit / total;
 }
+
+/** The first index where two byte arrays differ (-1 when equal): toEqual walks big typed arrays slowly. */
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}
