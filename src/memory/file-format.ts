@@ -142,8 +142,9 @@ export function decodeIndex(bytes: Uint8Array, source?: string): IndexSnapshot {
   }
 
   let at = HEADER_BYTES;
+  // A copy at offset 0 of its own buffer, aligned for the typed views (a Node Buffer's slice() would be a view).
   const section = (i: number) => {
-    const copy = bytes.slice(at, at + lengths[i]);
+    const copy = new Uint8Array(bytes.subarray(at, at + lengths[i]));
     at += lengths[i];
     return copy;
   };

@@ -65,6 +65,14 @@ describe("VectorIndex save and load", () => {
     expect(firstDifference(loaded.save(), original.save())).toBe(-1);
   });
 
+  it("reads a Node Buffer at any offset (its slice() is a view, not a copy)", () => {
+    const bytes = smallIndex().save();
+    const pooled = Buffer.alloc(bytes.length + 3);
+    pooled.set(bytes, 3);
+    const loaded = VectorIndex.load(pooled.subarray(3));
+    expect(firstDifference(loaded.save(), bytes)).toBe(-1);
+  });
+
   it("keeps id types, metadata and removals", () => {
     const loaded = VectorIndex.load(smallIndex().save());
     expect(loaded.size).toBe(29);
