@@ -20,13 +20,14 @@ const UPPER = 10; // per node: first word of its upper-level lists in POOL, -1 w
 const POOL = 11; // per upper level of a node: count, then M ids
 const FLAGS = 12; // per node, u8: 1 = deleted
 const MASK = 13; // per node, u8: nonzero = the filter allows it
-const VISITED = 14; // per node, u32: the epoch it was last visited in
+const VISITED = 14; // per node, u16: the epoch it was last visited in
 const EPOCH = 15;
 const HEAP_A = 16; // candidates, (-distance, id) pairs; as many as nodes
 const HEAP_B = 17; // results, (distance, id) pairs
 const SCRATCH = 18; // sorted (distance, id) pairs
 const OUT = 19; // the answer, (distance, id) pairs nearest first
 const QUERY = 20; // the query vector, STRIDE floats
+const BATCH = 21; // M0 node ids
 
 let ctx: usize = 0;
 let stride: usize = 0; // bytes per vector
@@ -35,7 +36,12 @@ let vectors: usize = 0;
 let flags: usize = 0;
 let mask: usize = 0;
 let visited: usize = 0;
-let epoch: u32 = 0;
+let epoch: u16 = 0;
+let links0: usize = 0;
+let links0Bytes: usize = 0; // per node: 4 (1 + M0)
+let upper: usize = 0;
+let pool: usize = 0;
+let upperWords: i32 = 0; // per level: 1 + M
 
 // @ts-ignore: decorator
 @inline function word(i: i32): i32 {
@@ -55,7 +61,12 @@ function bind(context: usize): void {
   flags = <usize>word(FLAGS);
   mask = <usize>word(MASK);
   visited = <usize>word(VISITED);
-  epoch = <u32>word(EPOCH);
+  epoch = <u16>word(EPOCH);
+  links0 = <usize>word(LINKS0);
+  links0Bytes = <usize>(1 + word(M0)) << 2;
+  upper = <usize>word(UPPER);
+  pool = <usize>word(POOL);
+  upperWords = 1 + word(M);
 }
 
 /** The first free byte after this module's static data: where the host may lay out its regions. */
@@ -94,10 +105,11 @@ function distance(a: usize, b: usize): f32 {
 }
 
 /** The link list of a node on a level: a count, then the ids. */
-function links(node: i32, level: i32): usize {
-  if (level == 0) return <usize>word(LINKS0) + ((<usize>node * <usize>(1 + word(M0))) << 2);
-  const first = load<i32>(<usize>word(UPPER) + (<usize>node << 2)) + (level - 1) * (1 + word(M));
-  return <usize>word(POOL) + (<usize>first << 2);
+// @ts-ignore: decorator
+@inline function links(node: i32, level: i32): usize {
+  if (level == 0) return links0 + <usize>node * links0Bytes;
+  const first = load<i32>(upper + (<usize>node << 2)) + (level - 1) * upperWords;
+  return pool + (<usize>first << 2);
 }
 
 // @ts-ignore: decorator
@@ -109,7 +121,7 @@ function links(node: i32, level: i32): usize {
 function newEpoch(): void {
   epoch++;
   if (epoch == 0) {
-    memory.fill(visited, 0, <usize>word(COUNT) << 2);
+    memory.fill(visited, 0, <usize>word(COUNT) << 1);
     epoch = 1;
   }
   setWord(EPOCH, <i32>epoch);
@@ -118,9 +130,9 @@ function newEpoch(): void {
 /** Marks a node visited; true when it already was. */
 // @ts-ignore: decorator
 @inline function seen(node: i32): bool {
-  const p = visited + (<usize>node << 2);
-  if (load<u32>(p) == epoch) return true;
-  store<u32>(p, epoch);
+  const p = visited + (<usize>node << 1);
+  if (load<u16>(p) == epoch) return true;
+  store<u16>(p, epoch);
   return false;
 }
 
@@ -232,9 +244,17 @@ function searchLayer(q: usize, ep: i32, ef: i32, level: i32, useMask: bool): i32
     sizeA = heapPop(ha, sizeA);
     const list = links(c, level);
     const n = load<i32>(list);
+    // First the unvisited neighbours, then their distances: the loads of their vectors can then overlap.
+    const batch = <usize>word(BATCH);
+    let fresh = 0;
     for (let j = 1; j <= n; j++) {
       const e = load<i32>(list + (<usize>j << 2));
       if (seen(e)) continue;
+      store<i32>(batch + (<usize>fresh << 2), e);
+      fresh++;
+    }
+    for (let j = 0; j < fresh; j++) {
+      const e = load<i32>(batch + (<usize>j << 2));
       const d = distance(q, vec(e));
       if (sizeB < ef || d < bound) {
         sizeA = heapPush(ha, sizeA, -d, e);

@@ -14,10 +14,10 @@ class TwinEngine implements HnswEngine {
   readonly base = 0;
   private memory = new ArrayBuffer(0);
   private i32 = new Int32Array(0);
-  private u32 = new Uint32Array(0);
+  private u16 = new Uint16Array(0);
   private f32 = new Float32Array(0);
   private u8 = new Uint8Array(0);
-  // The context, read by bind() at each entry point (word addresses are int indexes here: byte address >> 2).
+  // The context, read by bind() at each entry point (addresses are element indexes here: byte address >> 2, >> 1 for visited).
   private ctx = 0;
   private stride = 0;
   private metric = 0;
@@ -37,7 +37,7 @@ class TwinEngine implements HnswEngine {
     new Uint8Array(next).set(new Uint8Array(this.memory));
     this.memory = next;
     this.i32 = new Int32Array(next);
-    this.u32 = new Uint32Array(next);
+    this.u16 = new Uint16Array(next);
     this.f32 = new Float32Array(next);
     this.u8 = new Uint8Array(next);
   }
@@ -57,8 +57,8 @@ class TwinEngine implements HnswEngine {
     this.vectors = this.word(W.VECTORS) >> 2;
     this.flags = this.word(W.FLAGS);
     this.mask = this.word(W.MASK);
-    this.visited = this.word(W.VISITED) >> 2;
-    this.epoch = this.word(W.EPOCH) >>> 0;
+    this.visited = this.word(W.VISITED) >> 1;
+    this.epoch = this.word(W.EPOCH) & 0xffff;
   }
 
   /** Float index of a node's vector. */
@@ -103,18 +103,18 @@ class TwinEngine implements HnswEngine {
   }
 
   private newEpoch(): void {
-    this.epoch = (this.epoch + 1) >>> 0;
+    this.epoch = (this.epoch + 1) & 0xffff;
     if (this.epoch === 0) {
-      this.u32.fill(0, this.visited, this.visited + this.word(W.COUNT));
+      this.u16.fill(0, this.visited, this.visited + this.word(W.COUNT));
       this.epoch = 1;
     }
-    this.setWord(W.EPOCH, this.epoch | 0);
+    this.setWord(W.EPOCH, this.epoch);
   }
 
   private seen(node: number): boolean {
     const p = this.visited + node;
-    if (this.u32[p] === this.epoch) return true;
-    this.u32[p] = this.epoch;
+    if (this.u16[p] === this.epoch) return true;
+    this.u16[p] = this.epoch;
     return false;
   }
 

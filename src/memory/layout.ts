@@ -34,6 +34,7 @@ export const W = {
   SCRATCH: 18,
   OUT: 19,
   QUERY: 20,
+  BATCH: 21,
 } as const;
 
 const CONTEXT_BYTES = 128;
@@ -81,7 +82,7 @@ interface Sizes {
 }
 
 /** The regions in address order; the first five hold the graph, the rest are scratch. */
-const REGIONS = ["VECTORS", "LINKS0", "UPPER", "FLAGS", "POOL", "MASK", "VISITED", "HEAP_A", "HEAP_B", "SCRATCH", "OUT", "QUERY"] as const;
+const REGIONS = ["VECTORS", "LINKS0", "UPPER", "FLAGS", "POOL", "MASK", "VISITED", "HEAP_A", "HEAP_B", "SCRATCH", "OUT", "QUERY", "BATCH"] as const;
 const KEPT = 5;
 type Region = (typeof REGIONS)[number];
 
@@ -179,12 +180,13 @@ export class GraphMemory {
       FLAGS: nodes,
       POOL: poolWords * 4,
       MASK: nodes,
-      VISITED: nodes * 4,
+      VISITED: nodes * 2,
       HEAP_A: (nodes + 1) * 8,
       HEAP_B: (beam + 1) * 8,
       SCRATCH: Math.max(beam, this.M0) * 8 + 8,
       OUT: (beam + 1) * 8,
       QUERY: this.stride * 4,
+      BATCH: this.M0 * 4,
     };
     const offsets = new Map<Region, number>();
     let end = this.ctx + CONTEXT_BYTES;

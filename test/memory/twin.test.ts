@@ -43,6 +43,24 @@ describe("HNSW kernel = TypeScript twin", () => {
     });
   }
 
+  it("agree after the 16-bit visit epoch wraps (65,535 searches)", async () => {
+    const small = async (backend: HnswBackend) => {
+      const index = new VectorIndex({ dimension: 20, metric: "l2", backend, M: 4, efSearch: 4 });
+      data.slice(0, 40).forEach((v, i) => index.add(i, v));
+      return index;
+    };
+    const [wasm, twin] = [await small(await wasmHnsw()), await small(tsHnsw)];
+    const first = queries.map((q) => wasm.search(q, 3));
+    for (let i = 0; i < 70_000; i++) {
+      const q = i % queries.length;
+      const [a, b] = [wasm.search(queries[q], 3), twin.search(queries[q], 3)];
+      if (i % 997 === 0 || i > 65_500) {
+        expect(a).toEqual(b);
+        expect(a).toEqual(first[q]);
+      }
+    }
+  });
+
   it("searching allocates nothing: the kernel's memory stays the same size", async () => {
     const index = build(await wasmHnsw(), "l2");
     index.search(queries[0], 10);
