@@ -156,6 +156,12 @@ export class VectorIndex {
     this.meta[slot] = metadata;
   }
 
+  /** The vector stored under id (cosine: its unit vector), or undefined. */
+  vector(id: VectorId): Float32Array | undefined {
+    const slot = this.slots.get(id);
+    return slot === undefined ? undefined : this.vectorAt(slot);
+  }
+
   metadata(id: VectorId): Metadata | undefined {
     const slot = this.slots.get(id);
     return slot === undefined ? undefined : this.meta[slot];
