@@ -107,10 +107,15 @@ export class MemoryFilter implements Strategy {
   private readonly pending: Pending[] = [];
   private bar = -1;
 
-  constructor(private readonly inner: Strategy, private readonly settings: MemorySettings) {
+  /**
+   * `traces`: a memory that may already hold decisions (an earlier run's, loaded
+   * from a file); it is asked as of each bar's time like the filter's own, so
+   * an outcome it knows only from later is not used before then. Default: empty.
+   */
+  constructor(private readonly inner: Strategy, private readonly settings: MemorySettings, traces?: DecisionTraces) {
     this.name = `memory(${inner.name})`;
     // Each query asks as of a new bar time, so a cache would never be hit: it is off, and its clock unused.
-    this.traces = new DecisionTraces({ clock: new TestClock(), cacheTtlMs: 0 });
+    this.traces = traces ?? new DecisionTraces({ clock: new TestClock(), cacheTtlMs: 0 });
   }
 
   /** The inner strategy's dropped signals (a combination's) and this filter's vetoes, by time. */
