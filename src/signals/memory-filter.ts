@@ -20,7 +20,7 @@ export const MEMORY_SETTINGS = [
   { name: "k", type: "integer", default: 10, min: 1, max: 1000, description: "past decisions (nearest situations) a new signal is judged by" },
   { name: "holding", type: "integer", default: 10, min: 1, max: 100_000, description: "bars after a decision at whose close its outcome is measured and becomes known" },
   {
-    name: "minTraces", type: "integer", default: 20, min: 1, max: 1_000_000,
+    name: "minTraces", type: "integer", default: 20, min: 1, max: 100_000,
     description: "decisions whose outcome must be known before the filter judges at all (until then signals pass unchanged)",
   },
   {
