@@ -94,6 +94,17 @@ export * from "./net/websocket.ts";
 export * from "./brokers/alpaca/broker.ts";
 export * from "./brokers/alpaca/from-config.ts";
 
+// Vector memory: the HNSW index (TypeScript twin or build/memory.wasm), its
+// files, situation vectors and the agent's collections over them.
+export * from "./memory/params.ts";
+export * from "./memory/vector-index.ts";
+export * from "./memory/file-format.ts";
+export * from "./memory/hnsw-twin.ts";
+export type { HnswBackend, HnswEngine } from "./memory/layout.ts";
+export * from "./kernels/memory.ts";
+export * from "./memory/situation.ts";
+export * from "./memory/collections.ts";
+
 // Configuration and the HTTP API.
 export * from "./config/app-config.ts";
 export * from "./config/toml.ts";

@@ -4,6 +4,7 @@ import type { SettingSpec } from "../core/settings.ts";
 import { INDICATOR_RULES, indicatorForms, MAX_INDICATOR_ITEMS } from "../features/spec.ts";
 import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS } from "../risk/limits.ts";
 import { SIZING_SETTINGS } from "../risk/sizing.ts";
+import { MEMORY_SETTINGS } from "../signals/memory-filter.ts";
 import { COMBINE_METHODS, COMBINE_SETTINGS, WEIGHT_SETTING } from "../signals/spec.ts";
 import { strategies } from "../strategies/index.ts";
 import { SCOPES, type ComputeRoute, type Scope } from "../config/api-keys.ts";
@@ -392,6 +393,12 @@ export function openApiDocument(state: AppState): Schema {
               required: ["method"],
               description: "how the signals of the strategies listed in strategy are combined (dropped signals are listed in the report's droppedSignals)",
             },
+            memory: {
+              ...settings(MEMORY_SETTINGS),
+              description: "the memory filter around the strategy or combination ({} for the defaults): each long or short is judged by the k nearest past " +
+                "decisions in similar situations whose outcome was known by then; vetoed (listed in droppedSignals, reason memory) when their mean outcome " +
+                "is below minEdge, else passed with its confidence times their win rate",
+            },
             holdings: { type: "string", description: "mirror: the text of a holdings CSV, date,symbol,shares (or value) rows by report date" },
             config: settings(CONFIG_SETTINGS),
             limits: settings(LIMIT_SETTINGS, { maxOrderRate: settings(ORDER_RATE_SETTINGS) }),
@@ -468,12 +475,12 @@ export function openApiDocument(state: AppState): Schema {
             winRate: num, exposure: num, totalCommission: num, trades: { type: "array" },
             rejections: { type: "array", description: "orders the pre-trade checks denied, and orders cash at the fill could not pay for at all" },
             droppedSignals: {
-              type: "array", description: "a combination's signals it did not act on (present exactly for a combination)",
+              type: "array", description: "the signals a combination or the memory filter did not act on (present exactly for those)",
               items: {
                 type: "object",
                 properties: {
                   time: num, symbol: { type: "string" }, strategy: { type: "string" }, direction: { enum: ["long", "short", "flat"] }, confidence: num,
-                  signalTime: num, reason: { enum: ["threshold", "conflict", "duplicate", "expired", "overridden"] }, detail: { type: "string" },
+                  signalTime: num, reason: { enum: ["threshold", "conflict", "duplicate", "expired", "overridden", "memory"] }, detail: { type: "string" },
                 },
               },
             },

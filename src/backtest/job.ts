@@ -4,6 +4,7 @@ import { parseHoldingsCsv } from "../data/holdings.ts";
 import { riskChecks, type RiskLimits } from "../risk/limits.ts";
 import { noShortSelling, sufficientCash } from "../risk/pretrade.ts";
 import { kelly, volatilityTarget, type PositionSizer } from "../risk/sizing.ts";
+import { MemoryFilter, memorySettings, type MemorySpec } from "../signals/memory-filter.ts";
 import { combinationShorts, createCombination, type CombineSpec } from "../signals/spec.ts";
 import { getStrategy } from "../strategies/index.ts";
 import type { Strategy, StrategyParams } from "../strategies/strategy.ts";
@@ -33,6 +34,8 @@ export interface BacktestRequest {
   readonly params?: Partial<StrategyParams>;
   /** How a combination's signals meet. */
   readonly combine?: CombineSpec;
+  /** The memory filter around the strategy (or combination): reflexion on past decisions in similar situations (src/signals/memory-filter.ts). */
+  readonly memory?: MemorySpec;
   /** The text of a holdings snapshot CSV (src/data/holdings.ts), for strategies that follow one (mirror). */
   readonly holdings?: string;
   readonly config?: RunSettings;
@@ -78,12 +81,13 @@ export function strategyAndConfig(unchecked: BacktestRequest, symbols?: readonly
     ...req.config, positionFraction, params, allowShort, sizer: sizing,
     checks: [...(allowShort ? [] : [noShortSelling]), sufficientCash, ...riskChecks(req.limits ?? {})],
   });
+  const filtered = (s: Strategy) => (req.memory ? new MemoryFilter(s, memorySettings(req.memory)) : s);
   if (req.combine) {
     const names = req.strategy.split(",");
-    return [createCombination(names, params, req.combine), settings(combinationShorts(names, params))];
+    return [filtered(createCombination(names, params, req.combine)), settings(combinationShorts(names, params))];
   }
   const def = getStrategy(req.strategy);
-  if (!def.createBook) return [def.create(params), settings(params.allowShort === true)];
+  if (!def.createBook) return [filtered(def.create(params)), settings(params.allowShort === true)];
   if (symbols === undefined) {
     throw new StrategyError(`${def.name} needs ${def.inputs?.why ?? "several series"}, which this front end does not supply; run it with nt backtest or POST /backtest`, { field: "strategy" });
   }

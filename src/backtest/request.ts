@@ -2,6 +2,7 @@ import { ConfigError, shown, shownKey, StrategyError, type EngineError, type Err
 import { checkSetting, type SettingSpec } from "../core/settings.ts";
 import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type RiskLimits } from "../risk/limits.ts";
 import { SIZING_SETTINGS } from "../risk/sizing.ts";
+import { checkMemory } from "../signals/memory-filter.ts";
 import { checkCombine, combinationParams, strategyNames } from "../signals/spec.ts";
 import { getStrategy } from "../strategies/index.ts";
 import { resolveParams } from "../strategies/params.ts";
@@ -18,16 +19,18 @@ type ErrorClass = new (message: string, where?: ErrorLocation) => EngineError;
  * the strategy (one name, or several comma-separated with `combine`: a
  * combination, whose parameters are prefixed by strategy, src/signals) and
  * its parameters, the holdings file a strategy may need, the run settings,
- * the risk limits and the sizing, each against its declaration
- * (CONFIG_SETTINGS, LIMIT_SETTINGS, SIZING_SETTINGS, COMBINE_SETTINGS, the
- * strategies' params). Types are strict (a string is never a number) and
- * every error names the path in the request at fault (params.fast,
- * params.momentum.fast, combine.method, config.initialCash,
+ * the memory filter, the risk limits and the sizing, each against its
+ * declaration (CONFIG_SETTINGS, LIMIT_SETTINGS, SIZING_SETTINGS,
+ * COMBINE_SETTINGS, MEMORY_SETTINGS, the strategies' params). Types are
+ * strict (a string is never a number) and every error names the path in the
+ * request at fault (params.fast, params.momentum.fast, combine.method, memory.k, config.initialCash,
  * limits.maxOrderRate.count, sizing.lookback): the same path a JSON client sends.
  */
 export function checkBacktestRequest(req: UncheckedRequest): BacktestRequest {
+  const strategy = strategyPart(req);
   return {
-    ...strategyPart(req),
+    ...strategy,
+    ...(req.memory === undefined ? {} : { memory: memory(req.memory, strategy.strategy) }),
     config: req.config === undefined ? undefined : settings(req.config, "config", CONFIG_SETTINGS) as RunSettings,
     limits: req.limits === undefined ? undefined : limits(req.limits),
     sizing: req.sizing === undefined ? undefined : sizing(req.sizing),
@@ -56,6 +59,14 @@ function strategyPart(req: UncheckedRequest): Pick<BacktestRequest, "strategy" |
     throw new StrategyError(`${def.name} needs holdings: the text of a CSV file of date,symbol,shares (or value) rows, got ${shown(holdings)}`, { field: "holdings" });
   }
   return { strategy: def.name, params, holdings };
+}
+
+/** The memory filter's settings; it wraps a per-symbol strategy or a combination, not a book strategy. */
+function memory(value: unknown, strategy: string): BacktestRequest["memory"] {
+  if (!strategy.includes(",") && getStrategy(strategy).createBook) {
+    throw new StrategyError(`${strategy} trades a whole book of series; the memory filter judges one series' long and short signals, so it cannot wrap it`, { field: "memory" });
+  }
+  return checkMemory(value);
 }
 
 function limits(value: unknown): RiskLimits {

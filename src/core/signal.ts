@@ -20,10 +20,10 @@ export interface Signal {
   readonly reason: string;
 }
 
-/** Why the signal layer (src/signals) did not act on a signal. */
-export type DropReason = "threshold" | "conflict" | "duplicate" | "expired" | "overridden";
+/** Why the signal layer (src/signals) did not act on a signal: a combination's rules, or the memory filter's veto. */
+export type DropReason = "threshold" | "conflict" | "duplicate" | "expired" | "overridden" | "memory";
 
-/** A strategy's signal that a combination of strategies dropped, and why: the report lists every one. */
+/** A strategy's signal that a combination of strategies or the memory filter dropped, and why: the report lists every one. */
 export interface DroppedSignal {
   /** Epoch ms of the bar at which it was dropped. */
   readonly time: number;

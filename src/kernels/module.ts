@@ -26,13 +26,18 @@ export async function instantiateKernels<T extends KernelExports>(
   source: BufferSource | WebAssembly.Module,
   name: string,
 ): Promise<T> {
+  const instance = await WebAssembly.instantiate(await compileKernels(source, name), {});
+  return instance.exports as unknown as T;
+}
+
+/** The compiled module of a kernel (see instantiateKernels), for hosts that instantiate it more than once. */
+export async function compileKernels(source: BufferSource | WebAssembly.Module, name: string): Promise<WebAssembly.Module> {
   const module = isWasmModule(source) ? source : await WebAssembly.compile(source);
   const imports = WebAssembly.Module.imports(module);
   if (imports.length > 0) {
     throw new ConfigError(`${name}.wasm must import nothing, but imports ${imports.map((i) => `${i.module}.${i.name}`).join(", ")}`);
   }
-  const instance = await WebAssembly.instantiate(module, {});
-  return instance.exports as unknown as T;
+  return module;
 }
 
 /** Kernel memory is capped at 2 GiB (asconfig maximumMemory); keep a margin for static data. */

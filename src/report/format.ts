@@ -78,7 +78,7 @@ export function dropCounts(dropped: readonly DroppedSignal[]): { reason: DropRea
   return counts.filter((c) => c.count > 0).sort((a, b) => b.count - a.count);
 }
 
-const DROP_REASONS: readonly DropReason[] = ["threshold", "conflict", "duplicate", "expired", "overridden"];
+const DROP_REASONS: readonly DropReason[] = ["threshold", "conflict", "duplicate", "expired", "overridden", "memory"];
 
 /** "12 conflict, 3 duplicate". */
 export function formatDropCounts(dropped: readonly DroppedSignal[]): string {

@@ -5,6 +5,7 @@ import { backtestCommand } from "./commands/backtest.ts";
 import { forecastCommand } from "./commands/forecast.ts";
 import { indicatorsCommand } from "./commands/indicators.ts";
 import { mcpCommand } from "./commands/mcp.ts";
+import { memoryCommand } from "./commands/memory.ts";
 import { optimizeCommand } from "./commands/optimize.ts";
 import { riskCommand } from "./commands/risk.ts";
 import { serveCommand } from "./commands/serve.ts";
@@ -13,7 +14,10 @@ import { webCommand } from "./commands/web.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { workerCommand } from "./commands/worker.ts";
 
-export const commands: readonly Command[] = [backtestCommand, forecastCommand, indicatorsCommand, mcpCommand, optimizeCommand, riskCommand, serveCommand, sweepCommand, tradeCommand, webCommand, workerCommand];
+export const commands: readonly Command[] = [
+  backtestCommand, forecastCommand, indicatorsCommand, mcpCommand, memoryCommand, optimizeCommand, riskCommand, serveCommand, sweepCommand, tradeCommand,
+  webCommand, workerCommand,
+];
 
 const help = (list: readonly Command[]) =>
   ["Usage: nt <command> [options]", "", "Commands:", ...list.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), "",

@@ -8,6 +8,7 @@ import { shown } from "../../../src/core/errors.ts";
 import type { SettingSpec } from "../../../src/core/settings.ts";
 import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type LimitSettingName, type RiskLimits } from "../../../src/risk/limits.ts";
 import { SIZING_SETTINGS } from "../../../src/risk/sizing.ts";
+import { MEMORY_SETTINGS, type MemorySpec } from "../../../src/signals/memory-filter.ts";
 import {
   COMBINE_METHODS, COMBINE_SETTINGS, combinationParamsFromText, strategyNames, WEIGHT_SETTING, type CombineSpec,
 } from "../../../src/signals/spec.ts";
@@ -25,7 +26,19 @@ export const REQUEST_OPTIONS = {
   "max-daily-loss": { type: "string" }, "max-drawdown": { type: "string" },
   combine: { type: "string" }, weight: { type: "string", multiple: true, default: [] as string[] }, "min-confidence": { type: "string" },
   ttl: { type: "string" }, override: { type: "string" },
+  memory: { type: "boolean" }, "memory-k": { type: "string" }, "memory-holding": { type: "string" },
+  "memory-min-traces": { type: "string" }, "memory-min-edge": { type: "string" },
 } satisfies ParseArgsOptionsConfig;
+
+/** The flag of each memory filter setting (src/signals/memory-filter.ts). */
+const MEMORY_FLAGS = {
+  "memory-k": "k", "memory-holding": "holding", "memory-min-traces": "minTraces", "memory-min-edge": "minEdge",
+} as const satisfies Record<string, (typeof MEMORY_SETTINGS)[number]["name"]>;
+
+const memoryUsage = (flag: keyof typeof MEMORY_FLAGS) => {
+  const spec = MEMORY_SETTINGS.find((s) => s.name === MEMORY_FLAGS[flag])!;
+  return `  --${`${flag} ${spec.type === "integer" ? "N" : "F"}`.padEnd(21)}${spec.description} (default ${spec.default})`;
+};
 
 /** Usage lines of the request flags. */
 export const REQUEST_USAGE = `  --strategy NAME        ${strategies.map((s) => s.name).join(" | ")} (default momentum)
@@ -55,7 +68,12 @@ Several strategies combined into one (the signal layer; dropped signals are list
   --weight NAME=W        a strategy's weight, repeatable (default 1)
   --min-confidence F     ${COMBINE_SETTINGS[0].description}
   --ttl N                ${COMBINE_SETTINGS[1].description}
-  --override NAME        this strategy's long or short decides over the others' while it stands`;
+  --override NAME        this strategy's long or short decides over the others' while it stands
+Reflexion (vetoes are listed in the report's dropped signals):
+  --memory               judge each long and short by the outcomes of the nearest past decisions in similar
+                         situations whose outcome was known by then: veto it when their mean outcome is below
+                         the min edge, else scale its confidence by their win rate
+${Object.keys(MEMORY_FLAGS).map((f) => memoryUsage(f as keyof typeof MEMORY_FLAGS)).join("\n")}`;
 
 /** The flags of each run setting and limit, as the request names them (src/backtest/config.ts, src/risk/limits.ts). */
 const CONFIG_FLAGS = {
@@ -89,6 +107,7 @@ export function requestFromFlags(values: Flags): BacktestRequest {
   if (values["max-orders"] !== undefined) limits.maxOrderRate = parseOrderRate(values["max-orders"] as string);
   return {
     ...strategyFromFlags(values),
+    ...memoryFromFlags(values),
     config, limits,
     sizing: values.sizing === undefined ? undefined : parseSizing(values.sizing as string),
   };
@@ -134,6 +153,21 @@ function combineFromFlags(values: Flags, names: readonly string[]): CombineSpec 
     spec.override = name;
   }
   return spec;
+}
+
+/** --memory and its settings, as the request's `memory`. */
+function memoryFromFlags(values: Flags): Pick<BacktestRequest, "memory"> {
+  const given = Object.keys(MEMORY_FLAGS).filter((f) => values[f] !== undefined);
+  if (values.memory !== true) {
+    if (given.length > 0) throw new UsageError(`--${given[0]} is a setting of the memory filter; add --memory`);
+    return {};
+  }
+  const memory: { -readonly [K in keyof MemorySpec]: MemorySpec[K] } = {};
+  for (const [flag, name] of Object.entries(MEMORY_FLAGS)) {
+    const v = optionalFlag(values, flag, MEMORY_SETTINGS.find((s) => s.name === name)!);
+    if (v !== undefined) memory[name] = v;
+  }
+  return { memory };
 }
 
 function optionalFlag(values: Flags, flag: string, spec: SettingSpec): number | undefined {
