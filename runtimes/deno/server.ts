@@ -6,6 +6,7 @@ import { createApp, loadKernels, WorkerPool, type PoolWorker, type ReplyMessage,
 import { loadAppConfig } from "../../src/config/app-config.ts";
 import { kernelBytes, models, packageInfo, samples } from "./assets.ts";
 import { DenoStorage } from "./storage.ts";
+import { VectorIndex } from "../../src/memory/vector-index.ts";
 
 const flags = parseFlags(Deno.args);
 const file = flags.config === undefined ? undefined : { name: flags.config, text: await Deno.readTextFile(flags.config) };
@@ -25,6 +26,8 @@ const engine = createApp({
   compute: workers === 0 ? undefined : new WorkerPool({ size: workers, queueLength: config.computeQueue, spawn: computeWorker }),
   // Sessions journal to disk when a folder is configured (needs --allow-write for it).
   storage: config.sessionsDir === undefined ? undefined : new DenoStorage(config.sessionsDir),
+  // The vector memory POST /memory/search answers from (needs --allow-read for the file).
+  memory: config.memoryIndex === undefined ? undefined : VectorIndex.load(await Deno.readFile(config.memoryIndex), { source: config.memoryIndex }),
 });
 
 /** A Web Worker running compute-worker.ts, for the pool that runs the heavy routes. */

@@ -16,6 +16,8 @@ import { kernelBytes, modelsDir, packageRoot, sampleDataFile, sampleSeries, ship
 import { nodeTelemetry } from "./telemetry.ts";
 import { nodeComputePool } from "./compute-pool.ts";
 import { NodeStorage } from "./storage.ts";
+import { WasmHnsw } from "../../src/kernels/memory.ts";
+import { VectorIndex } from "../../src/memory/vector-index.ts";
 
 export interface NodeServer {
   readonly url: string;
@@ -66,6 +68,7 @@ export async function startNodeEngine(config: AppConfig, options: NodeServerOpti
     metrics: observability.metrics,
     log: (message, err) => observability.telemetry.log.error(message, { error: err }),
     storage: config.sessionsDir === undefined ? undefined : new NodeStorage(config.sessionsDir),
+    memory: config.memoryIndex === undefined ? undefined : await loadMemory(config.memoryIndex),
   });
   return {
     engine,
@@ -174,4 +177,9 @@ function wrap(ws: WebSocket): StreamSocket {
     close: (code, reason) => ws.close(code, reason),
     onClose: (listener) => void ws.on("close", listener),
   };
+}
+
+/** The vector index file NT_MEMORY_INDEX names, searched on build/memory.wasm. */
+async function loadMemory(file: string): Promise<VectorIndex> {
+  return VectorIndex.load(readFileSync(file), { backend: await WasmHnsw.load(kernelBytes("memory")), source: file });
 }

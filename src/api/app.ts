@@ -25,6 +25,7 @@ import { noTelemetry } from "../observability/telemetry.ts";
 import { PaperSessions } from "./sessions.ts";
 import type { Server as McpServer } from "@modelcontextprotocol/sdk/server/index.js";
 import type { McpCaller } from "../mcp/engine.ts";
+import { memoryRoutes } from "./routes/memory.ts";
 
 
 /** The app plus what a host needs to shut it down cleanly. */
@@ -91,6 +92,7 @@ export function createApp(deps: ApiDeps): EngineApp {
   analyticsRoutes(app, state);
   forecastRoutes(app, state);
   sessionRoutes(app, state);
+  memoryRoutes(app, state);
   const mcp = mcpRoutes(app, state);
 
   return { app, fetch: app.fetch.bind(app), close: () => state.sessions.stopAll(), mcp };

@@ -10,6 +10,7 @@ import type { Telemetry } from "../observability/telemetry.ts";
 export type { Clock } from "../core/clock.ts";
 import type { Clock, Scheduler } from "../core/clock.ts";
 import type { Storage } from "../core/storage.ts";
+import type { VectorIndex } from "../memory/vector-index.ts";
 
 /** A series that ships with the server, loaded on first use. */
 export interface SampleSeries {
@@ -38,6 +39,8 @@ export interface ApiDeps {
    * memory only.
    */
   readonly storage?: Storage;
+  /** The vector memory POST /memory/search answers from (AppConfig memoryIndex, loaded by the runtime); without it, 404 memory_off. */
+  readonly memory?: VectorIndex;
   /** Where unexpected errors are reported (default: console.error). */
   readonly log?: (message: string, err: unknown) => void;
   /**

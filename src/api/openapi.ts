@@ -18,6 +18,8 @@ import { HORIZON_SETTING, TAIL_SETTING } from "./routes/forecast.ts";
 import { MODEL_KINDS } from "../neural/model.ts";
 import { MAX_BARS_PER_SECOND } from "./routes/sessions.ts";
 import { TOOLS } from "../mcp/tools.ts";
+import { K_SETTING } from "../memory/params.ts";
+import { MAX_MEMORY_K } from "./routes/memory.ts";
 
 /**
  * The OpenAPI 3.1 description of every route createApp registers.
@@ -243,6 +245,31 @@ export function openApiDocument(state: AppState): Schema {
           requestBody: body(ref("ForecastRequest")),
           responses: { "200": json(ref("ForecastReport"), "forecast"), "501": error("this deployment ships no weights for the model"), ...forecast.errors },
           security: forecast.security,
+        },
+      },
+      "/memory/search": {
+        post: {
+          summary: "the k vectors of the server's memory (NT_MEMORY_INDEX) nearest a query, optionally among those whose metadata has the given values; 404 memory_off when the server holds none",
+          ...needs("read"),
+          requestBody: body({
+            type: "object", required: ["vector"],
+            properties: {
+              vector: { ...nums, description: "the query, of the index's dimension" },
+              k: { type: "integer", minimum: 1, maximum: MAX_MEMORY_K, default: K_SETTING.default },
+              where: { type: "object", additionalProperties: { type: ["string", "number", "boolean", "null"] }, description: "metadata values every result must have" },
+              exact: { type: "boolean", description: "search every vector instead of the HNSW graph" },
+            },
+          }),
+          responses: {
+            "200": json({
+              type: "object",
+              properties: {
+                dimension: { type: "integer" }, metric: { enum: ["l2", "cosine", "ip"] }, size: { type: "integer" },
+                results: { type: "array", items: { type: "object", properties: { id: { type: ["string", "number"] }, distance: num, metadata: { type: "object" } } } },
+              },
+            }, "nearest first"),
+            ...common, ...authErrors, "404": error("memory_off: this server holds no vector memory"),
+          },
         },
       },
       "/sessions": {

@@ -45,6 +45,8 @@ export interface AppConfig {
    * sessions live in memory only. A server needs a disk for it (the edge has none).
    */
   readonly sessionsDir?: string;
+  /** A vector index file (nt memory import) that POST /memory/search and the MCP search_memory tool answer from; none by default. */
+  readonly memoryIndex?: string;
   /**
    * Workers that run the routes whose cost scales with the body (/indicators,
    * /risk, /optimize, /backtest) off the thread that serves requests.
@@ -163,6 +165,7 @@ const SETTINGS: readonly Setting[] = [
   { env: "NT_RESULT_TTL", toml: "limits.result_ttl", apply: (c, v, w) => (c.resultTtlMs = duration(v, w, { min: 1000, max: 30 * 86_400_000, text: "1s and 30d" })) },
   { env: "NT_MAX_SESSIONS", toml: "limits.sessions", apply: (c, v, w) => (c.maxSessions = integer(v, w, 1, 10_000)) },
   { env: "NT_SESSIONS_DIR", toml: "sessions.dir", apply: (c, v, w) => (c.sessionsDir = folder(v, w)) },
+  { env: "NT_MEMORY_INDEX", toml: "memory.index", apply: (c, v, w) => (c.memoryIndex = filePath(v, w)) },
   { env: "NT_COMPUTE_WORKERS", toml: "compute.workers", apply: (c, v, w) => (c.computeWorkers = workers(v, w)) },
   { env: "NT_COMPUTE_QUEUE", toml: "compute.queue", apply: (c, v, w) => (c.computeQueue = integer(v, w, 0, 100_000)) },
   { env: "NT_COMPUTE_TIMEOUT", toml: "compute.timeout", apply: (c, v, w) => (c.computeTimeoutMs = duration(v, w)) },
@@ -266,6 +269,12 @@ function host(v: Raw, w: Where): string {
   const h = text(v, w);
   if (h === "" || /\s/.test(h)) throw fail(w, `must be a host name or address without spaces, got ${describe(v)}`);
   return h;
+}
+
+function filePath(v: Raw, w: Where): string {
+  const f = text(v, w);
+  if (f.trim() === "" || f.includes("\0")) throw fail(w, `must be a file path, got ${describe(v)}`);
+  return f;
 }
 
 function folder(v: Raw, w: Where): string {

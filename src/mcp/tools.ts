@@ -25,10 +25,8 @@ export interface ToolDef {
  * The engine's tools. Each names the API operation it stands for; a tool
  * whose operation the engine does not serve (paper sessions on an edge
  * isolate) is not offered.
- *
- * search_memory joins this list when the vector memory (src/memory) lands:
- * one more entry naming the memory's search operation, offered wherever the
- * engine serves it. Until then there is no such tool.
+ * search_memory is offered where the server holds a vector memory
+ * (NT_MEMORY_INDEX).
  */
 export const TOOLS: readonly ToolDef[] = [
   {
@@ -101,6 +99,17 @@ export const TOOLS: readonly ToolDef[] = [
       const e = f.evaluation;
       return `${f.model} forecasts ${count(f.horizon, "close", "closes")} after ${figure(f.lastClose)}: ${f.forecast.map((x) => figure(x)).join(", ")}` +
         (e ? `; over the last ${e.tail} closes MAE ${figure(e.mae)} (naive ${figure(e.naive.mae)})` : "");
+    },
+  },
+  {
+    name: "search_memory",
+    title: "Search the vector memory",
+    description: "The k stored vectors nearest a query vector (of the index's dimension) in the server's vector memory, nearest first, with their metadata; where keeps those whose metadata has the given values (e.g. { \"symbol\": \"SPY\" }).",
+    operation: "POST /memory/search",
+    effect: "none",
+    summary: (a) => {
+      const { size, metric, results } = a as { size: number; metric: string; results: { id: string | number; distance: number }[] };
+      return `${count(results.length, "neighbour", "neighbours")} of ${formatNumber(size, 0)} (${metric}): ${results.slice(0, 5).map((r) => `${r.id} at ${figure(r.distance, 4)}`).join(", ")}${results.length > 5 ? ", ..." : ""}`;
     },
   },
   {

@@ -43,7 +43,8 @@ describe("OpenAPI document", () => {
       for (const [method, op] of Object.entries(ops)) {
         expect(Object.keys(op.responses).length, `${method} ${path}`).toBeGreaterThan(0);
         // Exactly the routes that keep state, and the MCP tools that reach them, need a key (the compute routes are public by default).
-        const keyed = path.startsWith("/sessions") || path.startsWith("/backtests") || path.startsWith("/sweeps") || (path === "/mcp" && method === "post");
+        const keyed = path.startsWith("/sessions") || path.startsWith("/backtests") || path.startsWith("/sweeps") || (path === "/mcp" && method === "post")
+          || path === "/memory/search";
         expect(op.security !== undefined, `${method} ${path} security`).toBe(keyed);
       }
     }

@@ -62,7 +62,7 @@ describe("loadAppConfig", () => {
     });
     expect(apiKeys.map((k) => [k.id, k.scopes])).toEqual([["token", ["admin"]], ["alice", ["read", "backtest"]]]);
     expect(hex(await apiKeys[0].sha256)).toBe(await sha256Hex("abcdefghijklmnop"));
-    expect(configEnvVars).toHaveLength(32);
+    expect(configEnvVars).toHaveLength(33);
   });
 
   it("reads the telemetry and log settings from the file, and refuses unknown values", () => {

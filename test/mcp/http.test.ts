@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EngineApp } from "../../src/api/index.ts";
 import { formatNumber } from "../../src/report/format.ts";
 import { TOOLS } from "../../src/mcp/tools.ts";
+
+/** Every tool but search_memory: these servers hold no vector memory (test/api/memory-search.test.ts has one). */
+const servedTools = TOOLS.map((t) => t.name).filter((name) => name !== "search_memory");
 import { barRows, edhecRows, sp500, sp500Returns, stable } from "../api/fixtures.ts";
 import { nt } from "../cli/capture.ts";
 import { engineApp, httpClient, initialize, outcome, rpc, type Fetch } from "./clients.ts";
@@ -74,7 +77,7 @@ const CASES: [string, string, string, Record<string, unknown>][] = [
 describe("tools/list", () => {
   it("offers every tool, each with its API operation's input schema from the OpenAPI document", async () => {
     const { tools } = await (await client("alice")).listTools();
-    expect(tools.map((t) => t.name)).toEqual(TOOLS.map((t) => t.name));
+    expect(tools.map((t) => t.name)).toEqual(servedTools);
     expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["list_strategies", "compute_indicators", "run_backtest", "risk_statistics",
       "optimize_portfolio", "forecast", "start_paper_session", "stop_paper_session", "inspect_paper_session", "list_paper_sessions"]));
     const doc = (await route("GET", "/openapi.json")).json;

@@ -10,6 +10,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOOLS } from "../../src/mcp/tools.ts";
+
+/** Every tool but search_memory: these servers hold no vector memory (test/api/memory-search.test.ts has one). */
+const servedTools = TOOLS.map((t) => t.name).filter((name) => name !== "search_memory");
 import { stable } from "../api/fixtures.ts";
 import { buildCli } from "../cli/built-cli.ts";
 import { nt } from "../cli/capture.ts";
@@ -45,7 +48,7 @@ function ntRun(...argv: string[]): string {
 
 describe("nt mcp", () => {
   it("offers every tool to the local user", async () => {
-    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(TOOLS.map((t) => t.name));
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(servedTools);
     expect(stderr).toContain("nt mcp: serving 10 tools on stdio");
   });
 
@@ -159,7 +162,7 @@ describe("nt serve", () => {
     try {
       const base = await url;
       const served = await httpClient((path, init) => fetch(base + path, init), secret);
-      expect((await served.listTools()).tools.map((t) => t.name)).toEqual(TOOLS.map((t) => t.name));
+      expect((await served.listTools()).tools.map((t) => t.name)).toEqual(servedTools);
       const args = { sample: "sp500", strategy: "momentum", params: { fast: 10, slow: 40 } };
       const viaHttp = outcome(await served.callTool({ name: "run_backtest", arguments: args }));
       expect(stable(viaHttp.json)).toEqual(stable((await call("run_backtest", args)).json));

@@ -11,6 +11,7 @@ import { onlyKeys, string, type JsonObject } from "../input/validate.ts";
 import { callerKey, requireScope, visibleOwner } from "../middleware/auth.ts";
 import { openApiDocument } from "../openapi.ts";
 import { strategyCatalogue } from "./meta.ts";
+import { searchMemory } from "./memory.ts";
 import { findSession, startSession } from "./sessions.ts";
 
 /**
@@ -79,6 +80,7 @@ function mcpEngine(state: AppState): McpEngine {
       return result.answer;
     }
     if (operation === "GET /strategies") return json(200, strategyCatalogue());
+    if (operation === "POST /memory/search") return json(200, searchMemory(state.deps.memory, args));
     const handler = stateful ? sessionOperations[operation] : undefined;
     if (handler === undefined) throw new Error(`MCP: no operation ${operation} here`);
     // Sessions kept in storage come back when the app starts, as the routes wait for them.
@@ -87,7 +89,8 @@ function mcpEngine(state: AppState): McpEngine {
   };
 
   return {
-    serves: (operation) => operation in computed || operation === "GET /strategies" || (stateful && operation in sessionOperations),
+    serves: (operation) => operation in computed || operation === "GET /strategies" || (operation === "POST /memory/search" && state.deps.memory !== undefined)
+      || (stateful && operation in sessionOperations),
     async answer(operation, args, caller, signal): Promise<EngineAnswer> {
       let a: Answer;
       try {

@@ -16,6 +16,8 @@ interrupted. The tools:
 ${TOOLS.map((t) => `  ${t.name.padEnd(22)} ${t.operation}`).join("\n")}
 Each takes the request body of the API operation beside it, checked by the
 same rules with the same messages; its result is that operation's answer.
+search_memory is offered when NT_MEMORY_INDEX (or [memory] index) names a
+vector index file (nt memory import).
 
 Over stdio the local user is trusted: every tool, no API key, and every
 paper session is visible. \`nt serve\` offers the same tools to API keys at
@@ -41,7 +43,8 @@ export const mcpCommand: Command = {
     const node = await startNodeEngine(config);
     const server = node.engine.mcp(LOCAL_USER);
     await server.connect(new StdioServerTransport());
-    io.err(`nt mcp: serving ${TOOLS.length} tools on stdio\n`);
+    const served = config.memoryIndex === undefined ? TOOLS.filter((t) => t.name !== "search_memory") : TOOLS;
+    io.err(`nt mcp: serving ${served.length} tools on stdio\n`);
     await new Promise<void>((done) => {
       const stop = () => {
         process.off("SIGINT", stop);
