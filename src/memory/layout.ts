@@ -162,13 +162,12 @@ export class GraphMemory {
    */
   ensure(need: Partial<Sizes>): void {
     const old = this.sizes;
+    if ((need.nodes ?? 0) <= old.nodes && (need.poolWords ?? 0) <= old.poolWords && (need.beam ?? 0) <= old.beam) return;
     const grow = (key: keyof Sizes) => {
       const want = need[key] ?? 0;
       return want > old[key] ? Math.max(want, 2 * old[key]) : old[key];
     };
-    const next: Sizes = { nodes: grow("nodes"), poolWords: grow("poolWords"), beam: grow("beam") };
-    if (next.nodes === old.nodes && next.poolWords === old.poolWords && next.beam === old.beam) return;
-    this.relayout(next);
+    this.relayout({ nodes: grow("nodes"), poolWords: grow("poolWords"), beam: grow("beam") });
   }
 
   private relayout(sizes: Sizes): void {

@@ -87,6 +87,8 @@ export class VectorIndex {
   private poolUsed = 0;
   private deleted = 0;
   private rng: Random;
+  /** prepare()'s output: allocating it per query cost more than a small search. */
+  private readonly staged: Float32Array;
   /** Levels drawn so far: where the seeded stream stands (saved, so a loaded index draws on from there). */
   private draws = 0;
 
@@ -102,6 +104,7 @@ export class VectorIndex {
     this.backend = options.backend ?? tsHnsw;
     this.rng = new Random(this.seed);
     this.graph = this.newGraph();
+    this.staged = new Float32Array(this.graph.stride);
   }
 
   /** Live vectors (tombstones excluded). */
@@ -251,7 +254,11 @@ export class VectorIndex {
     });
   }
 
-  /** The vector as stored: float32, padded with zeros to the stride; cosine normalized. Refuses a wrong length or a non-finite value. */
+  /**
+   * The vector as stored, in a buffer reused by every call: float32, padded
+   * with zeros to the stride; cosine normalized. Refuses a wrong length or a
+   * non-finite value.
+   */
   private prepare(vector: ArrayLike<number>, field: string): Float32Array {
     if (vector === null || typeof vector !== "object" || typeof vector.length !== "number") {
       throw new ConfigError(`${field} must be an array of ${this.dimension} numbers, got ${shown(vector)}`, { field });
@@ -259,7 +266,7 @@ export class VectorIndex {
     if (vector.length !== this.dimension) {
       throw new ConfigError(`${field} has ${vector.length} values; this index holds vectors of dimension ${this.dimension}`, { field });
     }
-    const out = new Float32Array(this.graph.stride);
+    const out = this.staged;
     let norm = 0;
     for (let i = 0; i < this.dimension; i++) {
       const v = vector[i];
