@@ -214,9 +214,8 @@ export class VectorIndex {
       for (let l = 0; l <= this.levels[slot]; l++) nodesPerLevel[l] = (nodesPerLevel[l] ?? 0) + 1;
     }
     const i32 = this.graph.i32;
-    const links0 = this.graph.at("LINKS0") >> 2;
     let degree = 0;
-    for (const slot of this.slots.values()) degree += i32[links0 + slot * (1 + this.graph.M0)];
+    for (const slot of this.slots.values()) degree += i32[this.graph.links0Index(slot)];
     return {
       size: this.size, deleted: this.deleted, dimension: this.dimension, metric: this.metric, M: this.M,
       efConstruction: this.efConstruction, efSearch: this.ef, seed: this.seed, backend: this.backend.name,
@@ -290,11 +289,12 @@ export class VectorIndex {
     const slot = g.word(W.COUNT);
     const words = level * (1 + this.M);
     g.ensure({ nodes: slot + 1, poolWords: this.poolUsed + words });
-    g.f32.set(values, (g.at("VECTORS") >> 2) + slot * g.stride);
+    // The node's block and pool lists are cleared whole: memory a relayout left behind may hold anything.
     const i32 = g.i32;
-    i32[(g.at("LINKS0") >> 2) + slot * (1 + g.M0)] = 0;
+    i32.fill(0, g.links0Index(slot), g.links0Index(slot) + g.nodeBytes / 4);
+    g.f32.set(values, g.vectorIndex(slot));
     i32[(g.at("UPPER") >> 2) + slot] = level > 0 ? this.poolUsed : -1;
-    for (let l = 0; l < level; l++) i32[(g.at("POOL") >> 2) + this.poolUsed + l * (1 + this.M)] = 0;
+    i32.fill(0, (g.at("POOL") >> 2) + this.poolUsed, (g.at("POOL") >> 2) + this.poolUsed + words);
     g.u8[g.at("FLAGS") + slot] = 0;
     this.poolUsed += words;
     this.levels.push(level);
@@ -321,7 +321,7 @@ export class VectorIndex {
 
   /** A slot's stored floats with their padding. */
   private storedVector(slot: number): Float32Array {
-    const start = (this.graph.at("VECTORS") >> 2) + slot * this.graph.stride;
+    const start = this.graph.vectorIndex(slot);
     return this.graph.f32.slice(start, start + this.graph.stride);
   }
 
@@ -372,12 +372,14 @@ export class VectorIndex {
     const vectors = new Float32Array(count * this.dimension);
     for (let slot = 0; slot < count; slot++) vectors.set(this.vectorAt(slot), slot * this.dimension);
     const words = 1 + g.M0;
+    const links0 = new Int32Array(count * words);
+    for (let slot = 0; slot < count; slot++) links0.set(g.i32.subarray(g.links0Index(slot), g.links0Index(slot) + words), slot * words);
     return {
       metric: this.metric, dimension: this.dimension, M: this.M, efConstruction: this.efConstruction, efSearch: this.ef,
       seed: this.seed, draws: this.draws, entry: g.word(W.ENTRY), maxLevel: g.word(W.MAX_LEVEL),
       vectors,
       levels: Int32Array.from(this.levels),
-      links0: g.i32.slice(g.at("LINKS0") >> 2, (g.at("LINKS0") >> 2) + count * words),
+      links0,
       upper: g.i32.slice(g.at("UPPER") >> 2, (g.at("UPPER") >> 2) + count),
       pool: g.i32.slice(g.at("POOL") >> 2, (g.at("POOL") >> 2) + this.poolUsed),
       deleted: g.u8.slice(g.at("FLAGS"), g.at("FLAGS") + count),
@@ -396,12 +398,13 @@ export class VectorIndex {
     const f32 = g.f32;
     const i32 = g.i32;
     const u8 = g.u8;
-    const vectors = g.at("VECTORS") >> 2;
-    f32.fill(0, vectors, vectors + count * g.stride);
+    const words = 1 + g.M0;
     for (let slot = 0; slot < count; slot++) {
-      f32.set(s.vectors.subarray(slot * s.dimension, (slot + 1) * s.dimension), vectors + slot * g.stride);
+      const v = g.vectorIndex(slot);
+      f32.fill(0, v, v + g.stride);
+      f32.set(s.vectors.subarray(slot * s.dimension, (slot + 1) * s.dimension), v);
+      i32.set(s.links0.subarray(slot * words, (slot + 1) * words), g.links0Index(slot));
     }
-    i32.set(s.links0, g.at("LINKS0") >> 2);
     i32.set(s.upper, g.at("UPPER") >> 2);
     i32.set(s.pool, g.at("POOL") >> 2);
     u8.set(s.deleted, g.at("FLAGS"));
