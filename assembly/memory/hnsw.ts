@@ -85,7 +85,8 @@ export function heapBase(): usize {
  * Distance between the vectors at a and b. Two f32x4 accumulators over each
  * block of 8 floats, added lane by lane, then (l0 + l1) + (l2 + l3).
  */
-function distance(a: usize, b: usize): f32 {
+// @ts-ignore: decorator
+@inline function distance(a: usize, b: usize): f32 {
   let s0 = f32x4.splat(0);
   let s1 = f32x4.splat(0);
   if (metric == 0) {
