@@ -10,7 +10,6 @@ import {
   type Metadata, type Metric, type VectorId,
 } from "./params.ts";
 
-
 /**
  * Which vectors a search may return: a predicate, or an object whose every
  * key must equal (===) the metadata's value under that key.
@@ -43,7 +42,6 @@ export interface VectorIndexOptions {
   /** Where the graph is computed: `tsHnsw` (default) or a loaded `WasmHnsw`. */
   readonly backend?: HnswBackend;
 }
-
 
 /**
  * Tombstones are compacted away once they are more than this share of the
