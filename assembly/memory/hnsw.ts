@@ -4,6 +4,7 @@
 // the words); the kernel allocates nothing. The TypeScript twin,
 // src/memory/hnsw-twin.ts, follows this file line by line: same float32
 // rounding, same summation order, same heap, so both build the same graph.
+// (The twin leaves out touch(), which changes timing, not results.)
 
 // Context words (byte offset = 4 * word); keep in step with src/memory/layout.ts.
 const STRIDE = 0; // floats per stored vector, a multiple of 8 (zero padded)
@@ -14,8 +15,8 @@ const COUNT = 4; // nodes stored, deleted ones included
 const ENTRY = 5; // the entry node, -1 when empty
 const MAX_LEVEL = 6;
 const EF_CONSTRUCTION = 7;
-const VECTORS = 8;
-const LINKS0 = 9; // per node: count, then M0 ids
+const VECTORS = 8; // node 0's vector; node i's is NODE_BYTES further per i
+const LINKS0 = 9; // node 0's level-0 list (count, then M0 ids); node i's is NODE_BYTES further per i
 const UPPER = 10; // per node: first word of its upper-level lists in POOL, -1 without
 const POOL = 11; // per upper level of a node: count, then M ids
 const FLAGS = 12; // per node, u8: 1 = deleted
@@ -28,9 +29,11 @@ const SCRATCH = 18; // sorted (distance, id) pairs
 const OUT = 19; // the answer, (distance, id) pairs nearest first
 const QUERY = 20; // the query vector, STRIDE floats
 const BATCH = 21; // M0 node ids
+const NODE_BYTES = 22; // per node: its level-0 list, then its vector (one block, as hnswlib keeps them)
 
 let ctx: usize = 0;
 let stride: usize = 0; // bytes per vector
+let nodeBytes: usize = 0;
 let metric: i32 = 0;
 let vectors: usize = 0;
 let flags: usize = 0;
@@ -38,7 +41,6 @@ let mask: usize = 0;
 let visited: usize = 0;
 let epoch: u16 = 0;
 let links0: usize = 0;
-let links0Bytes: usize = 0; // per node: 4 (1 + M0)
 let upper: usize = 0;
 let pool: usize = 0;
 let upperWords: i32 = 0; // per level: 1 + M
@@ -56,6 +58,7 @@ let upperWords: i32 = 0; // per level: 1 + M
 function bind(context: usize): void {
   ctx = context;
   stride = <usize>word(STRIDE) << 2;
+  nodeBytes = <usize>word(NODE_BYTES);
   metric = word(METRIC);
   vectors = <usize>word(VECTORS);
   flags = <usize>word(FLAGS);
@@ -63,7 +66,6 @@ function bind(context: usize): void {
   visited = <usize>word(VISITED);
   epoch = <u16>word(EPOCH);
   links0 = <usize>word(LINKS0);
-  links0Bytes = <usize>(1 + word(M0)) << 2;
   upper = <usize>word(UPPER);
   pool = <usize>word(POOL);
   upperWords = 1 + word(M);
@@ -76,14 +78,15 @@ export function heapBase(): usize {
 
 // @ts-ignore: decorator
 @inline function vec(node: i32): usize {
-  return vectors + <usize>node * stride;
+  return vectors + <usize>node * nodeBytes;
 }
 
 /**
  * Distance between the vectors at a and b. Two f32x4 accumulators over each
  * block of 8 floats, added lane by lane, then (l0 + l1) + (l2 + l3).
  */
-function distance(a: usize, b: usize): f32 {
+// @ts-ignore: decorator
+@inline function distance(a: usize, b: usize): f32 {
   let s0 = f32x4.splat(0);
   let s1 = f32x4.splat(0);
   if (metric == 0) {
@@ -104,10 +107,24 @@ function distance(a: usize, b: usize): f32 {
   return metric == 0 ? total : <f32>1 - total;
 }
 
+let touched: f32 = 0;
+
+/**
+ * Reads one float from each 64-byte line of a vector, so that its cache
+ * misses are under way before its distance is computed (WebAssembly has no
+ * prefetch instruction; hnswlib prefetches here).
+ */
+// @ts-ignore: decorator
+@inline function touch(v: usize): void {
+  let s: f32 = 0;
+  for (let off: usize = 0; off < stride; off += 64) s += load<f32>(v + off);
+  touched += s;
+}
+
 /** The link list of a node on a level: a count, then the ids. */
 // @ts-ignore: decorator
 @inline function links(node: i32, level: i32): usize {
-  if (level == 0) return links0 + <usize>node * links0Bytes;
+  if (level == 0) return links0 + <usize>node * nodeBytes;
   const first = load<i32>(upper + (<usize>node << 2)) + (level - 1) * upperWords;
   return pool + (<usize>first << 2);
 }
@@ -251,6 +268,7 @@ function searchLayer(q: usize, ep: i32, ef: i32, level: i32, useMask: bool): i32
       const e = load<i32>(list + (<usize>j << 2));
       if (seen(e)) continue;
       store<i32>(batch + (<usize>fresh << 2), e);
+      touch(vec(e));
       fresh++;
     }
     for (let j = 0; j < fresh; j++) {

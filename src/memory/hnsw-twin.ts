@@ -22,6 +22,7 @@ class TwinEngine implements HnswEngine {
   private stride = 0;
   private metric = 0;
   private vectors = 0;
+  private nodeWords = 0;
   private flags = 0;
   private mask = 0;
   private visited = 0;
@@ -55,6 +56,7 @@ class TwinEngine implements HnswEngine {
     this.stride = this.word(W.STRIDE);
     this.metric = this.word(W.METRIC);
     this.vectors = this.word(W.VECTORS) >> 2;
+    this.nodeWords = this.word(W.NODE_BYTES) >> 2;
     this.flags = this.word(W.FLAGS);
     this.mask = this.word(W.MASK);
     this.visited = this.word(W.VISITED) >> 1;
@@ -63,7 +65,7 @@ class TwinEngine implements HnswEngine {
 
   /** Float index of a node's vector. */
   private vec(node: number): number {
-    return this.vectors + node * this.stride;
+    return this.vectors + node * this.nodeWords;
   }
 
   /** Distance between the vectors at float indexes a and b: lanes 0-3 and 4-7 of each block of 8, as two f32x4. */
@@ -93,7 +95,7 @@ class TwinEngine implements HnswEngine {
 
   /** Int index of a node's link list on a level: a count, then the ids. */
   private links(node: number, level: number): number {
-    if (level === 0) return (this.word(W.LINKS0) >> 2) + node * (1 + this.word(W.M0));
+    if (level === 0) return (this.word(W.LINKS0) >> 2) + node * this.nodeWords;
     const first = this.i32[(this.word(W.UPPER) >> 2) + node] + (level - 1) * (1 + this.word(W.M));
     return (this.word(W.POOL) >> 2) + first;
   }

@@ -35,6 +35,7 @@ export const W = {
   OUT: 19,
   QUERY: 20,
   BATCH: 21,
+  NODE_BYTES: 22,
 } as const;
 
 const CONTEXT_BYTES = 128;
@@ -81,9 +82,14 @@ interface Sizes {
   beam: number;
 }
 
-/** The regions in address order; the first five hold the graph, the rest are scratch. */
-const REGIONS = ["VECTORS", "LINKS0", "UPPER", "FLAGS", "POOL", "MASK", "VISITED", "HEAP_A", "HEAP_B", "SCRATCH", "OUT", "QUERY", "BATCH"] as const;
-const KEPT = 5;
+/**
+ * The regions in address order; the first four hold the graph, the rest are
+ * scratch. NODES holds one block per node, its level-0 list (count and 2M
+ * ids, padded to 16 bytes) then its vector, as hnswlib keeps them: walking
+ * a node's links then touches memory next to the vector just compared.
+ */
+const REGIONS = ["NODES", "UPPER", "FLAGS", "POOL", "MASK", "VISITED", "HEAP_A", "HEAP_B", "SCRATCH", "OUT", "QUERY", "BATCH"] as const;
+const KEPT = 4;
 type Region = (typeof REGIONS)[number];
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
@@ -97,6 +103,9 @@ export class GraphMemory {
   readonly stride: number;
   readonly M0: number;
   readonly ctx: number;
+  /** Bytes of a node's block in NODES, and where its vector starts in it. */
+  readonly nodeBytes: number;
+  private readonly vectorOffset: number;
   private sizes: Sizes = { nodes: 0, poolWords: 0, beam: 0 };
   private offsets = new Map<Region, number>();
   private lengths = new Map<Region, number>();
@@ -105,6 +114,8 @@ export class GraphMemory {
   constructor(readonly engine: HnswEngine, readonly shape: GraphShape) {
     this.stride = Math.ceil(shape.dimension / 8) * 8;
     this.M0 = 2 * shape.M;
+    this.vectorOffset = align16((1 + this.M0) * 4);
+    this.nodeBytes = this.vectorOffset + this.stride * 4;
     this.ctx = align16(engine.base);
     engine.grow(this.ctx + CONTEXT_BYTES);
     this.setWord(W.STRIDE, this.stride);
@@ -115,6 +126,7 @@ export class GraphMemory {
     this.setWord(W.ENTRY, -1);
     this.setWord(W.MAX_LEVEL, -1);
     this.setWord(W.EF_CONSTRUCTION, shape.efConstruction);
+    this.setWord(W.NODE_BYTES, this.nodeBytes);
     this.ensure({ nodes: 64, poolWords: 64, beam: Math.max(64, shape.efConstruction) });
   }
 
@@ -143,6 +155,16 @@ export class GraphMemory {
     return this.offsets.get(region)!;
   }
 
+  /** Index in f32 of a node's vector (stride floats). */
+  vectorIndex(node: number): number {
+    return (this.at("NODES") + node * this.nodeBytes + this.vectorOffset) >> 2;
+  }
+
+  /** Index in i32 of a node's level-0 list (its count, then 2M ids). */
+  links0Index(node: number): number {
+    return (this.at("NODES") + node * this.nodeBytes) >> 2;
+  }
+
   get capacity(): number {
     return this.sizes.nodes;
   }
@@ -162,20 +184,18 @@ export class GraphMemory {
    */
   ensure(need: Partial<Sizes>): void {
     const old = this.sizes;
+    if ((need.nodes ?? 0) <= old.nodes && (need.poolWords ?? 0) <= old.poolWords && (need.beam ?? 0) <= old.beam) return;
     const grow = (key: keyof Sizes) => {
       const want = need[key] ?? 0;
       return want > old[key] ? Math.max(want, 2 * old[key]) : old[key];
     };
-    const next: Sizes = { nodes: grow("nodes"), poolWords: grow("poolWords"), beam: grow("beam") };
-    if (next.nodes === old.nodes && next.poolWords === old.poolWords && next.beam === old.beam) return;
-    this.relayout(next);
+    this.relayout({ nodes: grow("nodes"), poolWords: grow("poolWords"), beam: grow("beam") });
   }
 
   private relayout(sizes: Sizes): void {
     const { nodes, poolWords, beam } = sizes;
     const lengths: Record<Region, number> = {
-      VECTORS: nodes * this.stride * 4,
-      LINKS0: nodes * (1 + this.M0) * 4,
+      NODES: nodes * this.nodeBytes,
       UPPER: nodes * 4,
       FLAGS: nodes,
       POOL: poolWords * 4,
@@ -208,7 +228,9 @@ export class GraphMemory {
     this.offsets = offsets;
     this.lengths = new Map(REGIONS.map((r) => [r, lengths[r]]));
     this.sizes = sizes;
-    for (const r of REGIONS) this.setWord(W[r], offsets.get(r)!);
+    for (const r of REGIONS) if (r !== "NODES") this.setWord(W[r], offsets.get(r)!);
+    this.setWord(W.LINKS0, offsets.get("NODES")!);
+    this.setWord(W.VECTORS, offsets.get("NODES")! + this.vectorOffset);
     bytes.fill(0, offsets.get("VISITED")!, offsets.get("VISITED")! + lengths.VISITED);
     this.setWord(W.EPOCH, 0);
   }

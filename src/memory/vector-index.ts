@@ -10,7 +10,6 @@ import {
   type Metadata, type Metric, type VectorId,
 } from "./params.ts";
 
-
 /**
  * Which vectors a search may return: a predicate, or an object whose every
  * key must equal (===) the metadata's value under that key.
@@ -43,7 +42,6 @@ export interface VectorIndexOptions {
   /** Where the graph is computed: `tsHnsw` (default) or a loaded `WasmHnsw`. */
   readonly backend?: HnswBackend;
 }
-
 
 /**
  * Tombstones are compacted away once they are more than this share of the
@@ -87,6 +85,8 @@ export class VectorIndex {
   private poolUsed = 0;
   private deleted = 0;
   private rng: Random;
+  /** prepare()'s output: allocating it per query cost more than a small search. */
+  private readonly staged: Float32Array;
   /** Levels drawn so far: where the seeded stream stands (saved, so a loaded index draws on from there). */
   private draws = 0;
 
@@ -102,6 +102,7 @@ export class VectorIndex {
     this.backend = options.backend ?? tsHnsw;
     this.rng = new Random(this.seed);
     this.graph = this.newGraph();
+    this.staged = new Float32Array(this.graph.stride);
   }
 
   /** Live vectors (tombstones excluded). */
@@ -211,9 +212,8 @@ export class VectorIndex {
       for (let l = 0; l <= this.levels[slot]; l++) nodesPerLevel[l] = (nodesPerLevel[l] ?? 0) + 1;
     }
     const i32 = this.graph.i32;
-    const links0 = this.graph.at("LINKS0") >> 2;
     let degree = 0;
-    for (const slot of this.slots.values()) degree += i32[links0 + slot * (1 + this.graph.M0)];
+    for (const slot of this.slots.values()) degree += i32[this.graph.links0Index(slot)];
     return {
       size: this.size, deleted: this.deleted, dimension: this.dimension, metric: this.metric, M: this.M,
       efConstruction: this.efConstruction, efSearch: this.ef, seed: this.seed, backend: this.backend.name,
@@ -251,7 +251,11 @@ export class VectorIndex {
     });
   }
 
-  /** The vector as stored: float32, padded with zeros to the stride; cosine normalized. Refuses a wrong length or a non-finite value. */
+  /**
+   * The vector as stored, in a buffer reused by every call: float32, padded
+   * with zeros to the stride; cosine normalized. Refuses a wrong length or a
+   * non-finite value.
+   */
   private prepare(vector: ArrayLike<number>, field: string): Float32Array {
     if (vector === null || typeof vector !== "object" || typeof vector.length !== "number") {
       throw new ConfigError(`${field} must be an array of ${this.dimension} numbers, got ${shown(vector)}`, { field });
@@ -259,7 +263,7 @@ export class VectorIndex {
     if (vector.length !== this.dimension) {
       throw new ConfigError(`${field} has ${vector.length} values; this index holds vectors of dimension ${this.dimension}`, { field });
     }
-    const out = new Float32Array(this.graph.stride);
+    const out = this.staged;
     let norm = 0;
     for (let i = 0; i < this.dimension; i++) {
       const v = vector[i];
@@ -283,11 +287,12 @@ export class VectorIndex {
     const slot = g.word(W.COUNT);
     const words = level * (1 + this.M);
     g.ensure({ nodes: slot + 1, poolWords: this.poolUsed + words });
-    g.f32.set(values, (g.at("VECTORS") >> 2) + slot * g.stride);
+    // The node's block and pool lists are cleared whole: memory a relayout left behind may hold anything.
     const i32 = g.i32;
-    i32[(g.at("LINKS0") >> 2) + slot * (1 + g.M0)] = 0;
+    i32.fill(0, g.links0Index(slot), g.links0Index(slot) + g.nodeBytes / 4);
+    g.f32.set(values, g.vectorIndex(slot));
     i32[(g.at("UPPER") >> 2) + slot] = level > 0 ? this.poolUsed : -1;
-    for (let l = 0; l < level; l++) i32[(g.at("POOL") >> 2) + this.poolUsed + l * (1 + this.M)] = 0;
+    i32.fill(0, (g.at("POOL") >> 2) + this.poolUsed, (g.at("POOL") >> 2) + this.poolUsed + words);
     g.u8[g.at("FLAGS") + slot] = 0;
     this.poolUsed += words;
     this.levels.push(level);
@@ -314,7 +319,7 @@ export class VectorIndex {
 
   /** A slot's stored floats with their padding. */
   private storedVector(slot: number): Float32Array {
-    const start = (this.graph.at("VECTORS") >> 2) + slot * this.graph.stride;
+    const start = this.graph.vectorIndex(slot);
     return this.graph.f32.slice(start, start + this.graph.stride);
   }
 
@@ -365,12 +370,14 @@ export class VectorIndex {
     const vectors = new Float32Array(count * this.dimension);
     for (let slot = 0; slot < count; slot++) vectors.set(this.vectorAt(slot), slot * this.dimension);
     const words = 1 + g.M0;
+    const links0 = new Int32Array(count * words);
+    for (let slot = 0; slot < count; slot++) links0.set(g.i32.subarray(g.links0Index(slot), g.links0Index(slot) + words), slot * words);
     return {
       metric: this.metric, dimension: this.dimension, M: this.M, efConstruction: this.efConstruction, efSearch: this.ef,
       seed: this.seed, draws: this.draws, entry: g.word(W.ENTRY), maxLevel: g.word(W.MAX_LEVEL),
       vectors,
       levels: Int32Array.from(this.levels),
-      links0: g.i32.slice(g.at("LINKS0") >> 2, (g.at("LINKS0") >> 2) + count * words),
+      links0,
       upper: g.i32.slice(g.at("UPPER") >> 2, (g.at("UPPER") >> 2) + count),
       pool: g.i32.slice(g.at("POOL") >> 2, (g.at("POOL") >> 2) + this.poolUsed),
       deleted: g.u8.slice(g.at("FLAGS"), g.at("FLAGS") + count),
@@ -389,12 +396,13 @@ export class VectorIndex {
     const f32 = g.f32;
     const i32 = g.i32;
     const u8 = g.u8;
-    const vectors = g.at("VECTORS") >> 2;
-    f32.fill(0, vectors, vectors + count * g.stride);
+    const words = 1 + g.M0;
     for (let slot = 0; slot < count; slot++) {
-      f32.set(s.vectors.subarray(slot * s.dimension, (slot + 1) * s.dimension), vectors + slot * g.stride);
+      const v = g.vectorIndex(slot);
+      f32.fill(0, v, v + g.stride);
+      f32.set(s.vectors.subarray(slot * s.dimension, (slot + 1) * s.dimension), v);
+      i32.set(s.links0.subarray(slot * words, (slot + 1) * words), g.links0Index(slot));
     }
-    i32.set(s.links0, g.at("LINKS0") >> 2);
     i32.set(s.upper, g.at("UPPER") >> 2);
     i32.set(s.pool, g.at("POOL") >> 2);
     u8.set(s.deleted, g.at("FLAGS"));
