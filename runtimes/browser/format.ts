@@ -21,10 +21,11 @@ export function fmtNum(x: number, digits = 3): string {
   return Number.isFinite(x) ? x.toFixed(digits) : "—";
 }
 
+const price4 = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 4 });
+
 /** A price with as many decimals as it needs, up to 4. */
 export function fmtPrice(x: number): string {
-  if (!Number.isFinite(x)) return "—";
-  return x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 4 });
+  return Number.isFinite(x) ? price4.format(x) : "—";
 }
 
 /** YYYY-MM-DD for a UTC midnight, else YYYY-MM-DD HH:MM (UTC). */

@@ -1,28 +1,29 @@
-// The page: data in, a strategy and its parameters, a backtest in a Web
-// Worker with progress and cancel, the results drawn, and parameter sweeps
-// across a pool of workers. Everything runs in this tab.
+// The page: data in (read and parsed in a Web Worker), a strategy and its
+// parameters, a backtest in that worker with progress and cancel, the results
+// drawn, and parameter sweeps across a pool of workers. Everything runs in
+// this tab; the page's own thread only draws, so it stays responsive on a
+// million bars.
 import { Backtest } from "../../src/backtest/engine.ts";
 import { CONFIG_SETTINGS, type ConfigSettingName } from "../../src/backtest/config.ts";
 import { strategyAndConfig, type SizingSpec } from "../../src/backtest/job.ts";
 import type { TradeRecord } from "../../src/portfolio/trades.ts";
-import type { AnalyzedReport } from "../../src/report/analysis.ts";
 import type { BarSeries } from "../../src/core/data.ts";
 import { EngineError } from "../../src/core/errors.ts";
-import { parseBarsCsv } from "../../src/data/csv.ts";
 import { getStrategy, strategies } from "../../src/strategies/index.ts";
 import { settingFromText, type SettingSpec } from "../../src/core/settings.ts";
 import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type LimitSettingName, type RiskLimits } from "../../src/risk/limits.ts";
 import { SIZING_SETTINGS } from "../../src/risk/sizing.ts";
 import { paramsFromText, resolveParams } from "../../src/strategies/params.ts";
 import type { StrategyDefinition, StrategyParams } from "../../src/strategies/strategy.ts";
-import { EquityChart, linkTimeScales, PriceChart } from "./charts.ts";
+import { BarView, EquityChart, PriceChart } from "./charts.ts";
 import { byId, download, h } from "./dom.ts";
 import { FieldSet, fieldFromSetting, fieldsFromParams, type FieldSpec, type RawValue } from "./form.ts";
 import { fmtInt, fmtMs, fmtTime } from "./format.ts";
 import { overlaysFor } from "./overlays.ts";
-import type { FromWorker, OverlaySpec, PlainConfig, PlainError, PlainRequest, ToWorker } from "./protocol.ts";
+import { reportFileStem } from "./exports.ts";
+import type { ExportFormat, FromWorker, LoadSource, OverlaySpec, PageReport, PlainConfig, PlainError, PlainRequest, ToWorker } from "./protocol.ts";
 import {
-  renderBenchmark, renderDrawdowns, renderMonthly, renderRejections, renderResized, renderStats, renderTrades, renderTradeStats, reportFileStem, tradesCsv,
+  renderBenchmark, renderDrawdowns, renderMonthly, renderRejections, renderResized, renderStats, renderTrades, renderTradeStats,
 } from "./results.ts";
 import { cellOf, defaultRange, gridValues, METRICS, renderHeatmap, MAX_STEPS, type Axis, type CellResult, type MetricKey } from "./sweep.ts";
 import { SweepCancelled } from "../../src/research/executor.ts";
@@ -82,6 +83,8 @@ const el = {
   dropzone: byId("dropzone"),
   useBundled: byId<HTMLButtonElement>("use-bundled"),
   dataStatus: byId("data-status"),
+  dataProgress: byId<HTMLProgressElement>("data-progress"),
+  dataCancel: byId<HTMLButtonElement>("data-cancel"),
   dataError: byId("data-error"),
   runForm: byId<HTMLFormElement>("run-form"),
   strategy: byId<HTMLSelectElement>("strategy"),
@@ -107,7 +110,9 @@ const el = {
   resultTiming: byId("result-timing"),
   stats: byId("stats"),
   trades: byId<HTMLTableElement>("trades"),
+  tradesPager: byId("trades-pager"),
   rejections: byId<HTMLTableElement>("rejections"),
+  rejectionsPager: byId("rejections-pager"),
   rejectionsNote: byId("rejections-note"),
   benchStats: byId("bench-stats"),
   benchNote: byId("bench-note"),
@@ -116,6 +121,7 @@ const el = {
   monthlyLegend: byId("monthly-legend"),
   drawdowns: byId<HTMLTableElement>("drawdowns"),
   resized: byId<HTMLTableElement>("resized"),
+  resizedPager: byId("resized-pager"),
   resizedNote: byId("resized-note"),
   sizingMethod: byId<HTMLSelectElement>("sizing-method"),
   tradesNote: byId("trades-note"),
@@ -129,9 +135,9 @@ const paramFields = new FieldSet(byId("param-fields"), "p", "param");
 const settingFields = new FieldSet(byId("setting-fields"), "s", "setting");
 const sizingFields = new FieldSet(byId("sizing-fields"), "z", "sizing");
 const limitFields = new FieldSet(byId("limit-fields"), "l", "limit");
-const priceChart = new PriceChart(byId("price-chart"), byId("price-legend"));
-const equityChart = new EquityChart(byId("equity-chart"), byId("equity-legend"));
-linkTimeScales(priceChart.chart, equityChart.chart, () => equityChart.hasData);
+const barView = new BarView((m) => send(m));
+const priceChart = new PriceChart(byId("price-chart"), byId("price-legend"), barView);
+const equityChart = new EquityChart(byId("equity-chart"), byId("equity-legend"), barView);
 
 // ---- state ----------------------------------------------------------------
 
@@ -146,11 +152,15 @@ const state = {
   series: null as BarSeries | null,
   seriesLabel: "",
   seriesId: 0,
-  /** The series id the engine worker holds. */
-  workerSeriesId: -1,
+  nextSeriesId: 1,
+  /** The load under way in the worker, if any. */
+  loading: null as null | { loadId: number; seriesId: number; name: string; label: string },
+  nextLoad: 1,
   nextJob: 1,
   running: null as Running | null,
-  report: null as AnalyzedReport | null,
+  /** The run shown, and its job id (the worker builds its exports). */
+  report: null as PageReport | null,
+  shownJob: 0,
   runs: 0,
   sweep: null as null | {
     strategy: string; base: StrategyParams; x: Axis; y: Axis; cells: (CellResult | undefined)[]; running: boolean;
@@ -187,7 +197,9 @@ function startWorker(): Worker {
     if (state.running) finishRun(`The engine worker failed: ${e.message || "unknown error"}`, true);
   };
   w.postMessage({ type: "init" } satisfies ToWorker);
-  state.workerSeriesId = -1;
+  // A worker started again (after a run that would not stop) needs the data back to draw and run.
+  if (state.series) w.postMessage({ type: "series", seriesId: state.seriesId, series: state.series } satisfies ToWorker);
+  if (state.loading) loadStopped(`Reading ${state.loading.name} stopped: the engine worker was restarted.`);
   return w;
 }
 
@@ -197,6 +209,28 @@ function send(message: ToWorker): void {
 
 function onWorkerMessage(m: FromWorker): void {
   switch (m.type) {
+    case "load-progress":
+      if (state.loading?.loadId !== m.loadId) return;
+      showLoadProgress(m.bytes, m.total);
+      return;
+    case "loaded":
+      if (state.loading?.loadId !== m.loadId) return;
+      setSeries(m.series, m.seriesId, state.loading.label);
+      return;
+    case "load-error":
+      if (state.loading?.loadId !== m.loadId) return;
+      showDataError(m.error, state.loading.name);
+      return;
+    case "load-cancelled":
+      if (state.loading?.loadId !== m.loadId) return;
+      loadStopped(`Reading ${state.loading.name} was cancelled.`);
+      return;
+    case "drawn":
+      void barView.apply(m);
+      return;
+    case "exported":
+      if (m.jobId === state.shownJob && state.report) download(`${reportFileStem(state.report)}${EXPORT_SUFFIX[m.format]}`, m.file);
+      return;
     case "ready":
       el.kernels.textContent = m.kernels === "wasm" ? "Indicator kernels: WebAssembly" : `Indicator kernels: TypeScript (${m.detail ?? "no WebAssembly"})`;
       el.kernels.dataset.kernels = m.kernels;
@@ -216,68 +250,105 @@ function onWorkerMessage(m: FromWorker): void {
       finishRun(`Cancelled after ${el.runStatus.dataset.done ?? 0} bars.`, false, "cancelled");
       return;
     case "error":
-      if (state.running?.jobId !== m.jobId) return;
-      showEngineError(m.error);
-      finishRun("The backtest stopped with an error.", true);
+      if (state.running?.jobId === m.jobId) {
+        showEngineError(m.error);
+        finishRun("The backtest stopped with an error.", true);
+      } else if (m.jobId === state.shownJob) {
+        // An export that failed.
+        showEngineError(m.error);
+      }
       return;
   }
 }
 
 // ---- data -----------------------------------------------------------------
 
-async function loadBundled(): Promise<void> {
-  setDataStatus("Loading the bundled S&P 500…");
-  try {
-    const res = await fetch("sp500.csv");
-    if (!res.ok) throw new Error(`sp500.csv: HTTP ${res.status}`);
-    const text = await res.text();
-    setSeries(parseBarsCsv(text, { source: "sp500.csv", symbol: "SPX" }), "bundled S&P 500 (sp500.csv)");
-  } catch (e) {
-    showDataError(e, "sp500.csv");
-  }
+function loadBundled(): void {
+  startLoad({ url: "sp500.csv", name: "sp500.csv", symbol: "SPX" }, "bundled S&P 500 (sp500.csv)");
 }
 
-async function loadFile(file: File): Promise<void> {
-  setDataStatus(`Reading ${file.name}…`);
-  try {
-    const text = await file.text();
-    setSeries(parseBarsCsv(text, { source: file.name }), file.name);
-  } catch (e) {
-    showDataError(e, file.name);
-  }
+function loadFile(file: File): void {
+  startLoad({ file, name: file.name }, file.name);
+}
+
+/** Reads and parses `source` in the engine worker; the data loaded so far stays until the new data is ready. */
+function startLoad(source: LoadSource, label: string): void {
+  if (state.loading) send({ type: "cancel-load", loadId: state.loading.loadId });
+  const loading = { loadId: state.nextLoad++, seriesId: state.nextSeriesId++, name: source.name, label };
+  state.loading = loading;
+  el.dataCancel.disabled = false;
+  el.dataProgress.value = 0;
+  el.dataStatus.dataset.state = "loading";
+  delete el.dataStatus.dataset.loadBytes;
+  setDataStatus(`Reading ${source.name}…`);
+  send({ type: "load", loadId: loading.loadId, seriesId: loading.seriesId, source });
+}
+
+function showLoadProgress(bytes: number, total: number): void {
+  const name = state.loading!.name;
+  el.dataProgress.value = total > 0 ? Math.min(1, bytes / total) : 0;
+  el.dataStatus.dataset.loadBytes = String(bytes);
+  setDataStatus(total > 0
+    ? `Reading ${name}… ${Math.floor((bytes / total) * 100)}% (${fmtMb(bytes)} of ${fmtMb(total)})`
+    : `Reading ${name}… ${fmtMb(bytes)}`);
+}
+
+const fmtMb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+function cancelLoad(): void {
+  if (!state.loading) return;
+  el.dataCancel.disabled = true;
+  setDataStatus(`Cancelling the reading of ${state.loading.name}…`);
+  send({ type: "cancel-load", loadId: state.loading.loadId });
+}
+
+/** The load ended without data: the data loaded before stays. */
+function loadStopped(message: string): void {
+  endLoad("cancelled");
+  setDataStatus(`${message} ${state.series ? `Still using ${describeSeries(state.series, state.seriesLabel)}.` : "No data is loaded."}`);
+}
+
+function endLoad(dataState: string): void {
+  state.loading = null;
+  el.dataCancel.disabled = true;
+  el.dataProgress.value = 0;
+  el.dataStatus.dataset.state = dataState;
 }
 
 function setDataStatus(text: string): void {
   el.dataStatus.textContent = text;
 }
 
-function setSeries(series: BarSeries, label: string): void {
+function setSeries(series: BarSeries, seriesId: number, label: string): void {
+  endLoad("loaded");
   if (state.running) cancelRun();
   if (state.sweep?.running) cancelSweep();
   state.series = series;
   state.seriesLabel = label;
-  state.seriesId++;
+  state.seriesId = seriesId;
+  el.dataProgress.value = 1;
   el.dataError.hidden = true;
   el.dataError.replaceChildren();
   el.dataStatus.textContent = describeSeries(series, label);
   el.dataStatus.dataset.bars = String(series.close.length);
   el.dataStatus.dataset.symbol = series.symbol;
-  el.dataStatus.dataset.seriesId = String(state.seriesId);
-  priceChart.setBars(series);
+  el.dataStatus.dataset.seriesId = String(seriesId);
   clearResults();
+  priceChart.setSeries(series.symbol);
+  void barView.setSeries(seriesId, series.close.length);
   state.sweep = null;
   el.heatmap.replaceChildren();
   el.heatSummary.textContent = "Run a sweep (step 3) to fill this map.";
   validate();
 }
 
-function showDataError(e: unknown, fileName: string): void {
-  const err = e as { message?: string; row?: number; field?: string };
+function showDataError(err: PlainError, fileName: string): void {
+  endLoad("error");
   const where = [err.row !== undefined ? `row ${err.row}` : "", err.field ? `column “${err.field}”` : ""].filter(Boolean).join(", ");
   el.dataError.replaceChildren(
     h("strong", {}, `Could not load ${fileName}`),
     where ? h("span", { className: "where", "data-testid": "data-error-where" }, ` (${where})`) : "",
-    h("p", { "data-testid": "data-error-message" }, err.message ?? String(e)),
+    h("p", { "data-testid": "data-error-message" }, err.message),
     h("p", { className: "field-help" }, state.series ? `Still using ${state.series.symbol} from ${state.seriesLabel}.` : "No data is loaded."),
   );
   if (err.row !== undefined) el.dataError.dataset.row = String(err.row);
@@ -294,10 +365,11 @@ function describeSeries(series: BarSeries, label: string): string {
 
 el.fileInput.addEventListener("change", () => {
   const file = el.fileInput.files?.[0];
-  if (file) void loadFile(file);
+  if (file) loadFile(file);
   el.fileInput.value = "";
 });
-el.useBundled.addEventListener("click", () => void loadBundled());
+el.useBundled.addEventListener("click", loadBundled);
+el.dataCancel.addEventListener("click", cancelLoad);
 for (const type of ["dragenter", "dragover"] as const) {
   el.dropzone.addEventListener(type, (e) => {
     e.preventDefault();
@@ -309,7 +381,7 @@ el.dropzone.addEventListener("drop", (e) => {
   e.preventDefault();
   el.dropzone.classList.remove("over");
   const file = e.dataTransfer?.files[0];
-  if (file) void loadFile(file);
+  if (file) loadFile(file);
 });
 // A file dropped anywhere else must not navigate away from the page.
 window.addEventListener("dragover", (e) => e.preventDefault());
@@ -388,7 +460,8 @@ function validate(): Valid | null {
   if (paramErrors.size === 0 && errorSets.every((m) => m.size === 0)) {
     try {
       const [strategy, cfg] = strategyAndConfig({ strategy: def.name, params, config, limits, sizing });
-      if (state.series) new Backtest(state.series, strategy, cfg);
+      // The engine's own check of the settings against the data; the bars themselves were checked on loading, so their first does.
+      if (state.series) new Backtest(firstBar(state.series), strategy, cfg);
     } catch (e) {
       const message = messageOf(e);
       const target = fieldFor((e as EngineError).field);
@@ -405,6 +478,11 @@ function validate(): Valid | null {
   el.formError.hidden = formError === "";
   if (paramErrors.size > 0 || errorSets.some((m) => m.size > 0) || formError) return null;
   return { request: { strategy: def.name, params, config, limits, sizing }, params };
+}
+
+function firstBar(s: BarSeries): BarSeries {
+  const head = (a: Float64Array) => a.subarray(0, 1);
+  return { symbol: s.symbol, time: head(s.time), open: head(s.open), high: head(s.high), low: head(s.low), close: head(s.close), volume: head(s.volume) };
 }
 
 /** The form field an engine error names: its field is a request path (config.initialCash), as each field's path is. */
@@ -480,10 +558,6 @@ function startRun(t0: number): void {
     focusFirstInvalid();
     return;
   }
-  if (state.workerSeriesId !== state.seriesId) {
-    send({ type: "series", seriesId: state.seriesId, series: state.series });
-    state.workerSeriesId = state.seriesId;
-  }
   const jobId = state.nextJob++;
   const overlays = overlaysFor(valid.request.strategy, valid.params);
   state.running = { jobId, t0, overlays };
@@ -534,32 +608,50 @@ function showEngineError(err: PlainError): void {
   }
 }
 
+/**
+ * Draws a run's results in steps, each painted in its own frame, so no one
+ * task lays out and paints the whole report (a long run has a long monthly
+ * table and big charts). A new run or new data stops the drawing of this one.
+ */
 async function showResult(m: Extract<FromWorker, { type: "result" }>): Promise<void> {
   const running = state.running!;
+  finishRun("Drawing the results…", false, "drawing");
   const { report } = m;
   state.report = report;
-  renderStats(el.stats, report);
-  const params = Object.entries(report.strategy.params).map(([k, v]) => `${k}=${v}`).join(", ");
-  el.resultTitle.textContent = `${report.symbol} · ${report.strategy.name} (${params}) · ${fmtTime(report.start)} → ${fmtTime(report.end)}`;
-  renderTrades(el.trades, el.tradesNote, report.trades, focusTrade);
-  renderRejections(el.rejections, el.rejectionsNote, report.rejections);
-  renderResized(el.resized, el.resizedNote, report.resized);
+  state.shownJob = m.jobId;
   const a = report.analysis;
-  renderBenchmark(el.benchStats, el.benchNote, a);
-  renderTradeStats(el.tradeStats, a);
-  renderMonthly(el.monthly, el.monthlyLegend, a);
-  renderDrawdowns(el.drawdowns, a);
-  priceChart.setOverlays(running.overlays, m.overlays);
-  priceChart.setTrades(report.trades);
-  const benchmark = a.benchmark && { name: a.benchmark.name, ...a.benchmark.curve };
-  equityChart.setCurve(report.equity.time, report.equity.equity, report.equity.drawdown, { benchmark, rolling: a.rolling });
-  byId("equity-empty").hidden = true;
-  equityChart.chart.timeScale().fitContent();
-  priceChart.fit();
-  el.exportJson.disabled = false;
-  el.exportCsv.disabled = false;
-  el.runProgress.value = 1;
-  await afterPaint();
+  const steps = [
+    () => {
+      renderStats(el.stats, report);
+      const params = Object.entries(report.strategy.params).map(([k, v]) => `${k}=${v}`).join(", ");
+      el.resultTitle.textContent = `${report.symbol} · ${report.strategy.name} (${params}) · ${fmtTime(report.start)} → ${fmtTime(report.end)}`;
+      el.exportJson.disabled = false;
+      el.exportCsv.disabled = false;
+      el.runProgress.value = 1;
+    },
+    async () => {
+      priceChart.setRun(m.jobId, running.overlays, report.trades);
+      equityChart.setRun(m.jobId);
+      await barView.refresh();
+      byId("equity-empty").hidden = true;
+    },
+    () => {
+      renderBenchmark(el.benchStats, el.benchNote, a);
+      renderTradeStats(el.tradeStats, a);
+      renderDrawdowns(el.drawdowns, a);
+    },
+    () => renderMonthly(el.monthly, el.monthlyLegend, a),
+    () => {
+      renderTrades(el.trades, el.tradesPager, el.tradesNote, report.trades, focusTrade);
+      renderRejections(el.rejections, el.rejectionsPager, el.rejectionsNote, report.rejections);
+      renderResized(el.resized, el.resizedPager, el.resizedNote, report.resized);
+    },
+  ];
+  for (const step of steps) {
+    await step();
+    await afterPaint();
+    if (state.report !== report) return;
+  }
   const ms = performance.now() - running.t0;
   state.runs++;
   el.resultTiming.textContent =
@@ -570,7 +662,8 @@ async function showResult(m: Extract<FromWorker, { type: "result" }>): Promise<v
   el.resultTiming.dataset.overlayMs = String(m.overlayMs);
   el.resultTiming.dataset.kernels = m.kernels;
   el.results.dataset.runs = String(state.runs);
-  finishRun(`Done: ${fmtInt(report.bars)} bars, ${fmtInt(report.trades.length)} trades, in ${fmtMs(ms)}.`, false);
+  el.runStatus.textContent = `Done: ${fmtInt(report.bars)} bars, ${fmtInt(report.trades.length)} trades, in ${fmtMs(ms)}.`;
+  el.runStatus.dataset.state = "done";
 }
 
 /** Resolves once the frame holding the latest DOM and chart updates has been painted. */
@@ -593,6 +686,7 @@ function clearResults(): void {
   el.resultTitle.textContent = "Run a backtest to see its results here.";
   el.resultTiming.textContent = "";
   el.trades.tBodies[0].replaceChildren();
+  for (const pager of [el.tradesPager, el.rejectionsPager, el.resizedPager]) pager.hidden = true;
   el.tradesNote.textContent = "Run a backtest to list its trades.";
   el.rejections.tBodies[0].replaceChildren();
   el.rejectionsNote.textContent = "Run a backtest to list the orders its pre-trade checks denied.";
@@ -611,12 +705,15 @@ function clearResults(): void {
   el.exportCsv.disabled = true;
 }
 
-el.exportJson.addEventListener("click", () => {
-  if (state.report) download(`${reportFileStem(state.report)}.json`, JSON.stringify(state.report), "application/json");
-});
-el.exportCsv.addEventListener("click", () => {
-  if (state.report) download(`${reportFileStem(state.report)}-trades.csv`, tradesCsv(state.report.trades), "text/csv");
-});
+/** What each export's file name ends with. */
+const EXPORT_SUFFIX: Record<ExportFormat, string> = { json: ".json", csv: "-trades.csv", html: ".html" };
+
+function requestExport(format: ExportFormat): void {
+  if (state.report) send({ type: "export", jobId: state.shownJob, format });
+}
+
+el.exportJson.addEventListener("click", () => requestExport("json"));
+el.exportCsv.addEventListener("click", () => requestExport("csv"));
 
 // ---- parameter sweep ------------------------------------------------------
 
@@ -802,4 +899,4 @@ function pickCell(sweep: NonNullable<typeof state.sweep>, xv: number, yv: number
 // ---- start ----------------------------------------------------------------
 
 showStrategy();
-void loadBundled();
+loadBundled();
