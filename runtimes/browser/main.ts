@@ -4,21 +4,21 @@
 // this tab; the page's own thread only draws, so it stays responsive on a
 // million bars.
 import { Backtest } from "../../src/backtest/engine.ts";
-import { CONFIG_SETTINGS, type ConfigSettingName } from "../../src/backtest/config.ts";
+import { CONFIG_SETTINGS } from "../../src/backtest/config.ts";
 import { strategyAndConfig, type SizingSpec } from "../../src/backtest/job.ts";
 import type { TradeRecord } from "../../src/portfolio/trades.ts";
 import type { BarSeries } from "../../src/core/data.ts";
 import { EngineError } from "../../src/core/errors.ts";
 import { getStrategy, strategies } from "../../src/strategies/index.ts";
-import { settingFromText, type SettingSpec } from "../../src/core/settings.ts";
-import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type LimitSettingName, type RiskLimits } from "../../src/risk/limits.ts";
+import { settingFromText } from "../../src/core/settings.ts";
+import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type RiskLimits } from "../../src/risk/limits.ts";
 import { SIZING_SETTINGS } from "../../src/risk/sizing.ts";
 import { paramsFromText, resolveParams } from "../../src/strategies/params.ts";
 import type { StrategyDefinition, StrategyParams } from "../../src/strategies/strategy.ts";
 import { BarView, EquityChart, PriceChart } from "./charts.ts";
 import { byId, download, h } from "./dom.ts";
-import { FieldSet, fieldFromSetting, fieldsFromParams, type FieldSpec, type RawValue } from "./form.ts";
-import { fmtInt, fmtMs, fmtTime } from "./format.ts";
+import { FieldSet, fieldsFromParams, fieldsFromSettings, type FieldSpec, type RawValue } from "./form.ts";
+import { fmtInt, fmtMs, fmtTime, paramLabel } from "./format.ts";
 import { overlaysFor } from "./overlays.ts";
 import { reportFileStem } from "./exports.ts";
 import type { ExportFormat, FromWorker, LoadSource, OverlaySpec, PageReport, PlainConfig, PlainError, PlainRequest, ToWorker } from "./protocol.ts";
@@ -33,48 +33,11 @@ import { runSweep as runEngineSweep } from "../../src/research/sweep.ts";
 const WORKER_URL = new URL("worker.js", document.baseURI).href;
 const newWorker = () => new Worker(WORKER_URL, { name: "engine" });
 
-const configSetting = (name: ConfigSettingName) => CONFIG_SETTINGS.find((s) => s.name === name)!;
-const limitSetting = (name: LimitSettingName) => LIMIT_SETTINGS.find((s) => s.name === name)!;
-const sizingSetting = (method: SizingSpec["method"], name: string): SettingSpec => SIZING_SETTINGS[method].find((s) => s.name === name)!;
-
-/** The run settings, from the engine's declarations (src/backtest/config.ts): ranges, defaults and what may be blank. */
-const SETTINGS: readonly FieldSpec[] = [
-  fieldFromSetting(configSetting("initialCash"), "config.initialCash", "Initial cash", "starting cash"),
-  fieldFromSetting(configSetting("slippageBps"), "config.slippageBps", "Slippage (bps)", "adverse move on market and stop fills, in basis points"),
-  fieldFromSetting(configSetting("commissionPerShare"), "config.commissionPerShare", "Commission per share", "per share or unit filled"),
-  fieldFromSetting(configSetting("commissionPerOrder"), "config.commissionPerOrder", "Commission per order", "per filled order"),
-  fieldFromSetting(configSetting("positionFraction"), "config.positionFraction", "Position size", "fraction of equity a new position takes, (0, 1]"),
-  fieldFromSetting(configSetting("stopLossPct"), "config.stopLossPct", "Stop loss", "protective stop this fraction from entry, e.g. 0.05; blank for none"),
-  fieldFromSetting(configSetting("takeProfitPct"), "config.takeProfitPct", "Take profit", "take-profit limit this fraction from entry, e.g. 0.1; blank for none"),
-];
-
-/** Risk limits (src/risk/limits.ts), the order rate as a count and a window in days; blank is off. */
-const LIMITS: readonly FieldSpec[] = [
-  fieldFromSetting(limitSetting("maxDrawdown"), "limits.maxDrawdown", "Max drawdown", "halt new exposure after equity falls this fraction below its peak, e.g. 0.1"),
-  fieldFromSetting(limitSetting("maxDailyLoss"), "limits.maxDailyLoss", "Max daily loss", "halt new exposure for the day after losing this fraction, e.g. 0.02"),
-  fieldFromSetting(limitSetting("maxGrossExposure"), "limits.maxGrossExposure", "Max gross exposure", "sum of |position values| / equity, e.g. 1 = unlevered"),
-  fieldFromSetting(limitSetting("maxNetExposure"), "limits.maxNetExposure", "Max net exposure", "|sum of position values| / equity"),
-  fieldFromSetting(limitSetting("maxPositionQuantity"), "limits.maxPositionQuantity", "Max position (quantity)", "largest quantity held in one symbol"),
-  fieldFromSetting(limitSetting("maxPositionNotional"), "limits.maxPositionNotional", "Max position (value)", "largest position value in one symbol"),
-  fieldFromSetting({ ...ORDER_RATE_SETTINGS[0], name: "maxOrderCount", required: false }, "limits.maxOrderRate.count", "Max orders",
-    "at most this many orders in any window of the days below"),
-  fieldFromSetting({ ...ORDER_RATE_SETTINGS[1], name: "maxOrderDays" }, "limits.maxOrderRate.windowMs", "Order window (days)", "the window for max orders, in days"),
-];
-
-/** The fields of each sizing method (src/risk/sizing.ts); a required one starts from a typical value. */
-const SIZING: Record<SizingSpec["method"], readonly FieldSpec[]> = {
-  fixed: [],
-  volTarget: [
-    fieldFromSetting(sizingSetting("volTarget", "target"), "sizing.target", "Target volatility", "annualized volatility a position should carry, e.g. 0.15", 0.15),
-    fieldFromSetting(sizingSetting("volTarget", "lookback"), "sizing.lookback", "Lookback (bars)", "bars of returns to estimate volatility from"),
-    fieldFromSetting(sizingSetting("volTarget", "max"), "sizing.max", "Largest fraction", "cap on the fraction of equity; 1 is never levered"),
-  ],
-  kelly: [
-    fieldFromSetting(sizingSetting("kelly", "scale"), "sizing.scale", "Kelly scale", "share of the full Kelly fraction, e.g. 0.5 = half Kelly"),
-    fieldFromSetting(sizingSetting("kelly", "lookback"), "sizing.lookback", "Lookback (bars)", "bars of returns to estimate the edge from"),
-    fieldFromSetting(sizingSetting("kelly", "max"), "sizing.max", "Largest fraction", "cap on the fraction of equity; 1 is never levered"),
-  ],
-};
+/** The run settings, risk limits and each sizing method's options, generated from the engine's declarations. */
+const SETTINGS = fieldsFromSettings(CONFIG_SETTINGS, "config");
+const LIMITS = [...fieldsFromSettings(LIMIT_SETTINGS, "limits"), ...fieldsFromSettings(ORDER_RATE_SETTINGS, "limits", "maxOrderRate")];
+type SizingMethod = keyof typeof SIZING_SETTINGS;
+const SIZING = Object.fromEntries(Object.entries(SIZING_SETTINGS).map(([method, specs]) => [method, fieldsFromSettings(specs, "sizing")])) as Record<SizingMethod, FieldSpec[]>;
 
 // ---- elements -------------------------------------------------------------
 
@@ -406,9 +369,12 @@ function showStrategy(): void {
 el.strategy.addEventListener("change", showStrategy);
 settingFields.render(SETTINGS);
 limitFields.render(LIMITS);
-sizingFields.render(SIZING.fixed);
+el.sizingMethod.append(h("option", { value: "" }, "None: the position fraction above"),
+  ...Object.keys(SIZING).map((method) => h("option", { value: method }, paramLabel(method))));
+sizingFields.render([]);
 el.sizingMethod.addEventListener("change", () => {
-  sizingFields.render(SIZING[el.sizingMethod.value as SizingSpec["method"]]);
+  const method = el.sizingMethod.value as SizingMethod | "";
+  sizingFields.render(method === "" ? [] : SIZING[method]);
   validate();
 });
 paramFields.onInput(() => validate());
@@ -452,10 +418,10 @@ function validate(): Valid | null {
   }
   const config = readNumbers(SETTINGS, settingFields.values(), settingErrors) as PlainConfig;
   const limitErrors = new Map<string, string>();
-  const limits = readLimits(limitErrors);
+  const limits = readNumbers(LIMITS, limitFields.values(), limitErrors) as RiskLimits;
   const sizingErrors = new Map<string, string>();
-  const method = el.sizingMethod.value as SizingSpec["method"];
-  const sizing = method === "fixed" ? undefined : { method, ...readNumbers(sizingFields.fields, sizingFields.values(), sizingErrors) } as SizingSpec;
+  const method = el.sizingMethod.value as SizingMethod | "";
+  const sizing = method === "" ? undefined : { method, ...readNumbers(sizingFields.fields, sizingFields.values(), sizingErrors) } as SizingSpec;
   const errorSets = [settingErrors, limitErrors, sizingErrors];
   if (paramErrors.size === 0 && errorSets.every((m) => m.size === 0)) {
     try {
@@ -485,29 +451,19 @@ function firstBar(s: BarSeries): BarSeries {
   return { symbol: s.symbol, time: head(s.time), open: head(s.open), high: head(s.high), low: head(s.low), close: head(s.close), volume: head(s.volume) };
 }
 
-/** The form field an engine error names: its field is a request path (config.initialCash), as each field's path is. */
+/**
+ * The form field an engine error names: its field is a request path
+ * (config.initialCash), as each field's path is, or the end of one (a risk
+ * check names maxOrderRate.windowMs, inside limits).
+ */
 function fieldFor(field: string | undefined): { set: "settings" | "limits" | "sizing" | "params"; name: string } | null {
   if (!field) return null;
   const sets = { settings: settingFields, limits: limitFields, sizing: sizingFields, params: paramFields };
   for (const [set, fields] of Object.entries(sets) as [keyof typeof sets, FieldSet][]) {
-    const spec = fields.fields.find((f) => f.path === field);
+    const spec = fields.fields.find((f) => f.path === field || f.path.endsWith(`.${field}`));
     if (spec) return { set, name: spec.name };
   }
   return null;
-}
-
-/** The limits typed in, as RiskLimits (blank ones left out); the order rate needs both of its fields. */
-function readLimits(errors: Map<string, string>): RiskLimits {
-  const v = readNumbers(LIMITS, limitFields.values(), errors);
-  const { maxOrderCount: count, maxOrderDays: days, ...rest } = v;
-  const limits: RiskLimits = Object.fromEntries(Object.entries(rest).filter(([, x]) => x !== undefined));
-  if ((count === undefined) !== (days === undefined)) {
-    if (count === undefined) errors.set("maxOrderCount", "Max orders: enter a number, or clear the order window");
-    else errors.set("maxOrderDays", "Order window: enter a number of days, or clear max orders");
-  } else if (count !== undefined && days !== undefined) {
-    limits.maxOrderRate = { count, windowMs: days * 86_400_000 };
-  }
-  return limits;
 }
 
 function messageOf(e: unknown): string {
@@ -515,23 +471,30 @@ function messageOf(e: unknown): string {
   throw e;
 }
 
-/** Number fields' values, read by the engine's rules for typed text (settingFromText); blank optional ones are undefined. */
-function readNumbers(specs: readonly FieldSpec[], raw: Record<string, RawValue>, errors: Map<string, string>): Record<string, number | undefined> {
-  const config: Record<string, number | undefined> = {};
+/**
+ * Number fields' values as their part of the request, read by the engine's
+ * rules for typed text (settingFromText): blank optional ones are left out,
+ * dotted names nest (maxOrderRate.count), a field typed in days is sent in ms.
+ */
+function readNumbers(specs: readonly FieldSpec[], raw: Record<string, RawValue>, errors: Map<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   for (const s of specs) {
     const text = String(raw[s.name]);
-    config[s.name] = undefined;
     if (text === "") {
       if (!s.optional) errors.set(s.name, `${s.label}: enter a number`);
       continue;
     }
     try {
-      config[s.name] = settingFromText(s.setting, text, s.path) as number;
+      const value = (settingFromText(s.setting, text, s.path) as number) * (s.scale ?? 1);
+      const keys = s.name.split(".");
+      let at = out;
+      for (const key of keys.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
+      at[keys[keys.length - 1]] = value;
     } catch (e) {
       errors.set(s.name, messageOf(e));
     }
   }
-  return config;
+  return out;
 }
 
 function focusFirstInvalid(): void {

@@ -8,7 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BacktestReport } from "../../src/backtest/types.ts";
 import type { AnalyzedReport } from "../../src/report/analysis.ts";
 import { runStrategyBacktest } from "../../src/backtest/job.ts";
+import { CONFIG_SETTINGS } from "../../src/backtest/config.ts";
+import type { SettingSpec } from "../../src/core/settings.ts";
 import { parseBarsCsv } from "../../src/data/csv.ts";
+import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS } from "../../src/risk/limits.ts";
+import { SIZING_SETTINGS } from "../../src/risk/sizing.ts";
 import { main } from "../../runtimes/node/cli/main.ts";
 import type { StaticServer } from "../../runtimes/node/static-server.ts";
 import { ensureWebBuild, launchChromium, openPage, root, runBacktest, serveWeb, syntheticCsv, value, waitForBundledData } from "./browser.ts";
@@ -125,6 +129,42 @@ describe("the browser app", () => {
     const unlabelled = await page.$$eval("input:not([type=file]), select", (els) =>
       els.filter((e) => !(e as HTMLInputElement).labels?.length).map((e) => e.id));
     expect(unlabelled).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it("generates the run settings, risk limits and sizing options from the engine's declarations, each with its default", async () => {
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    await page.click("#settings summary");
+    /** The form's fields in `container`, by data-testid, with their values. */
+    const fields = (container: string) => page.$$eval(`${container} input`, (inputs) =>
+      inputs.map((i) => [i.getAttribute("data-testid"), (i as HTMLInputElement).value]));
+    const expected = (prefix: string, specs: readonly SettingSpec[], group = "") =>
+      specs.map((s) => [`${prefix}-${group}${s.name}`, s.default === undefined ? "" : String(s.default)]);
+    // Every declared setting, in the declared order, nothing else, each showing its default.
+    expect(await fields("#setting-fields")).toEqual(expected("setting", CONFIG_SETTINGS));
+    expect(await fields("#limit-fields")).toEqual([...expected("limit", LIMIT_SETTINGS), ...expected("limit", ORDER_RATE_SETTINGS, "maxOrderRate.")]);
+    const methods = await page.$$eval("[data-testid=sizing-method] option", (o) => o.map((x) => (x as HTMLOptionElement).value));
+    expect(methods).toEqual(["", ...Object.keys(SIZING_SETTINGS)]);
+    expect(await fields("#sizing-fields")).toEqual([]);
+    for (const [method, specs] of Object.entries(SIZING_SETTINGS)) {
+      await page.selectOption("[data-testid=sizing-method]", method);
+      expect(await fields("#sizing-fields"), method).toEqual(expected("sizing", specs));
+    }
+    // A window typed in days reaches the engine in milliseconds: 1 order in 30 days, as `--max-orders 1:30`.
+    await page.selectOption("[data-testid=sizing-method]", "");
+    await page.fill("[data-testid=param-fast]", "2");
+    await page.fill("[data-testid=param-slow]", "5");
+    await page.fill("[data-testid='limit-maxOrderRate.count']", "1");
+    await expect.poll(() => page.textContent("[data-testid='error-maxOrderRate.windowMs']")).toBe("maxOrderRate.windowMs must be a number > 0, got nothing");
+    await page.fill("[data-testid='limit-maxOrderRate.windowMs']", "30");
+    await expect.poll(() => page.locator("[aria-invalid=true]").count()).toBe(0);
+    await runBacktest(page, 1);
+    const engine = runStrategyBacktest(sp500(), { strategy: "momentum", params: { fast: 2, slow: 5 }, limits: { maxOrderRate: { count: 1, windowMs: 30 * 86_400_000 } } });
+    expect(engine.rejections.length).toBeGreaterThan(0);
+    expect(await value(page, "stat-totalReturn")).toBe(engine.totalReturn);
+    expect(await value(page, "stat-rejections")).toBe(engine.rejections.length);
     expect(problems).toEqual([]);
     await page.context().close();
   }, 60_000);
