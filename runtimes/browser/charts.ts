@@ -123,6 +123,11 @@ export class BarView {
     });
   }
 
+  /** The whole series in view. */
+  showAll(): Promise<void> {
+    return this.show(0, this.n);
+  }
+
   /** Draws the view in place again: a run's lines are new. */
   refresh(): Promise<void> {
     const view = this.viewBars() ?? { from: 0, to: this.n };
@@ -211,8 +216,11 @@ export class BarView {
   }
 }
 
+/** Prices (and equity) on a log scale or not; the chart's element says which (data-scale), as the chart itself holds it. */
 function setLogScale(chart: IChartApi, on: boolean): void {
-  chart.priceScale("right").applyOptions({ mode: on ? PriceScaleMode.Logarithmic : PriceScaleMode.Normal });
+  const scale = chart.priceScale("right");
+  scale.applyOptions({ mode: on ? PriceScaleMode.Logarithmic : PriceScaleMode.Normal });
+  chart.chartElement().dataset.scale = scale.options().mode === PriceScaleMode.Logarithmic ? "log" : "linear";
 }
 
 export class PriceChart {
@@ -310,6 +318,8 @@ export class PriceChart {
   }
 
   private drawCandles(d: Drawn, times: readonly UTCTimestamp[]): void {
+    // How many bars a point stands for in view (1: every bar drawn as it is), for tests and curious readers.
+    this.chart.chartElement().dataset.barsPerPoint = String(Math.max(1, d.plan.fine / 4));
     const c = d.candles;
     const candles = new Array<CandlestickData<Time>>(times.length);
     const volume = new Array(times.length);

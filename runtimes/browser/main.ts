@@ -675,6 +675,10 @@ function requestExport(format: ExportFormat): void {
   if (state.report) send({ type: "export", jobId: state.shownJob, format });
 }
 
+byId<HTMLInputElement>("price-log").addEventListener("change", (e) => priceChart.setLogScale((e.target as HTMLInputElement).checked));
+byId<HTMLInputElement>("equity-log").addEventListener("change", (e) => equityChart.setLogScale((e.target as HTMLInputElement).checked));
+byId("show-all").addEventListener("click", () => void barView.showAll());
+
 el.exportJson.addEventListener("click", () => requestExport("json"));
 el.exportCsv.addEventListener("click", () => requestExport("csv"));
 

@@ -226,6 +226,34 @@ describe("the browser app", () => {
     await page.context().close();
   }, 120_000);
 
+  it("draws a series whole, zooms in to single bars, and puts prices and equity on log scales", async () => {
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    await runBacktest(page, 1);
+    const perPoint = async () => Number(await page.getAttribute("#price-chart [data-bars-per-point]", "data-bars-per-point"));
+    // 5,105 bars on a chart some 900 pixels wide: each candle stands for several bars, none left out.
+    const whole = await perPoint();
+    expect(whole).toBeGreaterThan(1);
+    // A trade's number zooms to it, drawn bar by bar.
+    await page.click("[data-testid=trade-row] >> nth=0 >> button");
+    await expect.poll(perPoint).toBe(1);
+    await page.click("[data-testid=show-all]");
+    await expect.poll(perPoint).toBe(whole);
+    // The mouse wheel zooms in, and the bars in view are drawn again more finely.
+    const box = (await page.locator("#price-chart").boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
+    for (let k = 0; k < 6; k++) await page.mouse.wheel(0, -400);
+    await expect.poll(perPoint).toBeLessThan(whole);
+    for (const chart of ["price", "equity"]) {
+      await page.check(`[data-testid=${chart}-log]`);
+      expect(await page.getAttribute(`#${chart}-chart [data-scale]`, "data-scale"), chart).toBe("log");
+      await page.uncheck(`[data-testid=${chart}-log]`);
+      expect(await page.getAttribute(`#${chart}-chart [data-scale]`, "data-scale"), chart).toBe("linear");
+    }
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
   it("runs the parameters and settings typed into the generated form like the CLI flags", async () => {
     const expected = await cli("--strategy", "mean-reversion", "--param", "period=30", "--param", "entryZ=1.5",
       "--param", "allowShort=true", "--stop-loss", "0.05", "--commission", "0.01");
