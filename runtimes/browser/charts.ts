@@ -12,7 +12,7 @@ import {
 } from "lightweight-charts";
 import type { TradeRecord } from "../../src/portfolio/trades.ts";
 import { barAt, logicalAt, planCovers, upperBound, type Plan } from "./decimate.ts";
-import { fmtInt, fmtMoney, fmtPct, fmtPrice, fmtTime } from "./format.ts";
+import { fmtInt, fmtMoney, fmtNum, fmtPct, fmtPrice, fmtTime } from "./format.ts";
 import type { Drawn, OverlaySpec, ToWorker } from "./protocol.ts";
 
 const UP = "#26a69a";
@@ -233,6 +233,8 @@ export class PriceChart {
   /** Why the trades are not marked, for the legend ("" when they are). */
   private markerNote = "";
   private symbol = "";
+  /** Decimals of the data's prices: the legend's, the axis's and the indicator lines' over the candles. */
+  private decimals = 2;
   /** The run whose lines and trades are drawn (0: none). */
   private jobId = 0;
   /** The points the candles were last drawn at: a new run over the same view draws only its lines and markers. */
@@ -253,9 +255,11 @@ export class PriceChart {
     view.join(this.chart, (d, times) => this.draw(d, times));
   }
 
-  /** New bars (drawn by the view): no run's lines or trades yet. */
-  setSeries(symbol: string): void {
+  /** New bars (drawn by the view), their prices shown with `decimals`: no run's lines or trades yet. */
+  setSeries(symbol: string, decimals: number): void {
     this.symbol = symbol;
+    this.decimals = decimals;
+    this.candles.applyOptions({ priceFormat: this.priceFormat() });
     this.removeOverlays();
     this.trades = [];
     this.jobId = 0;
@@ -276,6 +280,7 @@ export class PriceChart {
       const spec = specs[i];
       o.spec = spec;
       o.series.applyOptions({
+        ...(spec.pane === "price" ? { priceFormat: this.priceFormat() } : {}),
         color: spec.color, lineWidth: spec.kind === "bbands.middle" ? 1 : 2,
         lineStyle: spec.kind === "bbands.middle" ? LineStyle.Dashed : LineStyle.Solid,
         priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false, title: spec.pane === "lower" ? spec.label : "",
@@ -292,12 +297,20 @@ export class PriceChart {
     setLogScale(this.chart, on);
   }
 
+  private priceFormat() {
+    return { type: "price", precision: this.decimals, minMove: 10 ** -this.decimals } as const;
+  }
+
   /** Zooms to a span of time (a trade) with some room either side. */
   focus(from: number, to: number): void {
     const i = this.view.barOfTime(from);
     const j = this.view.barOfTime(to);
     const pad = Math.max(10, Math.round((j - i) * 0.5));
     void this.view.show(i - pad, j + 1 + pad);
+  }
+
+  private price(x: number): string {
+    return fmtPrice(x, this.decimals);
   }
 
   private removeOverlays(): void {
@@ -378,7 +391,7 @@ export class PriceChart {
     const at = p?.seriesData.get(this.candles as ISeriesApi<SeriesType>) as CandlestickData<Time> | undefined;
     const c = at ?? (data[data.length - 1] as CandlestickData<Time>);
     const parts: (string | HTMLElement)[] = [
-      `${this.symbol} ${fmtTime((c.time as number) * 1000)}  O ${fmtPrice(c.open)}  H ${fmtPrice(c.high)}  L ${fmtPrice(c.low)}  C ${fmtPrice(c.close)}`,
+      `${this.symbol} ${fmtTime((c.time as number) * 1000)}  O ${this.price(c.open)}  H ${this.price(c.high)}  L ${this.price(c.low)}  C ${this.price(c.close)}`,
     ];
     for (const o of this.overlays) {
       const point = p?.seriesData.get(o.series as ISeriesApi<SeriesType>) as LineData | undefined;
@@ -386,7 +399,8 @@ export class PriceChart {
       const chip = document.createElement("span");
       chip.className = "legend-item";
       chip.style.setProperty("--swatch", o.spec.color);
-      chip.textContent = `${o.spec.label} ${value === undefined ? "—" : fmtPrice(value)}`;
+      // Lines over the candles are prices; those below (RSI) are not.
+      chip.textContent = `${o.spec.label} ${value === undefined ? "—" : o.spec.pane === "price" ? this.price(value) : fmtNum(value, 2)}`;
       parts.push(chip);
     }
     if (this.markerNote) parts.push(this.markerNote);

@@ -36,7 +36,17 @@ export function tradesCsv(trades: readonly TradeRecord[]): string {
   );
 }
 
-export function reportFileStem(r: Pick<BacktestReport, "symbol" | "strategy">): string {
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_");
-  return `backtest-${safe(r.symbol)}-${safe(r.strategy.name)}`;
+/** Longest export file name: far below any file system's limit. */
+const MAX_NAME_CHARS = 150;
+
+/**
+ * An export's file name from the strategy and its parameters, in letters,
+ * digits, dots and dashes only (anything else becomes "_"): the report of
+ * momentum with fast 10 and slow 30 is momentum_fast-10_slow-30.json, its
+ * trades momentum_fast-10_slow-30.csv.
+ */
+export function exportName(strategy: BacktestReport["strategy"], format: ExportFormat): string {
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9.-]+/g, "_");
+  const parts = [safe(strategy.name), ...Object.entries(strategy.params).map(([k, v]) => `${safe(k)}-${safe(String(v))}`)];
+  return `${parts.join("_").slice(0, MAX_NAME_CHARS)}.${format}`;
 }

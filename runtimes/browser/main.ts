@@ -20,7 +20,7 @@ import { byId, download, h } from "./dom.ts";
 import { FieldSet, fieldsFromParams, fieldsFromSettings, type FieldSpec, type RawValue } from "./form.ts";
 import { fmtInt, fmtMs, fmtTime, paramLabel } from "./format.ts";
 import { overlaysFor } from "./overlays.ts";
-import { reportFileStem } from "./exports.ts";
+import { exportName } from "./exports.ts";
 import type { ExportFormat, FromWorker, LoadSource, OverlaySpec, PageReport, PlainConfig, PlainError, PlainRequest, ToWorker } from "./protocol.ts";
 import {
   renderBenchmark, renderDrawdowns, renderMonthly, renderRejections, renderResized, renderStats, renderTrades, renderTradeStats,
@@ -69,6 +69,7 @@ const el = {
   results: byId("results"),
   exportJson: byId<HTMLButtonElement>("export-json"),
   exportCsv: byId<HTMLButtonElement>("export-csv"),
+  exportHtml: byId<HTMLButtonElement>("export-html"),
   resultTitle: byId("result-title"),
   resultTiming: byId("result-timing"),
   stats: byId("stats"),
@@ -115,6 +116,8 @@ const state = {
   series: null as BarSeries | null,
   seriesLabel: "",
   seriesId: 0,
+  /** Decimals every price is shown with: the data's tick (format.ts's priceDecimals). */
+  priceDecimals: 2,
   nextSeriesId: 1,
   /** The load under way in the worker, if any. */
   loading: null as null | { loadId: number; seriesId: number; name: string; label: string },
@@ -178,7 +181,7 @@ function onWorkerMessage(m: FromWorker): void {
       return;
     case "loaded":
       if (state.loading?.loadId !== m.loadId) return;
-      setSeries(m.series, m.seriesId, state.loading.label);
+      setSeries(m.series, m.seriesId, m.priceDecimals, state.loading.label);
       return;
     case "load-error":
       if (state.loading?.loadId !== m.loadId) return;
@@ -192,7 +195,7 @@ function onWorkerMessage(m: FromWorker): void {
       void barView.apply(m);
       return;
     case "exported":
-      if (m.jobId === state.shownJob && state.report) download(`${reportFileStem(state.report)}${EXPORT_SUFFIX[m.format]}`, m.file);
+      if (m.jobId === state.shownJob && state.report) download(exportName(state.report.strategy, m.format), m.file);
       return;
     case "ready":
       el.kernels.textContent = m.kernels === "wasm" ? "Indicator kernels: WebAssembly" : `Indicator kernels: TypeScript (${m.detail ?? "no WebAssembly"})`;
@@ -282,13 +285,14 @@ function setDataStatus(text: string): void {
   el.dataStatus.textContent = text;
 }
 
-function setSeries(series: BarSeries, seriesId: number, label: string): void {
+function setSeries(series: BarSeries, seriesId: number, priceDecimals: number, label: string): void {
   endLoad("loaded");
   if (state.running) cancelRun();
   if (state.sweep?.running) cancelSweep();
   state.series = series;
   state.seriesLabel = label;
   state.seriesId = seriesId;
+  state.priceDecimals = priceDecimals;
   el.dataProgress.value = 1;
   el.dataError.hidden = true;
   el.dataError.replaceChildren();
@@ -297,7 +301,7 @@ function setSeries(series: BarSeries, seriesId: number, label: string): void {
   el.dataStatus.dataset.symbol = series.symbol;
   el.dataStatus.dataset.seriesId = String(seriesId);
   clearResults();
-  priceChart.setSeries(series.symbol);
+  priceChart.setSeries(series.symbol, priceDecimals);
   void barView.setSeries(seriesId, series.close.length);
   state.sweep = null;
   el.heatmap.replaceChildren();
@@ -588,8 +592,7 @@ async function showResult(m: Extract<FromWorker, { type: "result" }>): Promise<v
       renderStats(el.stats, report);
       const params = Object.entries(report.strategy.params).map(([k, v]) => `${k}=${v}`).join(", ");
       el.resultTitle.textContent = `${report.symbol} · ${report.strategy.name} (${params}) · ${fmtTime(report.start)} → ${fmtTime(report.end)}`;
-      el.exportJson.disabled = false;
-      el.exportCsv.disabled = false;
+      el.exportJson.disabled = el.exportCsv.disabled = el.exportHtml.disabled = false;
       el.runProgress.value = 1;
     },
     async () => {
@@ -605,9 +608,9 @@ async function showResult(m: Extract<FromWorker, { type: "result" }>): Promise<v
     },
     () => renderMonthly(el.monthly, el.monthlyLegend, a),
     () => {
-      renderTrades(el.trades, el.tradesPager, el.tradesNote, report.trades, focusTrade);
+      renderTrades(el.trades, el.tradesPager, el.tradesNote, report.trades, state.priceDecimals, focusTrade);
       renderRejections(el.rejections, el.rejectionsPager, el.rejectionsNote, report.rejections);
-      renderResized(el.resized, el.resizedPager, el.resizedNote, report.resized);
+      renderResized(el.resized, el.resizedPager, el.resizedNote, report.resized, state.priceDecimals);
     },
   ];
   for (const step of steps) {
@@ -664,12 +667,8 @@ function clearResults(): void {
   el.drawdowns.tBodies[0].replaceChildren();
   equityChart.clear();
   byId("equity-empty").hidden = false;
-  el.exportJson.disabled = true;
-  el.exportCsv.disabled = true;
+  el.exportJson.disabled = el.exportCsv.disabled = el.exportHtml.disabled = true;
 }
-
-/** What each export's file name ends with. */
-const EXPORT_SUFFIX: Record<ExportFormat, string> = { json: ".json", csv: "-trades.csv", html: ".html" };
 
 function requestExport(format: ExportFormat): void {
   if (state.report) send({ type: "export", jobId: state.shownJob, format });
@@ -681,6 +680,7 @@ byId("show-all").addEventListener("click", () => void barView.showAll());
 
 el.exportJson.addEventListener("click", () => requestExport("json"));
 el.exportCsv.addEventListener("click", () => requestExport("csv"));
+el.exportHtml.addEventListener("click", () => requestExport("html"));
 
 // ---- parameter sweep ------------------------------------------------------
 

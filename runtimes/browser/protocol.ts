@@ -99,7 +99,7 @@ export type FromWorker =
   | { readonly type: "ready"; readonly kernels: "wasm" | "typescript"; readonly detail?: string }
   | { readonly type: "load-progress"; readonly loadId: number; readonly bytes: number; readonly total: number }
   /** The series parsed: the worker keeps it for runs and sends the page a copy (transferred) to draw. */
-  | { readonly type: "loaded"; readonly loadId: number; readonly seriesId: number; readonly series: BarSeries }
+  | { readonly type: "loaded"; readonly loadId: number; readonly seriesId: number; readonly series: BarSeries; readonly priceDecimals: number }
   | { readonly type: "load-error"; readonly loadId: number; readonly error: PlainError }
   | { readonly type: "load-cancelled"; readonly loadId: number }
   | { readonly type: "progress"; readonly jobId: number; readonly done: number; readonly total: number }

@@ -138,7 +138,7 @@ export function renderDrawdowns(table: HTMLTableElement, a: PageReport["analysis
 }
 
 /** Buys sized at the last close that cash at the fill price paid only in part, with the prices that explain it. */
-export function renderResized(table: HTMLTableElement, pager: HTMLElement, note: HTMLElement, resized: readonly ResizedOrder[]): void {
+export function renderResized(table: HTMLTableElement, pager: HTMLElement, note: HTMLElement, resized: readonly ResizedOrder[], decimals: number): void {
   note.textContent = resized.length === 0
     ? "No order was resized: cash at each fill paid for the whole order."
     : `${fmtInt(resized.length)} buy${resized.length === 1 ? " was" : "s were"} sized at the last close; at the fill price cash paid for fewer units. These are not risk rejections.`;
@@ -147,8 +147,8 @@ export function renderResized(table: HTMLTableElement, pager: HTMLElement, note:
     h("td", {}, fmtTime(r.time)),
     h("td", { className: "num" }, fmtInt(r.requested)),
     h("td", { className: "num", "data-testid": "resized-filled", "data-value": String(r.filled) }, fmtInt(r.filled)),
-    h("td", { className: "num" }, fmtPrice(r.lastClose)),
-    h("td", { className: "num" }, fmtPrice(r.price)),
+    h("td", { className: "num" }, fmtPrice(r.lastClose, decimals)),
+    h("td", { className: "num" }, fmtPrice(r.price, decimals)),
     h("td", { className: "num" }, fmtPct(r.price / r.lastClose - 1))));
 }
 
@@ -157,6 +157,7 @@ export function renderTrades(
   pager: HTMLElement,
   note: HTMLElement,
   trades: readonly TradeRecord[],
+  decimals: number,
   onFocus: (t: TradeRecord) => void,
 ): void {
   note.textContent = trades.length === 0
@@ -173,8 +174,8 @@ export function renderTrades(
       h("td", {}, fmtTime(t.exitTime)),
       h("td", { className: "num" }, fmtInt(t.bars)),
       h("td", { className: "num" }, fmtInt(t.quantity)),
-      h("td", { className: "num" }, fmtPrice(t.entryPrice)),
-      h("td", { className: "num" }, fmtPrice(t.exitPrice)),
+      h("td", { className: "num" }, fmtPrice(t.entryPrice, decimals)),
+      h("td", { className: "num" }, fmtPrice(t.exitPrice, decimals)),
       h("td", { className: `num ${tone}`, "data-testid": "trade-pnl", "data-value": String(t.pnl) }, fmtMoney(t.pnl)),
       h("td", { className: `num ${tone}` }, fmtPct(t.returnPct)),
       h("td", { className: "reason", title: `${t.entryReason} → ${t.exitReason}` }, `${t.entryReason} → ${t.exitReason}`));

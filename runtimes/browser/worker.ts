@@ -15,6 +15,7 @@ import { BarsCsvParser } from "../../src/data/csv.ts";
 import { buyAndHold, withAnalysis, type AnalyzedReport } from "../../src/report/analysis.ts";
 import { aggregateBars, decimateLine, planFor } from "./decimate.ts";
 import { exportFile } from "./exports.ts";
+import { priceDecimals } from "./format.ts";
 import { parseStream } from "./load.ts";
 import { computeOverlays } from "./overlays.ts";
 import { splitReport, toPlainError, type Curves, type ExportFormat, type FromWorker, type PlainRequest, type ToWorker } from "./protocol.ts";
@@ -112,7 +113,11 @@ async function load(msg: Extract<ToWorker, { type: "load" }>): Promise<void> {
     symbol: bars.symbol, time: bars.time.slice(), open: bars.open.slice(), high: bars.high.slice(), low: bars.low.slice(),
     close: bars.close.slice(), volume: bars.volume.slice(),
   };
-  post({ type: "loaded", loadId, seriesId: msg.seriesId, series: copy }, [copy.time, copy.open, copy.high, copy.low, copy.close, copy.volume].map((a) => a.buffer));
+  const decimals = priceDecimals(bars.open, bars.high, bars.low, bars.close);
+  post(
+    { type: "loaded", loadId, seriesId: msg.seriesId, series: copy, priceDecimals: decimals },
+    [copy.time, copy.open, copy.high, copy.low, copy.close, copy.volume].map((a) => a.buffer),
+  );
 }
 
 /** An export of the last run (the page asks only for the run it shows). */

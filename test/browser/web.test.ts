@@ -9,6 +9,7 @@ import type { BacktestReport } from "../../src/backtest/types.ts";
 import type { AnalyzedReport } from "../../src/report/analysis.ts";
 import { runStrategyBacktest } from "../../src/backtest/job.ts";
 import { CONFIG_SETTINGS } from "../../src/backtest/config.ts";
+import { renderReportHtml } from "../../src/report/html.ts";
 import type { SettingSpec } from "../../src/core/settings.ts";
 import { parseBarsCsv } from "../../src/data/csv.ts";
 import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS } from "../../src/risk/limits.ts";
@@ -192,11 +193,14 @@ describe("the browser app", () => {
 
     // The JSON export is the CLI's report; the CSV export lists the same trades.
     const json = await download(page, "export-json");
-    expect(json.name).toBe("backtest-SPX-momentum.json");
+    // Named by the strategy and its parameters.
+    const stem = "momentum_fast-20_slow-100_rsiPeriod-14_rsiMax-70_allowShort-false";
+    expect(json.name).toBe(`${stem}.json`);
     const exported = JSON.parse(json.text) as BacktestReport;
     expect(untimed(exported)).toEqual(untimed(expected));
     expect(exported.elapsedMs).toBeGreaterThan(0);
     const csv = await download(page, "export-csv");
+    expect(csv.name).toBe(`${stem}.csv`);
     const lines = csv.text.trim().split("\n");
     expect(lines[0]).toBe("side,entry_time,exit_time,entry_price,exit_price,quantity,pnl,return_pct,commission,bars,entry_reason,exit_reason");
     expect(lines.length).toBe(expected.trades.length + 1);
@@ -204,6 +208,16 @@ describe("the browser app", () => {
     const cells = lines[1].split(",");
     expect(cells.slice(0, 3)).toEqual([first.side, new Date(first.entryTime).toISOString().slice(0, 10), new Date(first.exitTime).toISOString().slice(0, 10)]);
     expect(Number(cells[6])).toBe(first.pnl);
+    // The HTML export is the report's self-contained HTML (the CLI's --out).
+    const html = await download(page, "export-html");
+    expect(html.name).toBe(`${stem}.html`);
+    expect(html.text).toBe(renderReportHtml(exported as AnalyzedReport));
+
+    // Prices at the data's tick (S&P 500 closes in cents, written as single-precision floats: 1455.219971).
+    const cents = (x: number) => x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    const row = await page.$$eval("[data-testid=trade-row]:first-child td", (tds) => tds.map((td) => td.textContent));
+    expect(row.slice(6, 8)).toEqual([cents(first.entryPrice), cents(first.exitPrice)]);
+    expect(await page.textContent("[data-testid=price-legend]")).toMatch(/^SPX \S+ {2}O [\d,]+\.\d\d {2}H [\d,]+\.\d\d {2}L [\d,]+\.\d\d {2}C [\d,]+\.\d\d(?!\d)/);
 
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(artifacts, "browser-results.png"), fullPage: true });
@@ -377,6 +391,22 @@ describe("the browser app", () => {
     }, dropped);
     await expect.poll(() => page.getAttribute("[data-testid=data-error]", "data-row")).toBe("2");
     expect(await page.textContent("[data-testid=data-error-message]")).toBe('dropped.csv, row 2: Volume: expected a finite number, got "lots"');
+    expect(await page.getAttribute("[data-testid=data-status]", "data-bars")).toBe("5105");
+
+    // Not text at all: named as binary, not as a bad first row. Dropped as a PNG, picked as a spreadsheet saved as Latin-1.
+    const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52];
+    await page.evaluate((bytes) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], "chart.png", { type: "image/png" }));
+      document.getElementById("dropzone")!.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, png);
+    await expect.poll(() => page.textContent("[data-testid=data-error-message]"))
+      .toBe("chart.png: a binary file, not CSV text (byte 9 is a NUL byte, which CSV text never holds)");
+    const latin1 = Buffer.from("date,open,high,low,close,volume,note\n2020-01-02,10,11,9,10.5,100,caf\xe9\n", "latin1");
+    await page.setInputFiles("[data-testid=file-input]", { name: "export.csv", mimeType: "text/csv", buffer: latin1 });
+    await expect.poll(() => page.textContent("[data-testid=data-error-message]"))
+      .toBe(`export.csv: a binary file, not CSV text (its first ${latin1.length} bytes are not UTF-8 text)`);
+    expect(await page.getAttribute("[data-testid=data-error]", "data-row")).toBeNull();
     expect(await page.getAttribute("[data-testid=data-status]", "data-bars")).toBe("5105");
     expect(problems).toEqual([]);
     await page.context().close();
