@@ -46,7 +46,10 @@ export function pagedRows<T>(table: HTMLTableElement, pager: HTMLElement, items:
     const to = Math.min(items.length, from + PAGE_ROWS);
     table.tBodies[0].replaceChildren(...items.slice(from, to).map((item, k) => row(item, from + k)));
     pager.hidden = pages <= 1;
-    if (pages <= 1) return pager.replaceChildren();
+    if (pages <= 1) {
+      pager.replaceChildren();
+      return;
+    }
     const button = (label: string, target: number, enabled: boolean) => {
       const b = h("button", { type: "button", disabled: !enabled, "data-testid": `page-${label.toLowerCase()}` }, label);
       b.addEventListener("click", () => show(target));

@@ -25,7 +25,7 @@ import type { ExportFormat, FromWorker, LoadSource, OverlaySpec, PageReport, Pla
 import {
   renderBenchmark, renderDrawdowns, renderMonthly, renderRejections, renderResized, renderStats, renderTrades, renderTradeStats,
 } from "./results.ts";
-import { cellOf, defaultRange, gridValues, METRICS, renderHeatmap, MAX_STEPS, type Axis, type CellResult, type MetricKey } from "./sweep.ts";
+import { cellOf, defaultRange, gridValues, METRICS, renderHeatmap, revealBest, MAX_STEPS, type Axis, type CellResult, type MetricKey } from "./sweep.ts";
 import { SweepCancelled } from "../../src/research/executor.ts";
 import { WorkerPoolExecutor, type FromSweepWorker } from "../../src/research/pool.ts";
 import { runSweep as runEngineSweep } from "../../src/research/sweep.ts";
@@ -91,6 +91,7 @@ const el = {
   tradesNote: byId("trades-note"),
   heatmap: byId<HTMLTableElement>("heatmap"),
   heatSummary: byId("heat-summary"),
+  heatLegend: byId("heat-legend"),
   heatPanel: byId("heat-panel"),
   kernels: byId("kernels"),
 };
@@ -305,6 +306,7 @@ function setSeries(series: BarSeries, seriesId: number, priceDecimals: number, l
   void barView.setSeries(seriesId, series.close.length);
   state.sweep = null;
   el.heatmap.replaceChildren();
+  el.heatLegend.replaceChildren();
   el.heatSummary.textContent = "Run a sweep (step 3) to fill this map.";
   validate();
 }
@@ -630,6 +632,8 @@ async function showResult(m: Extract<FromWorker, { type: "result" }>): Promise<v
   el.results.dataset.runs = String(state.runs);
   el.runStatus.textContent = `Done: ${fmtInt(report.bars)} bars, ${fmtInt(report.trades.length)} trades, in ${fmtMs(ms)}.`;
   el.runStatus.dataset.state = "done";
+  // The results come into view; the controls stay where they are beside them.
+  byId("summary-h").scrollIntoView({ behavior: "smooth", block: "start" });
 }
 
 /** Resolves once the frame holding the latest DOM and chart updates has been painted. */
@@ -826,6 +830,7 @@ async function runSweep(): Promise<void> {
     return;
   }
   drawHeatmap();
+  revealBest(el.heatmap);
   const ms = performance.now() - t0;
   const failed = sweep.cells.filter((c) => c && "error" in c).length;
   el.sweepStatus.textContent = completed
@@ -843,7 +848,7 @@ function cancelSweep(): void {
 function drawHeatmap(): void {
   const sweep = state.sweep;
   if (!sweep) return;
-  const summary = renderHeatmap(el.heatmap, {
+  const summary = renderHeatmap(el.heatmap, el.heatLegend, {
     x: sweep.x, y: sweep.y, xLabel: sweep.x.param, yLabel: sweep.y.param, cells: sweep.cells,
     metric: el.sweepMetric.value as Exclude<MetricKey, "trades">,
   }, (xv, yv) => pickCell(sweep, xv, yv));

@@ -457,6 +457,62 @@ describe("the browser app", () => {
     await page.context().close();
   }, 120_000);
 
+  it("keeps the run button in view however far the page or the form is scrolled, and brings the results into view when a run ends", async () => {
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    await page.click("#settings summary");
+    /** Whether the run button is in the window and nothing covers its middle. */
+    const runInView = () => page.evaluate(() => {
+      const run = document.querySelector<HTMLElement>("[data-testid=run]")!;
+      const r = run.getBoundingClientRect();
+      const inside = r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth;
+      return inside && document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === run;
+    });
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(500);
+    expect(await runInView()).toBe(true);
+    // The open settings make the form taller than the window: at its top, the button stays at the bottom.
+    await page.evaluate(() => document.querySelector(".controls")!.scrollTo(0, 0));
+    expect(await page.evaluate(() => document.getElementById("run-form")!.getBoundingClientRect().bottom > window.innerHeight)).toBe(true);
+    expect(await runInView()).toBe(true);
+    await runBacktest(page, 1);
+    // Scrolled (smoothly) until the results' heading is at the top of the window.
+    const headingTop = () => page.evaluate(() => Math.round(document.getElementById("summary-h")!.getBoundingClientRect().top));
+    await expect.poll(async () => { const top = await headingTop(); return top >= 0 && top < 40; }).toBe(true);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it("fits a wide heat map in its panel and scrolls a tall one to its best cell", async () => {
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    const sweep = async (x: [string, string, string], y: [string, string, string]) => {
+      for (const [axis, [from, to, steps]] of [["x", x], ["y", y]] as const) {
+        await page.fill(`[data-testid=sweep-${axis}-from]`, from);
+        await page.fill(`[data-testid=sweep-${axis}-to]`, to);
+        await page.fill(`[data-testid=sweep-${axis}-steps]`, steps);
+      }
+      await page.click("[data-testid=sweep-run]");
+      await page.waitForSelector("[data-testid=sweep-status][data-state=done]", { timeout: 120_000 });
+    };
+    const wrap = (prop: string) => page.$eval("[data-testid=heatmap]", (t, p) => (t.parentElement as unknown as Record<string, number>)[p], prop);
+    // 25 columns (fast 2 to 26) by 2 rows: no sideways scrolling.
+    await sweep(["2", "26", "25"], ["100", "150", "2"]);
+    expect(await page.locator("[data-testid=heat-cell][data-value]").count()).toBe(50);
+    expect(await wrap("scrollWidth")).toBeLessThanOrEqual(await wrap("clientWidth"));
+    // 2 columns by 25 rows (slow 30 to 270): taller than the panel, scrolled so the best cell shows.
+    await sweep(["10", "20", "2"], ["30", "270", "25"]);
+    expect(await wrap("scrollHeight")).toBeGreaterThan(await wrap("clientHeight"));
+    const shown = await page.$eval("[data-testid=heatmap]", (t) => {
+      const best = t.querySelector(".heat-cell.best")!.getBoundingClientRect();
+      const box = t.parentElement!.getBoundingClientRect();
+      return best.top >= box.top && best.bottom <= box.bottom;
+    });
+    expect(shown).toBe(true);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 240_000);
+
   it("sweeps two parameters on a worker pool into a heat map whose cells equal direct backtests", async () => {
     const series = sp500();
     const { page, problems } = await openPage(browser, server.url);
@@ -487,8 +543,15 @@ describe("the browser app", () => {
     const cell = "[data-testid=heat-cell][data-x='60'][data-y='150']";
     expect(Number(await page.getAttribute(cell, "data-value"))).toBe(direct.sharpe);
     expect(Number(await page.getAttribute(cell, "data-trades"))).toBe(direct.trades.length);
+    // Sharpe is signed: the colours diverge around zero, out to the largest magnitude either side.
+    await expectLegend(page, "diverging");
     await page.selectOption("[data-testid=sweep-metric]", "totalReturn");
     await expect.poll(async () => Number(await page.getAttribute(cell, "data-value"))).toBe(direct.totalReturn);
+    await expectLegend(page, "diverging");
+    // A drawdown is not: from the smallest (neutral) to the largest (deepest red).
+    await page.selectOption("[data-testid=sweep-metric]", "maxDrawdown");
+    await expect.poll(async () => Number(await page.getAttribute(cell, "data-value"))).toBe(direct.maxDrawdown);
+    await expectLegend(page, "sequential");
     await page.screenshot({ path: join(artifacts, "browser-sweep.png"), fullPage: true });
 
     // A cell loads its parameters into the form and runs them.
@@ -500,6 +563,33 @@ describe("the browser app", () => {
     await page.context().close();
   }, 120_000);
 });
+
+const NEUTRAL = "rgb(247, 247, 247)";
+
+/** The heat map's legend spans its cells' values as the scale says, and the cells at its ends and middle take the legend's colours. */
+async function expectLegend(page: Page, kind: "diverging" | "sequential"): Promise<void> {
+  const cells = await page.$$eval("[data-testid=heat-cell][data-value]", (els) =>
+    els.map((e) => ({ value: Number(e.getAttribute("data-value")), color: (e as HTMLElement).style.background })));
+  const swatches = await page.$$eval("[data-testid=heat-swatch]", (els) =>
+    els.map((e) => ({ value: Number(e.getAttribute("data-value")), color: (e as HTMLElement).style.background })));
+  const values = cells.map((c) => c.value);
+  const [lo, hi] = kind === "diverging"
+    ? [-Math.max(...values.map(Math.abs)), Math.max(...values.map(Math.abs))]
+    : [Math.min(...values), Math.max(...values)];
+  expect(swatches[0].value).toBeCloseTo(lo, 12);
+  expect(swatches.at(-1)!.value).toBeCloseTo(hi, 12);
+  const middle = swatches[swatches.length >> 1];
+  if (kind === "diverging") {
+    // Zero in the middle, neutral; red below, green above.
+    expect(middle.value).toBeCloseTo(0, 12);
+    expect([swatches[0].color, middle.color, swatches.at(-1)!.color]).toEqual(["rgb(215, 48, 39)", NEUTRAL, "rgb(26, 152, 80)"]);
+  } else {
+    expect([swatches[0].color, swatches.at(-1)!.color]).toEqual([NEUTRAL, "rgb(215, 48, 39)"]);
+  }
+  // The cell of the largest magnitude (diverging) or the largest value (sequential) takes the end colour.
+  const extreme = cells.reduce((a, c) => (Math.abs(c.value) > Math.abs(a.value) ? c : a));
+  expect(extreme.color).toBe(extreme.value >= 0 || kind === "sequential" ? swatches.at(-1)!.color : swatches[0].color);
+}
 
 /** Replaces the browser section of bench/RESULTS.md (the markers the bench runner uses). */
 function writeBenchSection(chromiumVersion: string): void {
