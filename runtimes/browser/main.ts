@@ -1,8 +1,8 @@
 // The page: data in (read and parsed in a Web Worker), a strategy and its
 // parameters, a backtest in that worker with progress and cancel, the results
 // drawn, and parameter sweeps across a pool of workers. Everything runs in
-// this tab; the page's own thread only draws, so it stays responsive on a
-// million bars.
+// this tab; the page's own thread only draws (points decimated to the charts'
+// width by the worker, a page of rows at a time), a step a frame.
 import { Backtest } from "../../src/backtest/engine.ts";
 import { CONFIG_SETTINGS } from "../../src/backtest/config.ts";
 import { strategyAndConfig, type SizingSpec } from "../../src/backtest/job.ts";
@@ -597,8 +597,9 @@ async function showResult(m: Extract<FromWorker, { type: "result" }>): Promise<v
       el.exportJson.disabled = el.exportCsv.disabled = el.exportHtml.disabled = false;
       el.runProgress.value = 1;
     },
+    // The run's lines and panes first, their points in the frames after: each a frame's worth of canvas work.
+    () => priceChart.setRun(m.jobId, running.overlays, report.trades),
     async () => {
-      priceChart.setRun(m.jobId, running.overlays, report.trades);
       equityChart.setRun(m.jobId);
       await barView.refresh();
       byId("equity-empty").hidden = true;
