@@ -11,7 +11,7 @@ import {
   type LogicalRange, type MouseEventParams, type SeriesMarker, type SeriesType, type Time, type UTCTimestamp, type WhitespaceData,
 } from "lightweight-charts";
 import type { TradeRecord } from "../../src/portfolio/trades.ts";
-import { barAt, logicalAt, planCovers, upperBound, type Plan } from "./decimate.ts";
+import { barAt, logicalAt, planCovers, upperBound } from "./decimate.ts";
 import { fmtInt, fmtMoney, fmtNum, fmtPct, fmtPrice, fmtTime } from "./format.ts";
 import type { Drawn, OverlaySpec, ToWorker } from "./protocol.ts";
 
@@ -109,11 +109,6 @@ export class BarView {
     return this.show(0, n);
   }
 
-  /** The plan drawn (tests and zoom read it). */
-  get plan(): Plan | null {
-    return this.drawn?.plan ?? null;
-  }
-
   /** Draws bars [from, to) (fractions allowed) in view, at the detail that range needs; resolves once drawn or superseded. */
   show(from: number, to: number): Promise<void> {
     const drawId = this.nextDraw++;
@@ -157,18 +152,17 @@ export class BarView {
   }
 
   /** The bar range in view, from the first chart drawn. */
-  viewBars(): { from: number; to: number } | null {
+  private viewBars(): { from: number; to: number } | null {
     const shown = this.members.find((m) => m.drawn);
     const range = shown?.chart.timeScale().getVisibleLogicalRange();
     if (!this.drawn || !range) return null;
     return { from: barAt(this.drawn.plan, range.from), to: barAt(this.drawn.plan, range.to) };
   }
 
-  /** The first bar at or after `ms`. */
+  /** The bar at time `ms`, as near as the points drawn tell: exact at their first bars, in between by time (all a view needs). */
   barOfTime(ms: number): number {
     const d = this.drawn;
     if (!d) return 0;
-    // Between two points' first bars, by time: exact at the points, which is all a view needs.
     const j = Math.max(0, upperBound(d.times, ms) - 1);
     const next = j + 1 < d.times.length ? d.times[j + 1] : d.times[j] + 1;
     const { points } = d.plan;

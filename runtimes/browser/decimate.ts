@@ -187,18 +187,6 @@ export function upperBound(a: ArrayLike<number>, x: number): number {
   return lo;
 }
 
-/** The first index whose value is at or above x. */
-export function lowerBound(a: ArrayLike<number>, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * `values` at `times` (ascending, each one of `barTime`'s) spread over the
  * bars: NaN at the bars they do not cover, so a curve that starts later (a
