@@ -208,6 +208,10 @@ function onWorkerMessage(m: FromWorker): void {
       el.runStatus.textContent = `Running… ${Math.floor((m.done / m.total) * 100)}% (${fmtInt(m.done)} of ${fmtInt(m.total)} bars)`;
       el.runStatus.dataset.done = String(m.done);
       return;
+    case "analysing":
+      if (state.running?.jobId !== m.jobId) return;
+      el.runStatus.textContent = "Computing the report (benchmark, drawdowns, rolling figures)…";
+      return;
     case "result":
       if (state.running?.jobId !== m.jobId) return;
       void showResult(m);

@@ -103,6 +103,8 @@ export type FromWorker =
   | { readonly type: "load-error"; readonly loadId: number; readonly error: PlainError }
   | { readonly type: "load-cancelled"; readonly loadId: number }
   | { readonly type: "progress"; readonly jobId: number; readonly done: number; readonly total: number }
+  /** Every bar stepped: the report and its analysis are being computed (one stretch of work, stopped only by ending the worker). */
+  | { readonly type: "analysing"; readonly jobId: number }
   | {
     readonly type: "result"; readonly jobId: number; readonly report: PageReport; readonly kernels: "wasm" | "typescript";
     /** Time spent stepping the engine (no yields), and in the overlay kernels. */

@@ -146,6 +146,7 @@ async function backtest(msg: Extract<ToWorker, { type: "backtest" }>): Promise<v
     post({ type: "cancelled", jobId });
     return;
   }
+  post({ type: "analysing", jobId });
   const engineReport = engine.report();
   // Stepped runs time themselves here: the engine times only run(). The analysis is the CLI's (buy and hold of the series).
   const report = withAnalysis({
