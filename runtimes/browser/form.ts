@@ -1,13 +1,16 @@
 // Forms generated from metadata: a strategy's ParamSpec list and the run
-// settings' declarations. Each field has a label, a help line and an error
-// line, tied together with aria-describedby; errors are the engine's own
-// messages, and a field's text is read by the engine's own rules.
+// settings' declarations (CONFIG_SETTINGS, LIMIT_SETTINGS, SIZING_SETTINGS:
+// the lists the CLI's flags and the API's schema come from), with their
+// defaults. Each field has a label, a help line and an error line, tied
+// together with aria-describedby; errors are the engine's own messages, and
+// a field's text is read by the engine's own rules.
 import { expected, type SettingSpec } from "../../src/core/settings.ts";
 import type { ParamSpec } from "../../src/strategies/strategy.ts";
 import { h } from "./dom.ts";
 import { paramLabel } from "./format.ts";
 
 export interface FieldSpec {
+  /** The key in its part of the request; a dotted one (maxOrderRate.count) is nested. */
   readonly name: string;
   readonly label: string;
   readonly type: "integer" | "number" | "boolean";
@@ -21,24 +24,46 @@ export interface FieldSpec {
   readonly setting: SettingSpec;
   /** Where the value goes in a backtest request (config.initialCash): engine errors naming it belong here. */
   readonly path: string;
+  /** The value is typed in units this many times the setting's own (days for a setting in ms). */
+  readonly scale?: number;
 }
 
 export function fieldsFromParams(specs: readonly ParamSpec[]): FieldSpec[] {
-  return specs.map((s) => ({
-    ...fieldFromSetting(s, `params.${s.name}`, paramLabel(s.name), s.description),
-    help: s.description + rangeText(s),
-  }));
+  return specs.map((s) => fieldFromSetting(s, `params.${s.name}`, paramLabel(s.name), s.description + rangeText(s)));
 }
 
 /** A field for a declared setting; blank is allowed exactly when the setting has neither a default nor "required". */
-export function fieldFromSetting(setting: SettingSpec, path: string, label: string, help: string, value = setting.default ?? ""): FieldSpec {
+function fieldFromSetting(setting: SettingSpec, path: string, label: string, help: string): FieldSpec {
   return {
-    name: setting.name, label, type: setting.type, value, min: setting.min, max: setting.max, help,
+    name: setting.name, label, type: setting.type, value: setting.default ?? "", min: setting.min, max: setting.max, help,
     optional: !setting.required && setting.default === undefined, setting, path,
   };
 }
 
-function rangeText(s: ParamSpec): string {
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * The fields of a part of a backtest request (`part`: config, limits,
+ * sizing) from its declared settings: label from the name, help from the
+ * description and range, value from the default. `group` nests them
+ * (limits.maxOrderRate.count): the group as a whole may be left blank. A
+ * setting in milliseconds is typed in days.
+ */
+export function fieldsFromSettings(specs: readonly SettingSpec[], part: string, group?: string): FieldSpec[] {
+  return specs.map((s) => {
+    const name = group ? `${group}.${s.name}` : s.name;
+    const label = group ? `${paramLabel(group)}: ${paramLabel(s.name).toLowerCase()}` : paramLabel(s.name);
+    const field = fieldFromSetting(s, `${part}.${name}`, label, s.description + rangeText(s));
+    const days = s.name.endsWith("Ms");
+    return {
+      ...field, name,
+      ...(group ? { optional: true } : {}),
+      ...(days ? { label: label.replace(/ ms$/, " (days)"), help: `${s.description.replace(/, in milliseconds$/, "")}, in days`, min: undefined, max: undefined, scale: MS_PER_DAY } : {}),
+    };
+  });
+}
+
+function rangeText(s: SettingSpec): string {
   return s.type === "boolean" || (s.min === undefined && s.max === undefined) ? "" : ` (${expected(s)})`;
 }
 

@@ -21,10 +21,34 @@ export function fmtNum(x: number, digits = 3): string {
   return Number.isFinite(x) ? x.toFixed(digits) : "—";
 }
 
-/** A price with as many decimals as it needs, up to 4. */
-export function fmtPrice(x: number): string {
-  if (!Number.isFinite(x)) return "—";
-  return x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 4 });
+/** Most decimals a price is shown with. */
+const MAX_PRICE_DECIMALS = 8;
+
+/**
+ * The decimals every price on the page is shown with: the fewest that write
+ * each price of the data exactly, to single precision, so a file written
+ * from single-precision floats (1438.359985 for 1438.36) counts at its true
+ * tick. One rule for the legend, the trade list and the axis.
+ */
+export function priceDecimals(...columns: ArrayLike<number>[]): number {
+  let d = 0;
+  let scale = 1;
+  for (const column of columns) {
+    for (let i = 0; i < column.length; i++) {
+      const x = column[i];
+      while (d < MAX_PRICE_DECIMALS && Math.fround(Math.round(x * scale) / scale) !== Math.fround(x)) scale = 10 ** ++d;
+    }
+  }
+  return d;
+}
+
+const priceFormats = new Map<number, Intl.NumberFormat>();
+
+/** A price with exactly `decimals` decimals (priceDecimals of the data shown). */
+export function fmtPrice(x: number, decimals: number): string {
+  let format = priceFormats.get(decimals);
+  if (!format) priceFormats.set(decimals, (format = new Intl.NumberFormat("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals })));
+  return Number.isFinite(x) ? format.format(x) : "—";
 }
 
 /** YYYY-MM-DD for a UTC midnight, else YYYY-MM-DD HH:MM (UTC). */

@@ -1,30 +1,31 @@
-// The page: data in, a strategy and its parameters, a backtest in a Web
-// Worker with progress and cancel, the results drawn, and parameter sweeps
-// across a pool of workers. Everything runs in this tab.
+// The page: data in (read and parsed in a Web Worker), a strategy and its
+// parameters, a backtest in that worker with progress and cancel, the results
+// drawn, and parameter sweeps across a pool of workers. Everything runs in
+// this tab; the page's own thread only draws (points decimated to the charts'
+// width by the worker, a page of rows at a time), a step a frame.
 import { Backtest } from "../../src/backtest/engine.ts";
-import { CONFIG_SETTINGS, type ConfigSettingName } from "../../src/backtest/config.ts";
+import { CONFIG_SETTINGS } from "../../src/backtest/config.ts";
 import { strategyAndConfig, type SizingSpec } from "../../src/backtest/job.ts";
 import type { TradeRecord } from "../../src/portfolio/trades.ts";
-import type { AnalyzedReport } from "../../src/report/analysis.ts";
 import type { BarSeries } from "../../src/core/data.ts";
 import { EngineError } from "../../src/core/errors.ts";
-import { parseBarsCsv } from "../../src/data/csv.ts";
 import { getStrategy, strategies } from "../../src/strategies/index.ts";
-import { settingFromText, type SettingSpec } from "../../src/core/settings.ts";
-import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type LimitSettingName, type RiskLimits } from "../../src/risk/limits.ts";
+import { settingFromText } from "../../src/core/settings.ts";
+import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type RiskLimits } from "../../src/risk/limits.ts";
 import { SIZING_SETTINGS } from "../../src/risk/sizing.ts";
 import { paramsFromText, resolveParams } from "../../src/strategies/params.ts";
 import type { StrategyDefinition, StrategyParams } from "../../src/strategies/strategy.ts";
-import { EquityChart, linkTimeScales, PriceChart } from "./charts.ts";
+import { BarView, EquityChart, PriceChart } from "./charts.ts";
 import { byId, download, h } from "./dom.ts";
-import { FieldSet, fieldFromSetting, fieldsFromParams, type FieldSpec, type RawValue } from "./form.ts";
-import { fmtInt, fmtMs, fmtTime } from "./format.ts";
+import { FieldSet, fieldsFromParams, fieldsFromSettings, type FieldSpec, type RawValue } from "./form.ts";
+import { fmtInt, fmtMs, fmtTime, paramLabel } from "./format.ts";
 import { overlaysFor } from "./overlays.ts";
-import type { FromWorker, OverlaySpec, PlainConfig, PlainError, PlainRequest, ToWorker } from "./protocol.ts";
+import { exportName } from "./exports.ts";
+import type { ExportFormat, FromWorker, LoadSource, OverlaySpec, PageReport, PlainConfig, PlainError, PlainRequest, ToWorker } from "./protocol.ts";
 import {
-  renderBenchmark, renderDrawdowns, renderMonthly, renderRejections, renderResized, renderStats, renderTrades, renderTradeStats, reportFileStem, tradesCsv,
+  renderBenchmark, renderDrawdowns, renderMonthly, renderRejections, renderResized, renderStats, renderTrades, renderTradeStats,
 } from "./results.ts";
-import { cellOf, defaultRange, gridValues, METRICS, renderHeatmap, MAX_STEPS, type Axis, type CellResult, type MetricKey } from "./sweep.ts";
+import { cellOf, defaultRange, gridValues, METRICS, renderHeatmap, revealBest, MAX_STEPS, type Axis, type CellResult, type MetricKey } from "./sweep.ts";
 import { SweepCancelled } from "../../src/research/executor.ts";
 import { WorkerPoolExecutor, type FromSweepWorker } from "../../src/research/pool.ts";
 import { runSweep as runEngineSweep } from "../../src/research/sweep.ts";
@@ -32,48 +33,11 @@ import { runSweep as runEngineSweep } from "../../src/research/sweep.ts";
 const WORKER_URL = new URL("worker.js", document.baseURI).href;
 const newWorker = () => new Worker(WORKER_URL, { name: "engine" });
 
-const configSetting = (name: ConfigSettingName) => CONFIG_SETTINGS.find((s) => s.name === name)!;
-const limitSetting = (name: LimitSettingName) => LIMIT_SETTINGS.find((s) => s.name === name)!;
-const sizingSetting = (method: SizingSpec["method"], name: string): SettingSpec => SIZING_SETTINGS[method].find((s) => s.name === name)!;
-
-/** The run settings, from the engine's declarations (src/backtest/config.ts): ranges, defaults and what may be blank. */
-const SETTINGS: readonly FieldSpec[] = [
-  fieldFromSetting(configSetting("initialCash"), "config.initialCash", "Initial cash", "starting cash"),
-  fieldFromSetting(configSetting("slippageBps"), "config.slippageBps", "Slippage (bps)", "adverse move on market and stop fills, in basis points"),
-  fieldFromSetting(configSetting("commissionPerShare"), "config.commissionPerShare", "Commission per share", "per share or unit filled"),
-  fieldFromSetting(configSetting("commissionPerOrder"), "config.commissionPerOrder", "Commission per order", "per filled order"),
-  fieldFromSetting(configSetting("positionFraction"), "config.positionFraction", "Position size", "fraction of equity a new position takes, (0, 1]"),
-  fieldFromSetting(configSetting("stopLossPct"), "config.stopLossPct", "Stop loss", "protective stop this fraction from entry, e.g. 0.05; blank for none"),
-  fieldFromSetting(configSetting("takeProfitPct"), "config.takeProfitPct", "Take profit", "take-profit limit this fraction from entry, e.g. 0.1; blank for none"),
-];
-
-/** Risk limits (src/risk/limits.ts), the order rate as a count and a window in days; blank is off. */
-const LIMITS: readonly FieldSpec[] = [
-  fieldFromSetting(limitSetting("maxDrawdown"), "limits.maxDrawdown", "Max drawdown", "halt new exposure after equity falls this fraction below its peak, e.g. 0.1"),
-  fieldFromSetting(limitSetting("maxDailyLoss"), "limits.maxDailyLoss", "Max daily loss", "halt new exposure for the day after losing this fraction, e.g. 0.02"),
-  fieldFromSetting(limitSetting("maxGrossExposure"), "limits.maxGrossExposure", "Max gross exposure", "sum of |position values| / equity, e.g. 1 = unlevered"),
-  fieldFromSetting(limitSetting("maxNetExposure"), "limits.maxNetExposure", "Max net exposure", "|sum of position values| / equity"),
-  fieldFromSetting(limitSetting("maxPositionQuantity"), "limits.maxPositionQuantity", "Max position (quantity)", "largest quantity held in one symbol"),
-  fieldFromSetting(limitSetting("maxPositionNotional"), "limits.maxPositionNotional", "Max position (value)", "largest position value in one symbol"),
-  fieldFromSetting({ ...ORDER_RATE_SETTINGS[0], name: "maxOrderCount", required: false }, "limits.maxOrderRate.count", "Max orders",
-    "at most this many orders in any window of the days below"),
-  fieldFromSetting({ ...ORDER_RATE_SETTINGS[1], name: "maxOrderDays" }, "limits.maxOrderRate.windowMs", "Order window (days)", "the window for max orders, in days"),
-];
-
-/** The fields of each sizing method (src/risk/sizing.ts); a required one starts from a typical value. */
-const SIZING: Record<SizingSpec["method"], readonly FieldSpec[]> = {
-  fixed: [],
-  volTarget: [
-    fieldFromSetting(sizingSetting("volTarget", "target"), "sizing.target", "Target volatility", "annualized volatility a position should carry, e.g. 0.15", 0.15),
-    fieldFromSetting(sizingSetting("volTarget", "lookback"), "sizing.lookback", "Lookback (bars)", "bars of returns to estimate volatility from"),
-    fieldFromSetting(sizingSetting("volTarget", "max"), "sizing.max", "Largest fraction", "cap on the fraction of equity; 1 is never levered"),
-  ],
-  kelly: [
-    fieldFromSetting(sizingSetting("kelly", "scale"), "sizing.scale", "Kelly scale", "share of the full Kelly fraction, e.g. 0.5 = half Kelly"),
-    fieldFromSetting(sizingSetting("kelly", "lookback"), "sizing.lookback", "Lookback (bars)", "bars of returns to estimate the edge from"),
-    fieldFromSetting(sizingSetting("kelly", "max"), "sizing.max", "Largest fraction", "cap on the fraction of equity; 1 is never levered"),
-  ],
-};
+/** The run settings, risk limits and each sizing method's options, generated from the engine's declarations. */
+const SETTINGS = fieldsFromSettings(CONFIG_SETTINGS, "config");
+const LIMITS = [...fieldsFromSettings(LIMIT_SETTINGS, "limits"), ...fieldsFromSettings(ORDER_RATE_SETTINGS, "limits", "maxOrderRate")];
+type SizingMethod = keyof typeof SIZING_SETTINGS;
+const SIZING = Object.fromEntries(Object.entries(SIZING_SETTINGS).map(([method, specs]) => [method, fieldsFromSettings(specs, "sizing")])) as Record<SizingMethod, FieldSpec[]>;
 
 // ---- elements -------------------------------------------------------------
 
@@ -82,6 +46,8 @@ const el = {
   dropzone: byId("dropzone"),
   useBundled: byId<HTMLButtonElement>("use-bundled"),
   dataStatus: byId("data-status"),
+  dataProgress: byId<HTMLProgressElement>("data-progress"),
+  dataCancel: byId<HTMLButtonElement>("data-cancel"),
   dataError: byId("data-error"),
   runForm: byId<HTMLFormElement>("run-form"),
   strategy: byId<HTMLSelectElement>("strategy"),
@@ -103,11 +69,14 @@ const el = {
   results: byId("results"),
   exportJson: byId<HTMLButtonElement>("export-json"),
   exportCsv: byId<HTMLButtonElement>("export-csv"),
+  exportHtml: byId<HTMLButtonElement>("export-html"),
   resultTitle: byId("result-title"),
   resultTiming: byId("result-timing"),
   stats: byId("stats"),
   trades: byId<HTMLTableElement>("trades"),
+  tradesPager: byId("trades-pager"),
   rejections: byId<HTMLTableElement>("rejections"),
+  rejectionsPager: byId("rejections-pager"),
   rejectionsNote: byId("rejections-note"),
   benchStats: byId("bench-stats"),
   benchNote: byId("bench-note"),
@@ -116,11 +85,13 @@ const el = {
   monthlyLegend: byId("monthly-legend"),
   drawdowns: byId<HTMLTableElement>("drawdowns"),
   resized: byId<HTMLTableElement>("resized"),
+  resizedPager: byId("resized-pager"),
   resizedNote: byId("resized-note"),
   sizingMethod: byId<HTMLSelectElement>("sizing-method"),
   tradesNote: byId("trades-note"),
   heatmap: byId<HTMLTableElement>("heatmap"),
   heatSummary: byId("heat-summary"),
+  heatLegend: byId("heat-legend"),
   heatPanel: byId("heat-panel"),
   kernels: byId("kernels"),
 };
@@ -129,9 +100,9 @@ const paramFields = new FieldSet(byId("param-fields"), "p", "param");
 const settingFields = new FieldSet(byId("setting-fields"), "s", "setting");
 const sizingFields = new FieldSet(byId("sizing-fields"), "z", "sizing");
 const limitFields = new FieldSet(byId("limit-fields"), "l", "limit");
-const priceChart = new PriceChart(byId("price-chart"), byId("price-legend"));
-const equityChart = new EquityChart(byId("equity-chart"), byId("equity-legend"));
-linkTimeScales(priceChart.chart, equityChart.chart, () => equityChart.hasData);
+const barView = new BarView((m) => send(m));
+const priceChart = new PriceChart(byId("price-chart"), byId("price-legend"), barView);
+const equityChart = new EquityChart(byId("equity-chart"), byId("equity-legend"), barView);
 
 // ---- state ----------------------------------------------------------------
 
@@ -146,11 +117,17 @@ const state = {
   series: null as BarSeries | null,
   seriesLabel: "",
   seriesId: 0,
-  /** The series id the engine worker holds. */
-  workerSeriesId: -1,
+  /** Decimals every price is shown with: the data's tick (format.ts's priceDecimals). */
+  priceDecimals: 2,
+  nextSeriesId: 1,
+  /** The load under way in the worker, if any. */
+  loading: null as null | { loadId: number; seriesId: number; name: string; label: string },
+  nextLoad: 1,
   nextJob: 1,
   running: null as Running | null,
-  report: null as AnalyzedReport | null,
+  /** The run shown, and its job id (the worker builds its exports). */
+  report: null as PageReport | null,
+  shownJob: 0,
   runs: 0,
   sweep: null as null | {
     strategy: string; base: StrategyParams; x: Axis; y: Axis; cells: (CellResult | undefined)[]; running: boolean;
@@ -187,7 +164,9 @@ function startWorker(): Worker {
     if (state.running) finishRun(`The engine worker failed: ${e.message || "unknown error"}`, true);
   };
   w.postMessage({ type: "init" } satisfies ToWorker);
-  state.workerSeriesId = -1;
+  // A worker started again (after a run that would not stop) needs the data back to draw and run.
+  if (state.series) w.postMessage({ type: "series", seriesId: state.seriesId, series: state.series } satisfies ToWorker);
+  if (state.loading) loadStopped(`Reading ${state.loading.name} stopped: the engine worker was restarted.`);
   return w;
 }
 
@@ -197,6 +176,28 @@ function send(message: ToWorker): void {
 
 function onWorkerMessage(m: FromWorker): void {
   switch (m.type) {
+    case "load-progress":
+      if (state.loading?.loadId !== m.loadId) return;
+      showLoadProgress(m.bytes, m.total);
+      return;
+    case "loaded":
+      if (state.loading?.loadId !== m.loadId) return;
+      setSeries(m.series, m.seriesId, m.priceDecimals, state.loading.label);
+      return;
+    case "load-error":
+      if (state.loading?.loadId !== m.loadId) return;
+      showDataError(m.error, state.loading.name);
+      return;
+    case "load-cancelled":
+      if (state.loading?.loadId !== m.loadId) return;
+      loadStopped(`Reading ${state.loading.name} was cancelled.`);
+      return;
+    case "drawn":
+      void barView.apply(m);
+      return;
+    case "exported":
+      if (m.jobId === state.shownJob && state.report) download(exportName(state.report.strategy, m.format), m.file);
+      return;
     case "ready":
       el.kernels.textContent = m.kernels === "wasm" ? "Indicator kernels: WebAssembly" : `Indicator kernels: TypeScript (${m.detail ?? "no WebAssembly"})`;
       el.kernels.dataset.kernels = m.kernels;
@@ -207,6 +208,10 @@ function onWorkerMessage(m: FromWorker): void {
       el.runStatus.textContent = `Running… ${Math.floor((m.done / m.total) * 100)}% (${fmtInt(m.done)} of ${fmtInt(m.total)} bars)`;
       el.runStatus.dataset.done = String(m.done);
       return;
+    case "analysing":
+      if (state.running?.jobId !== m.jobId) return;
+      el.runStatus.textContent = "Computing the report (benchmark, drawdowns, rolling figures)…";
+      return;
     case "result":
       if (state.running?.jobId !== m.jobId) return;
       void showResult(m);
@@ -216,68 +221,107 @@ function onWorkerMessage(m: FromWorker): void {
       finishRun(`Cancelled after ${el.runStatus.dataset.done ?? 0} bars.`, false, "cancelled");
       return;
     case "error":
-      if (state.running?.jobId !== m.jobId) return;
-      showEngineError(m.error);
-      finishRun("The backtest stopped with an error.", true);
+      if (state.running?.jobId === m.jobId) {
+        showEngineError(m.error);
+        finishRun("The backtest stopped with an error.", true);
+      } else if (m.jobId === state.shownJob) {
+        // An export that failed.
+        showEngineError(m.error);
+      }
       return;
   }
 }
 
 // ---- data -----------------------------------------------------------------
 
-async function loadBundled(): Promise<void> {
-  setDataStatus("Loading the bundled S&P 500…");
-  try {
-    const res = await fetch("sp500.csv");
-    if (!res.ok) throw new Error(`sp500.csv: HTTP ${res.status}`);
-    const text = await res.text();
-    setSeries(parseBarsCsv(text, { source: "sp500.csv", symbol: "SPX" }), "bundled S&P 500 (sp500.csv)");
-  } catch (e) {
-    showDataError(e, "sp500.csv");
-  }
+function loadBundled(): void {
+  startLoad({ url: "sp500.csv", name: "sp500.csv", symbol: "SPX" }, "bundled S&P 500 (sp500.csv)");
 }
 
-async function loadFile(file: File): Promise<void> {
-  setDataStatus(`Reading ${file.name}…`);
-  try {
-    const text = await file.text();
-    setSeries(parseBarsCsv(text, { source: file.name }), file.name);
-  } catch (e) {
-    showDataError(e, file.name);
-  }
+function loadFile(file: File): void {
+  startLoad({ file, name: file.name }, file.name);
+}
+
+/** Reads and parses `source` in the engine worker; the data loaded so far stays until the new data is ready. */
+function startLoad(source: LoadSource, label: string): void {
+  if (state.loading) send({ type: "cancel-load", loadId: state.loading.loadId });
+  const loading = { loadId: state.nextLoad++, seriesId: state.nextSeriesId++, name: source.name, label };
+  state.loading = loading;
+  el.dataCancel.disabled = false;
+  el.dataProgress.value = 0;
+  el.dataStatus.dataset.state = "loading";
+  delete el.dataStatus.dataset.loadBytes;
+  setDataStatus(`Reading ${source.name}…`);
+  send({ type: "load", loadId: loading.loadId, seriesId: loading.seriesId, source });
+}
+
+function showLoadProgress(bytes: number, total: number): void {
+  const name = state.loading!.name;
+  el.dataProgress.value = total > 0 ? Math.min(1, bytes / total) : 0;
+  el.dataStatus.dataset.loadBytes = String(bytes);
+  setDataStatus(total > 0
+    ? `Reading ${name}… ${Math.floor((bytes / total) * 100)}% (${fmtMb(bytes)} of ${fmtMb(total)})`
+    : `Reading ${name}… ${fmtMb(bytes)}`);
+}
+
+const fmtMb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+function cancelLoad(): void {
+  if (!state.loading) return;
+  el.dataCancel.disabled = true;
+  setDataStatus(`Cancelling the reading of ${state.loading.name}…`);
+  send({ type: "cancel-load", loadId: state.loading.loadId });
+}
+
+/** The load ended without data: the data loaded before stays. */
+function loadStopped(message: string): void {
+  endLoad("cancelled");
+  setDataStatus(`${message} ${state.series ? `Still using ${describeSeries(state.series, state.seriesLabel)}.` : "No data is loaded."}`);
+}
+
+function endLoad(dataState: string): void {
+  state.loading = null;
+  el.dataCancel.disabled = true;
+  el.dataProgress.value = 0;
+  el.dataStatus.dataset.state = dataState;
 }
 
 function setDataStatus(text: string): void {
   el.dataStatus.textContent = text;
 }
 
-function setSeries(series: BarSeries, label: string): void {
+function setSeries(series: BarSeries, seriesId: number, priceDecimals: number, label: string): void {
+  endLoad("loaded");
   if (state.running) cancelRun();
   if (state.sweep?.running) cancelSweep();
   state.series = series;
   state.seriesLabel = label;
-  state.seriesId++;
+  state.seriesId = seriesId;
+  state.priceDecimals = priceDecimals;
+  el.dataProgress.value = 1;
   el.dataError.hidden = true;
   el.dataError.replaceChildren();
   el.dataStatus.textContent = describeSeries(series, label);
   el.dataStatus.dataset.bars = String(series.close.length);
   el.dataStatus.dataset.symbol = series.symbol;
-  el.dataStatus.dataset.seriesId = String(state.seriesId);
-  priceChart.setBars(series);
+  el.dataStatus.dataset.seriesId = String(seriesId);
   clearResults();
+  priceChart.setSeries(series.symbol, priceDecimals);
+  void barView.setSeries(seriesId, series.close.length);
   state.sweep = null;
   el.heatmap.replaceChildren();
+  el.heatLegend.replaceChildren();
   el.heatSummary.textContent = "Run a sweep (step 3) to fill this map.";
   validate();
 }
 
-function showDataError(e: unknown, fileName: string): void {
-  const err = e as { message?: string; row?: number; field?: string };
+function showDataError(err: PlainError, fileName: string): void {
+  endLoad("error");
   const where = [err.row !== undefined ? `row ${err.row}` : "", err.field ? `column “${err.field}”` : ""].filter(Boolean).join(", ");
   el.dataError.replaceChildren(
     h("strong", {}, `Could not load ${fileName}`),
     where ? h("span", { className: "where", "data-testid": "data-error-where" }, ` (${where})`) : "",
-    h("p", { "data-testid": "data-error-message" }, err.message ?? String(e)),
+    h("p", { "data-testid": "data-error-message" }, err.message),
     h("p", { className: "field-help" }, state.series ? `Still using ${state.series.symbol} from ${state.seriesLabel}.` : "No data is loaded."),
   );
   if (err.row !== undefined) el.dataError.dataset.row = String(err.row);
@@ -294,10 +338,11 @@ function describeSeries(series: BarSeries, label: string): string {
 
 el.fileInput.addEventListener("change", () => {
   const file = el.fileInput.files?.[0];
-  if (file) void loadFile(file);
+  if (file) loadFile(file);
   el.fileInput.value = "";
 });
-el.useBundled.addEventListener("click", () => void loadBundled());
+el.useBundled.addEventListener("click", loadBundled);
+el.dataCancel.addEventListener("click", cancelLoad);
 for (const type of ["dragenter", "dragover"] as const) {
   el.dropzone.addEventListener(type, (e) => {
     e.preventDefault();
@@ -309,7 +354,7 @@ el.dropzone.addEventListener("drop", (e) => {
   e.preventDefault();
   el.dropzone.classList.remove("over");
   const file = e.dataTransfer?.files[0];
-  if (file) void loadFile(file);
+  if (file) loadFile(file);
 });
 // A file dropped anywhere else must not navigate away from the page.
 window.addEventListener("dragover", (e) => e.preventDefault());
@@ -338,9 +383,12 @@ function showStrategy(): void {
 el.strategy.addEventListener("change", showStrategy);
 settingFields.render(SETTINGS);
 limitFields.render(LIMITS);
-sizingFields.render(SIZING.fixed);
+el.sizingMethod.append(h("option", { value: "" }, "None: the position fraction above"),
+  ...Object.keys(SIZING).map((method) => h("option", { value: method }, paramLabel(method))));
+sizingFields.render([]);
 el.sizingMethod.addEventListener("change", () => {
-  sizingFields.render(SIZING[el.sizingMethod.value as SizingSpec["method"]]);
+  const method = el.sizingMethod.value as SizingMethod | "";
+  sizingFields.render(method === "" ? [] : SIZING[method]);
   validate();
 });
 paramFields.onInput(() => validate());
@@ -384,15 +432,16 @@ function validate(): Valid | null {
   }
   const config = readNumbers(SETTINGS, settingFields.values(), settingErrors) as PlainConfig;
   const limitErrors = new Map<string, string>();
-  const limits = readLimits(limitErrors);
+  const limits = readNumbers(LIMITS, limitFields.values(), limitErrors) as RiskLimits;
   const sizingErrors = new Map<string, string>();
-  const method = el.sizingMethod.value as SizingSpec["method"];
-  const sizing = method === "fixed" ? undefined : { method, ...readNumbers(sizingFields.fields, sizingFields.values(), sizingErrors) } as SizingSpec;
+  const method = el.sizingMethod.value as SizingMethod | "";
+  const sizing = method === "" ? undefined : { method, ...readNumbers(sizingFields.fields, sizingFields.values(), sizingErrors) } as SizingSpec;
   const errorSets = [settingErrors, limitErrors, sizingErrors];
   if (paramErrors.size === 0 && errorSets.every((m) => m.size === 0)) {
     try {
       const [strategy, cfg] = strategyAndConfig({ strategy: def.name, params, config, limits, sizing });
-      if (state.series) new Backtest(state.series, strategy, cfg);
+      // The engine's own check of the settings against the data; the bars themselves were checked on loading, so their first does.
+      if (state.series) new Backtest(firstBar(state.series), strategy, cfg);
     } catch (e) {
       const message = messageOf(e);
       const target = fieldFor((e as EngineError).field);
@@ -411,29 +460,24 @@ function validate(): Valid | null {
   return { request: { strategy: def.name, params, config, limits, sizing }, params };
 }
 
-/** The form field an engine error names: its field is a request path (config.initialCash), as each field's path is. */
+function firstBar(s: BarSeries): BarSeries {
+  const head = (a: Float64Array) => a.subarray(0, 1);
+  return { symbol: s.symbol, time: head(s.time), open: head(s.open), high: head(s.high), low: head(s.low), close: head(s.close), volume: head(s.volume) };
+}
+
+/**
+ * The form field an engine error names: its field is a request path
+ * (config.initialCash), as each field's path is, or the end of one (a risk
+ * check names maxOrderRate.windowMs, inside limits).
+ */
 function fieldFor(field: string | undefined): { set: "settings" | "limits" | "sizing" | "params"; name: string } | null {
   if (!field) return null;
   const sets = { settings: settingFields, limits: limitFields, sizing: sizingFields, params: paramFields };
   for (const [set, fields] of Object.entries(sets) as [keyof typeof sets, FieldSet][]) {
-    const spec = fields.fields.find((f) => f.path === field);
+    const spec = fields.fields.find((f) => f.path === field || f.path.endsWith(`.${field}`));
     if (spec) return { set, name: spec.name };
   }
   return null;
-}
-
-/** The limits typed in, as RiskLimits (blank ones left out); the order rate needs both of its fields. */
-function readLimits(errors: Map<string, string>): RiskLimits {
-  const v = readNumbers(LIMITS, limitFields.values(), errors);
-  const { maxOrderCount: count, maxOrderDays: days, ...rest } = v;
-  const limits: RiskLimits = Object.fromEntries(Object.entries(rest).filter(([, x]) => x !== undefined));
-  if ((count === undefined) !== (days === undefined)) {
-    if (count === undefined) errors.set("maxOrderCount", "Max orders: enter a number, or clear the order window");
-    else errors.set("maxOrderDays", "Order window: enter a number of days, or clear max orders");
-  } else if (count !== undefined && days !== undefined) {
-    limits.maxOrderRate = { count, windowMs: days * 86_400_000 };
-  }
-  return limits;
 }
 
 function messageOf(e: unknown): string {
@@ -441,23 +485,30 @@ function messageOf(e: unknown): string {
   throw e;
 }
 
-/** Number fields' values, read by the engine's rules for typed text (settingFromText); blank optional ones are undefined. */
-function readNumbers(specs: readonly FieldSpec[], raw: Record<string, RawValue>, errors: Map<string, string>): Record<string, number | undefined> {
-  const config: Record<string, number | undefined> = {};
+/**
+ * Number fields' values as their part of the request, read by the engine's
+ * rules for typed text (settingFromText): blank optional ones are left out,
+ * dotted names nest (maxOrderRate.count), a field typed in days is sent in ms.
+ */
+function readNumbers(specs: readonly FieldSpec[], raw: Record<string, RawValue>, errors: Map<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   for (const s of specs) {
     const text = String(raw[s.name]);
-    config[s.name] = undefined;
     if (text === "") {
       if (!s.optional) errors.set(s.name, `${s.label}: enter a number`);
       continue;
     }
     try {
-      config[s.name] = settingFromText(s.setting, text, s.path) as number;
+      const value = (settingFromText(s.setting, text, s.path) as number) * (s.scale ?? 1);
+      const keys = s.name.split(".");
+      let at = out;
+      for (const key of keys.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
+      at[keys[keys.length - 1]] = value;
     } catch (e) {
       errors.set(s.name, messageOf(e));
     }
   }
-  return config;
+  return out;
 }
 
 function focusFirstInvalid(): void {
@@ -483,10 +534,6 @@ function startRun(t0: number): void {
     el.runStatus.textContent = "Fix the highlighted fields first.";
     focusFirstInvalid();
     return;
-  }
-  if (state.workerSeriesId !== state.seriesId) {
-    send({ type: "series", seriesId: state.seriesId, series: state.series });
-    state.workerSeriesId = state.seriesId;
   }
   const jobId = state.nextJob++;
   const overlays = overlaysFor(valid.request.strategy, valid.params);
@@ -538,32 +585,50 @@ function showEngineError(err: PlainError): void {
   }
 }
 
+/**
+ * Draws a run's results in steps, each painted in its own frame, so no one
+ * task lays out and paints the whole report (a long run has a long monthly
+ * table and big charts). A new run or new data stops the drawing of this one.
+ */
 async function showResult(m: Extract<FromWorker, { type: "result" }>): Promise<void> {
   const running = state.running!;
+  finishRun("Drawing the results…", false, "drawing");
   const { report } = m;
   state.report = report;
-  renderStats(el.stats, report);
-  const params = Object.entries(report.strategy.params).map(([k, v]) => `${k}=${v}`).join(", ");
-  el.resultTitle.textContent = `${report.symbol} · ${report.strategy.name} (${params}) · ${fmtTime(report.start)} → ${fmtTime(report.end)}`;
-  renderTrades(el.trades, el.tradesNote, report.trades, focusTrade);
-  renderRejections(el.rejections, el.rejectionsNote, report.rejections);
-  renderResized(el.resized, el.resizedNote, report.resized);
+  state.shownJob = m.jobId;
   const a = report.analysis;
-  renderBenchmark(el.benchStats, el.benchNote, a);
-  renderTradeStats(el.tradeStats, a);
-  renderMonthly(el.monthly, el.monthlyLegend, a);
-  renderDrawdowns(el.drawdowns, a);
-  priceChart.setOverlays(running.overlays, m.overlays);
-  priceChart.setTrades(report.trades);
-  const benchmark = a.benchmark && { name: a.benchmark.name, ...a.benchmark.curve };
-  equityChart.setCurve(report.equity.time, report.equity.equity, report.equity.drawdown, { benchmark, rolling: a.rolling });
-  byId("equity-empty").hidden = true;
-  equityChart.chart.timeScale().fitContent();
-  priceChart.fit();
-  el.exportJson.disabled = false;
-  el.exportCsv.disabled = false;
-  el.runProgress.value = 1;
-  await afterPaint();
+  const steps = [
+    () => {
+      renderStats(el.stats, report);
+      const params = Object.entries(report.strategy.params).map(([k, v]) => `${k}=${v}`).join(", ");
+      el.resultTitle.textContent = `${report.symbol} · ${report.strategy.name} (${params}) · ${fmtTime(report.start)} → ${fmtTime(report.end)}`;
+      el.exportJson.disabled = el.exportCsv.disabled = el.exportHtml.disabled = false;
+      el.runProgress.value = 1;
+    },
+    // The run's lines and panes first, their points in the frames after: each a frame's worth of canvas work.
+    () => priceChart.setRun(m.jobId, running.overlays, report.trades),
+    async () => {
+      equityChart.setRun(m.jobId);
+      await barView.refresh();
+      byId("equity-empty").hidden = true;
+    },
+    () => {
+      renderBenchmark(el.benchStats, el.benchNote, a);
+      renderTradeStats(el.tradeStats, a);
+      renderDrawdowns(el.drawdowns, a);
+    },
+    () => renderMonthly(el.monthly, el.monthlyLegend, a),
+    () => {
+      renderTrades(el.trades, el.tradesPager, el.tradesNote, report.trades, state.priceDecimals, focusTrade);
+      renderRejections(el.rejections, el.rejectionsPager, el.rejectionsNote, report.rejections);
+      renderResized(el.resized, el.resizedPager, el.resizedNote, report.resized, state.priceDecimals);
+    },
+  ];
+  for (const step of steps) {
+    await step();
+    await afterPaint();
+    if (state.report !== report) return;
+  }
   const ms = performance.now() - running.t0;
   state.runs++;
   el.resultTiming.textContent =
@@ -574,7 +639,10 @@ async function showResult(m: Extract<FromWorker, { type: "result" }>): Promise<v
   el.resultTiming.dataset.overlayMs = String(m.overlayMs);
   el.resultTiming.dataset.kernels = m.kernels;
   el.results.dataset.runs = String(state.runs);
-  finishRun(`Done: ${fmtInt(report.bars)} bars, ${fmtInt(report.trades.length)} trades, in ${fmtMs(ms)}.`, false);
+  el.runStatus.textContent = `Done: ${fmtInt(report.bars)} bars, ${fmtInt(report.trades.length)} trades, in ${fmtMs(ms)}.`;
+  el.runStatus.dataset.state = "done";
+  // The results come into view; the controls stay where they are beside them.
+  byId("summary-h").scrollIntoView({ behavior: "smooth", block: "start" });
 }
 
 /** Resolves once the frame holding the latest DOM and chart updates has been painted. */
@@ -597,6 +665,7 @@ function clearResults(): void {
   el.resultTitle.textContent = "Run a backtest to see its results here.";
   el.resultTiming.textContent = "";
   el.trades.tBodies[0].replaceChildren();
+  for (const pager of [el.tradesPager, el.rejectionsPager, el.resizedPager]) pager.hidden = true;
   el.tradesNote.textContent = "Run a backtest to list its trades.";
   el.rejections.tBodies[0].replaceChildren();
   el.rejectionsNote.textContent = "Run a backtest to list the orders its pre-trade checks denied.";
@@ -611,16 +680,20 @@ function clearResults(): void {
   el.drawdowns.tBodies[0].replaceChildren();
   equityChart.clear();
   byId("equity-empty").hidden = false;
-  el.exportJson.disabled = true;
-  el.exportCsv.disabled = true;
+  el.exportJson.disabled = el.exportCsv.disabled = el.exportHtml.disabled = true;
 }
 
-el.exportJson.addEventListener("click", () => {
-  if (state.report) download(`${reportFileStem(state.report)}.json`, JSON.stringify(state.report), "application/json");
-});
-el.exportCsv.addEventListener("click", () => {
-  if (state.report) download(`${reportFileStem(state.report)}-trades.csv`, tradesCsv(state.report.trades), "text/csv");
-});
+function requestExport(format: ExportFormat): void {
+  if (state.report) send({ type: "export", jobId: state.shownJob, format });
+}
+
+byId<HTMLInputElement>("price-log").addEventListener("change", (e) => priceChart.setLogScale((e.target as HTMLInputElement).checked));
+byId<HTMLInputElement>("equity-log").addEventListener("change", (e) => equityChart.setLogScale((e.target as HTMLInputElement).checked));
+byId("show-all").addEventListener("click", () => void barView.showAll());
+
+el.exportJson.addEventListener("click", () => requestExport("json"));
+el.exportCsv.addEventListener("click", () => requestExport("csv"));
+el.exportHtml.addEventListener("click", () => requestExport("html"));
 
 // ---- parameter sweep ------------------------------------------------------
 
@@ -766,6 +839,7 @@ async function runSweep(): Promise<void> {
     return;
   }
   drawHeatmap();
+  revealBest(el.heatmap);
   const ms = performance.now() - t0;
   const failed = sweep.cells.filter((c) => c && "error" in c).length;
   el.sweepStatus.textContent = completed
@@ -783,7 +857,7 @@ function cancelSweep(): void {
 function drawHeatmap(): void {
   const sweep = state.sweep;
   if (!sweep) return;
-  const summary = renderHeatmap(el.heatmap, {
+  const summary = renderHeatmap(el.heatmap, el.heatLegend, {
     x: sweep.x, y: sweep.y, xLabel: sweep.x.param, yLabel: sweep.y.param, cells: sweep.cells,
     metric: el.sweepMetric.value as Exclude<MetricKey, "trades">,
   }, (xv, yv) => pickCell(sweep, xv, yv));
@@ -806,4 +880,4 @@ function pickCell(sweep: NonNullable<typeof state.sweep>, xv: number, yv: number
 // ---- start ----------------------------------------------------------------
 
 showStrategy();
-void loadBundled();
+loadBundled();

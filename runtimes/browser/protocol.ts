@@ -1,11 +1,13 @@
-// Messages between the page and its Web Workers. Everything here is plain
-// data (structured-cloneable): no functions, no class instances.
+// Messages between the page and its Web Workers, all structured-cloneable:
+// plain data, typed arrays (their buffers transferred where large), Files and
+// Blobs; no functions.
 import type { BarSeries } from "../../src/core/data.ts";
 import type { RunSettings } from "../../src/backtest/config.ts";
-import type { AnalyzedReport } from "../../src/report/analysis.ts";
+import type { AnalyzedReport, BenchmarkAnalysis, ReportAnalysis } from "../../src/report/analysis.ts";
 import type { SizingSpec } from "../../src/backtest/job.ts";
 import type { RiskLimits } from "../../src/risk/limits.ts";
 import type { StrategyParams } from "../../src/strategies/strategy.ts";
+import { alignToBars, type Candles, type Plan } from "./decimate.ts";
 
 /** The engine settings a page can send: the numbers only (callbacks stay in the worker). */
 export type PlainConfig = RunSettings;
@@ -55,23 +57,77 @@ export interface CellMetrics {
   readonly trades: number;
 }
 
+/**
+ * The report as the page holds it: everything but the per-bar curves, which
+ * stay in the worker (Curves) and reach the page only as drawn (Drawn), so a
+ * run of a million bars costs the page's thread no more than a short one.
+ */
+export type PageReport = Omit<AnalyzedReport, "equity" | "analysis"> & {
+  readonly analysis: Omit<ReportAnalysis, "rolling" | "benchmark"> & {
+    readonly benchmark: Omit<BenchmarkAnalysis, "curve"> | null;
+    readonly rolling: { readonly window: number };
+  };
+};
+
+/** A run's curves, one value per bar of the series (NaN where a curve has none, as a rolling window's first bars), or per point drawn. */
+export interface Curves {
+  readonly equity: Float64Array;
+  readonly drawdown: Float64Array;
+  readonly benchmark: { readonly name: string; readonly equity: Float64Array } | null;
+  readonly rolling: { readonly window: number; readonly sharpe: Float64Array; readonly volatility: Float64Array };
+}
+
+/** What a run's data comes from: a file the user picked or dropped, or a URL next to the page (the bundled data). */
+export type LoadSource =
+  | { readonly file: File; readonly name: string }
+  | { readonly url: string; readonly name: string; readonly symbol: string };
+
+export type ExportFormat = "json" | "csv" | "html";
+
 export type ToWorker =
   | { readonly type: "init" }
+  | { readonly type: "load"; readonly loadId: number; readonly seriesId: number; readonly source: LoadSource }
+  | { readonly type: "cancel-load"; readonly loadId: number }
   | { readonly type: "series"; readonly seriesId: number; readonly series: BarSeries }
+  | { readonly type: "export"; readonly jobId: number; readonly format: ExportFormat }
+  /** Draw bars [from, to) of the series in view, `buckets` buckets across (decimate.ts's planFor). */
+  | { readonly type: "draw"; readonly drawId: number; readonly seriesId: number; readonly from: number; readonly to: number; readonly buckets: number }
   | { readonly type: "backtest"; readonly jobId: number; readonly seriesId: number; readonly request: PlainRequest; readonly overlays: readonly OverlaySpec[] }
   | { readonly type: "cancel"; readonly jobId: number };
 
 export type FromWorker =
   | { readonly type: "ready"; readonly kernels: "wasm" | "typescript"; readonly detail?: string }
+  | { readonly type: "load-progress"; readonly loadId: number; readonly bytes: number; readonly total: number }
+  /** The series parsed: the worker keeps it for runs and sends the page a copy (transferred) to draw. */
+  | { readonly type: "loaded"; readonly loadId: number; readonly seriesId: number; readonly series: BarSeries; readonly priceDecimals: number }
+  | { readonly type: "load-error"; readonly loadId: number; readonly error: PlainError }
+  | { readonly type: "load-cancelled"; readonly loadId: number }
   | { readonly type: "progress"; readonly jobId: number; readonly done: number; readonly total: number }
+  /** Every bar stepped: the report and its analysis are being computed (one stretch of work, stopped only by ending the worker). */
+  | { readonly type: "analysing"; readonly jobId: number }
   | {
-    readonly type: "result"; readonly jobId: number; readonly report: AnalyzedReport;
-    readonly overlays: Record<string, Float64Array>; readonly kernels: "wasm" | "typescript";
+    readonly type: "result"; readonly jobId: number; readonly report: PageReport; readonly kernels: "wasm" | "typescript";
     /** Time spent stepping the engine (no yields), and in the overlay kernels. */
     readonly engineMs: number; readonly overlayMs: number;
   }
   | { readonly type: "cancelled"; readonly jobId: number }
+  | ({ readonly type: "drawn" } & Drawn)
+  /** An export of the run `jobId`, built in the worker from the whole report. */
+  | { readonly type: "exported"; readonly jobId: number; readonly format: ExportFormat; readonly file: Blob }
   | { readonly type: "error"; readonly jobId: number; readonly error: PlainError };
+
+/**
+ * What the charts draw for a view, decimated in the worker: the plan, each
+ * point's time (its first bar's) and candle, and the last run's indicator
+ * lines and curves at the same points.
+ */
+export interface Drawn {
+  readonly drawId: number;
+  readonly plan: Plan;
+  readonly times: Float64Array;
+  readonly candles: Candles;
+  readonly run: { readonly jobId: number; readonly overlays: Record<string, Float64Array>; readonly curves: Curves } | null;
+}
 
 export function toPlainError(e: unknown): PlainError {
   if (e instanceof Error) {
@@ -85,4 +141,22 @@ export function toPlainError(e: unknown): PlainError {
     };
   }
   return { name: "Error", message: String(e) };
+}
+
+/** A report split into what the page shows and the per-bar curves over the series' bars (`time`), which the worker keeps to draw. */
+export function splitReport(report: AnalyzedReport, time: Float64Array): { report: PageReport; curves: Curves } {
+  const { equity, analysis, ...figures } = report;
+  const { rolling, benchmark, ...tables } = analysis;
+  const curves: Curves = {
+    equity: alignToBars(time, equity.time, equity.equity),
+    drawdown: alignToBars(time, equity.time, equity.drawdown),
+    benchmark: benchmark && { name: benchmark.name, equity: alignToBars(time, benchmark.curve.time, benchmark.curve.equity) },
+    rolling: { window: rolling.window, sharpe: alignToBars(time, rolling.time, rolling.sharpe), volatility: alignToBars(time, rolling.time, rolling.volatility) },
+  };
+  let bench: Omit<BenchmarkAnalysis, "curve"> | null = null;
+  if (benchmark) {
+    const { curve: _curve, ...rest } = benchmark;
+    bench = rest;
+  }
+  return { report: { ...figures, analysis: { ...tables, benchmark: bench, rolling: { window: rolling.window } } }, curves };
 }

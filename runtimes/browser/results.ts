@@ -1,15 +1,14 @@
 // The report as the page shows it: the statistics, the analysis (benchmark,
-// trade statistics, monthly returns, drawdowns), the trade list, and the
-// exports (the whole report as JSON, the trades as CSV).
+// trade statistics, monthly returns, drawdowns) and the trade, rejection and
+// resized-order lists (a page of rows at a time).
 import type { TradeRecord } from "../../src/portfolio/trades.ts";
-import type { BacktestReport, Rejection, ResizedOrder } from "../../src/backtest/types.ts";
-import type { AnalyzedReport, ReportAnalysis } from "../../src/report/analysis.ts";
-import { toCsv } from "../../src/data/csv-write.ts";
-import { formatDates } from "../../src/core/dates.ts";
-import { h } from "./dom.ts";
+import type { Rejection, ResizedOrder } from "../../src/backtest/types.ts";
+import type { ReportAnalysis } from "../../src/report/analysis.ts";
+import { h, PAGE_ROWS, pagedRows } from "./dom.ts";
+import type { PageReport } from "./protocol.ts";
 import { fmtInt, fmtMoney, fmtMs, fmtNum, fmtPct, fmtPrice, fmtTime } from "./format.ts";
 
-interface Stat<R = AnalyzedReport> {
+interface Stat<R = PageReport> {
   readonly key: string;
   readonly label: string;
   readonly value: (r: R) => number | null;
@@ -39,7 +38,7 @@ const STATS: readonly Stat[] = [
 ];
 
 /** The statistics, each value's full precision in data-value. */
-export function renderStats(container: HTMLElement, r: AnalyzedReport): void {
+export function renderStats(container: HTMLElement, r: PageReport): void {
   renderTiles(container, STATS, r, "stat");
 }
 
@@ -54,7 +53,7 @@ function renderTiles<R>(container: HTMLElement, stats: readonly Stat<R>[], r: R,
   }));
 }
 
-type BenchmarkFigures = NonNullable<ReportAnalysis["benchmark"]>;
+type BenchmarkFigures = NonNullable<PageReport["analysis"]["benchmark"]>;
 
 const BENCHMARK_STATS: readonly Stat<BenchmarkFigures>[] = [
   { key: "totalReturn", label: "Benchmark return", value: (b) => b.totalReturn, format: (x) => fmtPct(x), help: "over the bars shared with the run", signed: true },
@@ -70,7 +69,7 @@ const BENCHMARK_STATS: readonly Stat<BenchmarkFigures>[] = [
 ];
 
 /** The comparison with the benchmark (buy and hold of the series). */
-export function renderBenchmark(container: HTMLElement, note: HTMLElement, a: ReportAnalysis): void {
+export function renderBenchmark(container: HTMLElement, note: HTMLElement, a: PageReport["analysis"]): void {
   const b = a.benchmark;
   note.textContent = b === null
     ? "No benchmark: the series is too short to compare."
@@ -91,7 +90,7 @@ const TRADE_STATS: readonly Stat<ReportAnalysis["trades"]>[] = [
   { key: "longestLossStreak", label: "Longest loss streak", value: (s) => s.longestLossStreak, format: fmtInt, help: "losing trades in a row" },
 ];
 
-export function renderTradeStats(container: HTMLElement, a: ReportAnalysis): void {
+export function renderTradeStats(container: HTMLElement, a: PageReport["analysis"]): void {
   renderTiles(container, TRADE_STATS, a.trades, "tstat");
 }
 
@@ -102,7 +101,7 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
  * losses, green gains, three shades each by size against the largest month
  * (the legend states the bands), then the year's and the benchmark's return.
  */
-export function renderMonthly(table: HTMLTableElement, legend: HTMLElement, a: ReportAnalysis): void {
+export function renderMonthly(table: HTMLTableElement, legend: HTMLElement, a: PageReport["analysis"]): void {
   const largest = a.monthly.reduce((m, x) => Math.max(m, Math.abs(x.return)), 0);
   const level = (r: number) => (largest > 0 && r !== 0 ? Math.sign(r) * Math.max(1, Math.ceil((Math.abs(r) / largest) * 3)) : 0);
   // A tiny loss prints as 0.0, not -0.0.
@@ -126,7 +125,7 @@ export function renderMonthly(table: HTMLTableElement, legend: HTMLElement, a: R
 }
 
 /** The worst drawdowns (PerformanceAnalytics table.Drawdowns; lengths in bars). */
-export function renderDrawdowns(table: HTMLTableElement, a: ReportAnalysis): void {
+export function renderDrawdowns(table: HTMLTableElement, a: PageReport["analysis"]): void {
   table.tBodies[0].replaceChildren(...a.drawdowns.map((d, i) => h("tr", { "data-testid": "drawdown-row" },
     h("td", { className: "num" }, String(i + 1)),
     h("td", { className: "num neg", "data-testid": "drawdown-depth", "data-value": String(d.depth) }, fmtPct(d.depth)),
@@ -139,32 +138,32 @@ export function renderDrawdowns(table: HTMLTableElement, a: ReportAnalysis): voi
 }
 
 /** Buys sized at the last close that cash at the fill price paid only in part, with the prices that explain it. */
-export function renderResized(table: HTMLTableElement, note: HTMLElement, resized: readonly ResizedOrder[]): void {
-  table.tBodies[0].replaceChildren(...resized.slice(0, MAX_ROWS).map((r, i) => h("tr", { "data-testid": "resized-row" },
+export function renderResized(table: HTMLTableElement, pager: HTMLElement, note: HTMLElement, resized: readonly ResizedOrder[], decimals: number): void {
+  note.textContent = resized.length === 0
+    ? "No order was resized: cash at each fill paid for the whole order."
+    : `${fmtInt(resized.length)} buy${resized.length === 1 ? " was" : "s were"} sized at the last close; at the fill price cash paid for fewer units. These are not risk rejections.`;
+  pagedRows(table, pager, resized, (r, i) => h("tr", { "data-testid": "resized-row" },
     h("td", { className: "num" }, String(i + 1)),
     h("td", {}, fmtTime(r.time)),
     h("td", { className: "num" }, fmtInt(r.requested)),
     h("td", { className: "num", "data-testid": "resized-filled", "data-value": String(r.filled) }, fmtInt(r.filled)),
-    h("td", { className: "num" }, fmtPrice(r.lastClose)),
-    h("td", { className: "num" }, fmtPrice(r.price)),
-    h("td", { className: "num" }, fmtPct(r.price / r.lastClose - 1)))));
-  note.textContent = resized.length === 0
-    ? "No order was resized: cash at each fill paid for the whole order."
-    : `${fmtInt(resized.length)} buy${resized.length === 1 ? " was" : "s were"} sized at the last close; at the fill price cash paid for fewer units. These are not risk rejections.`;
+    h("td", { className: "num" }, fmtPrice(r.lastClose, decimals)),
+    h("td", { className: "num" }, fmtPrice(r.price, decimals)),
+    h("td", { className: "num" }, fmtPct(r.price / r.lastClose - 1))));
 }
-
-/** Most rows the trade table draws; the CSV export always has them all. */
-const MAX_ROWS = 2000;
 
 export function renderTrades(
   table: HTMLTableElement,
+  pager: HTMLElement,
   note: HTMLElement,
   trades: readonly TradeRecord[],
+  decimals: number,
   onFocus: (t: TradeRecord) => void,
 ): void {
-  const body = table.tBodies[0];
-  const shown = trades.slice(0, MAX_ROWS);
-  body.replaceChildren(...shown.map((t, i) => {
+  note.textContent = trades.length === 0
+    ? "No closed trades."
+    : `${fmtInt(trades.length)} closed trade${trades.length === 1 ? "" : "s"}${trades.length > PAGE_ROWS ? `, ${PAGE_ROWS} to a page; the CSV export has them all` : ""}.`;
+  pagedRows(table, pager, trades, (t, i) => {
     const tone = t.pnl > 0 ? "pos" : t.pnl < 0 ? "neg" : "";
     const go = h("button", { type: "button", className: "link", "aria-label": `Show trade ${i + 1} on the chart` }, String(i + 1));
     go.addEventListener("click", () => onFocus(t));
@@ -175,54 +174,23 @@ export function renderTrades(
       h("td", {}, fmtTime(t.exitTime)),
       h("td", { className: "num" }, fmtInt(t.bars)),
       h("td", { className: "num" }, fmtInt(t.quantity)),
-      h("td", { className: "num" }, fmtPrice(t.entryPrice)),
-      h("td", { className: "num" }, fmtPrice(t.exitPrice)),
+      h("td", { className: "num" }, fmtPrice(t.entryPrice, decimals)),
+      h("td", { className: "num" }, fmtPrice(t.exitPrice, decimals)),
       h("td", { className: `num ${tone}`, "data-testid": "trade-pnl", "data-value": String(t.pnl) }, fmtMoney(t.pnl)),
       h("td", { className: `num ${tone}` }, fmtPct(t.returnPct)),
       h("td", { className: "reason", title: `${t.entryReason} → ${t.exitReason}` }, `${t.entryReason} → ${t.exitReason}`));
-  }));
-  note.textContent = trades.length === 0
-    ? "No closed trades."
-    : trades.length > MAX_ROWS
-      ? `Showing the first ${fmtInt(MAX_ROWS)} of ${fmtInt(trades.length)} trades; the CSV export has them all.`
-      : `${fmtInt(trades.length)} closed trade${trades.length === 1 ? "" : "s"}.`;
+  });
 }
 
 /** The orders the pre-trade checks denied: date, rule and the engine's reason. */
-export function renderRejections(table: HTMLTableElement, note: HTMLElement, rejections: readonly Rejection[]): void {
-  const shown = rejections.slice(0, MAX_ROWS);
-  table.tBodies[0].replaceChildren(...shown.map((r, i) =>
+export function renderRejections(table: HTMLTableElement, pager: HTMLElement, note: HTMLElement, rejections: readonly Rejection[]): void {
+  note.textContent = rejections.length === 0
+    ? "No orders were rejected."
+    : `${fmtInt(rejections.length)} rejected order${rejections.length === 1 ? "" : "s"}${rejections.length > PAGE_ROWS ? `, ${PAGE_ROWS} to a page; the JSON export has them all` : ""}.`;
+  pagedRows(table, pager, rejections, (r, i) =>
     h("tr", { "data-testid": "rejection-row" },
       h("td", { className: "num" }, String(i + 1)),
       h("td", { "data-testid": "rejection-time", "data-value": String(r.time) }, fmtTime(r.time)),
       h("td", { "data-testid": "rejection-rule" }, r.rule),
-      h("td", { className: "reason", title: r.reason }, r.reason))));
-  note.textContent = rejections.length === 0
-    ? "No orders were rejected."
-    : rejections.length > MAX_ROWS
-      ? `Showing the first ${fmtInt(MAX_ROWS)} of ${fmtInt(rejections.length)} rejected orders; the JSON export has them all.`
-      : `${fmtInt(rejections.length)} rejected order${rejections.length === 1 ? "" : "s"}.`;
-}
-
-/** The closed trades as CSV, dates as in the report's other exports, numbers at full precision. */
-export function tradesCsv(trades: readonly TradeRecord[]): string {
-  // One formatting decision for both columns: dates only when every time is a UTC midnight.
-  const dates = formatDates([...trades.map((t) => t.entryTime), ...trades.map((t) => t.exitTime)]);
-  const col = (f: (t: TradeRecord) => number) => Float64Array.from(trades, f);
-  return toCsv(
-    ["side", "entry_time", "exit_time", "entry_price", "exit_price", "quantity", "pnl", "return_pct", "commission", "bars", "entry_reason", "exit_reason"],
-    [
-      trades.map((t) => t.side),
-      dates.slice(0, trades.length),
-      dates.slice(trades.length),
-      col((t) => t.entryPrice), col((t) => t.exitPrice), col((t) => t.quantity), col((t) => t.pnl),
-      col((t) => t.returnPct), col((t) => t.commission), col((t) => t.bars),
-      trades.map((t) => t.entryReason), trades.map((t) => t.exitReason),
-    ],
-  );
-}
-
-export function reportFileStem(r: BacktestReport): string {
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_");
-  return `backtest-${safe(r.symbol)}-${safe(r.strategy.name)}`;
+      h("td", { className: "reason", title: r.reason }, r.reason)));
 }

@@ -52,21 +52,68 @@ export function cellOf(row: RunRow): CellResult {
 
 export type MetricKey = keyof CellMetrics;
 
-export const METRICS: Record<Exclude<MetricKey, "trades">, { label: string; format: (x: number) => string; higherIsBetter: boolean }> = {
-  sharpe: { label: "Sharpe", format: (x) => fmtNum(x, 2), higherIsBetter: true },
-  totalReturn: { label: "Total return", format: (x) => fmtPct(x, 1), higherIsBetter: true },
-  cagr: { label: "CAGR", format: (x) => fmtPct(x, 2), higherIsBetter: true },
-  sortino: { label: "Sortino", format: (x) => fmtNum(x, 2), higherIsBetter: true },
-  maxDrawdown: { label: "Max drawdown", format: (x) => fmtPct(x, 1), higherIsBetter: false },
+interface Metric {
+  readonly label: string;
+  readonly format: (x: number) => string;
+  /** Fewer digits, for a map of many columns (the full value is in each cell's title). */
+  readonly short: (x: number) => string;
+  readonly higherIsBetter: boolean;
+  /** Signed figures are coloured around zero (red below, green above); the others from their smallest to their largest. */
+  readonly scale: "diverging" | "sequential";
+}
+
+export const METRICS: Record<Exclude<MetricKey, "trades">, Metric> = {
+  sharpe: { label: "Sharpe", format: (x) => fmtNum(x, 2), short: (x) => fmtNum(x, 1), higherIsBetter: true, scale: "diverging" },
+  totalReturn: { label: "Total return", format: (x) => fmtPct(x, 1), short: (x) => fmtPct(x, 0), higherIsBetter: true, scale: "diverging" },
+  cagr: { label: "CAGR", format: (x) => fmtPct(x, 2), short: (x) => fmtPct(x, 1), higherIsBetter: true, scale: "diverging" },
+  sortino: { label: "Sortino", format: (x) => fmtNum(x, 2), short: (x) => fmtNum(x, 1), higherIsBetter: true, scale: "diverging" },
+  maxDrawdown: { label: "Max drawdown", format: (x) => fmtPct(x, 1), short: (x) => fmtPct(x, 0), higherIsBetter: false, scale: "sequential" },
 };
 
-/** t in [-1, 1] (worst to best) to a red–neutral–green colour. */
-function heatColor(t: number): string {
-  const neutral = [247, 247, 247];
-  const end = t >= 0 ? [26, 152, 80] : [215, 48, 39];
-  const a = Math.min(1, Math.abs(t));
-  const c = neutral.map((n, k) => Math.round(n + (end[k] - n) * a));
+/** Columns beyond which the map writes its figures short, so it fits its panel. */
+const SHORT_ABOVE = 12;
+
+const NEUTRAL = [247, 247, 247];
+const GOOD = [26, 152, 80];
+const BAD = [215, 48, 39];
+
+/** `a` in [0, 1] of the way from the neutral colour to `end`. */
+function mix(end: readonly number[], a: number): string {
+  const c = NEUTRAL.map((n, k) => Math.round(n + (end[k] - n) * Math.min(1, Math.max(0, a))));
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
+
+/** How the cells' values map to colours, and the range the legend shows. */
+export interface HeatScale {
+  readonly kind: Metric["scale"];
+  readonly lo: number;
+  readonly hi: number;
+  color(v: number): string;
+  /** How far from neutral (0 to 1): dark cells take white text. */
+  depth(v: number): number;
+}
+
+/**
+ * The colour scale of a metric over the cells' finite values: diverging
+ * around zero out to the largest magnitude either side (a negative Sharpe is
+ * red however the others fall), or sequential from the smallest to the
+ * largest value, deepening towards the worse end.
+ */
+export function heatScale(metric: Exclude<MetricKey, "trades">, values: readonly number[]): HeatScale {
+  const m = METRICS[metric];
+  const finite = values.filter(Number.isFinite);
+  if (m.scale === "diverging") {
+    const reach = finite.reduce((r, v) => Math.max(r, Math.abs(v)), 0);
+    const t = (v: number) => (reach > 0 ? v / reach : 0);
+    const good = (v: number) => (t(v) >= 0) === m.higherIsBetter;
+    return { kind: "diverging", lo: -reach, hi: reach, depth: (v) => Math.abs(t(v)), color: (v) => mix(good(v) ? GOOD : BAD, Math.abs(t(v))) };
+  }
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  const t = (v: number) => (hi > lo ? (v - lo) / (hi - lo) : 0);
+  // Deeper towards the worse end: the largest drawdown is the darkest.
+  const depth = (v: number) => (m.higherIsBetter ? 1 - t(v) : t(v));
+  return { kind: "sequential", lo, hi, depth, color: (v) => mix(BAD, depth(v)) };
 }
 
 export interface HeatmapView {
@@ -79,25 +126,19 @@ export interface HeatmapView {
   readonly metric: Exclude<MetricKey, "trades">;
 }
 
-/** Draws the heat map; returns a one-line summary of the best cell. */
-export function renderHeatmap(table: HTMLTableElement, view: HeatmapView, onPick: (x: number, y: number) => void): string {
+/** Draws the heat map and its colour legend; returns a one-line summary of the best cell. */
+export function renderHeatmap(table: HTMLTableElement, legend: HTMLElement, view: HeatmapView, onPick: (x: number, y: number) => void): string {
   const { x, y, cells, metric } = view;
   const m = METRICS[metric];
   const values = cells.map((c) => (c && "metrics" in c ? c.metrics[metric] : NaN));
-  const finite = values.filter(Number.isFinite);
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite);
-  const maxAbs = Math.max(...finite.map(Math.abs));
-  const score = (v: number) => {
-    if (m.higherIsBetter) return maxAbs > 0 ? v / maxAbs : 0;
-    return hi > lo ? 1 - (2 * (v - lo)) / (hi - lo) : 0;
-  };
+  const scale = heatScale(metric, values);
   let best = -1;
   values.forEach((v, i) => {
     if (Number.isFinite(v) && (best < 0 || (m.higherIsBetter ? v > values[best] : v < values[best]))) best = i;
   });
 
   const nx = x.values.length;
+  const text = nx > SHORT_ABOVE ? m.short : m.format;
   const caption = h("caption", {}, `${m.label} by ${view.xLabel} (columns) and ${view.yLabel} (rows)`);
   const head = h("tr", {}, h("th", { scope: "col", className: "corner" }, `${view.yLabel} \\ ${view.xLabel}`),
     ...x.values.map((v) => h("th", { scope: "col" }, String(v))));
@@ -116,14 +157,13 @@ export function renderHeatmap(table: HTMLTableElement, view: HeatmapView, onPick
       } else if ("error" in cell) {
         button = h("button", { ...attrs, className: "heat-cell invalid", "data-error": cell.error.message, title: cell.error.message, "aria-label": `${where}: ${cell.error.message}` }, "×");
       } else {
-        const t = score(v);
         button = h("button", {
           ...attrs, "data-value": String(v), "data-trades": cell.metrics.trades,
           title: `${where}\n${m.label} ${m.format(v)} · ${cell.metrics.trades} trades\nClick to load these parameters and run`,
           "aria-label": `${where}: ${m.label} ${m.format(v)}`,
-        }, m.format(v));
-        button.style.background = heatColor(t);
-        button.style.color = Math.abs(t) > 0.55 ? "#fff" : "#202124";
+        }, text(v));
+        button.style.background = scale.color(v);
+        button.style.color = scale.depth(v) > 0.55 ? "#fff" : "#202124";
         if (i === best) button.classList.add("best");
       }
       button.addEventListener("click", () => onPick(xv, yv));
@@ -132,8 +172,44 @@ export function renderHeatmap(table: HTMLTableElement, view: HeatmapView, onPick
     rows.push(h("tr", {}, h("th", { scope: "row" }, String(yv)), ...tds));
   }
   table.replaceChildren(caption, h("thead", {}, head), h("tbody", {}, ...rows));
+  renderLegend(legend, m, scale, best >= 0);
   if (best < 0) return "";
   const bx = x.values[best % nx];
   const by = y.values[Math.floor(best / nx)];
   return `Best ${m.label}: ${m.format(values[best])} at ${view.xLabel} = ${bx}, ${view.yLabel} = ${by} (outlined; click any cell to run it).`;
+}
+
+/** Swatches the legend shows across its range. */
+const LEGEND_STEPS = 7;
+
+/** The colour scale: swatches from the low end to the high end (zero in the middle of a diverging one), each with the value it stands for. */
+function renderLegend(legend: HTMLElement, m: Metric, scale: HeatScale, any: boolean): void {
+  if (!any) {
+    legend.replaceChildren();
+    return;
+  }
+  const swatches = Array.from({ length: LEGEND_STEPS }, (_, k) => {
+    const v = scale.lo + ((scale.hi - scale.lo) * k) / (LEGEND_STEPS - 1);
+    return h("span", { className: "heat-swatch", "data-testid": "heat-swatch", "data-value": String(v), title: m.format(v), style: `background: ${scale.color(v)}` });
+  });
+  const how = scale.kind === "diverging"
+    ? `${m.label}, around zero: ${m.higherIsBetter ? "green above, red below" : "red above, green below"}`
+    : `${m.label}, from the smallest to the largest${m.higherIsBetter ? "" : ", deeper red the worse"}`;
+  legend.replaceChildren(
+    h("span", { className: "heat-legend-what" }, how),
+    h("span", { className: "heat-legend-end", "data-testid": "heat-legend-lo" }, m.format(scale.lo)),
+    ...swatches,
+    h("span", { className: "heat-legend-end", "data-testid": "heat-legend-hi" }, m.format(scale.hi)),
+  );
+}
+
+/** Scrolls the map (not the page) so its best cell is in view: a big grid may be taller or wider than its panel. */
+export function revealBest(table: HTMLTableElement): void {
+  const cell = table.querySelector<HTMLElement>(".heat-cell.best");
+  const wrap = table.parentElement;
+  if (!cell || !wrap) return;
+  const c = cell.getBoundingClientRect();
+  const w = wrap.getBoundingClientRect();
+  wrap.scrollTop += c.top - w.top - (wrap.clientHeight - c.height) / 2;
+  wrap.scrollLeft += c.left - w.left - (wrap.clientWidth - c.width) / 2;
 }

@@ -1,6 +1,9 @@
-// The engine's Web Worker: backtests (stepped in slices, with progress and
-// cancel) over a series the page sends once (sweeps run on research-worker.ts). Indicator
-// overlays come from the WASM kernels, loaded once per worker.
+// The engine's Web Worker: loads and parses the CSV data (streamed, in
+// slices, with progress and cancel), runs backtests over it (stepped the same
+// way; sweeps run on research-worker.ts), decimates the bars and the last
+// run's lines for each view the charts draw, and builds the run's exports:
+// nothing the page's thread does grows with the length of the series.
+// Indicator overlays come from the WASM kernels, loaded once per worker.
 import { Backtest } from "../../src/backtest/engine.ts";
 import { strategyAndConfig } from "../../src/backtest/job.ts";
 import { realScheduler } from "../../src/core/clock.ts";
@@ -8,9 +11,14 @@ import type { BarSeries } from "../../src/core/data.ts";
 import { runSteps } from "../../src/execution/runner.ts";
 import { tsIndicators, type Indicators } from "../../src/features/indicators.ts";
 import { WasmIndicators } from "../../src/kernels/indicators.ts";
-import { buyAndHold, withAnalysis } from "../../src/report/analysis.ts";
+import { BarsCsvParser } from "../../src/data/csv.ts";
+import { buyAndHold, withAnalysis, type AnalyzedReport } from "../../src/report/analysis.ts";
+import { aggregateBars, decimateLine, planFor } from "./decimate.ts";
+import { exportFile } from "./exports.ts";
+import { priceDecimals } from "./format.ts";
+import { parseStream } from "./load.ts";
 import { computeOverlays } from "./overlays.ts";
-import { toPlainError, type FromWorker, type PlainRequest, type ToWorker } from "./protocol.ts";
+import { splitReport, toPlainError, type Curves, type ExportFormat, type FromWorker, type PlainRequest, type ToWorker } from "./protocol.ts";
 import { messageChannelYield } from "./slices.ts";
 
 interface WorkerScope {
@@ -20,13 +28,16 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope;
 
-/** Longest stretch of engine work between progress reports and cancel checks. */
+/** Longest stretch of parsing or engine work between progress reports and cancel checks. */
 const SLICE_MS = 12;
 
 const post = (message: FromWorker, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 const yieldNow = messageChannelYield();
 const cancelled = new Set<number>();
+const cancelledLoads = new Set<number>();
 let series: { id: number; bars: BarSeries } | null = null;
+/** The last run: its whole report for the exports, its lines and curves over the bars to draw. */
+let last: { jobId: number; seriesId: number; report: AnalyzedReport; overlays: Record<string, Float64Array>; curves: Curves } | null = null;
 
 interface Kernels {
   readonly ind: Indicators;
@@ -62,13 +73,57 @@ function loadKernels(): Promise<Kernels> {
 }
 
 function seriesFor(id: number): BarSeries {
-  if (!series || series.id !== id) throw new Error(`worker has no series ${id}; send it first`);
+  if (!series || series.id !== id) throw new Error("other data was loaded as the run started; run it again");
   return series.bars;
 }
 
 /** The request with nothing but plain values, as the engine takes it. */
 function engineRequest(req: PlainRequest) {
   return { strategy: req.strategy, params: req.params, config: { ...req.config }, limits: req.limits, sizing: req.sizing };
+}
+
+async function load(msg: Extract<ToWorker, { type: "load" }>): Promise<void> {
+  const { loadId, source } = msg;
+  let stream: ReadableStream<Uint8Array>;
+  let total: number;
+  if ("file" in source) {
+    stream = source.file.stream();
+    total = source.file.size;
+  } else {
+    const res = await fetch(new URL(source.url, scope.location.href));
+    if (!res.ok || !res.body) throw new Error(`${source.name}: HTTP ${res.status}`);
+    stream = res.body;
+    total = Number(res.headers.get("content-length") ?? 0);
+  }
+  const parser = new BarsCsvParser({ source: source.name, symbol: "symbol" in source ? source.symbol : undefined });
+  const bars = await parseStream(stream, parser, {
+    source: source.name, sliceMs: SLICE_MS, now: () => performance.now(), yieldNow,
+    cancelled: () => cancelledLoads.has(loadId),
+    onProgress: (bytes) => post({ type: "load-progress", loadId, bytes, total }),
+  });
+  cancelledLoads.delete(loadId);
+  if (bars === null) {
+    post({ type: "load-cancelled", loadId });
+    return;
+  }
+  series = { id: msg.seriesId, bars };
+  last = null;
+  // The page keeps a copy for its sweeps; the worker this one for runs and drawing.
+  const copy = {
+    symbol: bars.symbol, time: bars.time.slice(), open: bars.open.slice(), high: bars.high.slice(), low: bars.low.slice(),
+    close: bars.close.slice(), volume: bars.volume.slice(),
+  };
+  const decimals = priceDecimals(bars.open, bars.high, bars.low, bars.close);
+  post(
+    { type: "loaded", loadId, seriesId: msg.seriesId, series: copy, priceDecimals: decimals },
+    [copy.time, copy.open, copy.high, copy.low, copy.close, copy.volume].map((a) => a.buffer),
+  );
+}
+
+/** An export of the last run (the page asks only for the run it shows). */
+function exportOf(jobId: number, format: ExportFormat): Blob {
+  if (!last || last.jobId !== jobId) throw new Error(`run ${jobId} is not the last one; run it again to export it`);
+  return exportFile(last.report, format);
 }
 
 async function backtest(msg: Extract<ToWorker, { type: "backtest" }>): Promise<void> {
@@ -91,19 +146,42 @@ async function backtest(msg: Extract<ToWorker, { type: "backtest" }>): Promise<v
     post({ type: "cancelled", jobId });
     return;
   }
-  const report = engine.report();
+  post({ type: "analysing", jobId });
+  const engineReport = engine.report();
+  // Stepped runs time themselves here: the engine times only run(). The analysis is the CLI's (buy and hold of the series).
+  const report = withAnalysis({
+    ...engineReport, elapsedMs: busy, barsPerSecond: busy > 0 ? Math.round(engineReport.bars / (busy / 1000)) : engineReport.bars * 1000,
+  }, buyAndHold(bars));
   const k = await loadKernels();
   const t0 = performance.now();
   const overlays = computeOverlays(k.ind, bars.close, msg.overlays);
   const overlayMs = performance.now() - t0;
-  post(
-    {
-      type: "result", jobId, overlays, kernels: k.kind, engineMs: busy, overlayMs,
-      // Stepped runs time themselves here: the engine times only run(). The analysis is the CLI's (buy and hold of the series).
-      report: withAnalysis({ ...report, elapsedMs: busy, barsPerSecond: busy > 0 ? Math.round(report.bars / (busy / 1000)) : report.bars * 1000 }, buyAndHold(bars)),
+  const split = splitReport(report, bars.time);
+  last = { jobId, seriesId: msg.seriesId, report, overlays, curves: split.curves };
+  post({ type: "result", jobId, report: split.report, kernels: k.kind, engineMs: busy, overlayMs });
+}
+
+/** The points of a view of the series, and the last run's lines at them, decimated here so the page's work is the points'. */
+function draw(msg: Extract<ToWorker, { type: "draw" }>): void {
+  // A view of a series this worker no longer holds (new data on its way to the page) has nothing to draw.
+  if (!series || series.id !== msg.seriesId) return;
+  const bars = series.bars;
+  const plan = planFor(bars.close.length, msg.from, msg.to, msg.buckets);
+  const times = Float64Array.from(plan.points.subarray(0, plan.points.length - 1), (i) => bars.time[i]);
+  const candles = aggregateBars(bars, plan);
+  const run = last && last.seriesId === msg.seriesId ? last : null;
+  const line = (values: Float64Array) => decimateLine(values, plan);
+  const drawnRun = run && {
+    jobId: run.jobId,
+    overlays: Object.fromEntries(Object.entries(run.overlays).map(([id, values]) => [id, line(values)])),
+    curves: {
+      equity: line(run.curves.equity), drawdown: line(run.curves.drawdown),
+      benchmark: run.curves.benchmark && { name: run.curves.benchmark.name, equity: line(run.curves.benchmark.equity) },
+      rolling: { window: run.curves.rolling.window, sharpe: line(run.curves.rolling.sharpe), volatility: line(run.curves.rolling.volatility) },
     },
-    Object.values(overlays).map((a) => a.buffer),
-  );
+  };
+  const buffers = [plan.buckets, plan.points, times, ...Object.values(candles)].map((a) => a.buffer as ArrayBuffer);
+  post({ type: "drawn", drawId: msg.drawId, plan, times, candles, run: drawnRun }, buffers);
 }
 
 scope.onmessage = (e) => {
@@ -112,11 +190,30 @@ scope.onmessage = (e) => {
     case "init":
       void loadKernels().then((k) => post({ type: "ready", kernels: k.kind, detail: k.detail }));
       return;
+    case "load":
+      load(msg).catch((err: unknown) => {
+        cancelledLoads.delete(msg.loadId);
+        post({ type: "load-error", loadId: msg.loadId, error: toPlainError(err) });
+      });
+      return;
+    case "cancel-load":
+      cancelledLoads.add(msg.loadId);
+      return;
     case "series":
       series = { id: msg.seriesId, bars: msg.series };
       return;
+    case "export":
+      try {
+        post({ type: "exported", jobId: msg.jobId, format: msg.format, file: exportOf(msg.jobId, msg.format) });
+      } catch (err) {
+        post({ type: "error", jobId: msg.jobId, error: toPlainError(err) });
+      }
+      return;
     case "cancel":
       cancelled.add(msg.jobId);
+      return;
+    case "draw":
+      draw(msg);
       return;
     case "backtest":
       backtest(msg).catch((err: unknown) => {

@@ -58,24 +58,52 @@ export async function openPage(browser: Browser, url: string): Promise<{ page: P
   return { page, problems };
 }
 
-/** A deterministic random walk as OHLCV CSV text: `n` daily bars from 1900-01-01. */
-export function syntheticCsv(n: number, seed = 7): string {
+/**
+ * A deterministic random walk as OHLCV CSV text: `n` bars from 1900-01-01,
+ * `stepMs` apart (daily unless given), dated YYYY-MM-DD or, intraday, as ISO
+ * date-times. The log price is pulled gently towards 100, so a million bars
+ * stay at prices a chart can draw.
+ */
+const MEAN_LOG_PRICE = Math.log(100);
+
+export function syntheticCsv(n: number, seed = 7, stepMs = 86_400_000): string {
   let state = seed >>> 0;
   const rand = () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return state / 2 ** 32;
   };
   const round = (x: number) => Math.round(x * 1e4) / 1e4;
+  const daily = stepMs % 86_400_000 === 0;
   const lines = ["date,open,high,low,close,volume"];
   let close = 100;
   const t0 = Date.UTC(1900, 0, 1);
   for (let i = 0; i < n; i++) {
     const open = round(close);
-    close = round(open * (1 + (rand() - 0.495) * 0.04));
+    close = round(open * Math.exp((rand() - 0.5) * 0.04 + 0.001 * (MEAN_LOG_PRICE - Math.log(open))));
     const high = round(Math.max(open, close) * (1 + rand() * 0.01));
     const low = round(Math.min(open, close) * (1 - rand() * 0.01));
-    const date = new Date(t0 + i * 86_400_000).toISOString().slice(0, 10);
+    const iso = new Date(t0 + i * stepMs).toISOString();
+    const date = daily ? iso.slice(0, 10) : `${iso.slice(0, 19)}Z`;
     lines.push(`${date},${open},${high},${low},${close},${Math.round(1e6 + rand() * 1e6)}`);
   }
   return lines.join("\n") + "\n";
+}
+
+/** Waits for the bundled S&P 500 (5,105 bars) and the kernels to be ready. */
+export async function waitForBundledData(page: Page): Promise<void> {
+  await page.waitForSelector("[data-testid=data-status][data-bars='5105']");
+  await page.waitForSelector("[data-testid=kernels][data-kernels]");
+}
+
+/** Clicks Run and waits for the n-th result to be on the page. */
+export async function runBacktest(page: Page, n: number, timeout = 60_000): Promise<void> {
+  await page.click("[data-testid=run]");
+  await page.waitForSelector(`[data-testid=results][data-runs='${n}']`, { timeout });
+}
+
+/** A figure's full value, from the data-value next to its rounded text. */
+export async function value(page: Page, testId: string): Promise<number> {
+  const v = await page.getAttribute(`[data-testid=${testId}]`, "data-value");
+  if (v === null) throw new Error(`${testId} has no data-value`);
+  return Number(v);
 }

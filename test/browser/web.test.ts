@@ -8,10 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BacktestReport } from "../../src/backtest/types.ts";
 import type { AnalyzedReport } from "../../src/report/analysis.ts";
 import { runStrategyBacktest } from "../../src/backtest/job.ts";
+import { CONFIG_SETTINGS } from "../../src/backtest/config.ts";
+import { renderReportHtml } from "../../src/report/html.ts";
+import type { SettingSpec } from "../../src/core/settings.ts";
 import { parseBarsCsv } from "../../src/data/csv.ts";
+import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS } from "../../src/risk/limits.ts";
+import { SIZING_SETTINGS } from "../../src/risk/sizing.ts";
 import { main } from "../../runtimes/node/cli/main.ts";
 import type { StaticServer } from "../../runtimes/node/static-server.ts";
-import { ensureWebBuild, launchChromium, openPage, root, serveWeb, syntheticCsv } from "./browser.ts";
+import { ensureWebBuild, launchChromium, openPage, root, runBacktest, serveWeb, syntheticCsv, value, waitForBundledData } from "./browser.ts";
 
 const artifacts = join(root, "test-artifacts");
 const tmp = mkdtempSync(join(tmpdir(), "nt-web-"));
@@ -47,23 +52,6 @@ async function cli(...argv: string[]): Promise<AnalyzedReport> {
 
 const sp500 = () => parseBarsCsv(readFileSync(join(root, "data/sp500.csv"), "utf8"), { source: "sp500.csv", symbol: "SPX" });
 
-async function waitForBundledData(page: Page): Promise<void> {
-  await page.waitForSelector("[data-testid=data-status][data-bars='5105']");
-  await page.waitForSelector("[data-testid=kernels][data-kernels]");
-}
-
-/** Clicks Run and waits for the n-th result to be on the page. */
-async function runBacktest(page: Page, n: number): Promise<void> {
-  await page.click("[data-testid=run]");
-  await page.waitForSelector(`[data-testid=results][data-runs='${n}']`, { timeout: 60_000 });
-}
-
-async function value(page: Page, testId: string): Promise<number> {
-  const v = await page.getAttribute(`[data-testid=${testId}]`, "data-value");
-  expect(v, testId).not.toBeNull();
-  return Number(v);
-}
-
 const STAT_KEYS = ["totalReturn", "cagr", "sharpe", "sortino", "maxDrawdown", "winRate", "exposure", "finalEquity", "totalCommission", "initialCash", "bars"] as const;
 
 /** Every figure on the page equals the report's, to the last bit. */
@@ -71,8 +59,20 @@ async function expectStatsEqual(page: Page, report: BacktestReport): Promise<voi
   for (const key of STAT_KEYS) expect(await value(page, `stat-${key}`), key).toBe(report[key]);
   expect(await value(page, "stat-trades")).toBe(report.trades.length);
   expect(await value(page, "stat-rejections")).toBe(report.rejections.length);
-  const pnl = await page.$$eval("[data-testid=trade-pnl]", (cells) => cells.map((c) => Number(c.getAttribute("data-value"))));
-  expect(pnl).toEqual(report.trades.map((t) => t.pnl));
+  expect(await tradePnl(page)).toEqual(report.trades.map((t) => t.pnl));
+}
+
+/** Every trade's P&L as the trade list shows it, page after page (the pager's Next until it is disabled), back on the first page after. */
+async function tradePnl(page: Page): Promise<number[]> {
+  const pnl: number[] = [];
+  const pager = "[data-testid=trades-pager]";
+  for (;;) {
+    pnl.push(...await page.$$eval("[data-testid=trade-pnl]", (cells) => cells.map((c) => Number(c.getAttribute("data-value")))));
+    if (await page.isHidden(pager) || await page.isDisabled(`${pager} [data-testid=page-next]`)) break;
+    await page.click(`${pager} [data-testid=page-next]`);
+  }
+  while (await page.isVisible(pager) && await page.isEnabled(`${pager} [data-testid=page-previous]`)) await page.click(`${pager} [data-testid=page-previous]`);
+  return pnl;
 }
 
 /** A figure's data-value as the report holds it: "null" is an undefined figure. */
@@ -136,6 +136,42 @@ describe("the browser app", () => {
     await page.context().close();
   }, 60_000);
 
+  it("generates the run settings, risk limits and sizing options from the engine's declarations, each with its default", async () => {
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    await page.click("#settings summary");
+    /** The form's fields in `container`, by data-testid, with their values. */
+    const fields = (container: string) => page.$$eval(`${container} input`, (inputs) =>
+      inputs.map((i) => [i.getAttribute("data-testid"), (i as HTMLInputElement).value]));
+    const expected = (prefix: string, specs: readonly SettingSpec[], group = "") =>
+      specs.map((s) => [`${prefix}-${group}${s.name}`, s.default === undefined ? "" : String(s.default)]);
+    // Every declared setting, in the declared order, nothing else, each showing its default.
+    expect(await fields("#setting-fields")).toEqual(expected("setting", CONFIG_SETTINGS));
+    expect(await fields("#limit-fields")).toEqual([...expected("limit", LIMIT_SETTINGS), ...expected("limit", ORDER_RATE_SETTINGS, "maxOrderRate.")]);
+    const methods = await page.$$eval("[data-testid=sizing-method] option", (o) => o.map((x) => (x as HTMLOptionElement).value));
+    expect(methods).toEqual(["", ...Object.keys(SIZING_SETTINGS)]);
+    expect(await fields("#sizing-fields")).toEqual([]);
+    for (const [method, specs] of Object.entries(SIZING_SETTINGS)) {
+      await page.selectOption("[data-testid=sizing-method]", method);
+      expect(await fields("#sizing-fields"), method).toEqual(expected("sizing", specs));
+    }
+    // A window typed in days reaches the engine in milliseconds: 1 order in 30 days, as `--max-orders 1:30`.
+    await page.selectOption("[data-testid=sizing-method]", "");
+    await page.fill("[data-testid=param-fast]", "2");
+    await page.fill("[data-testid=param-slow]", "5");
+    await page.fill("[data-testid='limit-maxOrderRate.count']", "1");
+    await expect.poll(() => page.textContent("[data-testid='error-maxOrderRate.windowMs']")).toBe("maxOrderRate.windowMs must be a number > 0, got nothing");
+    await page.fill("[data-testid='limit-maxOrderRate.windowMs']", "30");
+    await expect.poll(() => page.locator("[aria-invalid=true]").count()).toBe(0);
+    await runBacktest(page, 1);
+    const engine = runStrategyBacktest(sp500(), { strategy: "momentum", params: { fast: 2, slow: 5 }, limits: { maxOrderRate: { count: 1, windowMs: 30 * 86_400_000 } } });
+    expect(engine.rejections.length).toBeGreaterThan(0);
+    expect(await value(page, "stat-totalReturn")).toBe(engine.totalReturn);
+    expect(await value(page, "stat-rejections")).toBe(engine.rejections.length);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
   it("runs momentum in a worker and shows exactly the numbers of `nt backtest --json`", async () => {
     const expected = await cli();
     const { page, problems } = await openPage(browser, server.url);
@@ -159,11 +195,14 @@ describe("the browser app", () => {
 
     // The JSON export is the CLI's report; the CSV export lists the same trades.
     const json = await download(page, "export-json");
-    expect(json.name).toBe("backtest-SPX-momentum.json");
+    // Named by the strategy and its parameters.
+    const stem = "momentum_fast-20_slow-100_rsiPeriod-14_rsiMax-70_allowShort-false";
+    expect(json.name).toBe(`${stem}.json`);
     const exported = JSON.parse(json.text) as BacktestReport;
     expect(untimed(exported)).toEqual(untimed(expected));
     expect(exported.elapsedMs).toBeGreaterThan(0);
     const csv = await download(page, "export-csv");
+    expect(csv.name).toBe(`${stem}.csv`);
     const lines = csv.text.trim().split("\n");
     expect(lines[0]).toBe("side,entry_time,exit_time,entry_price,exit_price,quantity,pnl,return_pct,commission,bars,entry_reason,exit_reason");
     expect(lines.length).toBe(expected.trades.length + 1);
@@ -171,6 +210,16 @@ describe("the browser app", () => {
     const cells = lines[1].split(",");
     expect(cells.slice(0, 3)).toEqual([first.side, new Date(first.entryTime).toISOString().slice(0, 10), new Date(first.exitTime).toISOString().slice(0, 10)]);
     expect(Number(cells[6])).toBe(first.pnl);
+    // The HTML export is the report's self-contained HTML (the CLI's --out).
+    const html = await download(page, "export-html");
+    expect(html.name).toBe(`${stem}.html`);
+    expect(html.text).toBe(renderReportHtml(exported as AnalyzedReport));
+
+    // Prices at the data's tick (S&P 500 closes in cents, written as single-precision floats: 1455.219971).
+    const cents = (x: number) => x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    const row = await page.$$eval("[data-testid=trade-row]:first-child td", (tds) => tds.map((td) => td.textContent));
+    expect(row.slice(6, 8)).toEqual([cents(first.entryPrice), cents(first.exitPrice)]);
+    expect(await page.textContent("[data-testid=price-legend]")).toMatch(/^SPX \S+ {2}O [\d,]+\.\d\d {2}H [\d,]+\.\d\d {2}L [\d,]+\.\d\d {2}C [\d,]+\.\d\d(?!\d)/);
 
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(artifacts, "browser-results.png"), fullPage: true });
@@ -192,6 +241,34 @@ describe("the browser app", () => {
     expect(problems).toEqual([]);
     await page.context().close();
   }, 120_000);
+
+  it("draws a series whole, zooms in to single bars, and puts prices and equity on log scales", async () => {
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    await runBacktest(page, 1);
+    const perPoint = async () => Number(await page.getAttribute("#price-chart [data-bars-per-point]", "data-bars-per-point"));
+    // 5,105 bars on a chart some 900 pixels wide: each candle stands for several bars, none left out.
+    const whole = await perPoint();
+    expect(whole).toBeGreaterThan(1);
+    // A trade's number zooms to it, drawn bar by bar.
+    await page.click("[data-testid=trade-row] >> nth=0 >> button");
+    await expect.poll(perPoint).toBe(1);
+    await page.click("[data-testid=show-all]");
+    await expect.poll(perPoint).toBe(whole);
+    // The mouse wheel zooms in, and the bars in view are drawn again more finely.
+    const box = (await page.locator("#price-chart").boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
+    for (let k = 0; k < 6; k++) await page.mouse.wheel(0, -400);
+    await expect.poll(perPoint).toBeLessThan(whole);
+    for (const chart of ["price", "equity"]) {
+      await page.check(`[data-testid=${chart}-log]`);
+      expect(await page.getAttribute(`#${chart}-chart [data-scale]`, "data-scale"), chart).toBe("log");
+      await page.uncheck(`[data-testid=${chart}-log]`);
+      expect(await page.getAttribute(`#${chart}-chart [data-scale]`, "data-scale"), chart).toBe("linear");
+    }
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
 
   it("runs the parameters and settings typed into the generated form like the CLI flags", async () => {
     const expected = await cli("--strategy", "mean-reversion", "--param", "period=30", "--param", "entryZ=1.5",
@@ -253,7 +330,7 @@ describe("the browser app", () => {
     expect(await value(page, "stat-totalReturn")).toBe(expected.totalReturn);
     expect(await value(page, "stat-trades")).toBe(expected.trades.length);
     expect(await value(page, "stat-rejections")).toBe(expected.rejections.length);
-    expect(await page.locator("[data-testid=rejection-row]").count()).toBe(Math.min(2000, expected.rejections.length));
+    expect(await page.locator("[data-testid=rejection-row]").count()).toBe(Math.min(50, expected.rejections.length));
     expect(await page.textContent("[data-testid=rejection-rule] >> nth=0")).toBe(expected.rejections[0].rule);
     expect(Number(await page.getAttribute("[data-testid=rejection-time] >> nth=0", "data-value"))).toBe(expected.rejections[0].time);
     await page.locator("#rejections-h").scrollIntoViewIfNeeded();
@@ -317,6 +394,22 @@ describe("the browser app", () => {
     await expect.poll(() => page.getAttribute("[data-testid=data-error]", "data-row")).toBe("2");
     expect(await page.textContent("[data-testid=data-error-message]")).toBe('dropped.csv, row 2: Volume: expected a finite number, got "lots"');
     expect(await page.getAttribute("[data-testid=data-status]", "data-bars")).toBe("5105");
+
+    // Not text at all: named as binary, not as a bad first row. Dropped as a PNG, picked as a spreadsheet saved as Latin-1.
+    const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52];
+    await page.evaluate((bytes) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], "chart.png", { type: "image/png" }));
+      document.getElementById("dropzone")!.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, png);
+    await expect.poll(() => page.textContent("[data-testid=data-error-message]"))
+      .toBe("chart.png: a binary file, not CSV text (byte 9 is a NUL byte, which CSV text never holds)");
+    const latin1 = Buffer.from("date,open,high,low,close,volume,note\n2020-01-02,10,11,9,10.5,100,caf\xe9\n", "latin1");
+    await page.setInputFiles("[data-testid=file-input]", { name: "export.csv", mimeType: "text/csv", buffer: latin1 });
+    await expect.poll(() => page.textContent("[data-testid=data-error-message]"))
+      .toBe(`export.csv: a binary file, not CSV text (its first ${latin1.length} bytes are not UTF-8 text)`);
+    expect(await page.getAttribute("[data-testid=data-error]", "data-row")).toBeNull();
+    expect(await page.getAttribute("[data-testid=data-status]", "data-bars")).toBe("5105");
     expect(problems).toEqual([]);
     await page.context().close();
   }, 60_000);
@@ -366,6 +459,62 @@ describe("the browser app", () => {
     await page.context().close();
   }, 120_000);
 
+  it("keeps the run button in view however far the page or the form is scrolled, and brings the results into view when a run ends", async () => {
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    await page.click("#settings summary");
+    /** Whether the run button is in the window and nothing covers its middle. */
+    const runInView = () => page.evaluate(() => {
+      const run = document.querySelector<HTMLElement>("[data-testid=run]")!;
+      const r = run.getBoundingClientRect();
+      const inside = r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth;
+      return inside && document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === run;
+    });
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(500);
+    expect(await runInView()).toBe(true);
+    // The open settings make the form taller than the window: at its top, the button stays at the bottom.
+    await page.evaluate(() => document.querySelector(".controls")!.scrollTo(0, 0));
+    expect(await page.evaluate(() => document.getElementById("run-form")!.getBoundingClientRect().bottom > window.innerHeight)).toBe(true);
+    expect(await runInView()).toBe(true);
+    await runBacktest(page, 1);
+    // Scrolled (smoothly) until the results' heading is at the top of the window.
+    const headingTop = () => page.evaluate(() => Math.round(document.getElementById("summary-h")!.getBoundingClientRect().top));
+    await expect.poll(async () => { const top = await headingTop(); return top >= 0 && top < 40; }).toBe(true);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it("fits a wide heat map in its panel and scrolls a tall one to its best cell", async () => {
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    const sweep = async (x: [string, string, string], y: [string, string, string]) => {
+      for (const [axis, [from, to, steps]] of [["x", x], ["y", y]] as const) {
+        await page.fill(`[data-testid=sweep-${axis}-from]`, from);
+        await page.fill(`[data-testid=sweep-${axis}-to]`, to);
+        await page.fill(`[data-testid=sweep-${axis}-steps]`, steps);
+      }
+      await page.click("[data-testid=sweep-run]");
+      await page.waitForSelector("[data-testid=sweep-status][data-state=done]", { timeout: 120_000 });
+    };
+    const wrap = (prop: string) => page.$eval("[data-testid=heatmap]", (t, p) => (t.parentElement as unknown as Record<string, number>)[p], prop);
+    // 25 columns (fast 2 to 26) by 2 rows: no sideways scrolling.
+    await sweep(["2", "26", "25"], ["100", "150", "2"]);
+    expect(await page.locator("[data-testid=heat-cell][data-value]").count()).toBe(50);
+    expect(await wrap("scrollWidth")).toBeLessThanOrEqual(await wrap("clientWidth"));
+    // 2 columns by 25 rows (slow 30 to 270): taller than the panel, scrolled so the best cell shows.
+    await sweep(["10", "20", "2"], ["30", "270", "25"]);
+    expect(await wrap("scrollHeight")).toBeGreaterThan(await wrap("clientHeight"));
+    const shown = await page.$eval("[data-testid=heatmap]", (t) => {
+      const best = t.querySelector(".heat-cell.best")!.getBoundingClientRect();
+      const box = t.parentElement!.getBoundingClientRect();
+      return best.top >= box.top && best.bottom <= box.bottom;
+    });
+    expect(shown).toBe(true);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 240_000);
+
   it("sweeps two parameters on a worker pool into a heat map whose cells equal direct backtests", async () => {
     const series = sp500();
     const { page, problems } = await openPage(browser, server.url);
@@ -396,8 +545,15 @@ describe("the browser app", () => {
     const cell = "[data-testid=heat-cell][data-x='60'][data-y='150']";
     expect(Number(await page.getAttribute(cell, "data-value"))).toBe(direct.sharpe);
     expect(Number(await page.getAttribute(cell, "data-trades"))).toBe(direct.trades.length);
+    // Sharpe is signed: the colours diverge around zero, out to the largest magnitude either side.
+    await expectLegend(page, "diverging");
     await page.selectOption("[data-testid=sweep-metric]", "totalReturn");
     await expect.poll(async () => Number(await page.getAttribute(cell, "data-value"))).toBe(direct.totalReturn);
+    await expectLegend(page, "diverging");
+    // A drawdown is not: from the smallest (neutral) to the largest (deepest red).
+    await page.selectOption("[data-testid=sweep-metric]", "maxDrawdown");
+    await expect.poll(async () => Number(await page.getAttribute(cell, "data-value"))).toBe(direct.maxDrawdown);
+    await expectLegend(page, "sequential");
     await page.screenshot({ path: join(artifacts, "browser-sweep.png"), fullPage: true });
 
     // A cell loads its parameters into the form and runs them.
@@ -409,6 +565,33 @@ describe("the browser app", () => {
     await page.context().close();
   }, 120_000);
 });
+
+const NEUTRAL = "rgb(247, 247, 247)";
+
+/** The heat map's legend spans its cells' values as the scale says, and the cells at its ends and middle take the legend's colours. */
+async function expectLegend(page: Page, kind: "diverging" | "sequential"): Promise<void> {
+  const cells = await page.$$eval("[data-testid=heat-cell][data-value]", (els) =>
+    els.map((e) => ({ value: Number(e.getAttribute("data-value")), color: (e as HTMLElement).style.background })));
+  const swatches = await page.$$eval("[data-testid=heat-swatch]", (els) =>
+    els.map((e) => ({ value: Number(e.getAttribute("data-value")), color: (e as HTMLElement).style.background })));
+  const values = cells.map((c) => c.value);
+  const [lo, hi] = kind === "diverging"
+    ? [-Math.max(...values.map(Math.abs)), Math.max(...values.map(Math.abs))]
+    : [Math.min(...values), Math.max(...values)];
+  expect(swatches[0].value).toBeCloseTo(lo, 12);
+  expect(swatches.at(-1)!.value).toBeCloseTo(hi, 12);
+  const middle = swatches[swatches.length >> 1];
+  if (kind === "diverging") {
+    // Zero in the middle, neutral; red below, green above.
+    expect(middle.value).toBeCloseTo(0, 12);
+    expect([swatches[0].color, middle.color, swatches.at(-1)!.color]).toEqual(["rgb(215, 48, 39)", NEUTRAL, "rgb(26, 152, 80)"]);
+  } else {
+    expect([swatches[0].color, swatches.at(-1)!.color]).toEqual([NEUTRAL, "rgb(215, 48, 39)"]);
+  }
+  // The cell of the largest magnitude (diverging) or the largest value (sequential) takes the end colour.
+  const extreme = cells.reduce((a, c) => (Math.abs(c.value) > Math.abs(a.value) ? c : a));
+  expect(extreme.color).toBe(extreme.value >= 0 || kind === "sequential" ? swatches.at(-1)!.color : swatches[0].color);
+}
 
 /** Replaces the browser section of bench/RESULTS.md (the markers the bench runner uses). */
 function writeBenchSection(chromiumVersion: string): void {
