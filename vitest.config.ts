@@ -3,8 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // Timed: it runs alone, after this suite (vitest.latency.config.ts, `npm test`).
-    exclude: ["test/api/latency.test.ts", "**/node_modules/**"],
+    // Timed: they run alone, after this suite (vitest.latency.config.ts, `npm test`).
+    exclude: ["test/api/latency.test.ts", "test/browser/large-file.test.ts", "**/node_modules/**"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
