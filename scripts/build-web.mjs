@@ -1,7 +1,8 @@
 // Builds the browser app (runtimes/browser) into static files in dist/web:
 // app.js (the page), worker.js (the engine's Web Worker), research-worker.js
 // (the sweeps' Web Workers), index.html, styles.css, indicators.wasm and
-// research.wasm (the kernels) and sp500.csv (the bundled data).
+// research.wasm (the kernels), sp500.csv (the bundled data) and
+// models/*.safetensors (the neural forecast's weights, fetched on demand).
 //
 // Usage: node scripts/build-web.mjs [--if-stale]
 //   --if-stale   build only when dist/web is missing or older than any of its
@@ -25,6 +26,10 @@ const ASSETS = [
   ["build/indicators.wasm", "indicators.wasm"],
   ["build/research.wasm", "research.wasm"],
   ["data/sp500.csv", "sp500.csv"],
+  // The neural forecast's weights, fetched by the page when a forecast asks for them (not bundled into app.js).
+  ["models/lstm.safetensors", "models/lstm.safetensors"],
+  ["models/transformer.safetensors", "models/transformer.safetensors"],
+  ["models/nhits.safetensors", "models/nhits.safetensors"],
 ];
 const OUTPUTS = ["app.js", "worker.js", "research-worker.js", ...ASSETS.map(([, name]) => name)];
 
@@ -57,7 +62,7 @@ export async function buildWeb() {
     if (r.status !== 0) throw new Error(`building build/${kernel}.wasm failed`);
   }
   await rm(out, { recursive: true, force: true });
-  await mkdir(out, { recursive: true });
+  await mkdir(join(out, "models"), { recursive: true });
   const common = {
     bundle: true,
     platform: "browser",

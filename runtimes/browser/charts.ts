@@ -17,6 +17,7 @@ import type { Drawn, OverlaySpec, ToWorker } from "./protocol.ts";
 
 const UP = "#26a69a";
 const DOWN = "#ef5350";
+const FORECAST = "#7b1fa2";
 const GRID = "#eef0f3";
 const TEXT = "#3c4043";
 
@@ -233,6 +234,8 @@ export class PriceChart {
   private jobId = 0;
   /** The points the candles were last drawn at: a new run over the same view draws only its lines and markers. */
   private candlesDrawn: Drawn | null = null;
+  /** The forecast's line and band edges, after the last bar. */
+  private forecastSeries: ISeriesApi<"Line">[] = [];
 
   constructor(container: HTMLElement, private readonly legend: HTMLElement, private readonly view: BarView) {
     this.chart = createChart(container, baseOptions());
@@ -255,9 +258,31 @@ export class PriceChart {
     this.decimals = decimals;
     this.candles.applyOptions({ priceFormat: this.priceFormat() });
     this.removeOverlays();
+    this.setForecast(null);
     this.trades = [];
     this.jobId = 0;
     this.candlesDrawn = null;
+  }
+
+  /**
+   * A forecast after the last bar: a dashed line from the last close through
+   * the forecast closes, and the band's edges dotted either side (null: none).
+   */
+  setForecast(points: readonly { time: number; value: number; lower?: number; upper?: number }[] | null): void {
+    for (const s of this.forecastSeries) this.chart.removeSeries(s);
+    this.forecastSeries = [];
+    if (!points || points.length === 0) return;
+    const style = { color: FORECAST, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false, priceFormat: this.priceFormat() };
+    const line = this.chart.addSeries(LineSeries, { ...style, lineWidth: 2, lineStyle: LineStyle.Dashed, title: "forecast" });
+    line.setData(points.map((p) => ({ time: toTime(p.time), value: p.value })));
+    this.forecastSeries.push(line);
+    const banded = points.filter((p) => p.lower !== undefined && p.upper !== undefined);
+    if (banded.length === 0) return;
+    for (const edge of ["lower", "upper"] as const) {
+      const s = this.chart.addSeries(LineSeries, { ...style, lineWidth: 1, lineStyle: LineStyle.Dotted });
+      s.setData(banded.map((p) => ({ time: toTime(p.time), value: p[edge] as number })));
+      this.forecastSeries.push(s);
+    }
   }
 
   /** A run's indicator lines and trades, drawn over the candles from the view's next points on. */

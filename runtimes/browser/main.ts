@@ -16,9 +16,12 @@ import { SIZING_SETTINGS } from "../../src/risk/sizing.ts";
 import { paramsFromText, resolveParams } from "../../src/strategies/params.ts";
 import type { StrategyDefinition, StrategyParams } from "../../src/strategies/strategy.ts";
 import { BarView, EquityChart, PriceChart } from "./charts.ts";
+import { barStep, choosePredictor, fetchWeights, pageForecast, type Chosen } from "./forecast.ts";
+import type { ModelKind } from "../../src/neural/model.ts";
+import type { TrainedModel } from "../../src/neural/weights.ts";
 import { byId, download, h } from "./dom.ts";
 import { FieldSet, fieldsFromParams, fieldsFromSettings, type FieldSpec, type RawValue } from "./form.ts";
-import { fmtInt, fmtMs, fmtTime, paramLabel } from "./format.ts";
+import { fmtInt, fmtMs, fmtPrice, fmtTime, paramLabel } from "./format.ts";
 import { overlaysFor } from "./overlays.ts";
 import { exportName } from "./exports.ts";
 import type { ExportFormat, FromWorker, LoadSource, OverlaySpec, PageReport, PlainConfig, PlainError, PlainRequest, ToWorker } from "./protocol.ts";
@@ -307,6 +310,8 @@ function setSeries(series: BarSeries, seriesId: number, priceDecimals: number, l
   el.dataStatus.dataset.seriesId = String(seriesId);
   clearResults();
   priceChart.setSeries(series.symbol, priceDecimals);
+  forecastEl.run.disabled = false;
+  setForecastStatus("", "idle");
   void barView.setSeries(seriesId, series.close.length);
   state.sweep = null;
   el.heatmap.replaceChildren();
@@ -690,6 +695,71 @@ function requestExport(format: ExportFormat): void {
 byId<HTMLInputElement>("price-log").addEventListener("change", (e) => priceChart.setLogScale((e.target as HTMLInputElement).checked));
 byId<HTMLInputElement>("equity-log").addEventListener("change", (e) => equityChart.setLogScale((e.target as HTMLInputElement).checked));
 byId("show-all").addEventListener("click", () => void barView.showAll());
+
+// ---- neural forecast ------------------------------------------------------
+
+const forecastEl = {
+  model: byId<HTMLSelectElement>("forecast-model"),
+  run: byId<HTMLButtonElement>("forecast-run"),
+  status: byId("forecast-status"),
+};
+/** The backend, chosen on the first forecast: navigator.gpu is passed in here (src/ reaches for no global); ?webgpu=off forces the CPU. */
+let chosenBackend: Promise<Chosen> | null = null;
+const weightsCache = new Map<ModelKind, Promise<TrainedModel>>();
+
+function setForecastStatus(text: string, forecastState: string): void {
+  forecastEl.status.textContent = text;
+  forecastEl.status.dataset.state = forecastState;
+}
+
+async function runForecast(): Promise<void> {
+  const series = state.series;
+  if (!series) return;
+  const seriesId = state.seriesId;
+  const kind = forecastEl.model.value as ModelKind;
+  forecastEl.run.disabled = true;
+  setForecastStatus(`Forecasting with ${kind}…`, "running");
+  for (const key of ["backend", "forecast", "rmse", "z", "tail", "model"]) delete forecastEl.status.dataset[key];
+  try {
+    const webgpuOff = new URLSearchParams(location.search).get("webgpu") === "off";
+    chosenBackend ??= choosePredictor(webgpuOff ? undefined : navigator.gpu);
+    const chosen = await chosenBackend;
+    if (!weightsCache.has(kind)) weightsCache.set(kind, fetchWeights(kind, location.href));
+    const trained = await (weightsCache.get(kind) as Promise<TrainedModel>).catch((e: unknown) => {
+      weightsCache.delete(kind);
+      throw e;
+    });
+    const f = await pageForecast(trained, series.close, chosen);
+    if (state.seriesId !== seriesId) return;
+    const step = barStep(series.time);
+    const last = series.time.length - 1;
+    const points = [{ time: series.time[last], value: series.close[last], lower: series.close[last], upper: series.close[last] }];
+    f.report.forecast.forEach((value, j) => {
+      const half = f.rmse.length > 0 ? f.z * f.rmse[j] : undefined;
+      points.push({ time: series.time[last] + (j + 1) * step, value, lower: half === undefined ? NaN : value - half, upper: half === undefined ? NaN : value + half });
+    });
+    priceChart.setForecast(f.rmse.length > 0 ? points : points.map(({ time, value }) => ({ time, value })));
+    const d = forecastEl.status.dataset;
+    d.backend = f.report.backend;
+    d.model = kind;
+    d.forecast = JSON.stringify(f.report.forecast);
+    d.rmse = JSON.stringify(f.rmse);
+    d.z = String(f.z);
+    d.tail = String(f.tail);
+    const price = (x: number) => fmtPrice(x, state.priceDecimals);
+    const fc = f.report.forecast;
+    const band = f.rmse.length > 0
+      ? `, band ±${f.z}×RMSE: ±${price(f.z * f.rmse[0])} at step 1 to ±${price(f.z * f.rmse[fc.length - 1])} at step ${fc.length}`
+      : " (no band: the series is too short to measure the model's error on its tail)";
+    setForecastStatus(`${chosen.label} · ${kind}: next ${fc.length} closes ${price(fc[0])} … ${price(fc[fc.length - 1])}${band}`, "done");
+  } catch (e) {
+    if (state.seriesId === seriesId) setForecastStatus(`Forecast failed: ${messageOf(e)}`, "error");
+  } finally {
+    forecastEl.run.disabled = state.series === null;
+  }
+}
+
+forecastEl.run.addEventListener("click", () => void runForecast());
 
 el.exportJson.addEventListener("click", () => requestExport("json"));
 el.exportCsv.addEventListener("click", () => requestExport("csv"));

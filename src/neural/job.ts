@@ -116,6 +116,26 @@ export async function evaluateTail(
   return { ...model.errors(), naive: naive.errors(), tail, origins: forecasts.length };
 }
 
+/**
+ * The root-mean-square error of each forecast step (1..steps) over the
+ * rolling-origin forecasts of the last `tail` closes, the same origins
+ * evaluateTail scores: element j is the RMSE of the (j + 1)-step-ahead
+ * forecasts, in the series' price units. The weights' metadata keeps only
+ * one MAE pooled over all steps (eval.mae, in the bundled series' points),
+ * so a band that widens with the step is measured here, per step.
+ */
+export async function stepRmse(
+  trained: TrainedModel, closes: ArrayLike<number>, tail: number, steps: number, predictor: Predictor = cpuPredictor,
+): Promise<number[]> {
+  const first = tailOrigin(closes.length, trained.model.config.inputSize, steps, tail);
+  const forecasts = await rollingForecasts(trained, closes, first, steps, predictor);
+  const sq = new Float64Array(steps);
+  forecasts.forEach((f, n) => {
+    for (let j = 0; j < steps; j++) sq[j] += (f[j] - closes[first + n + 1 + j]) ** 2;
+  });
+  return Array.from(sq, (s) => Math.sqrt(s / forecasts.length));
+}
+
 /** The forecast of the next closes after the series and, when asked, the model's score on its tail. */
 export async function forecastReport(
   trained: TrainedModel, closes: ArrayLike<number>, options: ForecastOptions = {}, predictor: Predictor = cpuPredictor,
