@@ -15,10 +15,10 @@ const POSITIVE = `
   breakthrough breakthroughs success successful successfully milestone milestones
   bullish optimistic optimism upbeat confident confidence favorable favourable positive upside tailwind tailwinds
   profitable profitability lucrative momentum boom booming thrive thrives thriving
-  buy overweight accretive attractive
+  overweight accretive attractive land lands landed meet meets met benefit benefits benefited satisfied
   settle settles settled settlement partnership partner partners partnered collaboration deal deals agreement
   launch launches launched unveil unveils unveiled innovative innovation
-  dividend buyback buybacks repurchase
+  buyback buybacks repurchase
   reaffirm reaffirms reaffirmed affirm affirms affirmed
   exceptional excellent impressive stellar blowout
   gain gains
@@ -48,7 +48,9 @@ const NEGATIVE = `
   recession slowdown stagnation stagnant contraction downturn slump slumps slumped
   outage outages hack hacked cyberattack strike strikes shortage shortages disruption disruptions disrupt disrupted
   volatile uncertainty uncertain unrest tension tensions dispute disputes
-  sell underweight dilutive dilution
+  underweight dilutive dilution bad pressure pressures pressured ground grounds grounded
+  overstate overstates overstated misstate misstated wrongdoing hit-by hit-with
+  loss losses layoffs writedowns defaults delinquencies outflows deficit deficits
   fail fails failed failure failures struggle struggles struggled struggling
   plummet plummets plummeted bleak dismal grim
   unprofitable losing
@@ -66,7 +68,7 @@ const UP = `
   boost boosts boosted boosting raise raises raised raising lift lifts lifted lifting hike hikes hiked
   rally rallies rallied rallying expand expands expanded expanding expansion accelerate accelerates accelerated accelerating
   widen widens widened widening double doubles doubled triple tripled spike spikes spiked swell swells swelled
-  up higher high highs record advance advances advanced advancing bigger larger wider more
+  up higher high highs record advance advances advanced advancing bigger larger wider
   swing swings swung balloon balloons ballooned mount mounts mounting pile piles
 `;
 
@@ -76,7 +78,7 @@ const DOWN = `
   tumble tumbles tumbled tumbling dive dives dived dove sag sags sagged dip dips dipped
   cut cuts cutting lower lowers lowered lowering reduce reduces reduced reducing reduction slash slashes slashed slashing
   trim trims trimmed trimming shrink shrinks shrank shrunk shrinking narrow narrows narrowed narrowing
-  ease eases eased easing decrease decreases decreased decreasing contract contracts contracted
+  ease eases eased easing decrease decreases decreased decreasing contracted
   halve halves halved down low lows smaller fewer less drag drags dragged erode erodes eroded erosion
   retreat retreats retreated shed sheds shedding slow slows slowed slowing
 `;
@@ -87,14 +89,14 @@ const GOOD_TARGETS = `
   dividend dividends eps shares share stock stocks rating ratings target targets orders order bookings backlog demand
   deliveries shipments output production subscribers users customers traffic volumes payout payouts
   growth valuation value jobs hiring payrolls workforce staff employees capacity market-share cash cash-flow
-  price-target stake investment investments spending wages confidence estimates
+  price-target stake investment investments spending confidence estimates
 `;
 
-/** Things whose rise is bad news; alone they are bad news ("a quarterly loss"). */
+/** Things whose rise is bad news; alone they say nothing, unless also in the negative list ("a quarterly loss"). */
 const BAD_TARGETS = `
   loss losses costs cost expenses expense debt debts deficit deficits unemployment jobless claims inflation
   layoffs writedowns charges charge risk risks volatility outflows churn delinquencies defaults
-  liabilities borrowing leverage burn short-interest prices rates yields tariffs tariff taxes
+  liabilities borrowing leverage burn short-interest prices rates yields tariffs tariff taxes wages
 `;
 
 /** Words that make the next sentiment word count more or less. */
@@ -110,7 +112,10 @@ const DIMINISHERS = `
 `;
 
 /** Words that flip the sentiment of what follows them within a few words. */
-const NEGATIONS = `not no never without nor neither none nothing cannot unable lack lacks lacking`;
+const NEGATIONS = `not no never without nor neither none nothing cannot unable lack lacks lacking avoid avoids avoided avoiding avert averts averted`;
+
+/** Words that turn the bad news after them into good ("ends strike", "settles lawsuit"), leaving good news as it is ("ends higher"). */
+const REVERSALS = `end ends ended ending resolve resolves resolved settle settles settled overcome overcomes escape escapes escaped clear clears cleared`;
 
 const words = (list: string): string[] => list.trim().split(/\s+/);
 
@@ -124,6 +129,7 @@ export interface Lexicon {
   readonly intensifiers: ReadonlySet<string>;
   readonly diminishers: ReadonlySet<string>;
   readonly negations: ReadonlySet<string>;
+  readonly reversals: ReadonlySet<string>;
 }
 
 export const FINANCE_LEXICON: Lexicon = Object.freeze({
@@ -136,4 +142,5 @@ export const FINANCE_LEXICON: Lexicon = Object.freeze({
   intensifiers: new Set(words(INTENSIFIERS)),
   diminishers: new Set(words(DIMINISHERS)),
   negations: new Set(words(NEGATIONS)),
+  reversals: new Set(words(REVERSALS)),
 });
