@@ -1,4 +1,5 @@
 import type { BarSeries } from "../core/data.ts";
+import type { ScoredArticle } from "../news/article.ts";
 import { riskChecks, type RiskLimits } from "../risk/limits.ts";
 import { noShortSelling, sufficientCash } from "../risk/pretrade.ts";
 import { kelly, volatilityTarget, type PositionSizer } from "../risk/sizing.ts";
@@ -30,6 +31,8 @@ export interface BacktestRequest {
   readonly config?: RunSettings;
   readonly limits?: RiskLimits;
   readonly sizing?: SizingSpec;
+  /** Scored articles, for strategies that read news (neural-sentiment); a body may send them unscored (checkNews). */
+  readonly news?: readonly ScoredArticle[];
 }
 
 /** What a caller may hook into a run besides the request: an event stream, progress, a clock. */
@@ -53,7 +56,7 @@ export function strategyBacktest(series: BarSeries, req: BacktestRequest, extra:
 export function strategyAndConfig(unchecked: BacktestRequest): [Strategy, BacktestConfig] {
   const req = checkBacktestRequest(unchecked);
   const def = getStrategy(req.strategy);
-  const strategy = def.create(req.params);
+  const strategy = def.create(req.params, { news: req.news });
   const params = resolveParams(def.name, def.params, req.params);
   const allowShort = params.allowShort === true;
   const checks = [...(allowShort ? [] : [noShortSelling]), sufficientCash, ...riskChecks(req.limits ?? {})];

@@ -2,7 +2,9 @@ import { ConfigError, shown, shownKey, StrategyError, type EngineError, type Err
 import { checkSetting, type SettingSpec } from "../core/settings.ts";
 import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type RiskLimits } from "../risk/limits.ts";
 import { SIZING_SETTINGS } from "../risk/sizing.ts";
-import { getStrategy } from "../strategies/index.ts";
+import type { ScoredArticle } from "../news/article.ts";
+import { checkNews } from "../news/news-file.ts";
+import { getStrategy, strategies, type StrategyDefinition } from "../strategies/index.ts";
 import { resolveParams } from "../strategies/params.ts";
 import { CONFIG_SETTINGS, type RunSettings } from "./config.ts";
 import type { BacktestRequest, SizingSpec } from "./job.ts";
@@ -30,7 +32,19 @@ export function checkBacktestRequest(req: UncheckedRequest): BacktestRequest {
     config: req.config === undefined ? undefined : settings(req.config, "config", CONFIG_SETTINGS) as RunSettings,
     limits: req.limits === undefined ? undefined : limits(req.limits),
     sizing: req.sizing === undefined ? undefined : sizing(req.sizing),
+    ...news(def, req.news),
   };
+}
+
+/** The request's news, checked and scored, for a strategy that reads news; refused for one that does not. */
+function news(def: StrategyDefinition, value: unknown): { news?: ScoredArticle[] } {
+  const reads = def.inputs?.includes("news") === true;
+  if (value === undefined) {
+    if (reads) throw new StrategyError(`${def.name} reads news: give a news file (nt backtest --news FILE) or \`news\` in the request`, { field: "news" });
+    return {};
+  }
+  if (!reads) throw new StrategyError(`${def.name} reads no news; news is for ${strategies.filter((s) => s.inputs?.includes("news")).map((s) => s.name).join(", ")}`, { field: "news" });
+  return { news: checkNews(value) };
 }
 
 function limits(value: unknown): RiskLimits {

@@ -26,7 +26,7 @@ export interface NewsRecord {
 }
 
 /** The fields a news item may have (JSON keys, CSV columns); created_at is Alpaca's name for time. */
-export const NEWS_FIELDS = ["time", "created_at", "updated_at", "id", "source", "headline", "summary", "content", "url", "author", "symbols", "score", "label", "images"] as const;
+export const NEWS_FIELDS = ["time", "created_at", "updated", "updated_at", "id", "source", "headline", "summary", "content", "url", "author", "symbols", "score", "label", "images"] as const;
 const LABELS: readonly SentimentLabel[] = ["positive", "negative", "neutral"];
 /** The most items a news file or request may hold. */
 export const MAX_NEWS_ITEMS = 1_000_000;

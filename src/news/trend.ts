@@ -21,8 +21,8 @@ export function articlesAbout(articles: readonly ScoredArticle[], symbol: Symbol
 /**
  * The sentiment at each time in `times`: the exponentially decayed mean of
  * the scores of the articles published strictly before it, weights halving
- * every halfLifeMs, with `prior` weight of neutral. No article at or after
- * a time counts towards it. Plain and direct (every article at every time):
+ * every halfLifeMs, with `prior` weight of neutral (0 with no article and
+ * no prior). No article at or after a time counts towards it. Plain and direct (every article at every time):
  * the reference SentimentTrend is checked against.
  */
 export function sentimentSeries(articles: readonly Pick<ScoredArticle, "time" | "score">[], times: ArrayLike<number>, options: TrendOptions): Float64Array {
@@ -36,7 +36,7 @@ export function sentimentSeries(articles: readonly Pick<ScoredArticle, "time" | 
       sum += w * a.score;
       weight += w;
     }
-    out[i] = sum / (weight + options.prior);
+    out[i] = weight + options.prior > 0 ? sum / (weight + options.prior) : 0;
   }
   return out;
 }
@@ -72,7 +72,7 @@ export class SentimentTrend {
       this.sum += w * a.score;
       this.weight += w;
     }
-    return this.sum / (this.weight + this.options.prior);
+    return this.weight + this.options.prior > 0 ? this.sum / (this.weight + this.options.prior) : 0;
   }
 
   /** Articles taken in so far (published before the last time asked). */

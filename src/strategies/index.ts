@@ -2,12 +2,13 @@ import { shown, StrategyError } from "../core/errors.ts";
 import { meanReversion } from "./mean-reversion.ts";
 import { momentum } from "./momentum.ts";
 import { neuralForecast } from "./neural-forecast.ts";
+import { neuralSentiment } from "./neural-sentiment.ts";
 import type { StrategyDefinition } from "./strategy.ts";
 
-export type { Strategy, StrategyContext, StrategyDefinition, StrategyParams, ParamSpec } from "./strategy.ts";
+export type { Strategy, StrategyContext, StrategyDefinition, StrategyInputs, StrategyParams, ParamSpec } from "./strategy.ts";
 
 /** Every built-in strategy, by name. */
-export const strategies: readonly StrategyDefinition[] = [momentum, meanReversion, neuralForecast];
+export const strategies: readonly StrategyDefinition[] = [momentum, meanReversion, neuralForecast, neuralSentiment];
 
 export function getStrategy(name: string): StrategyDefinition {
   const def = strategies.find((s) => s.name === name);

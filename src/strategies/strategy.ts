@@ -1,6 +1,7 @@
 import type { Bar, BarHistory, SymbolId } from "../core/data.ts";
 import type { SettingSpec } from "../core/settings.ts";
 import type { Signal } from "../core/signal.ts";
+import type { ScoredArticle } from "../news/article.ts";
 
 /**
  * What a strategy may see on each bar: the bars up to and including now, and
@@ -30,11 +31,19 @@ export interface ParamSpec extends SettingSpec {
   readonly default: ParamValue;
 }
 
+/** What a strategy reads besides bars and parameters, given with the request (news for neural-sentiment). */
+export interface StrategyInputs {
+  /** Scored articles, in any order; a strategy reads only those published before each bar's close. */
+  readonly news?: readonly ScoredArticle[];
+}
+
 /** A strategy family: its metadata and a factory that validates parameters. */
 export interface StrategyDefinition {
   readonly name: string;
   readonly description: string;
   readonly params: readonly ParamSpec[];
+  /** The inputs it needs besides bars; a request that gives others, or lacks these, is refused. */
+  readonly inputs?: readonly (keyof StrategyInputs)[];
   /** Builds an instance; throws StrategyError naming the bad parameter (`params.fast`). Values must have their types (see resolveParams). */
-  create(params?: Readonly<Record<string, unknown>>): Strategy;
+  create(params?: Readonly<Record<string, unknown>>, inputs?: StrategyInputs): Strategy;
 }

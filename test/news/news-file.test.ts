@@ -56,7 +56,7 @@ describe("news files", () => {
       }
       throw new Error("no error");
     };
-    expect(fails("time,headline,mood\n")).toBe('n.csv, row 0: column 3 "mood" is not a news field; expected some of time, created_at, updated_at, id, source, headline, summary, content, url, author, symbols, score, label, images');
+    expect(fails("time,headline,mood\n")).toBe('n.csv, row 0: column 3 "mood" is not a news field; expected some of time, created_at, updated, updated_at, id, source, headline, summary, content, url, author, symbols, score, label, images');
     expect(fails("time,symbols\n2020-01-02,A\n")).toBe("n.csv, row 0: the header needs a headline or a score column");
     expect(fails("time,headline\n2020-01-02,ok\nyesterday,bad\n")).toBe('n.csv, row 2: time must be epoch milliseconds or an ISO 8601 time such as 2020-03-02T14:30:00Z (with its zone), got "yesterday"');
     expect(fails("time,headline,score\n2020-01-02,ok,1.5\n")).toBe("n.csv, row 1: score must be a number from -1 to 1, got 1.5");
@@ -66,7 +66,7 @@ describe("news files", () => {
     expect(fails("[1, 2", "n.json")).toMatch(/^n\.json: not valid JSON: /);
     expect(fails('{"items": []}', "n.json")).toBe('n.json: expected a JSON array of news items, or an object with one under "news"');
     expect(fails('[{"time": "2020-01-02T10:00:00", "headline": "x"}]', "n.json")).toMatch(/^n\.json: \[0\]\.time must be epoch milliseconds or an ISO 8601 time .*\(with its zone\)/);
-    expect(fails('{"news": [{"headline": "x", "symbol": "A"}]}', "n.json")).toBe("n.json: news[0].symbol is not a known field; expected one of time, created_at, updated_at, id, source, headline, summary, content, url, author, symbols, score, label, images");
+    expect(fails('{"news": [{"headline": "x", "symbol": "A"}]}', "n.json")).toBe("n.json: news[0].symbol is not a known field; expected one of time, created_at, updated, updated_at, id, source, headline, summary, content, url, author, symbols, score, label, images");
     expect(() => scoredArticles(parseNewsText("headline\nAcme rallies\n", "h.csv"))).toThrow("h.csv, row 1: time is missing: a backtest places each article in time (epoch ms or ISO 8601)");
   });
 

@@ -4,6 +4,7 @@ import { EngineError } from "../../../src/core/errors.ts";
 import { backtestCommand } from "./commands/backtest.ts";
 import { forecastCommand } from "./commands/forecast.ts";
 import { indicatorsCommand } from "./commands/indicators.ts";
+import { newsCommand } from "./commands/news.ts";
 import { optimizeCommand } from "./commands/optimize.ts";
 import { riskCommand } from "./commands/risk.ts";
 import { serveCommand } from "./commands/serve.ts";
@@ -12,7 +13,7 @@ import { webCommand } from "./commands/web.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 import { workerCommand } from "./commands/worker.ts";
 
-export const commands: readonly Command[] = [backtestCommand, forecastCommand, indicatorsCommand, optimizeCommand, riskCommand, serveCommand, sweepCommand, tradeCommand, webCommand, workerCommand];
+export const commands: readonly Command[] = [backtestCommand, forecastCommand, indicatorsCommand, newsCommand, optimizeCommand, riskCommand, serveCommand, sweepCommand, tradeCommand, webCommand, workerCommand];
 
 const help = (list: readonly Command[]) =>
   ["Usage: nt <command> [options]", "", "Commands:", ...list.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`), "",

@@ -9,7 +9,7 @@ import { formatReportText } from "../../../../src/report/text.ts";
 import { sampleDataFile } from "../../assets.ts";
 import type { Command } from "../command.ts";
 import { MAX_INPUT_LABEL, readTextFile } from "../files.ts";
-import { REQUEST_OPTIONS, REQUEST_USAGE, requestFromFlags } from "../request-flags.ts";
+import { REQUEST_OPTIONS, REQUEST_USAGE, requestFromFlags, withNews } from "../request-flags.ts";
 
 const usage = `Usage: nt backtest [--data FILE.csv] [--strategy NAME] [--param k=v ...] [--benchmark FILE.csv] [--json] [--out report.html]
 
@@ -42,7 +42,7 @@ export const backtestCommand: Command = {
     const source = values.data ?? "sp500.csv";
     // Without --symbol, the parser names the series after the file.
     const symbol = values.symbol ?? (values.data ? undefined : "SPX");
-    const request = requestFromFlags(values);
+    const request = await withNews(requestFromFlags(values), values, io.cwd);
     const series = await readTextFile(file, source, new BarsCsvParser({ source, symbol }));
     if (series.close.length < 2) {
       io.err(`nt backtest: warning: ${source} has 1 bar; orders fill at the next bar's open, so nothing can be traded\n`);
