@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseNewsText, scoredArticles } from "../../src/news/news-file.ts";
+import { TABLE, tinyClassifier, VOCAB } from "../news/tiny-classifier.ts";
 import { KEY, NewsServer, rawNews } from "../protocol-servers/news.ts";
 import { nt } from "./capture.ts";
 
@@ -68,6 +69,26 @@ describe("nt news score", () => {
     expect(json.articles[2].hits).toEqual([{ words: "cuts rates", value: 1.5 }, { words: "stocks soar", value: 1 }]);
     expect(json.accuracy).toBeUndefined();
   });
+
+  it("with --model and --vocab, scores with the user's ONNX classifier instead of the word list", async () => {
+    writeFileSync(join(dir, "tiny.onnx"), tinyClassifier(TABLE));
+    writeFileSync(join(dir, "vocab.txt"), VOCAB);
+    writeFileSync(join(dir, "heads.csv"), "headline,label\nProfit beats,positive\nMisses,negative\n");
+    const r = await nt("news", "score", join(dir, "heads.csv"), "--model", join(dir, "tiny.onnx"), "--vocab", join(dir, "vocab.txt"), "--json");
+    expect(r.err).toBe("");
+    const body = JSON.parse(r.out);
+    // As worked out in test/news/onnx-sentiment.test.ts: logits [2.5, 0, 0] and [0, 2, 0.5].
+    const p = Math.exp(2.5) / (Math.exp(2.5) + 2);
+    expect(body.articles[0].score).toBeCloseTo(p - (1 - p) / 2, 6);
+    expect(body.articles[1].score).toBeCloseTo((1 - Math.exp(2)) / (1 + Math.exp(2) + Math.exp(0.5)), 6);
+    expect(body.articles[0].hits).toBeUndefined();
+    expect(body.articles[0].probabilities).toHaveLength(3);
+    expect(body.accuracy.right).toBe(2);
+    expect((await nt("news", "score", join(dir, "heads.csv"), "--model", join(dir, "tiny.onnx"))).err).toContain("--model needs --vocab: the model's vocab.txt");
+    const junk = await nt("news", "score", join(dir, "heads.csv"), "--model", join(dir, "heads.csv"), "--vocab", join(dir, "vocab.txt"));
+    expect(junk.code).toBe(1);
+    expect(junk.err).toMatch(/^nt news: .*heads\.csv: onnxruntime-web cannot load it as an ONNX model/);
+  }, 60_000);
 
   it("usage errors exit 2, a bad file 1 with the row named", async () => {
     expect((await nt("news")).code).toBe(2);

@@ -7,12 +7,16 @@ import type { NewsArticle, ScoredArticle } from "../../../../src/news/article.ts
 import { AlpacaNews } from "../../../../src/news/alpaca-news.ts";
 import { dedupe } from "../../../../src/news/dedupe.ts";
 import { fetchFeed } from "../../../../src/news/rss.ts";
-import { scoreArticle, scoreText, sentimentLabel, type SentimentLabel } from "../../../../src/news/sentiment.ts";
+import { classLabels, ModelSentiment } from "../../../../src/news/model-sentiment.ts";
+import type { NewsRecord } from "../../../../src/news/news-file.ts";
+import { scoreArticle, scoreText, sentimentLabel, type SentimentHit, type SentimentLabel } from "../../../../src/news/sentiment.ts";
 import { SymbolTagger } from "../../../../src/news/symbols.ts";
-import { UsageError, type CliIO, type Command } from "../command.ts";
+import { WordPieceTokenizer } from "../../../../src/news/wordpiece.ts";
+import { loadOnnxClassifier } from "../../onnx-sentiment.ts";
+import { asUsageError, UsageError, type CliIO, type Command } from "../command.ts";
 import { MAX_INPUT_LABEL, readNewsRecords } from "../files.ts";
 
-const usage = `Usage: nt news score FILE [--json]
+const usage = `Usage: nt news score FILE [--json] [--model FILE.onnx --vocab vocab.txt [--labels positive,negative,neutral]]
        nt news fetch --source alpaca --symbols A[,B...] [--from DATE] [--to DATE] [--max N] [--config FILE] [--out FILE.json]
        nt news fetch --source rss URL [URL...] --symbols A[,B...] [--alias A=Name ...] [--out FILE.json]
 
@@ -21,7 +25,11 @@ score   Scores each headline with the finance word list (positive and negative w
         label (positive from +0.2, negative from -0.2). FILE is JSON (an array of items,
         or {"news": [...]}) or CSV with a header of: time, headline, summary, symbols,
         score, label, id, source, url, author (up to ${MAX_INPUT_LABEL}). With a label
-        column, also the accuracy against it and the confusion matrix.
+        column, also the accuracy against it and the confusion matrix. With --model, a
+        sentiment classifier of your own scores the headlines instead: an ONNX export of a
+        BERT-style model (FinBERT, say) taking input_ids (and attention_mask,
+        token_type_ids) and giving logits, with its WordPiece vocab.txt; the score is
+        P(positive) - P(negative), run by onnxruntime-web.
 fetch   Collects news into a news file for nt backtest --news: from Alpaca's news API
         (keys and endpoint from NT_ALPACA_KEY_ID, NT_ALPACA_SECRET, NT_ALPACA_DATA_URL or
         --config FILE), or from RSS 2.0 / Atom feeds, tagged with the symbols whose
@@ -29,6 +37,10 @@ fetch   Collects news into a news file for nt backtest --news: from Alpaca's new
         sources are kept once. Each article is scored.
 
   --json               score: print {"articles": [...], "accuracy": ...} as JSON
+  --model FILE.onnx    score: the classifier (needs --vocab)
+  --vocab vocab.txt    score: its WordPiece vocabulary, one piece a line
+  --labels LIST        score: its output classes in order (default positive,negative,neutral, FinBERT's)
+  --cased              score: the vocabulary is cased (default: lower-case the text, as uncased BERT)
   --source alpaca|rss  where fetch collects from
   --symbols A[,B...]   the tickers to collect (alpaca) or tag (rss)
   --alias A=Name       rss: a name that stands for ticker A, matched as written; repeatable
@@ -50,6 +62,7 @@ export const newsCommand: Command = {
         json: { type: "boolean", default: false }, source: { type: "string" }, symbols: { type: "string" },
         alias: { type: "string", multiple: true, default: [] }, from: { type: "string" }, to: { type: "string" },
         max: { type: "string" }, config: { type: "string" }, out: { type: "string" },
+        model: { type: "string" }, vocab: { type: "string" }, labels: { type: "string" }, cased: { type: "boolean", default: false },
       },
     });
     const [action, ...rest] = positionals;
@@ -58,10 +71,13 @@ export const newsCommand: Command = {
         if (values[flag] !== undefined) throw new UsageError(`--${flag} belongs to nt news fetch`);
       }
       if (rest.length !== 1) throw new UsageError("nt news score takes one FILE");
-      return score(rest[0], values.json!, io);
+      return score(rest[0], values.json!, await modelScorer(values, io), io);
     }
     if (action === "fetch") {
       if (values.json) throw new UsageError("--json belongs to nt news score; fetch writes JSON anyway");
+      for (const flag of ["model", "vocab", "labels"] as const) {
+        if (values[flag] !== undefined) throw new UsageError(`--${flag} belongs to nt news score`);
+      }
       return fetchNews(values, rest, io);
     }
     throw new UsageError(action === undefined ? "say what to do: nt news score FILE, or nt news fetch" : `unknown action ${shown(action)}; expected score or fetch`);
@@ -71,22 +87,45 @@ export const newsCommand: Command = {
 type Matrix = Record<SentimentLabel, Record<SentimentLabel, number>>;
 const LABELS: readonly SentimentLabel[] = ["positive", "neutral", "negative"];
 
-async function score(file: string, json: boolean, io: CliIO): Promise<number> {
-  const records = await readNewsRecords(resolve(io.cwd, file), file);
-  const scored = records.map((r) => {
-    const words = scoreText(r.headline);
-    const s = scoreArticle(r);
-    return { record: r, score: s, label: sentimentLabel(s), hits: words.hits };
-  });
+/** What scores a headline: the word list (with its hits), or a model given with --model. */
+type Scorer = (record: NewsRecord) => Promise<{ score: number; hits?: readonly SentimentHit[]; probabilities?: readonly number[] }>;
+
+const wordList: Scorer = async (r) => ({ score: scoreArticle(r), hits: scoreText(r.headline).hits });
+
+async function modelScorer(values: { model?: string; vocab?: string; labels?: string; cased?: boolean }, io: CliIO): Promise<{ scorer: Scorer; close(): Promise<void> }> {
+  if (values.model === undefined) {
+    if (values.vocab !== undefined || values.labels !== undefined || values.cased) throw new UsageError("--vocab, --labels and --cased go with --model");
+    return { scorer: wordList, close: async () => {} };
+  }
+  if (values.vocab === undefined) throw new UsageError("--model needs --vocab: the model's vocab.txt");
+  const labels = asUsageError(() => classLabels(values.labels ?? "positive,negative,neutral"));
+  const tokenizer = new WordPieceTokenizer(readFileSync(resolve(io.cwd, values.vocab), "utf8"), { lowercase: !values.cased, source: values.vocab });
+  const classifier = await loadOnnxClassifier(readFileSync(resolve(io.cwd, values.model)), values.model);
+  const model = new ModelSentiment(tokenizer, classifier, labels);
+  return { scorer: (r) => model.score(r.headline), close: () => classifier.close() };
+}
+
+async function score(file: string, json: boolean, using: { scorer: Scorer; close(): Promise<void> }, io: CliIO): Promise<number> {
+  let records: NewsRecord[];
+  const scored: { record: NewsRecord; score: number; label: SentimentLabel; hits?: readonly SentimentHit[]; probabilities?: readonly number[] }[] = [];
+  try {
+    records = await readNewsRecords(resolve(io.cwd, file), file);
+    for (const r of records) {
+      const s = await using.scorer(r);
+      scored.push({ record: r, ...s, label: sentimentLabel(s.score) });
+    }
+  } finally {
+    await using.close();
+  }
   const labelled = scored.filter((s) => s.record.label !== undefined);
   const matrix = Object.fromEntries(LABELS.map((l) => [l, { positive: 0, neutral: 0, negative: 0 }])) as Matrix;
   for (const s of labelled) matrix[s.record.label!][s.label]++;
   const right = labelled.filter((s) => s.record.label === s.label).length;
   const accuracy = labelled.length === 0 ? undefined : { n: labelled.length, right, accuracy: right / labelled.length, matrix };
   if (json) {
-    const articles = scored.map(({ record: r, score: s, label, hits }) => ({
+    const articles = scored.map(({ record: r, score: s, label, hits, probabilities }) => ({
       id: r.id, ...(r.time === undefined ? {} : { time: new Date(r.time).toISOString() }), headline: r.headline, symbols: r.symbols,
-      score: s, label, ...(r.label ? { expected: r.label } : {}), hits,
+      score: s, label, ...(r.label ? { expected: r.label } : {}), ...(hits ? { hits } : {}), ...(probabilities ? { probabilities } : {}),
     }));
     io.out(JSON.stringify({ articles, ...(accuracy ? { accuracy } : {}) }) + "\n");
     return 0;
