@@ -317,7 +317,8 @@ window.addEventListener("drop", (e) => e.preventDefault());
 
 // ---- strategy form and validation -----------------------------------------
 
-for (const s of strategies) el.strategy.append(h("option", { value: s.name }, s.name));
+// The page has no way yet to give a strategy news; those that read it (neural-sentiment) are left off.
+for (const s of strategies.filter((d) => d.inputs === undefined)) el.strategy.append(h("option", { value: s.name }, s.name));
 
 function currentDef(): StrategyDefinition {
   return getStrategy(el.strategy.value);
