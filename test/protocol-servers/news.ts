@@ -1,8 +1,11 @@
 // A local server for the news collectors: Alpaca's news REST API
 // (GET /v1beta1/news with symbols, start, end, limit, sort and page_token,
 // answering {news, next_page_token}; keys in the APCA headers; limit over 50
-// refused as Alpaca does) and RSS/Atom documents at paths the test sets.
+// refused as Alpaca does), its real-time news stream (/v1beta1/news over
+// WebSocket: connected, auth, subscribe, T:"n" batches, error codes) and
+// RSS/Atom documents at paths the test sets.
 import type { IncomingMessage } from "node:http";
+import type { WebSocket } from "ws";
 import { KEY } from "./alpaca.ts";
 import { LocalServer, type Reply } from "./http-base.ts";
 
@@ -37,8 +40,65 @@ export class NewsServer {
   /** Documents served as they are, by path: { "/markets.rss": { type, text } }. */
   readonly documents = new Map<string, { type: string; text: string }>();
 
+  /** Every message stream clients sent, parsed. */
+  readonly received: unknown[] = [];
+  private readonly streamClients = new Set<{ ws: WebSocket; authenticated: boolean; news: Set<string> }>();
+
   private constructor() {
-    this.server = new LocalServer((req, url) => this.route(req, url), {});
+    this.server = new LocalServer((req, url) => this.route(req, url), { "/v1beta1/news": (ws) => this.onStream(ws) });
+  }
+
+  get streamUrl(): string {
+    return `${this.server.wsBase}/v1beta1/news`;
+  }
+
+  private onStream(ws: WebSocket): void {
+    const client = { ws, authenticated: false, news: new Set<string>() };
+    this.streamClients.add(client);
+    ws.on("close", () => this.streamClients.delete(client));
+    ws.send(JSON.stringify([{ T: "success", msg: "connected" }]));
+    ws.on("message", (data) => {
+      const m = JSON.parse(String(data));
+      this.received.push(m);
+      if (m.action === "auth") {
+        if (m.key !== KEY.keyId || m.secret !== KEY.secret) return ws.send(JSON.stringify([{ T: "error", code: 402, msg: "auth failed" }]));
+        client.authenticated = true;
+        return ws.send(JSON.stringify([{ T: "success", msg: "authenticated" }]));
+      }
+      if (m.action === "subscribe") {
+        if (!client.authenticated) return ws.send(JSON.stringify([{ T: "error", code: 401, msg: "not authenticated" }]));
+        for (const s of m.news ?? []) client.news.add(s);
+        return ws.send(JSON.stringify([{ T: "subscription", news: [...client.news] }]));
+      }
+      ws.send(JSON.stringify([{ T: "error", code: 400, msg: "invalid syntax" }]));
+    });
+  }
+
+  /** Sends articles as one batch to each subscribed client (by symbol or "*"); they also join the REST archive. */
+  publish(articles: RawNews[]): void {
+    this.news.push(...articles);
+    for (const c of this.streamClients) {
+      const mine = articles.filter((a) => c.authenticated && (c.news.has("*") || a.symbols.some((s) => c.news.has(s))));
+      if (mine.length) c.ws.send(JSON.stringify(mine.map((a) => ({ T: "n", ...a }))));
+    }
+  }
+
+  /** Text as it is to every stream client (malformed messages, error codes). */
+  sendRaw(text: string): void {
+    for (const c of this.streamClients) c.ws.send(text);
+  }
+
+  /** Cuts every stream connection without a close handshake. */
+  dropStreamClients(): void {
+    for (const c of this.streamClients) c.ws.terminate();
+  }
+
+  get subscribedClients(): number {
+    return [...this.streamClients].filter((c) => c.news.size > 0).length;
+  }
+
+  get streamConnections(): number {
+    return this.streamClients.size;
   }
 
   static async start(): Promise<NewsServer> {
