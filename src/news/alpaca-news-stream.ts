@@ -87,13 +87,17 @@ export class AlpacaNewsStream {
     try {
       batch = JSON.parse(text);
     } catch {
-      return this.malformed(`not JSON: ${shown(text)}`);
+      this.malformed(`not JSON: ${shown(text)}`);
+      return;
     }
-    if (!Array.isArray(batch)) return this.malformed(`expected a JSON array of messages, got ${shown(batch)}`);
+    if (!Array.isArray(batch)) {
+      this.malformed(`expected a JSON array of messages, got ${shown(batch)}`);
+      return;
+    }
     batch.forEach((m, i) => {
-      if (typeof m !== "object" || m === null) return this.malformed(`element ${i} is ${shown(m)}, not an object`);
       const e = m as Record<string, unknown>;
-      if (e.T === "n") {
+      if (typeof m !== "object" || m === null) this.malformed(`element ${i} is ${shown(m)}, not an object`);
+      else if (e.T === "n") {
         try {
           this.deliver(alpacaArticle(e, `Alpaca news stream, element ${i}`));
         } catch (err) {
