@@ -35,7 +35,7 @@ const BREAK = new Set(["while", "whereas"]);
 /** Words skipped when measuring how far a movement is from what moved ("raises its full-year revenue forecast"). */
 const FILLER = new Set(["the", "a", "an", "its", "their", "his", "her", "of", "for", "on", "in", "to", "by", "at", "per", "than", "and", "full", "year", "quarterly", "annual", "net", "this", "next", "first", "second", "third", "fourth"]);
 
-interface Token {
+export interface Token {
   word: string;
   /** Index of the clause: punctuation and contrast words start a new one. */
   readonly clause: number;
@@ -48,8 +48,9 @@ interface Token {
  * moved (profit up or costs down +1, profit down or costs up -1, and with
  * nothing near up +1, down -1), taking the place of what moved; a negation
  * (not, no, never, without, -n't, "fails to") flips the hits of the next
- * NEGATION_WINDOW words; intensifiers (sharply) multiply the hits within
- * two words either side by 1.5 and diminishers (slightly) by 0.5; the clause before "but" counts
+ * NEGATION_WINDOW words, a reversal (ends, settles) only the bad ones;
+ * intensifiers (sharply) multiply the hits within two words either side by
+ * 1.5 and diminishers (slightly) by 0.5; the clause before "but" counts
  * half and the one after it 1.5 times, what "despite" concedes half.
  */
 export function scoreText(text: string, lexicon: Lexicon = FINANCE_LEXICON): TextSentiment {
@@ -61,7 +62,7 @@ export function scoreText(text: string, lexicon: Lexicon = FINANCE_LEXICON): Tex
   const scale = new Float64Array(n).fill(1);
   for (let i = 0; i < n; i++) {
     const { word } = tokens[i];
-    // "no end to its losses": a negated reversal reverses nothing.
+    // A negated reversal reverses nothing.
     const reversal = lexicon.reversals.has(word) && flip[i] !== -1;
     const factor = lexicon.intensifiers.has(word) ? INTENSIFY : lexicon.diminishers.has(word) ? DIMINISH : 1;
     if (cue[i] || reversal) {
