@@ -317,8 +317,11 @@ window.addEventListener("drop", (e) => e.preventDefault());
 
 // ---- strategy form and validation -----------------------------------------
 
-// The page has no way yet to give a strategy news; those that read it (neural-sentiment) are left off.
-for (const s of strategies.filter((d) => d.inputs === undefined)) el.strategy.append(h("option", { value: s.name }, s.name));
+// The page has no way yet to give a strategy what its inputs declare (news): such a strategy is shown, disabled, with its need.
+for (const s of strategies) {
+  el.strategy.append(h("option", { value: s.name, disabled: s.inputs !== undefined, title: s.inputs && `needs ${s.inputs.why}: run it with nt backtest or the API` },
+    s.inputs ? `${s.name} (needs ${s.inputs.why}; nt backtest or the API)` : s.name));
+}
 
 function currentDef(): StrategyDefinition {
   return getStrategy(el.strategy.value);

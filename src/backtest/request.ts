@@ -38,12 +38,12 @@ export function checkBacktestRequest(req: UncheckedRequest): BacktestRequest {
 
 /** The request's news, checked and scored, for a strategy that reads news; refused for one that does not. */
 function news(def: StrategyDefinition, value: unknown): { news?: ScoredArticle[] } {
-  const reads = def.inputs?.includes("news") === true;
+  const reads = def.inputs?.news === true;
   if (value === undefined) {
-    if (reads) throw new StrategyError(`${def.name} reads news: give a news file (nt backtest --news FILE) or \`news\` in the request`, { field: "news" });
+    if (reads) throw new StrategyError(`${def.name} needs news: give a news file (nt backtest --news FILE) or \`news\` in the request`, { field: "news" });
     return {};
   }
-  if (!reads) throw new StrategyError(`${def.name} reads no news; news is for ${strategies.filter((s) => s.inputs?.includes("news")).map((s) => s.name).join(", ")}`, { field: "news" });
+  if (!reads) throw new StrategyError(`${def.name} takes no news; only ${strategies.filter((s) => s.inputs?.news).map((s) => s.name).join(", ")} does`, { field: "news" });
   return { news: checkNews(value) };
 }
 

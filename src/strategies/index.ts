@@ -5,7 +5,7 @@ import { neuralForecast } from "./neural-forecast.ts";
 import { neuralSentiment } from "./neural-sentiment.ts";
 import type { StrategyDefinition } from "./strategy.ts";
 
-export type { Strategy, StrategyContext, StrategyDefinition, StrategyInputs, StrategyParams, ParamSpec } from "./strategy.ts";
+export type { Strategy, StrategyContext, StrategyData, StrategyDefinition, StrategyInputs, StrategyParams, ParamSpec } from "./strategy.ts";
 
 /** Every built-in strategy, by name. */
 export const strategies: readonly StrategyDefinition[] = [momentum, meanReversion, neuralForecast, neuralSentiment];

@@ -36,14 +36,14 @@ export const neuralSentiment: StrategyDefinition = {
     { name: "fullSentiment", type: "number", default: 0.5, min: 0.01, max: 1, description: "|sentiment| at which the news side is fully confident" },
     { name: "allowShort", type: "boolean", default: false, description: "go short when both point down" },
   ],
-  inputs: ["news"],
-  create(given, inputs) {
+  inputs: { news: true, why: "news (timestamped headlines or scores)" },
+  create(given, data) {
     const p = resolveParams("neural-sentiment", this.params, given);
     checkForecastParams("neural-sentiment", p);
-    if (inputs?.news === undefined) {
-      throw new StrategyError("neural-sentiment reads news: give a news file (nt backtest --news FILE) or `news` in the request", { field: "news" });
+    if (data?.news === undefined) {
+      throw new StrategyError("neural-sentiment needs news: give a news file (nt backtest --news FILE) or `news` in the request", { field: "news" });
     }
-    return new NeuralSentiment(p, inputs.news);
+    return new NeuralSentiment(p, data.news);
   },
 };
 

@@ -31,8 +31,16 @@ export interface ParamSpec extends SettingSpec {
   readonly default: ParamValue;
 }
 
-/** What a strategy reads besides bars and parameters, given with the request (news for neural-sentiment). */
+/** What a strategy needs beyond one series of bars, so a front end that cannot supply it can say so. */
 export interface StrategyInputs {
+  /** News articles (the request's `news`, `nt backtest --news FILE`). */
+  readonly news?: boolean;
+  /** The need in words, e.g. "news (timestamped headlines or scores)". */
+  readonly why: string;
+}
+
+/** What a strategy is built from besides its parameters, as its inputs declare. */
+export interface StrategyData {
   /** Scored articles, in any order; a strategy reads only those published before each bar's close. */
   readonly news?: readonly ScoredArticle[];
 }
@@ -42,8 +50,8 @@ export interface StrategyDefinition {
   readonly name: string;
   readonly description: string;
   readonly params: readonly ParamSpec[];
-  /** The inputs it needs besides bars; a request that gives others, or lacks these, is refused. */
-  readonly inputs?: readonly (keyof StrategyInputs)[];
+  /** Present when it needs more than one series of bars: a request that lacks it, or gives it to another strategy, is refused. */
+  readonly inputs?: StrategyInputs;
   /** Builds an instance; throws StrategyError naming the bad parameter (`params.fast`). Values must have their types (see resolveParams). */
-  create(params?: Readonly<Record<string, unknown>>, inputs?: StrategyInputs): Strategy;
+  create(params?: Readonly<Record<string, unknown>>, data?: StrategyData): Strategy;
 }

@@ -164,10 +164,10 @@ describe("nt backtest --strategy neural-sentiment --news FILE", () => {
     for (const t of report.trades) expect(t.entryReason).toMatch(/sentiment [+-]\d\.\d\d from \d+ articles/);
     const none = await nt("backtest", "--strategy", "neural-sentiment", ...FAST);
     expect(none.code).toBe(1);
-    expect(none.err).toBe("nt backtest: neural-sentiment reads news: give a news file (nt backtest --news FILE) or `news` in the request\n");
+    expect(none.err).toBe("nt backtest: neural-sentiment needs news: give a news file (nt backtest --news FILE) or `news` in the request\n");
     const extra = await nt("backtest", "--strategy", "momentum", "--news", "data/sp500-news.csv");
     expect(extra.code).toBe(1);
-    expect(extra.err).toBe("nt backtest: momentum reads no news; news is for neural-sentiment\n");
+    expect(extra.err).toBe("nt backtest: momentum takes no news; only neural-sentiment does\n");
     writeFileSync(join(dir, "undated.csv"), "headline\nStocks rally\n");
     const undated = await nt("backtest", "--strategy", "neural-sentiment", "--news", join(dir, "undated.csv"), ...FAST);
     expect(undated.err).toBe(`nt backtest: ${join(dir, "undated.csv")}, row 1: time is missing: a backtest places each article in time (epoch ms or ISO 8601)\n`);

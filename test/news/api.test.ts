@@ -41,7 +41,7 @@ describe("news in the API", () => {
       expect(expected.trades.length).toBeGreaterThan(0);
       expect(JSON.parse(JSON.stringify(body), (k, v) => (["elapsedMs", "barsPerSecond"].includes(k) ? undefined : v))).toEqual(expected);
       const catalogue = await (await engine.fetch(new Request("http://x/strategies"))).json();
-      expect(catalogue.strategies.find((s: { name: string }) => s.name === "neural-sentiment").inputs).toEqual(["news"]);
+      expect(catalogue.strategies.find((s: { name: string }) => s.name === "neural-sentiment").needs).toBe("news (timestamped headlines or scores)");
     } finally {
       engine.close();
     }
@@ -58,7 +58,7 @@ describe("news in the API", () => {
         .toEqual([400, expect.objectContaining({ field: "news[1].score", message: expect.stringContaining('news[1].score must be a number from -1 to 1, got "high"') })]);
       expect(await post({ strategy: "neural-sentiment", news: [{ headline: "x", when: 1 }] }))
         .toEqual([400, expect.objectContaining({ field: "news[0].when" })]);
-      expect(await post({ strategy: "momentum", news: [] })).toEqual([400, expect.objectContaining({ field: "news", message: expect.stringContaining("momentum reads no news") })]);
+      expect(await post({ strategy: "momentum", news: [] })).toEqual([400, expect.objectContaining({ field: "news", message: expect.stringContaining("momentum takes no news") })]);
       expect(await post({ strategy: "neural-sentiment" })).toEqual([400, expect.objectContaining({ field: "news" })]);
     } finally {
       engine.close();

@@ -187,10 +187,10 @@ describe("neural-sentiment strategy", () => {
       }
       return null;
     };
-    const needs = "neural-sentiment reads news: give a news file (nt backtest --news FILE) or `news` in the request";
+    const needs = "neural-sentiment needs news: give a news file (nt backtest --news FILE) or `news` in the request";
     expect(failure(() => getStrategy("neural-sentiment").create(PARAMS))).toEqual(["news", needs]);
     expect(failure(() => checkBacktestRequest({ strategy: "neural-sentiment" }))).toEqual(["news", needs]);
-    expect(failure(() => checkBacktestRequest({ strategy: "momentum", news: [] }))).toEqual(["news", "momentum reads no news; news is for neural-sentiment"]);
+    expect(failure(() => checkBacktestRequest({ strategy: "momentum", news: [] }))).toEqual(["news", "momentum takes no news; only neural-sentiment does"]);
     expect(() => checkBacktestRequest({ strategy: "neural-sentiment", news: [{ time: "later", headline: "x" }] })).toThrow("news[0].time must be epoch milliseconds");
     expect(failure(() => getStrategy("neural-sentiment").create({ window: 64, horizon: 16, trainBars: 90 }, { news: [] }))).toEqual([
       "params.trainBars", "neural-sentiment: trainBars (90) must be at least 102 to fit windows of 64 + 16 with a 20% validation split",

@@ -17,7 +17,7 @@ export function metaRoutes(app: ApiApp, state: AppState): void {
       name: p.name, type: p.type, default: p.default, description: p.description,
       ...(p.min !== undefined ? { min: p.min } : {}), ...(p.max !== undefined ? { max: p.max } : {}),
     })),
-    ...(s.inputs ? { inputs: s.inputs } : {}),
+    ...(s.inputs ? { needs: s.inputs.why } : {}),
   }));
   app.get("/strategies", (c) => c.json({ strategies: catalogue }));
 
