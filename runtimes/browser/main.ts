@@ -367,7 +367,7 @@ window.addEventListener("drop", (e) => e.preventDefault());
 
 // ---- strategy form and validation -----------------------------------------
 
-// The page runs one series of bars: a strategy that needs more (a pair's two legs, a holdings file) is listed, not offered, with why.
+// The page runs one series of bars and has no way yet to give a strategy news: a strategy whose inputs it cannot supply (a pair's two legs, a holdings file, news) is listed, not offered, with why.
 for (const s of strategies) {
   el.strategy.append(h("option", { value: s.name, disabled: s.inputs !== undefined, title: s.inputs && `needs ${s.inputs.why}: run it with nt backtest or the API` },
     s.inputs ? `${s.name} (needs ${s.inputs.why}; nt backtest or the API)` : s.name));

@@ -435,6 +435,20 @@ export function openApiDocument(state: AppState): Schema {
                 return { ...schema, required: ["method", ...((schema.required as string[] | undefined) ?? [])] };
               }),
             },
+            news: {
+              type: "array", items: ref("NewsItem"),
+              description: "articles for strategies that read news (neural-sentiment); each counts from the first bar after its time",
+            },
+          },
+        },
+        NewsItem: {
+          type: "object",
+          description: "a time, and a headline to score or a score; symbols: the tickers it is about (none: every symbol)",
+          properties: {
+            time: { type: ["string", "number"], description: "ISO 8601 with its zone, or epoch ms (created_at is read too)" },
+            headline: { type: "string" }, summary: { type: "string" }, symbols: { type: "array", items: { type: "string" } },
+            score: { type: "number", minimum: -1, maximum: 1, description: "default: the headline and summary scored by the finance word list" },
+            id: { type: "string" }, source: { type: "string" }, url: { type: "string" }, author: { type: "string" },
           },
         },
         BacktestRequest: {

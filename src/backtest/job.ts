@@ -1,6 +1,7 @@
 import type { BarSeries, SymbolId } from "../core/data.ts";
 import { StrategyError } from "../core/errors.ts";
 import { parseHoldingsCsv } from "../data/holdings.ts";
+import type { ScoredArticle } from "../news/article.ts";
 import { riskChecks, type RiskLimits } from "../risk/limits.ts";
 import { noShortSelling, sufficientCash } from "../risk/pretrade.ts";
 import { kelly, volatilityTarget, type PositionSizer } from "../risk/sizing.ts";
@@ -41,6 +42,8 @@ export interface BacktestRequest {
   readonly config?: RunSettings;
   readonly limits?: RiskLimits;
   readonly sizing?: SizingSpec;
+  /** Scored articles, for strategies that read news (neural-sentiment); a body may send them unscored (checkNews). */
+  readonly news?: readonly ScoredArticle[];
 }
 
 /** What a caller may hook into a run besides the request: an event stream, progress, a clock. */
@@ -87,7 +90,7 @@ export function strategyAndConfig(unchecked: BacktestRequest, symbols?: readonly
     return [filtered(createCombination(names, params, req.combine)), settings(combinationShorts(names, params))];
   }
   const def = getStrategy(req.strategy);
-  if (!def.createBook) return [filtered(def.create(params)), settings(params.allowShort === true)];
+  if (!def.createBook) return [filtered(def.create(params, { news: req.news })), settings(params.allowShort === true)];
   if (symbols === undefined) {
     throw new StrategyError(`${def.name} needs ${def.inputs?.why ?? "several series"}, which this front end does not supply; run it with nt backtest or POST /backtest`, { field: "strategy" });
   }

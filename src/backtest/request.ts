@@ -2,9 +2,11 @@ import { ConfigError, shown, shownKey, StrategyError, type EngineError, type Err
 import { checkSetting, type SettingSpec } from "../core/settings.ts";
 import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type RiskLimits } from "../risk/limits.ts";
 import { SIZING_SETTINGS } from "../risk/sizing.ts";
+import type { ScoredArticle } from "../news/article.ts";
+import { checkNews } from "../news/news-file.ts";
 import { checkMemory } from "../signals/memory-filter.ts";
 import { checkCombine, combinationParams, strategyNames } from "../signals/spec.ts";
-import { getStrategy } from "../strategies/index.ts";
+import { getStrategy, strategies } from "../strategies/index.ts";
 import { resolveParams } from "../strategies/params.ts";
 import { CONFIG_SETTINGS, type RunSettings } from "./config.ts";
 import type { BacktestRequest, SizingSpec } from "./job.ts";
@@ -34,6 +36,7 @@ export function checkBacktestRequest(req: UncheckedRequest): BacktestRequest {
     config: req.config === undefined ? undefined : settings(req.config, "config", CONFIG_SETTINGS) as RunSettings,
     limits: req.limits === undefined ? undefined : limits(req.limits),
     sizing: req.sizing === undefined ? undefined : sizing(req.sizing),
+    ...news(strategy.strategy, req.news),
   };
 }
 
@@ -67,6 +70,21 @@ function memory(value: unknown, strategy: string): BacktestRequest["memory"] {
     throw new StrategyError(`${strategy} trades a whole book of series; the memory filter judges one series' long and short signals, so it cannot wrap it`, { field: "memory" });
   }
   return checkMemory(value);
+}
+
+/** The request's news, checked and scored, for a strategy that reads news; refused for one that does not (and for a combination). */
+function news(strategy: string, value: unknown): { news?: ScoredArticle[] } {
+  const def = strategy.includes(",") ? undefined : getStrategy(strategy);
+  const reads = def?.inputs?.news === true;
+  if (value === undefined) {
+    if (reads) throw new StrategyError(`${def!.name} needs news: give a news file (nt backtest --news FILE) or \`news\` in the request`, { field: "news" });
+    return {};
+  }
+  if (!reads) {
+    const readers = strategies.filter((s) => s.inputs?.news).map((s) => s.name).join(", ");
+    throw new StrategyError(`${def ? def.name : "a combination of strategies"} takes no news; only ${readers} does`, { field: "news" });
+  }
+  return { news: checkNews(value) };
 }
 
 function limits(value: unknown): RiskLimits {

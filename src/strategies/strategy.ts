@@ -2,6 +2,7 @@ import type { Bar, BarHistory, SymbolId } from "../core/data.ts";
 import type { SettingSpec } from "../core/settings.ts";
 import type { DroppedSignal, Signal } from "../core/signal.ts";
 import type { Holdings } from "../data/holdings.ts";
+import type { ScoredArticle } from "../news/article.ts";
 
 /**
  * What a strategy may see on each bar: the bars up to and including now, and
@@ -67,7 +68,9 @@ export interface StrategyInputs {
   readonly holdings?: boolean;
   /** It holds short positions whatever allowShort says (a pair's short leg). */
   readonly shortSelling?: boolean;
-  /** The need in words, e.g. "two aligned series (the pair's legs)". */
+  /** News articles (the request's `news`, `nt backtest --news FILE`). */
+  readonly news?: boolean;
+  /** The need in words, e.g. "two aligned series (the pair's legs)", "news (timestamped headlines or scores)". */
   readonly why: string;
 }
 
@@ -79,19 +82,25 @@ export interface ParamSpec extends SettingSpec {
   readonly default: ParamValue;
 }
 
+/** What a strategy is built from besides its parameters, as its inputs declare. */
+export interface StrategyData {
+  /** Scored articles, in any order; a strategy reads only those published before each bar's close. */
+  readonly news?: readonly ScoredArticle[];
+}
+
 /** A strategy family: its metadata and a factory that validates parameters. */
 export interface StrategyDefinition {
   readonly name: string;
   readonly description: string;
   readonly params: readonly ParamSpec[];
-  /** Present when it needs more than one series of bars (book strategies). */
+  /** Present when it needs more than one series of bars, a holdings file or news: a request that lacks it, or gives it to another strategy, is refused. */
   readonly inputs?: StrategyInputs;
   /**
    * Builds an instance; throws StrategyError naming the bad parameter
    * (`params.fast`). Values must have their types (see resolveParams). A
    * book strategy has no per-symbol instance: its create throws, saying what it needs.
    */
-  create(params?: Readonly<Record<string, unknown>>): Strategy;
+  create(params?: Readonly<Record<string, unknown>>, data?: StrategyData): Strategy;
   /** Builds a book strategy (present exactly when the strategy is one), checking its data against its inputs. */
   createBook?(params: Readonly<Record<string, unknown>>, data: BookData): BookStrategy;
 }

@@ -8,6 +8,8 @@ import { WebSocketServer, type WebSocket } from "ws";
 export interface Reply {
   status: number;
   body?: unknown;
+  /** Sent as it is (an XML feed) instead of `body` as JSON; give its content-type in headers. */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -102,6 +104,6 @@ export class LocalServer {
       return;
     }
     res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
-    res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
+    res.end(reply.text ?? (reply.body === undefined ? "" : JSON.stringify(reply.body)));
   }
 }

@@ -24,7 +24,7 @@ function signals(strategy: Strategy, closes: number[]): { index: number; signal:
 
 describe("strategy parameters", () => {
   it("lists metadata for every strategy", () => {
-    expect(strategies.map((s) => s.name)).toEqual(["momentum", "mean-reversion", "neural-forecast", "pairs", "mirror"]);
+    expect(strategies.map((s) => s.name)).toEqual(["momentum", "mean-reversion", "neural-forecast", "neural-sentiment", "pairs", "mirror"]);
     for (const s of strategies) for (const p of s.params) expect(p.description).not.toBe("");
   });
 

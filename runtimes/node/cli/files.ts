@@ -3,6 +3,8 @@
 import { open } from "node:fs/promises";
 import { ConfigError } from "../../../src/core/errors.ts";
 import type { TextChunkParser } from "../../../src/data/csv-dialect.ts";
+import type { ScoredArticle } from "../../../src/news/article.ts";
+import { parseNewsText, scoredArticles, type NewsRecord } from "../../../src/news/news-file.ts";
 
 /** The largest input file read: 4 GiB, tens of millions of bars (48 bytes each once parsed). */
 export const MAX_INPUT_BYTES = 4 * 2 ** 30;
@@ -37,4 +39,20 @@ export async function readTextFile<T>(path: string, shown: string, parser: TextC
 
 function formatBytes(n: number): string {
   return n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(2)} GiB` : `${(n / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** A parser that keeps the whole text and reads it at the end: for formats read at once (JSON). */
+export function wholeText<T>(read: (text: string) => T): TextChunkParser<T> {
+  const parts: string[] = [];
+  return { push: (chunk) => void parts.push(chunk), finish: () => read(parts.join("")) };
+}
+
+/** A news file (JSON or CSV, see src/news/news-file.ts) as records; `shown` names it in errors. */
+export function readNewsRecords(path: string, shown: string): Promise<NewsRecord[]> {
+  return readTextFile(path, shown, wholeText((text) => parseNewsText(text, shown)));
+}
+
+/** A news file as scored articles for a backtest: each with its time, scored where the file gives no score. */
+export async function readNewsFile(path: string, shown: string): Promise<ScoredArticle[]> {
+  return scoredArticles(await readNewsRecords(path, shown));
 }

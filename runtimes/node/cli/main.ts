@@ -6,6 +6,7 @@ import { forecastCommand } from "./commands/forecast.ts";
 import { indicatorsCommand } from "./commands/indicators.ts";
 import { mcpCommand } from "./commands/mcp.ts";
 import { memoryCommand } from "./commands/memory.ts";
+import { newsCommand } from "./commands/news.ts";
 import { optimizeCommand } from "./commands/optimize.ts";
 import { riskCommand } from "./commands/risk.ts";
 import { serveCommand } from "./commands/serve.ts";
@@ -15,8 +16,8 @@ import { sweepCommand } from "./commands/sweep.ts";
 import { workerCommand } from "./commands/worker.ts";
 
 export const commands: readonly Command[] = [
-  backtestCommand, forecastCommand, indicatorsCommand, mcpCommand, memoryCommand, optimizeCommand, riskCommand, serveCommand, sweepCommand, tradeCommand,
-  webCommand, workerCommand,
+  backtestCommand, forecastCommand, indicatorsCommand, mcpCommand, memoryCommand, newsCommand, optimizeCommand, riskCommand, serveCommand,
+  sweepCommand, tradeCommand, webCommand, workerCommand,
 ];
 
 const help = (list: readonly Command[]) =>

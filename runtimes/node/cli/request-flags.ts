@@ -1,6 +1,7 @@
 // The flags every command that runs a strategy takes (nt backtest, nt trade):
 // strategy, parameters, costs, sizing and risk limits, read into the same
 // BacktestRequest an API body is, so the engine checks them all one way.
+import { resolve } from "node:path";
 import type { ParseArgsOptionsConfig } from "node:util";
 import { CONFIG_SETTINGS, type ConfigSettingName, type RunSettings } from "../../../src/backtest/config.ts";
 import type { BacktestRequest, SizingSpec } from "../../../src/backtest/job.ts";
@@ -15,6 +16,7 @@ import {
 import { getStrategy, strategies } from "../../../src/strategies/index.ts";
 import { paramsFromText } from "../../../src/strategies/params.ts";
 import { asUsageError, flagSetting, UsageError } from "./command.ts";
+import { readNewsFile } from "./files.ts";
 
 /** parseArgs options of the request flags. */
 export const REQUEST_OPTIONS = {
@@ -23,7 +25,7 @@ export const REQUEST_OPTIONS = {
   fraction: { type: "string" }, "stop-loss": { type: "string" }, "take-profit": { type: "string" }, "max-participation": { type: "string" },
   sizing: { type: "string" }, "max-position": { type: "string" }, "max-notional": { type: "string" },
   "max-gross": { type: "string" }, "max-net": { type: "string" }, "max-orders": { type: "string" },
-  "max-daily-loss": { type: "string" }, "max-drawdown": { type: "string" },
+  "max-daily-loss": { type: "string" }, "max-drawdown": { type: "string" }, news: { type: "string" },
   combine: { type: "string" }, weight: { type: "string", multiple: true, default: [] as string[] }, "min-confidence": { type: "string" },
   ttl: { type: "string" }, override: { type: "string" },
   memory: { type: "boolean" }, "memory-k": { type: "string" }, "memory-holding": { type: "string" },
@@ -53,6 +55,8 @@ ${strategies.map((s) => `                           ${s.name}: ${s.params.map((p
   --take-profit F        take-profit limit at this fraction from entry, e.g. 0.1
   --max-participation F  fill at most this fraction of a bar's volume per bar (default: no limit)
   --sizing SPEC          fixed:F | vol:TARGET[:LOOKBACK] | kelly:SCALE[:LOOKBACK] (default fixed:1)
+  --news FILE            news for ${strategies.filter((s) => s.inputs?.news).map((s) => s.name).join(", ")}: JSON or CSV of timestamped
+                           headlines (see nt news --help); each counts from the first bar after its time
 Risk limits (denied orders are listed in the report):
   --max-position N       largest quantity held
   --max-notional N       largest position value
@@ -168,6 +172,12 @@ function memoryFromFlags(values: Flags): Pick<BacktestRequest, "memory"> {
     if (v !== undefined) memory[name] = v;
   }
   return { memory };
+}
+
+/** The request with the news of --news FILE read, checked and scored (the request alone when there is no --news). */
+export async function withNews(request: BacktestRequest, values: Flags, cwd: string): Promise<BacktestRequest> {
+  const file = values.news as string | undefined;
+  return file === undefined ? request : { ...request, news: await readNewsFile(resolve(cwd, file), file) };
 }
 
 function optionalFlag(values: Flags, flag: string, spec: SettingSpec): number | undefined {

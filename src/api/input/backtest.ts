@@ -4,7 +4,7 @@ import { DATA_FIELDS } from "./data.ts";
 import type { JsonObject } from "./validate.ts";
 
 /** The fields of a backtest request (src/backtest/job.ts BacktestRequest), under the same names in a body. */
-export const REQUEST_FIELDS = ["strategy", "params", "combine", "memory", "holdings", "config", "limits", "sizing"] as const;
+export const REQUEST_FIELDS = ["strategy", "params", "combine", "memory", "holdings", "config", "limits", "sizing", "news"] as const;
 
 export const BACKTEST_FIELDS = [...DATA_FIELDS, "symbol", ...REQUEST_FIELDS] as const;
 
@@ -12,11 +12,11 @@ export const BACKTEST_FIELDS = [...DATA_FIELDS, "symbol", ...REQUEST_FIELDS] as 
 export const BACKTEST_RUN_FIELDS = [...BACKTEST_FIELDS, "series", "benchmark"] as const;
 
 /**
- * strategy, params, combine, memory, holdings, config, limits and sizing of a backtest or paper-session
+ * strategy, params, combine, memory, holdings, config, limits, sizing and news of a backtest or paper-session
  * body, checked by the engine's own request check: the CLI and the page go
  * through the same one, and its errors name paths into this body.
  */
 export function backtestRequest(body: JsonObject): BacktestRequest {
-  const { strategy, params, combine, memory, holdings, config, limits, sizing } = body;
-  return checkBacktestRequest({ strategy, params, combine, memory, holdings, config, limits, sizing });
+  const { strategy, params, combine, memory, holdings, config, limits, sizing, news } = body;
+  return checkBacktestRequest({ strategy, params, combine, memory, holdings, config, limits, sizing, news });
 }

@@ -12,7 +12,7 @@ import { formatReportText } from "../../../../src/report/text.ts";
 import { sampleDataFile } from "../../assets.ts";
 import { UsageError, type CliIO, type Command } from "../command.ts";
 import { MAX_INPUT_LABEL, readTextFile } from "../files.ts";
-import { REQUEST_OPTIONS, REQUEST_USAGE, requestFromFlags } from "../request-flags.ts";
+import { REQUEST_OPTIONS, REQUEST_USAGE, requestFromFlags, withNews } from "../request-flags.ts";
 
 const usage = `Usage: nt backtest [--data FILE.csv ...] [--strategy NAME[,NAME...]] [--param k=v ...] [--benchmark FILE.csv] [--json] [--out report.html]
 
@@ -46,7 +46,7 @@ export const backtestCommand: Command = {
         json: { type: "boolean", default: false }, out: { type: "string" },
       },
     });
-    const flags = requestFromFlags(values);
+    const flags = await withNews(requestFromFlags(values), values, io.cwd);
     const series = await readSeries(values.data, values.symbol, io);
     if (series[0].close.length < 2) {
       io.err(`nt backtest: warning: ${values.data[0] ?? "sp500.csv"} has 1 bar; orders fill at the next bar's open, so nothing can be traded\n`);

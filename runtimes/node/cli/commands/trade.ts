@@ -26,7 +26,7 @@ import { NodeStorage } from "../../storage.ts";
 import { nodeTelemetry } from "../../telemetry.ts";
 import { UsageError, type CliIO as Io, type Command } from "../command.ts";
 import { MAX_INPUT_LABEL, readTextFile } from "../files.ts";
-import { REQUEST_OPTIONS, REQUEST_USAGE, requestFromFlags } from "../request-flags.ts";
+import { REQUEST_OPTIONS, REQUEST_USAGE, requestFromFlags, withNews } from "../request-flags.ts";
 
 const usage = `Usage: nt trade --paper --strategy NAME [--param k=v ...]
          (--data FILE.csv --speed BARS_PER_S | --feed alpaca|polygon --symbols A[,B...] [--timeframe 1m] [--warmup N])
@@ -106,7 +106,7 @@ export const tradeCommand: Command = {
     if (values.broker !== "paper" && values.broker !== "alpaca") throw new UsageError(`--broker must be paper or alpaca, got ${JSON.stringify(values.broker)}`);
     if ((values.data === undefined) === (values.feed === undefined)) throw new UsageError("give the market: --data FILE.csv (a replay) or --feed alpaca|polygon (live), not both");
     if (values.broker === "alpaca" && values.feed === undefined) throw new UsageError("--broker alpaca trades on live bars: give --feed alpaca|polygon, not a replayed file");
-    const request = requestFromFlags(values);
+    const request = await withNews(requestFromFlags(values), values, io.cwd);
     const show = values.json ? (text: string) => io.err(text) : (text: string) => io.out(text);
     const setup = sessionSetup(request, { onEvent: (e) => show(describe(e)) });
     const storage = values.journal === undefined ? null : new NodeStorage(resolve(io.cwd, values.journal));
