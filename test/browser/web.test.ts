@@ -120,7 +120,7 @@ describe("the browser app", () => {
     expect(await page.getAttribute("[data-testid=kernels]", "data-kernels")).toBe("wasm");
     // The form comes from the strategy metadata.
     const options = await page.$$eval("[data-testid=strategy] option", (o) => o.map((x) => [(x as HTMLOptionElement).value, (x as HTMLOptionElement).disabled]));
-    expect(options).toEqual([["momentum", false], ["mean-reversion", false], ["neural-forecast", false], ["pairs", true], ["mirror", true]]);
+    expect(options).toEqual([["momentum", false], ["mean-reversion", false], ["neural-forecast", false], ["neural-sentiment", true], ["pairs", true], ["mirror", true]]);
     // A strategy the page cannot feed (two series, a holdings file) is listed with why, not offered.
     expect(await page.textContent("[data-testid=strategy] option[value=pairs]")).toBe("pairs (needs two aligned series, the pair's legs; nt backtest or the API)");
     for (const name of ["fast", "slow", "rsiPeriod", "rsiMax", "allowShort"]) {

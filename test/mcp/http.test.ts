@@ -98,7 +98,7 @@ describe("tools/list", () => {
     expect(schema("list_strategies")).toEqual({ type: "object", properties: {}, required: [], additionalProperties: false });
     // Components the schemas refer to travel with them, under $defs.
     expect(schema("run_backtest").properties.bars).toEqual({ $ref: "#/$defs/Bars" });
-    expect(Object.keys(schema("run_backtest").$defs).sort()).toEqual(["Bar", "Bars"]);
+    expect(Object.keys(schema("run_backtest").$defs).sort()).toEqual(["Bar", "Bars", "NewsItem"]);
   });
 
   it("each schema is a valid, self-contained JSON schema that takes the bodies the routes take", async () => {
