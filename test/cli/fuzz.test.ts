@@ -18,6 +18,7 @@ const tmp = mkdtempSync(join(tmpdir(), "nt-fuzz-"));
 mkdirSync(join(tmp, "a-directory"));
 const sp500Head = readFileSync(`${root}data/sp500.csv`, "utf8").split("\n").slice(0, 300);
 const returnsHead = readFileSync(`${root}test/fixtures/pa_edhec_returns.csv`, "utf8").split("\n").slice(0, 60);
+const headlinesHead = readFileSync(`${root}test/fixtures/headlines-dev.csv`, "utf8").split("\n").slice(0, 40);
 let fileNo = 0;
 
 /** Lines of a real file with a few cells replaced by hostile text. */
@@ -71,6 +72,7 @@ const PLAUSIBLE: Record<string, Record<string, string[]>> = {
     "--symbol": ["ABC"], "--broker": ["paper", "alpaca"], "--feed": ["alpaca", "polygon"], "--symbols": ["SPY", "SPY,QQQ"],
     "--from": ["2026-12-01T14:30:00Z"], "--warmup": ["0", "50"], "--timeframe": ["1m", "5m"], "--journal": [join(tmp, "journal")],
   },
+  news: { "--model": ["missing.onnx"], "--vocab": ["missing.txt"], "--labels": ["positive,negative,neutral", "up,down"] },
   indicators: { "--spec": ["sma:20", "rsi:14,macd:12:26:9", "bbands:20:2,obv", "atr:14,adx:14"] },
   risk: { "--column": ["Convertible Arbitrage", "CTA Global"], "--scale": ["252", "12"] },
   optimize: { "--max-weight": ["0.5", "1"], "--rf": ["0", "0.0001"] },
@@ -83,7 +85,9 @@ function argv(name: string, files: fc.Arbitrary<string>): fc.Arbitrary<string[]>
   const fileFlag = name === "risk" || name === "optimize" ? "--returns" : "--data";
   const pairs = fc.array(fc.oneof({ weight: 8, arbitrary: flag }, { weight: 1, arbitrary: fc.tuple(fc.constant("--bogus"), value) }), { maxLength: 3 });
   return fc.tuple(files, pairs, fc.boolean()).map(([file, ps, json]) => {
-    const args = [name, ...(file === "" ? [] : [fileFlag, file]), ...ps.map(([f, v]) => `${f}=${v}`), ...(json && name !== "indicators" ? ["--json"] : [])];
+    const input = file === "" ? [] : name === "news" ? [file] : [fileFlag, file];
+    const args = [name, ...input, ...ps.map(([f, v]) => `${f}=${v}`), ...(json && name !== "indicators" ? ["--json"] : [])];
+    if (name === "news") args.splice(1, 0, "score");
     if (name === "optimize") args.splice(1, 0, "--method", json ? "riskparity" : "minvar", ...(json ? [] : ["--long-only"]));
     if (name === "forecast") args.splice(1, 0, "--model", "nhits", ...(json ? [] : ["--evaluate"]));
     if (name === "indicators") args.push("--out", join(tmp, `out-${fileNo++}.csv`));
@@ -94,9 +98,9 @@ function argv(name: string, files: fc.Arbitrary<string>): fc.Arbitrary<string[]>
 }
 
 describe("fuzzing the CLI", () => {
-  for (const name of ["backtest", "forecast", "indicators", "risk", "optimize", "trade"]) {
+  for (const name of ["backtest", "forecast", "indicators", "risk", "optimize", "trade", "news"]) {
     it(`nt ${name} ends cleanly for any flags and file`, async () => {
-      const files = inputFile(name === "risk" || name === "optimize" ? returnsHead : sp500Head);
+      const files = inputFile(name === "risk" || name === "optimize" ? returnsHead : name === "news" ? headlinesHead : sp500Head);
       const usage = commands.find((c) => c.name === name)!.usage;
       const codes: Record<number, number> = {};
       await fc.assert(fc.asyncProperty(argv(name, files), async (args) => {
