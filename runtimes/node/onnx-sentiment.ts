@@ -2,10 +2,9 @@
 // its vocab.txt), run by onnxruntime-web's wasm backend (one thread) behind
 // the ClassifierPort, so `nt news score --model` scores with it instead of
 // the word list. onnxruntime-web is imported only when asked for.
-import { createRequire } from "node:module";
-import { dirname } from "node:path";
 import type { ClassifierPort } from "../../src/news/model-sentiment.ts";
 import { WeightsError } from "../../src/neural/safetensors.ts";
+import { openOnnxSession } from "./onnx.ts";
 
 export interface OnnxClassifier extends ClassifierPort {
   close(): Promise<void>;
@@ -23,20 +22,7 @@ export async function loadOnnxClassifier(bytes: Uint8Array, source: string): Pro
   const fail = (message: string): never => {
     throw new WeightsError(message, { source });
   };
-  let ort: typeof import("onnxruntime-web");
-  try {
-    ort = await import("onnxruntime-web");
-  } catch {
-    return fail("running an ONNX model needs the onnxruntime-web package: npm install onnxruntime-web");
-  }
-  ort.env.wasm.numThreads = 1;
-  ort.env.wasm.wasmPaths = `${dirname(createRequire(import.meta.url).resolve("onnxruntime-web"))}/`;
-  let session: import("onnxruntime-web").InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
-  } catch (e) {
-    return fail(`onnxruntime-web cannot load it as an ONNX model: ${String((e as Error)?.message ?? e).slice(0, 300)}`);
-  }
+  const { ort, session } = await openOnnxSession(bytes, source);
   const inputs = session.inputMetadata;
   for (const meta of inputs) {
     if (!KNOWN_INPUTS.includes(meta.name)) fail(`input "${meta.name}" is not one a text classifier takes (${KNOWN_INPUTS.join(", ")})`);

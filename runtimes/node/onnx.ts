@@ -24,7 +24,12 @@ export interface OnnxForecaster {
  * norm.scale), as src/neural/train.ts defines them. L and H are read from the
  * graph; the batch dimension may be symbolic or 1.
  */
-export async function loadOnnxForecaster(bytes: Uint8Array, source: string, scale: number): Promise<OnnxForecaster> {
+/**
+ * onnxruntime-web (imported on first use, wasm backend, one thread, its .wasm
+ * read from node_modules) with a session over `bytes`; a missing package or a
+ * file it cannot read is a WeightsError naming `source`.
+ */
+export async function openOnnxSession(bytes: Uint8Array, source: string): Promise<{ ort: typeof import("onnxruntime-web"); session: import("onnxruntime-web").InferenceSession }> {
   const fail = (message: string): never => {
     throw new WeightsError(message, { source });
   };
@@ -42,6 +47,14 @@ export async function loadOnnxForecaster(bytes: Uint8Array, source: string, scal
   } catch (e) {
     return fail(`onnxruntime-web cannot load it as an ONNX model: ${String((e as Error)?.message ?? e).slice(0, 300)}`);
   }
+  return { ort, session };
+}
+
+export async function loadOnnxForecaster(bytes: Uint8Array, source: string, scale: number): Promise<OnnxForecaster> {
+  const fail = (message: string): never => {
+    throw new WeightsError(message, { source });
+  };
+  const { ort, session } = await openOnnxSession(bytes, source);
   const [input, output] = [session.inputMetadata, session.outputMetadata].map((list, k) => {
     const what = k === 0 ? "input" : "output";
     if (list.length !== 1) fail(`the graph has ${list.length} ${what}s; a forecaster has one`);

@@ -34,7 +34,7 @@ const INSTRUCTIONS = "Tools over a trading engine: indicators, backtests, risk s
  * It is the SDK's low-level Server: McpServer validates arguments with zod
  * schemas, where these tools are checked by the API's own validators (a bad
  * argument is a tool error with the route's message) and described by the
- * API's OpenAPI document.
+ * API's OpenAPI description.
  */
 export function mcpServers(engine: McpEngine, info: ServerInfo): (caller: McpCaller) => Server {
   let offered: Offered[] | undefined;

@@ -9,7 +9,7 @@ import type { Operation } from "./engine.ts";
  * One MCP tool: an API operation under a name an agent can pick, with a
  * one-line summary of its answer for the text content (the whole answer
  * travels as structured content). Its input schema and the scope it needs
- * come from the operation's entry in the OpenAPI document.
+ * come from the operation's entry in the OpenAPI description.
  */
 export interface ToolDef {
   readonly name: string;

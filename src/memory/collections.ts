@@ -136,12 +136,28 @@ function checkTime(field: string, value: unknown): number {
   return value;
 }
 
-export class ObservationCollection {
-  private readonly c: Collection;
+/** What every collection shows of itself: its index, size and cache figures. */
+abstract class CollectionView {
+  protected readonly c: Collection;
 
   constructor(options: CollectionOptions, index?: VectorIndex) {
     this.c = new Collection(options, index);
   }
+
+  get size(): number {
+    return this.c.index.size;
+  }
+
+  get index(): VectorIndex {
+    return this.c.index;
+  }
+
+  get cacheStats(): { hits: number; misses: number } {
+    return this.c.cacheStats;
+  }
+}
+
+export class ObservationCollection extends CollectionView {
 
   /** Keeps an observation under `${symbol}@${time}` (replacing one seen at the same bar); returns that id. */
   add(o: Observation): string {
@@ -159,29 +175,12 @@ export class ObservationCollection {
     }));
   }
 
-  get size(): number {
-    return this.c.index.size;
-  }
-
-  get index(): VectorIndex {
-    return this.c.index;
-  }
-
-  get cacheStats(): { hits: number; misses: number } {
-    return this.c.cacheStats;
-  }
-
   private read(id: string, m: Metadata): Observation {
     return { symbol: m.symbol as string, time: m.time as number, situation: this.c.index.vector(id)!, ...(m.data ? { data: m.data as Metadata } : {}) };
   }
 }
 
-export class SignalCollection {
-  private readonly c: Collection;
-
-  constructor(options: CollectionOptions, index?: VectorIndex) {
-    this.c = new Collection(options, index);
-  }
+export class SignalCollection extends CollectionView {
 
   /** Keeps a signal under `${strategy}:${symbol}@${time}`; returns that id. */
   add(r: SignalRecord): string {
@@ -200,14 +199,6 @@ export class SignalCollection {
       return { id: h.id as string, distance: h.distance, record };
     });
   }
-
-  get size(): number {
-    return this.c.index.size;
-  }
-
-  get index(): VectorIndex {
-    return this.c.index;
-  }
 }
 
 /**
@@ -216,12 +207,7 @@ export class SignalCollection {
  * whose outcomes were known at a given time (walk-forward: a trace resolved
  * after asOf is invisible at asOf, however near).
  */
-export class DecisionTraces {
-  private readonly c: Collection;
-
-  constructor(options: CollectionOptions, index?: VectorIndex) {
-    this.c = new Collection(options, index);
-  }
+export class DecisionTraces extends CollectionView {
 
   /** Stores a decision; returns its id. An id already recorded is refused. */
   record(input: DecisionInput): string {
@@ -268,18 +254,6 @@ export class DecisionTraces {
     const out: DecisionTrace[] = [];
     for (const { id, metadata } of this.c.index.entries()) if (metadata!.knownAt === undefined) out.push(this.read(id as string, metadata!));
     return out.sort((a, b) => a.time - b.time);
-  }
-
-  get size(): number {
-    return this.c.index.size;
-  }
-
-  get index(): VectorIndex {
-    return this.c.index;
-  }
-
-  get cacheStats(): { hits: number; misses: number } {
-    return this.c.cacheStats;
   }
 
   private read(id: string, m: Metadata): DecisionTrace {

@@ -56,11 +56,11 @@ export function situationEmbedding(history: BarHistory): Float32Array {
   const hi = Math.max(...close);
   // rsiSeries says 0 when nothing moved; here that is neutral, not oversold.
   out[6] = hi > lo ? (rsiSeries(close, RSI)[last] - 50) / 50 : 0;
-  const window = close.subarray(close.length - SMA);
-  const mean = window.reduce((a, b) => a + b, 0) / SMA;
+  const recent = close.subarray(close.length - SMA);
+  const mean = recent.reduce((a, b) => a + b, 0) / SMA;
   // Equal closes give a mean a rounding away from them: their z-score is 0, not that rounding over a tiny sd.
-  const flat = window.every((c) => c === window[0]);
-  out[7] = flat ? 0 : scaled(close[last] - mean, Math.sqrt(window.reduce((a, b) => a + (b - mean) ** 2, 0) / SMA));
+  const flat = recent.every((c) => c === recent[0]);
+  out[7] = flat ? 0 : scaled(close[last] - mean, Math.sqrt(recent.reduce((a, b) => a + (b - mean) ** 2, 0) / SMA));
   out[8] = scaled(Math.log(close[last] / close[last - TREND]), vol * Math.sqrt(TREND));
   out[9] = hi > lo ? (2 * (close[last] - lo)) / (hi - lo) - 1 : 0;
   return out;

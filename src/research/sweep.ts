@@ -82,7 +82,7 @@ export function checkSweepSpec(spec: SweepSpec): Required<Omit<SweepSpec, "walkF
   };
 }
 
-/** The tasks of a sweep's first batch: full-sample runs, then in-sample runs of every walk-forward window. */
+/** The tasks of a sweep's first batch: full-sample runs, then in-sample runs of every walk-forward period. */
 export function planSweep(spec: SweepSpec, series: readonly BarSeries[]): { points: Point[]; tasks: RunTask[]; windows: Window[][] } {
   const s = checkSweepSpec(spec);
   if (series.length === 0) throw new ConfigError("a sweep needs at least one series", { field: "data" });
@@ -142,14 +142,14 @@ async function sweep(spec: SweepSpec, series: readonly BarSeries[], executor: Ru
   const fullCount = series.length * plan.points.length;
   const full = rows.filter((r) => r.id < fullCount);
 
-  // Walk-forward: the in-sample best of each window, run out of sample.
+  // Walk-forward: the in-sample best of each period, run out of sample.
   const oosTasks: RunTask[] = [];
-  const chosen: { series: number; window: Window; best: RunRow | null }[] = [];
+  const chosen: { series: number; period: Window; best: RunRow | null }[] = [];
   plan.windows.forEach((list, k) => list.forEach((w) => {
     const inSample = rows.filter((r) => r.id >= fullCount && r.series === k && r.from === w.isFrom && r.to === w.isTo);
     const i = bestIndex(inSample, (r) => (r.stats ? score(r.stats, s.objective) : NaN));
     const best = i < 0 ? null : inSample[i];
-    chosen.push({ series: k, window: w, best });
+    chosen.push({ series: k, period: w, best });
     if (best) oosTasks.push({ id: total + oosTasks.length, series: k, from: w.isTo, to: w.oosTo, point: best.point, keepEquity: true });
   }));
   const oosRows = oosTasks.length ? sortById(await executor.execute(context, series, oosTasks, { ...options, onProgress: progress(plan.tasks.length) })) : [];
@@ -162,14 +162,14 @@ async function sweep(spec: SweepSpec, series: readonly BarSeries[], executor: Ru
     if (!s.walkForward) return result;
     const list = chosen.filter((c) => c.series === k);
     const windowsOut = list.map((c): WindowResult => {
-      const oos = oosRows.find((r) => r.series === k && r.from === c.window.isTo && r.to === c.window.oosTo);
+      const oos = oosRows.find((r) => r.series === k && r.from === c.period.isTo && r.to === c.period.oosTo);
       return {
-        ...c.window, best: c.best?.point ?? null, inSample: c.best?.stats ?? null, outOfSample: oos?.stats ?? null,
+        ...c.period, best: c.best?.point ?? null, inSample: c.best?.stats ?? null, outOfSample: oos?.stats ?? null,
         ...(c.best === null ? { error: "every in-sample run failed" } : oos?.error ? { error: oos.error.message } : {}),
       };
     });
     const pieces = list.flatMap((c) => {
-      const oos = oosRows.find((r) => r.series === k && r.from === c.window.isTo && r.to === c.window.oosTo);
+      const oos = oosRows.find((r) => r.series === k && r.from === c.period.isTo && r.to === c.period.oosTo);
       return oos?.stats && oos.equity ? [{ piece: { equity: oos.equity, stats: oos.stats, initialCash }, time: ser.time.subarray(oos.from, oos.to) }] : [];
     });
     const perYear = s.base.config?.periodsPerYear;
