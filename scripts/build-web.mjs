@@ -1,7 +1,7 @@
 // Builds the browser app (runtimes/browser) into static files in dist/web:
 // app.js (the page), worker.js (the engine's Web Worker), research-worker.js
-// (the sweeps' Web Workers), index.html, styles.css, indicators.wasm and
-// research.wasm (the kernels), sp500.csv (the bundled data) and
+// (the sweeps' Web Workers), index.html, styles.css, indicators.wasm,
+// research.wasm and neural.wasm (the kernels), sp500.csv (the bundled data) and
 // models/*.safetensors (the neural forecast's weights, fetched on demand).
 //
 // Usage: node scripts/build-web.mjs [--if-stale]
@@ -25,6 +25,7 @@ const ASSETS = [
   ["runtimes/browser/styles.css", "styles.css"],
   ["build/indicators.wasm", "indicators.wasm"],
   ["build/research.wasm", "research.wasm"],
+  ["build/neural.wasm", "neural.wasm"],
   ["data/sp500.csv", "sp500.csv"],
   // The neural forecast's weights, fetched by the page when a forecast asks for them (not bundled into app.js).
   ["models/lstm.safetensors", "models/lstm.safetensors"],

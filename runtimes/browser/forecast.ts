@@ -1,8 +1,11 @@
 // The page's neural forecast: the shipped weights (static files next to
 // app.js, fetched on first use) run on the tab's GPU through gpuPredictor
 // when the navigator.gpu the page passes in gives an adapter, else on the
-// CPU (cpuPredictor), and the page says which ran.
+// CPU (neural.wasm, as `nt forecast` and POST /forecast run them), and the
+// page says which ran.
 import { GpuUnavailableError } from "../../src/gpu/errors.ts";
+import { WasmNeural } from "../../src/kernels/neural.ts";
+import { kernelPredictor } from "../../src/kernels/neural-predictor.ts";
 import { GpuRuntime } from "../../src/gpu/runtime.ts";
 import { gpuPredictor } from "../../src/neural/gpu-predictor.ts";
 import { DEFAULT_TAIL, forecastReport, stepRmse, type ForecastReport } from "../../src/neural/job.ts";
@@ -47,17 +50,29 @@ export interface PageForecast {
   z: number;
 }
 
-/** Picks the backend once: the GPU when `gpu` gives a device, else the CPU. */
-export async function choosePredictor(gpu: GPU | undefined): Promise<Chosen> {
-  if (!gpu) return { predictor: cpuPredictor, label: CPU_FALLBACK, detail: "navigator.gpu is undefined" };
+/** Picks the backend once: the GPU when `gpu` gives a device, else the CPU; `base` is where neural.wasm lies. */
+export async function choosePredictor(gpu: GPU | undefined, base: string | URL): Promise<Chosen> {
+  if (!gpu) return cpuBackend(base, "navigator.gpu is undefined");
   const runtime = new GpuRuntime(gpu, { label: "navigator.gpu in the tab" });
   try {
     await runtime.executor();
   } catch (e) {
     if (!(e instanceof GpuUnavailableError)) throw e;
-    return { predictor: cpuPredictor, label: CPU_FALLBACK, detail: e.message };
+    return cpuBackend(base, e.message);
   }
   return { predictor: gpuPredictor(runtime), label: "WebGPU", detail: "" };
+}
+
+/** The CPU backend: neural.wasm's kernels, or the TypeScript forward (the same answers to 1e-4) where that module does not load. */
+async function cpuBackend(base: string | URL, why: string): Promise<Chosen> {
+  const url = new URL("neural.wasm", base);
+  try {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return { predictor: kernelPredictor(await WasmNeural.load(await res.arrayBuffer())), label: CPU_FALLBACK, detail: why };
+  } catch (e) {
+    return { predictor: cpuPredictor, label: CPU_FALLBACK, detail: `${why}; ${url.pathname} did not load (${e instanceof Error ? e.message : String(e)}), so the TypeScript forward runs` };
+  }
 }
 
 /** Fetches and checks models/<kind>.safetensors. */

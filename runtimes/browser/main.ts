@@ -722,7 +722,7 @@ async function runForecast(): Promise<void> {
   for (const key of ["backend", "forecast", "rmse", "z", "tail", "model"]) delete forecastEl.status.dataset[key];
   try {
     const webgpuOff = new URLSearchParams(location.search).get("webgpu") === "off";
-    chosenBackend ??= choosePredictor(webgpuOff ? undefined : navigator.gpu);
+    chosenBackend ??= choosePredictor(webgpuOff ? undefined : navigator.gpu, location.href);
     const chosen = await chosenBackend;
     if (!weightsCache.has(kind)) weightsCache.set(kind, fetchWeights(kind, location.href));
     const trained = await (weightsCache.get(kind) as Promise<TrainedModel>).catch((e: unknown) => {

@@ -4,7 +4,7 @@ import { MODEL_KINDS } from "../../src/neural/model.ts";
 
 const root = new URL("../../", import.meta.url);
 
-/** build/*.wasm: indicators is required, risk, solver and json are used when built. */
+/** build/*.wasm: indicators is required, risk, solver, json and neural are used when built. */
 export async function kernelBytes(): Promise<KernelSources> {
   const wasm = async (name: string, required: boolean) => {
     try {
@@ -19,6 +19,7 @@ export async function kernelBytes(): Promise<KernelSources> {
     risk: await wasm("risk", false),
     solver: await wasm("solver", false),
     json: await wasm("json", false),
+    neural: await wasm("neural", false),
   };
 }
 

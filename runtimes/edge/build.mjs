@@ -13,7 +13,7 @@ import { build } from "esbuild";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The kernels every edge build ships, as build/<name>.wasm; adding one is one name here. */
-export const KERNELS = ["indicators", "risk", "solver", "json"];
+export const KERNELS = ["indicators", "risk", "solver", "json", "neural"];
 
 function kernelFile(name) {
   const file = join(root, "build", `${name}.wasm`);

@@ -46,7 +46,7 @@ export interface NodeEngine {
 export async function startNodeEngine(config: AppConfig, options: NodeServerOptions = {}): Promise<NodeEngine> {
   const optional = (name: string) => (existsSync(`${packageRoot}/build/${name}.wasm`) ? kernelBytes(name) : undefined);
   const pkg = JSON.parse(readFileSync(`${packageRoot}/package.json`, "utf8"));
-  const wasm = { indicators: kernelBytes("indicators"), risk: optional("risk"), solver: optional("solver"), json: optional("json"), research: optional("research") };
+  const wasm = { indicators: kernelBytes("indicators"), risk: optional("risk"), solver: optional("solver"), json: optional("json"), research: optional("research"), neural: optional("neural") };
   const workers = config.computeWorkers ?? Math.max(1, availableParallelism() - 1);
   const compute = workers === 0 ? undefined : nodeComputePool({
     size: workers,

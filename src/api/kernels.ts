@@ -9,6 +9,9 @@ import type { LinearSolver } from "../solver/types.ts";
 import { tsJson } from "./json.ts";
 import { WasmVectorKernels } from "../kernels/research.ts";
 import type { VectorKernels } from "../research/vector/kernels.ts";
+import { WasmNeural } from "../kernels/neural.ts";
+import { kernelPredictor } from "../kernels/neural-predictor.ts";
+import type { Predictor } from "../neural/predictor.ts";
 
 /** What GET /version says about each loaded .wasm module. */
 export interface KernelInfo {
@@ -19,7 +22,7 @@ export interface KernelInfo {
   readonly exports: readonly string[];
 }
 
-/** The kernels the routes compute with; risk, solver, json and research are optional modules. */
+/** The kernels the routes compute with; all but indicators are optional modules. */
 export interface KernelSet {
   readonly indicators: Indicators;
   readonly risk?: RiskStats;
@@ -28,6 +31,8 @@ export interface KernelSet {
   readonly json?: JsonWriter;
   /** The sweeps' vectorized path (without it, sweeps use its TypeScript twin). */
   readonly vector?: VectorKernels;
+  /** The forecasts' forward passes on neural.wasm (without it, the TypeScript reference forward runs them). */
+  readonly predictor?: Predictor;
   readonly info: readonly KernelInfo[];
 }
 
@@ -49,23 +54,25 @@ export interface CompiledKernel {
 /** A kernel as a runtime adapter has it: bytes it read or embedded, or a module compiled ahead of time. */
 export type KernelSource = WasmSource | CompiledKernel;
 
-/** The kernels a runtime adapter hands to `loadKernels`; risk, solver, json and research are optional. */
+/** The kernels a runtime adapter hands to `loadKernels`; all but indicators are optional. */
 export interface KernelSources {
   readonly indicators: KernelSource;
   readonly risk?: KernelSource;
   readonly solver?: KernelSource;
   readonly json?: KernelSource;
   readonly research?: KernelSource;
+  readonly neural?: KernelSource;
 }
 
 /** Compiles (where given bytes) and instantiates every module given; the same call in every runtime. */
 export async function loadKernels(sources: KernelSources): Promise<KernelSet> {
-  const [indicators, risk, solver, json, research] = await Promise.all([
+  const [indicators, risk, solver, json, research, neural] = await Promise.all([
     compile("indicators", sources.indicators),
     sources.risk ? compile("risk", sources.risk) : undefined,
     sources.solver ? compile("solver", sources.solver) : undefined,
     sources.json ? compile("json", sources.json) : undefined,
     sources.research ? compile("research", sources.research) : undefined,
+    sources.neural ? compile("neural", sources.neural) : undefined,
   ]);
   return {
     indicators: await WasmIndicators.load(indicators.module),
@@ -74,7 +81,8 @@ export async function loadKernels(sources: KernelSources): Promise<KernelSet> {
     // The TypeScript writer takes over answers too large for the module's memory (MAX_KERNEL_ANSWER_BYTES).
     json: json ? await WasmJson.load(json.module, tsJson) : undefined,
     ...(research ? { vector: await WasmVectorKernels.load(research.module) } : {}),
-    info: [indicators, risk, solver, json, research].filter((k) => k !== undefined).map((k) => k.info),
+    ...(neural ? { predictor: kernelPredictor(await WasmNeural.load(neural.module)) } : {}),
+    info: [indicators, risk, solver, json, research, neural].filter((k) => k !== undefined).map((k) => k.info),
   };
 }
 

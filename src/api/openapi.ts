@@ -241,7 +241,7 @@ export function openApiDocument(state: AppState): Schema {
       },
       "/forecast": {
         post: {
-          summary: "the next closes of a series from the shipped NHITS, LSTM or Transformer weights (CPU path); with evaluate, their rolling-origin errors on the series' tail next to the naive forecast's",
+          summary: "the next closes of a series from the shipped NHITS, LSTM or Transformer weights (on neural.wasm, the same floats in every runtime); with evaluate, their rolling-origin errors on the series' tail next to the naive forecast's",
           requestBody: body(ref("ForecastRequest")),
           responses: { "200": json(ref("ForecastReport"), "forecast"), "501": error("this deployment ships no weights for the model"), ...forecast.errors },
           security: forecast.security,

@@ -5,6 +5,8 @@ import WebSocket from "ws";
 import { readFileSync } from "node:fs";
 import { runStrategyBacktest } from "../../src/backtest/job.ts";
 import { forecastReport } from "../../src/neural/job.ts";
+import { WasmNeural } from "../../src/kernels/neural.ts";
+import { kernelPredictor } from "../../src/kernels/neural-predictor.ts";
 import { loadWeights } from "../../src/neural/weights.ts";
 import { tsIndicators } from "../../src/features/indicators.ts";
 import { readColumnsBinary } from "../../src/api/columns-binary.ts";
@@ -173,19 +175,26 @@ export function apiCases(target: () => Target): void {
     await expectError(await post(t, "/backtest", { csv: "date,open,high,low,close,volume\n2020-01-01,1,2,0.5,9,1\n", strategy: "momentum" }), 400, "market_data", "close");
   });
 
-  it("POST /forecast: the shipped weights' forecast and tail evaluation, as the library gives them", async () => {
+  it("POST /forecast: the shipped weights' forecast and tail evaluation, as the library gives them on neural.wasm", async () => {
     const t = target();
     const shipped = (kind: string) => loadWeights(readFileSync(`${root}models/${kind}.safetensors`));
+    // Every runtime ships neural.wasm, so each answer is the kernels' to the bit.
+    const kernels = kernelPredictor(await WasmNeural.load(wasmBytes("neural")));
     const res = await post(t, "/forecast", { sample: "sp500", model: "lstm", evaluate: true });
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toEqual(JSON.parse(JSON.stringify(await forecastReport(shipped("lstm"), sp500.close, { evaluate: true }))));
+    expect(body).toEqual(JSON.parse(JSON.stringify(await forecastReport(shipped("lstm"), sp500.close, { evaluate: true }, kernels))));
     expect(body).toMatchObject({ model: "lstm", horizon: 8, backend: "cpu", evaluation: { tail: 250, origins: 243 } });
+    // ...and the TypeScript reference forward's to float32 rounding.
+    const reference = await forecastReport(shipped("lstm"), sp500.close, { evaluate: true });
+    const f64 = (...v: number[]) => Float64Array.from(v);
+    expectSeriesClose(f64(...body.forecast), f64(...reference.forecast), 1e-4, 0, "forecast");
+    expectSeriesClose(f64(body.evaluation.mae, body.evaluation.rmse), f64(reference.evaluation!.mae, reference.evaluation!.rmse), 1e-4, 0, "evaluation");
     const closes = Array.from(sp500.close.subarray(0, 400));
     const short = await (await post(t, "/forecast", { closes, model: "nhits", horizon: 3, evaluate: true, tail: 50 })).json();
-    expect(short).toEqual(JSON.parse(JSON.stringify(await forecastReport(shipped("nhits"), closes, { horizon: 3, evaluate: true, tail: 50 }))));
+    expect(short).toEqual(JSON.parse(JSON.stringify(await forecastReport(shipped("nhits"), closes, { horizon: 3, evaluate: true, tail: 50 }, kernels))));
     const csv = sp500Csv.split("\n").slice(0, 401).join("\n");
-    expect(await (await post(t, "/forecast", { csv, model: "transformer" })).json()).toEqual(JSON.parse(JSON.stringify(await forecastReport(shipped("transformer"), closes))));
+    expect(await (await post(t, "/forecast", { csv, model: "transformer" })).json()).toEqual(JSON.parse(JSON.stringify(await forecastReport(shipped("transformer"), closes, {}, kernels))));
   });
 
   it("POST /forecast names the field at fault", async () => {

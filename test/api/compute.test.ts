@@ -42,7 +42,8 @@ describe("the same answer from a worker thread as from the serving thread", () =
     [pooled, unpooled] = await Promise.all([startNode(), startNode({ NT_COMPUTE_WORKERS: "0" })]);
     inProcess = createApp({
       config: loadAppConfig({ env: testEnv }),
-      kernels: await loadKernels({ indicators: wasmBytes("indicators"), risk: wasmBytes("risk"), solver: wasmBytes("solver") }),
+      // As `nt serve` loads them (neural.wasm runs the forecasts).
+      kernels: await loadKernels({ indicators: wasmBytes("indicators"), risk: wasmBytes("risk"), solver: wasmBytes("solver"), neural: wasmBytes("neural") }),
       samples: sampleSeries(),
       models: shippedModels(),
       app: { name: "neural-trader-engine", version: "0.0.0" },

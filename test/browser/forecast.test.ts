@@ -111,7 +111,7 @@ describe("the page's neural forecast", () => {
       await browser?.close();
     });
 
-    it("falls back to the CPU, says so, and gives the same numbers to 1e-4", async () => {
+    it("falls back to the CPU (neural.wasm), says so, and gives nt forecast's numbers to the bit", async () => {
       const { page, problems } = await openPage(browser, server.url);
       const adapter = await page.evaluate(async () => {
         const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
@@ -122,7 +122,9 @@ describe("the page's neural forecast", () => {
       expect(r.state, r.text).toBe("done");
       expect(r.backend).toBe("cpu");
       expect(r.text).toMatch(/^CPU: no WebGPU adapter in this browser · lstm: next 8 closes/);
-      expectClose(r.forecast, expected);
+      // The same kernels as nt forecast's CPU path, so the same floats.
+      expect(r.requested).toContain("/neural.wasm");
+      expect(r.forecast).toEqual(expected);
       expectClose(r.rmse, expectedRmse);
       expect(problems).toEqual([]);
     }, 180_000);

@@ -23,7 +23,7 @@ export async function httpClient(fetch: Fetch, secret?: string): Promise<Client>
 export async function engineApp(env: Record<string, string>, stateful = true): Promise<EngineApp> {
   return createApp({
     config: loadAppConfig({ env: { NT_RATE_LIMIT: "off", ...env } }),
-    kernels: await loadKernels({ indicators: kernelBytes("indicators"), risk: kernelBytes("risk"), solver: kernelBytes("solver"), json: kernelBytes("json") }),
+    kernels: await loadKernels({ indicators: kernelBytes("indicators"), risk: kernelBytes("risk"), solver: kernelBytes("solver"), json: kernelBytes("json"), neural: kernelBytes("neural") }),
     samples: sampleSeries(),
     models: shippedModels(),
     app: { name: "nt", version: "0.0.0-test" },

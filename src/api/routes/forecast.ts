@@ -23,7 +23,8 @@ export const TAIL_SETTING: SettingSpec = {
 
 /**
  * POST /forecast: the next closes of a series from the shipped NHITS, LSTM or
- * Transformer weights (on the CPU path, the same in every runtime) and, with
+ * Transformer weights (on the CPU: neural.wasm where the deployment ships it,
+ * as every runtime adapter does, so all answer alike) and, with
  * `evaluate`, their rolling-origin errors on the series' tail next to the
  * naive forecast's. It runs on the compute pool (src/api/compute).
  */
@@ -43,7 +44,7 @@ export async function forecastAnswer(body: JsonObject, _request: ComputeRequest,
   if (!env.models) throw new ApiError(501, "model_unavailable", "this deployment ships no forecasting weights", "model");
   const trained = await env.models.get(model);
   try {
-    return jsonAnswer(await forecastReport(trained, closes, { horizon, evaluate, tail }));
+    return jsonAnswer(await forecastReport(trained, closes, { horizon, evaluate, tail }, env.kernels.predictor));
   } catch (e) {
     // A horizon past the weights' or a series too short for them: the request's fault, named by its field.
     if (e instanceof ConfigError) throw new ApiError(400, "validation", e.message, e.field === "data" ? given(body)[0] : e.field ?? "closes");
