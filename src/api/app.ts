@@ -23,8 +23,7 @@ import { sweepRoutes } from "./routes/sweeps.ts";
 import { observe } from "./middleware/observe.ts";
 import { noTelemetry } from "../observability/telemetry.ts";
 import { PaperSessions } from "./sessions.ts";
-import type { Server as McpServer } from "@modelcontextprotocol/sdk/server/index.js";
-import type { McpCaller } from "../mcp/engine.ts";
+import type { McpServers } from "../mcp/server.ts";
 import { memoryRoutes } from "./routes/memory.ts";
 
 
@@ -35,8 +34,8 @@ export interface EngineApp {
   readonly fetch: Hono<ApiEnv>["fetch"];
   /** Pauses every paper session (stored ones resume on the next start; their timers would otherwise keep a process alive). */
   close(): void;
-  /** An MCP server over this app's tools for one connection and its caller, the tools POST /mcp serves (`nt mcp` connects one to stdio). */
-  mcp(caller: McpCaller): McpServer;
+  /** MCP servers over this app's tools, the tools POST /mcp serves (`nt mcp` connects one to stdio). */
+  readonly mcp: McpServers;
 }
 
 /**

@@ -25,22 +25,30 @@ const INSTRUCTIONS = "Tools over a trading engine: indicators, backtests, risk s
   'with errors naming the field at fault. Bars come from a bundled sample (such as "sp500"), CSV text or inline bars. ' +
   "A result carries the API's JSON answer as structured content and a one-line summary as text.";
 
+/** An engine's MCP servers, one per connection, and the tools each offers. */
+export interface McpServers {
+  server(caller: McpCaller): Server;
+  /** The names of the tools offered, in order. */
+  tools(): readonly string[];
+}
+
 /**
  * The MCP servers for an engine, one per connection: `nt mcp` makes one for
  * its stdio, the API one per POST /mcp (a stateless streamable-HTTP
  * exchange), each for the caller it serves. The tools and their schemas are
- * worked out once, on the first server.
+ * worked out once, on first use.
  *
  * It is the SDK's low-level Server: McpServer validates arguments with zod
  * schemas, where these tools are checked by the API's own validators (a bad
  * argument is a tool error with the route's message) and described by the
  * API's OpenAPI description.
  */
-export function mcpServers(engine: McpEngine, info: ServerInfo): (caller: McpCaller) => Server {
+export function mcpServers(engine: McpEngine, info: ServerInfo): McpServers {
   let offered: Offered[] | undefined;
-  return (caller) => {
-    offered ??= offer(engine);
-    return serverFor(engine, offered, caller, info);
+  const tools = () => (offered ??= offer(engine));
+  return {
+    server: (caller) => serverFor(engine, tools(), caller, info),
+    tools: () => tools().map((o) => o.def.name),
   };
 }
 

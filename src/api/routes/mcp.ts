@@ -1,7 +1,6 @@
-import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import type { EngineAnswer, McpCaller, McpEngine, OpenApiDocument, Operation } from "../../mcp/engine.ts";
-import { mcpServers } from "../../mcp/server.ts";
+import { mcpServers, type McpServers } from "../../mcp/server.ts";
 import type { Answer } from "../answer.ts";
 import type { ComputeTask } from "../compute/tasks.ts";
 import { computeRunner } from "../compute/route.ts";
@@ -24,14 +23,14 @@ import { findSession, startSession } from "./sessions.ts";
  * sessions. GET and DELETE /mcp answer 405: there is no server-initiated
  * stream and no MCP session to end.
  *
- * Returns the factory of servers over this app, for transports other than
- * HTTP (nt mcp's stdio).
+ * Returns the servers over this app, for transports other than HTTP (nt
+ * mcp's stdio).
  */
-export function mcpRoutes(app: ApiApp, state: AppState): (caller: McpCaller) => Server {
+export function mcpRoutes(app: ApiApp, state: AppState): McpServers {
   const servers = mcpServers(mcpEngine(state), state.deps.app);
   app.post("/mcp", requireScope(state.keys, "backtest"), async (c) => {
     const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true, maxRequestBodySize: state.deps.config.bodyLimitBytes });
-    const server = servers(callerKey(c));
+    const server = servers.server(callerKey(c));
     await server.connect(transport);
     try {
       return await transport.handleRequest(c.req.raw);

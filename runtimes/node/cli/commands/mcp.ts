@@ -41,10 +41,9 @@ export const mcpCommand: Command = {
     const file = values.config === undefined ? undefined : { name: values.config, text: readFileSync(resolve(io.cwd, values.config), "utf8") };
     const config = loadAppConfig({ env: process.env, file });
     const node = await startNodeEngine(config);
-    const server = node.engine.mcp(LOCAL_USER);
+    const server = node.engine.mcp.server(LOCAL_USER);
     await server.connect(new StdioServerTransport());
-    const served = config.memoryIndex === undefined ? TOOLS.filter((t) => t.name !== "search_memory") : TOOLS;
-    io.err(`nt mcp: serving ${served.length} tools on stdio\n`);
+    io.err(`nt mcp: serving ${node.engine.mcp.tools().length} tools on stdio\n`);
     await new Promise<void>((done) => {
       const stop = () => {
         process.off("SIGINT", stop);
