@@ -83,6 +83,8 @@ export interface AlpacaSettings {
   readonly streamUrl: string;
   /** "iex" (free) or "sip" (paid, all exchanges). */
   readonly feed: "iex" | "sip";
+  /** Real-time news WebSocket (nt news stream). */
+  readonly newsStreamUrl: string;
 }
 
 export interface PolygonSettings {
@@ -116,6 +118,7 @@ export const defaultAppConfig: AppConfig = Object.freeze({
   logFormat: "json",
   alpaca: Object.freeze({
     tradingUrl: "https://paper-api.alpaca.markets", dataUrl: "https://data.alpaca.markets", streamUrl: ALPACA_STREAM("iex"), feed: "iex" as const,
+    newsStreamUrl: "wss://stream.data.alpaca.markets/v1beta1/news",
   }),
   polygon: Object.freeze({ restUrl: "https://api.polygon.io", streamUrl: "wss://socket.polygon.io/stocks" }),
 });
@@ -179,6 +182,7 @@ const SETTINGS: readonly Setting[] = [
   { env: "NT_ALPACA_DATA_URL", toml: "alpaca.data_url", apply: (c, v, w) => (c.alpaca.dataUrl = url(v, w, ["https:", "http:"])) },
   { env: "NT_ALPACA_STREAM_URL", toml: "alpaca.stream_url", apply: (c, v, w) => (c.alpaca.streamUrl = url(v, w, ["wss:", "ws:"])) },
   { env: "NT_ALPACA_FEED", toml: "alpaca.feed", apply: (c, v, w) => (c.alpaca.feed = alpacaFeed(v, w)) },
+  { env: "NT_ALPACA_NEWS_STREAM_URL", toml: "alpaca.news_stream_url", apply: (c, v, w) => (c.alpaca.newsStreamUrl = url(v, w, ["wss:", "ws:"])) },
   { env: "NT_POLYGON_KEY", toml: "polygon.key", apply: (c, v, w) => (c.polygon.key = credential(v, w)) },
   { env: "NT_POLYGON_URL", toml: "polygon.url", apply: (c, v, w) => (c.polygon.restUrl = url(v, w, ["https:", "http:"])) },
   { env: "NT_POLYGON_STREAM_URL", toml: "polygon.stream_url", apply: (c, v, w) => (c.polygon.streamUrl = url(v, w, ["wss:", "ws:"])) },

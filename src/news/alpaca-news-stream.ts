@@ -22,8 +22,12 @@ export type NewsStreamStatus =
 
 export interface NewsStreamListener {
   onArticle(article: NewsArticle): void;
-  /** A malformed message (skipped), a stream error, a failed recovery; fatal ones end the stream. */
-  onError?(error: Error): void;
+  /**
+   * A malformed message (skipped), a stream error, a failed recovery. `fatal`:
+   * the error ends the stream (refused keys, a plan without news); a "closed"
+   * status follows at once.
+   */
+  onError?(error: Error, fatal: boolean): void;
   onStatus?(status: NewsStreamStatus): void;
 }
 
@@ -101,7 +105,7 @@ export class AlpacaNewsStream {
         try {
           this.deliver(alpacaArticle(e, `Alpaca news stream, element ${i}`));
         } catch (err) {
-          this.listener?.onError?.(err as Error);
+          this.listener?.onError?.(err as Error, false);
         }
       } else if (e.T === "success") this.control(String(e.msg));
       else if (e.T === "error") this.streamError(Number(e.code), typeof e.msg === "string" ? e.msg : "");
@@ -125,11 +129,11 @@ export class AlpacaNewsStream {
     const text = `Alpaca news stream error ${code}: ${known?.what ?? "unknown error"}${msg ? ` (server said: ${shown(msg)})` : ""}`;
     const action = known?.action ?? "report";
     if (action === "fatal") {
-      this.listener?.onError?.(code === 402 ? new AuthError(text) : new StreamError(text, code, false));
+      this.listener?.onError?.(code === 402 ? new AuthError(text) : new StreamError(text, code, false), true);
       this.socket?.stop(1000, text);
       return;
     }
-    this.listener?.onError?.(new StreamError(text, code, action === "reconnect"));
+    this.listener?.onError?.(new StreamError(text, code, action === "reconnect"), false);
     if (action === "reconnect") this.socket?.reconnect(text);
   }
 
@@ -140,7 +144,7 @@ export class AlpacaNewsStream {
       const missed = await this.rest.articles({ symbols: this.symbols.includes("*") ? undefined : this.symbols, start: this.lastTime });
       for (const a of missed) this.deliver(a);
     } catch (e) {
-      this.listener?.onError?.(e as Error);
+      this.listener?.onError?.(e as Error, false);
     }
   }
 
@@ -156,6 +160,6 @@ export class AlpacaNewsStream {
   }
 
   private malformed(problem: string): void {
-    this.listener?.onError?.(new ProtocolError(`Alpaca news stream sent a malformed message, skipped: ${problem}`));
+    this.listener?.onError?.(new ProtocolError(`Alpaca news stream sent a malformed message, skipped: ${problem}`), false);
   }
 }

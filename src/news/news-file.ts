@@ -178,6 +178,16 @@ export function scoredArticles(records: readonly NewsRecord[]): ScoredArticle[] 
   });
 }
 
+/**
+ * An article as a news file holds it, the way nt news fetch and nt news
+ * stream write it: its fields and score, the time in ISO 8601 (as nt news
+ * score and nt backtest --news read it), the revision time left out.
+ */
+export function newsFileItem(a: ScoredArticle): Record<string, unknown> {
+  const { time, updated: _revised, ...rest } = a;
+  return { ...rest, time: new Date(time).toISOString() };
+}
+
 /** The news of a request, checked: the array at `field`, each item with a time, scored. */
 export function checkNews(value: unknown, field = "news"): ScoredArticle[] {
   return scoredArticles(newsItems(value, field));

@@ -44,6 +44,7 @@ describe("loadAppConfig", () => {
         NT_SESSIONS_DIR: "/var/lib/nt/sessions",
         NT_ALPACA_KEY_ID: "PKTEST0000000000", NT_ALPACA_SECRET: "alpaca-secret-0123", NT_ALPACA_TRADING_URL: "http://127.0.0.1:9001/",
         NT_ALPACA_DATA_URL: "http://127.0.0.1:9002", NT_ALPACA_STREAM_URL: "ws://127.0.0.1:9002/v2/sip", NT_ALPACA_FEED: "sip",
+        NT_ALPACA_NEWS_STREAM_URL: "ws://127.0.0.1:9002/v1beta1/news",
         NT_POLYGON_KEY: "polygon-key-0123", NT_POLYGON_URL: "http://127.0.0.1:9003", NT_POLYGON_STREAM_URL: "ws://127.0.0.1:9003/stocks",
       },
     });
@@ -56,13 +57,13 @@ describe("loadAppConfig", () => {
       metrics: true, traces: "log", logLevel: "warn", logFormat: "text",
       alpaca: {
         keyId: "PKTEST0000000000", secret: "alpaca-secret-0123", tradingUrl: "http://127.0.0.1:9001", dataUrl: "http://127.0.0.1:9002",
-        streamUrl: "ws://127.0.0.1:9002/v2/sip", feed: "sip",
+        streamUrl: "ws://127.0.0.1:9002/v2/sip", feed: "sip", newsStreamUrl: "ws://127.0.0.1:9002/v1beta1/news",
       },
       polygon: { key: "polygon-key-0123", restUrl: "http://127.0.0.1:9003", streamUrl: "ws://127.0.0.1:9003/stocks" },
     });
     expect(apiKeys.map((k) => [k.id, k.scopes])).toEqual([["token", ["admin"]], ["alice", ["read", "backtest"]]]);
     expect(hex(await apiKeys[0].sha256)).toBe(await sha256Hex("abcdefghijklmnop"));
-    expect(configEnvVars).toHaveLength(33);
+    expect(configEnvVars).toHaveLength(34);
   });
 
   it("reads the telemetry and log settings from the file, and refuses unknown values", () => {
@@ -120,6 +121,7 @@ describe("loadAppConfig", () => {
   it("reads Alpaca and Polygon keys and endpoints, defaulting to Alpaca's paper endpoint and IEX feed", () => {
     expect(defaultAppConfig.alpaca).toEqual({
       tradingUrl: "https://paper-api.alpaca.markets", dataUrl: "https://data.alpaca.markets", streamUrl: "wss://stream.data.alpaca.markets/v2/iex", feed: "iex",
+      newsStreamUrl: "wss://stream.data.alpaca.markets/v1beta1/news",
     });
     expect(defaultAppConfig.polygon).toEqual({ restUrl: "https://api.polygon.io", streamUrl: "wss://socket.polygon.io/stocks" });
     const c = loadAppConfig(file('[alpaca]\nkey_id = "PKFILE00000000"\nsecret = "file-secret-0123"\nfeed = "sip"\n[polygon]\nkey = "poly-file-key"'));
@@ -139,7 +141,7 @@ describe("loadAppConfig", () => {
     );
     expect(message(() => loadAppConfig({ env: { NT_POLYGON_STREAM_URL: "https://socket.polygon.io" } }))).toContain("NT_POLYGON_STREAM_URL must be a URL starting with wss:// or ws://");
     expect(message(() => loadAppConfig({ env: { NT_ALPACA_FEED: "otc" } }))).toBe('environment: NT_ALPACA_FEED must be "iex" or "sip", got "otc"');
-    expect(message(() => loadAppConfig(file("[alpaca]\nkey = 1")))).toBe("nt.toml: line 2: alpaca.key unknown key; [alpaca] takes key_id, secret, trading_url, data_url, stream_url, feed");
+    expect(message(() => loadAppConfig(file("[alpaca]\nkey = 1")))).toBe("nt.toml: line 2: alpaca.key unknown key; [alpaca] takes key_id, secret, trading_url, data_url, stream_url, feed, news_stream_url");
     expect(message(() => requireAlpacaCredentials(loadAppConfig()))).toBe(
       "Alpaca needs an API key: set NT_ALPACA_KEY_ID and NT_ALPACA_SECRET (or key_id and secret under [alpaca] in the config file)",
     );

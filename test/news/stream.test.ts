@@ -27,10 +27,11 @@ afterEach(async () => {
 function open(clock: ManualClock, symbols: string[], credentials = KEY, restUrl: string | undefined = server.base) {
   const articles: NewsArticle[] = [];
   const errors: Error[] = [];
+  const fatal: boolean[] = [];
   const statuses: NewsStreamStatus[] = [];
   stream = new AlpacaNewsStream({ credentials, streamUrl: server.streamUrl, restUrl, WebSocket: WebSocket as unknown as WebSocketConstructor, timers: clock, random: () => 0.5 }, symbols);
-  stream.start({ onArticle: (a) => articles.push(a), onError: (e) => errors.push(e), onStatus: (s) => statuses.push(s) });
-  return { articles, errors, statuses };
+  stream.start({ onArticle: (a) => articles.push(a), onError: (e, f) => void (errors.push(e), fatal.push(f)), onStatus: (s) => statuses.push(s) });
+  return { articles, errors, fatal, statuses };
 }
 
 describe("Alpaca news stream", () => {
@@ -54,6 +55,7 @@ describe("Alpaca news stream", () => {
     server.sendRaw(JSON.stringify([{ T: "n", id: 3, headline: "x", created_at: "soon", symbols: [] }, { T: "n", ...rawNews(4, iso(T0), "Fine", []) }]));
     await until(() => r.articles.length === 1 && r.errors.length === 2, "an article and two errors");
     expect(r.errors.every((e) => e instanceof ProtocolError)).toBe(true);
+    expect(r.fatal).toEqual([false, false]);
     expect(r.errors.map((e) => e.message)).toEqual([
       'Alpaca news stream sent a malformed message, skipped: not JSON: "not json"',
       'Alpaca news stream, element 0: created_at must be an RFC 3339 time, got "soon"',
@@ -66,6 +68,7 @@ describe("Alpaca news stream", () => {
     const r = open(clock, ["*"], { keyId: "wrong", secret: "wrong" });
     await until(() => r.statuses.at(-1)?.state === "closed", "the stream to close");
     expect(r.errors[0]).toBeInstanceOf(AuthError);
+    expect(r.fatal).toEqual([true]);
     expect(r.errors[0].message).toBe('Alpaca news stream error 402: authentication failed: check the key id and secret (NT_ALPACA_KEY_ID, NT_ALPACA_SECRET) (server said: "auth failed")');
     expect(clock.pending).toBe(0);
   });

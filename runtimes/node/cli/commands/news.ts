@@ -8,7 +8,7 @@ import { AlpacaNews } from "../../../../src/news/alpaca-news.ts";
 import { dedupe } from "../../../../src/news/dedupe.ts";
 import { fetchFeed } from "../../../../src/news/rss.ts";
 import { classLabels, ModelSentiment } from "../../../../src/news/model-sentiment.ts";
-import type { NewsRecord } from "../../../../src/news/news-file.ts";
+import { newsFileItem, type NewsRecord } from "../../../../src/news/news-file.ts";
 import { scoreArticle, scoreText, sentimentLabel, type SentimentHit, type SentimentLabel } from "../../../../src/news/sentiment.ts";
 import { SymbolTagger } from "../../../../src/news/symbols.ts";
 import { WordPieceTokenizer } from "../../../../src/news/wordpiece.ts";
@@ -195,12 +195,6 @@ async function fetchNews(values: FetchFlags, urls: string[], io: CliIO): Promise
     io.out(`${scored.length} articles written to ${values.out}${dropped > 0 ? ` (${dropped} duplicate${dropped === 1 ? "" : "s"} left out)` : ""}\n`);
   }
   return 0;
-}
-
-/** An article as a news file holds it: times in ISO 8601, as nt news score and nt backtest --news read them. */
-function newsFileItem(a: ScoredArticle): Record<string, unknown> {
-  const { time, updated: _revised, ...rest } = a;
-  return { ...rest, time: new Date(time).toISOString() };
 }
 
 function time(text: string, flag: string): number {
