@@ -93,7 +93,7 @@ describe("nt news score", () => {
   it("usage errors exit 2, a bad file 1 with the row named", async () => {
     expect((await nt("news")).code).toBe(2);
     expect((await nt("news", "score")).err).toContain("nt news score takes one FILE");
-    expect((await nt("news", "rate", "x")).err).toContain('unknown action "rate"; expected score or fetch');
+    expect((await nt("news", "rate", "x")).err).toContain('unknown action "rate"; expected score, fetch or stream');
     writeFileSync(join(dir, "bad.csv"), "headline,score\nfine,0.5\nbad,2\n");
     const bad = await nt("news", "score", join(dir, "bad.csv"));
     expect(bad.code).toBe(1);

@@ -15,10 +15,12 @@ import { WordPieceTokenizer } from "../../../../src/news/wordpiece.ts";
 import { loadOnnxClassifier } from "../../onnx-sentiment.ts";
 import { asUsageError, UsageError, type CliIO, type Command } from "../command.ts";
 import { MAX_INPUT_LABEL, readNewsRecords } from "../files.ts";
+import { streamNews } from "./news-stream.ts";
 
 const usage = `Usage: nt news score FILE [--json] [--model FILE.onnx --vocab vocab.txt [--labels positive,negative,neutral]]
        nt news fetch --source alpaca --symbols A[,B...] [--from DATE] [--to DATE] [--max N] [--config FILE] [--out FILE.json]
        nt news fetch --source rss URL [URL...] --symbols A[,B...] [--alias A=Name ...] [--out FILE.json]
+       nt news stream --symbols A[,B...]|'*' [--max N] [--config FILE] [--out FILE.jsonl]
 
 score   Scores each headline with the finance word list (positive and negative words,
         movements read by what moved, negations, intensifiers): a score in (-1, 1) and a
@@ -35,6 +37,14 @@ fetch   Collects news into a news file for nt backtest --news: from Alpaca's new
         --config FILE), or from RSS 2.0 / Atom feeds, tagged with the symbols whose
         cashtag ($AAPL), ticker or alias they mention. Copies of one story across
         sources are kept once. Each article is scored.
+stream  Follows Alpaca's real-time news (keys as for fetch; the WebSocket from
+        NT_ALPACA_NEWS_STREAM_URL) until Ctrl-C, SIGTERM or --max articles: each article,
+        scored as fetch scores it, is one JSON line (the record fetch writes; a news file
+        once the lines are put in a JSON array: jq -s . news.jsonl > news.json), on stdout
+        or appended to --out as it comes. It reconnects by itself and reads the articles
+        published meanwhile from NT_ALPACA_DATA_URL, each written once. Status lines
+        (connecting, live, reconnecting, closed), skipped messages and a last line with the
+        count go to stderr. Refused keys end it with exit code 1.
 
   --json               score: print {"articles": [...], "accuracy": ...} as JSON
   --model FILE.onnx    score: the classifier (needs --vocab)
@@ -42,16 +52,17 @@ fetch   Collects news into a news file for nt backtest --news: from Alpaca's new
   --labels LIST        score: its output classes in order (default positive,negative,neutral, FinBERT's)
   --cased              score: the vocabulary is cased (default: lower-case the text, as uncased BERT)
   --source alpaca|rss  where fetch collects from
-  --symbols A[,B...]   the tickers to collect (alpaca) or tag (rss)
+  --symbols A[,B...]   the tickers to collect (alpaca) or tag (rss); stream: or '*' for all news
   --alias A=Name       rss: a name that stands for ticker A, matched as written; repeatable
   --from DATE --to DATE  alpaca: the time range (ISO 8601; default: the last 7 days)
-  --max N              alpaca: at most N articles (default: all in the range)
+  --max N              alpaca: at most N articles (default: all in the range); stream: end after N
   --config FILE        the TOML settings file (see nt serve --help)
-  --out FILE.json      write the news file there (default: print it)`;
+  --out FILE           fetch: write the news file there (default: print it);
+                       stream: append the lines there (default: print them)`;
 
 export const newsCommand: Command = {
   name: "news",
-  summary: "score headlines with the finance word list, or fetch news from Alpaca or RSS/Atom feeds",
+  summary: "score headlines with the finance word list, fetch news from Alpaca or RSS/Atom feeds, or stream Alpaca's",
   usage,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -68,7 +79,7 @@ export const newsCommand: Command = {
     const [action, ...rest] = positionals;
     if (action === "score") {
       for (const flag of ["source", "symbols", "from", "to", "max", "config", "out"] as const) {
-        if (values[flag] !== undefined) throw new UsageError(`--${flag} belongs to nt news fetch`);
+        if (values[flag] !== undefined) throw new UsageError(`--${flag} belongs to nt news fetch${["source", "from", "to"].includes(flag) ? "" : " and nt news stream"}`);
       }
       if (rest.length !== 1) throw new UsageError("nt news score takes one FILE");
       return score(rest[0], values.json!, await modelScorer(values, io), io);
@@ -80,7 +91,19 @@ export const newsCommand: Command = {
       }
       return fetchNews(values, rest, io);
     }
-    throw new UsageError(action === undefined ? "say what to do: nt news score FILE, or nt news fetch" : `unknown action ${shown(action)}; expected score or fetch`);
+    if (action === "stream") {
+      if (values.json) throw new UsageError("--json belongs to nt news score; stream writes JSON lines anyway");
+      if (values.cased) throw new UsageError("--cased belongs to nt news score");
+      for (const flag of ["model", "vocab", "labels"] as const) {
+        if (values[flag] !== undefined) throw new UsageError(`--${flag} belongs to nt news score`);
+      }
+      for (const flag of ["source", "from", "to"] as const) {
+        if (values[flag] !== undefined) throw new UsageError(`--${flag} belongs to nt news fetch; stream reads Alpaca's news from now on`);
+      }
+      if (values.alias!.length > 0) throw new UsageError("--alias belongs to nt news fetch --source rss: Alpaca tags its articles itself");
+      return streamNews(values, rest, io);
+    }
+    throw new UsageError(action === undefined ? "say what to do: nt news score FILE, nt news fetch or nt news stream" : `unknown action ${shown(action)}; expected score, fetch or stream`);
   },
 };
 
