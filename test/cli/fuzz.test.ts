@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { commands } from "../../runtimes/node/cli/main.ts";
 import { root } from "../helpers.ts";
 import { nt } from "./capture.ts";
@@ -73,6 +73,8 @@ const PLAUSIBLE: Record<string, Record<string, string[]>> = {
     "--from": ["2026-12-01T14:30:00Z"], "--warmup": ["0", "50"], "--timeframe": ["1m", "5m"], "--journal": [join(tmp, "journal")],
   },
   news: { "--model": ["missing.onnx"], "--vocab": ["missing.txt"], "--labels": ["positive,negative,neutral", "up,down"] },
+  // nt news stream, its --config the hostile file; no keys are set (the test clears them), so runs end at the configuration, before any network.
+  "news-stream": { "--symbols": ["AAPL", "AAPL,MSFT", "*"], "--max": ["1", "50"], "--out": [join(tmp, "stream.jsonl")] },
   indicators: { "--spec": ["sma:20", "rsi:14,macd:12:26:9", "bbands:20:2,obv", "atr:14,adx:14"] },
   risk: { "--column": ["Convertible Arbitrage", "CTA Global"], "--scale": ["252", "12"] },
   optimize: { "--max-weight": ["0.5", "1"], "--rf": ["0", "0.0001"] },
@@ -82,12 +84,14 @@ const PLAUSIBLE: Record<string, Record<string, string[]>> = {
 function argv(name: string, files: fc.Arbitrary<string>): fc.Arbitrary<string[]> {
   const flag = fc.constantFrom(...Object.keys(PLAUSIBLE[name])).chain((f) =>
     fc.tuple(fc.constant(f), fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...PLAUSIBLE[name][f]) }, { weight: 2, arbitrary: value })));
-  const fileFlag = name === "risk" || name === "optimize" ? "--returns" : "--data";
+  const fileFlag = name === "risk" || name === "optimize" ? "--returns" : name === "news-stream" ? "--config" : "--data";
   const pairs = fc.array(fc.oneof({ weight: 8, arbitrary: flag }, { weight: 1, arbitrary: fc.tuple(fc.constant("--bogus"), value) }), { maxLength: 3 });
   return fc.tuple(files, pairs, fc.boolean()).map(([file, ps, json]) => {
     const input = file === "" ? [] : name === "news" ? [file] : [fileFlag, file];
-    const args = [name, ...input, ...ps.map(([f, v]) => `${f}=${v}`), ...(json && name !== "indicators" ? ["--json"] : [])];
+    const args = [name, ...input, ...ps.map(([f, v]) => `${f}=${v}`), ...(json && name !== "indicators" && name !== "news-stream" ? ["--json"] : [])];
     if (name === "news") args.splice(1, 0, "score");
+    // --symbols is required; a fuzzed one given later overrides it.
+    if (name === "news-stream") args.splice(0, 1, "news", "stream", "--symbols=AAPL");
     if (name === "optimize") args.splice(1, 0, "--method", json ? "riskparity" : "minvar", ...(json ? [] : ["--long-only"]));
     if (name === "forecast") args.splice(1, 0, "--model", "nhits", ...(json ? [] : ["--evaluate"]));
     if (name === "indicators") args.push("--out", join(tmp, `out-${fileNo++}.csv`));
@@ -98,11 +102,18 @@ function argv(name: string, files: fc.Arbitrary<string>): fc.Arbitrary<string[]>
 }
 
 describe("fuzzing the CLI", () => {
-  for (const name of ["backtest", "forecast", "indicators", "risk", "optimize", "trade", "news"]) {
-    it(`nt ${name} ends cleanly for any flags and file`, async () => {
-      const files = inputFile(name === "risk" || name === "optimize" ? returnsHead : name === "news" ? headlinesHead : sp500Head);
-      const usage = commands.find((c) => c.name === name)!.usage;
+  for (const name of ["backtest", "forecast", "indicators", "risk", "optimize", "trade", "news", "news-stream"]) {
+    it(`nt ${name.replace("-", " ")} ends cleanly for any flags and file`, async () => {
+      const files = inputFile(name === "risk" || name === "optimize" ? returnsHead : name.startsWith("news") ? headlinesHead : sp500Head);
+      const usage = commands.find((c) => c.name === name.split("-")[0])!.usage;
       const codes: Record<number, number> = {};
+      // Keys from the developer's environment would let nt news stream (and nt trade --feed alpaca) reach the network.
+      const keys = Object.keys(process.env).filter((k) => k.startsWith("NT_ALPACA_") || k.startsWith("NT_POLYGON_"));
+      const saved = keys.map((k) => [k, process.env[k]] as const);
+      for (const k of keys) delete process.env[k];
+      onTestFinished(() => {
+        for (const [k, v] of saved) process.env[k] = v;
+      });
       await fc.assert(fc.asyncProperty(argv(name, files), async (args) => {
         const { code, err } = await nt(...args);
         codes[code] = (codes[code] ?? 0) + 1;
