@@ -4,7 +4,7 @@
 // SIGINT end it with exit 0 and a count; a drop mid-stream loses nothing
 // and repeats nothing; refused keys and bad flags say what to fix.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -138,6 +138,25 @@ describe("nt news stream", () => {
     expect(new URLSearchParams(recovery.query).get("start")).toBe("2026-02-04T14:30:00.000Z");
     expect(run.err).toMatch(/^nt news: live: news about MSFT\nnt news: reconnecting in \d+\.\d s: connection closed\nnt news: live: news about MSFT\n/m);
     expect(run.err.endsWith("nt news: 4 articles written (stopped by SIGINT)\n")).toBe(true);
+  }, 60_000);
+
+  it("a reader of stdout that goes away (nt news stream | head -1) ends it cleanly", async () => {
+    const run = stream("--symbols", "NWND");
+    await live(run);
+    server.publish([rawNews(401, "2026-02-05T14:30:00Z", "Northwind one", ["NWND"])]);
+    await waitFor(() => run.lines().length === 1, "the first line");
+    run.child.stdout!.destroy();
+    server.publish([rawNews(402, "2026-02-05T14:31:00Z", "Northwind two", ["NWND"])]);
+    expect(await run.ended).toEqual({ code: 0, signal: null });
+    expect(run.err.endsWith("nt news: 2 articles written (the reader of stdout went away; the last line may not have reached it)\n")).toBe(true);
+  }, 60_000);
+
+  it.skipIf(!existsSync("/dev/full"))("a write that fails (a full disk) ends it with exit 1 and the system's message", async () => {
+    const run = stream("--symbols", "NWND", "--out", "/dev/full");
+    await live(run);
+    server.publish([rawNews(501, "2026-02-06T14:30:00Z", "Northwind one", ["NWND"]), rawNews(502, "2026-02-06T14:31:00Z", "Northwind two", ["NWND"])]);
+    expect(await run.ended).toEqual({ code: 1, signal: null });
+    expect(run.err.split("\n").slice(-3)).toEqual(["nt news: 0 articles written to /dev/full (writing failed)", "nt news: ENOSPC: no space left on device, write", ""]);
   }, 60_000);
 
   it("refused keys end it with exit 1 and the settings to check; no keys at all, too", async () => {

@@ -38,6 +38,7 @@ export async function streamNews(values: StreamFlags, positionals: string[], io:
   let written = 0;
   let ending: string | undefined;
   let fatal: Error | undefined;
+  let writeFailed: Error | undefined;
   const stop = (why: string) => {
     if (ending !== undefined) return;
     ending = why;
@@ -45,7 +46,8 @@ export async function streamNews(values: StreamFlags, positionals: string[], io:
   };
   const onSignal = (signal: NodeJS.Signals) => stop(`stopped by ${signal}`);
   // A reader that went away (nt news stream | head -3) ends the stream, not the process with EPIPE.
-  const onStdoutError = (e: NodeJS.ErrnoException) => stop(e.code === "EPIPE" ? "the reader of stdout went away" : `stdout: ${e.message}`);
+  // The error is told after the write that failed, which was counted.
+  const onStdoutError = (e: NodeJS.ErrnoException) => stop(`${e.code === "EPIPE" ? "the reader of stdout went away" : `stdout: ${e.message}`}; the last line may not have reached it`);
   // Once: a second Ctrl-C kills as usual if closing hangs.
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
@@ -55,7 +57,14 @@ export async function streamNews(values: StreamFlags, positionals: string[], io:
       stream.start({
         onArticle(a: NewsArticle) {
           if (ending !== undefined) return;
-          write(JSON.stringify(newsFileItem({ ...a, score: scoreArticle(a) })) + "\n");
+          try {
+            write(JSON.stringify(newsFileItem({ ...a, score: scoreArticle(a) })) + "\n");
+          } catch (e) {
+            // A full disk, say: the stream ends rather than go on losing articles.
+            writeFailed = e as Error;
+            stop("writing failed");
+            return;
+          }
           written++;
           if (max !== undefined && written >= max) stop(`--max ${max} reached`);
         },
@@ -72,6 +81,7 @@ export async function streamNews(values: StreamFlags, positionals: string[], io:
     });
     if (ending === undefined) throw fatal ?? new StreamError(`Alpaca news stream closed: ${closed.reason}`, "closed", false);
     say(`${written} article${written === 1 ? "" : "s"} written${values.out === undefined ? "" : ` to ${values.out}`} (${ending})`);
+    if (writeFailed) throw writeFailed;
     return 0;
   } finally {
     process.removeListener("SIGINT", onSignal);
