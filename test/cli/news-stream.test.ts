@@ -105,6 +105,8 @@ describe("nt news stream", () => {
     const run = stream("--symbols", "*", "--max", "2", "--out", out);
     await live(run);
     expect(server.received.at(-1)).toEqual({ action: "subscribe", news: ["*"] });
+    server.sendRaw("not json");
+    server.sendRaw(JSON.stringify([{ T: "n", id: 200, headline: "x", created_at: "soon", symbols: [] }]));
     server.publish([
       rawNews(201, "2026-02-03T14:30:00Z", "Stocks rally", []),
       rawNews(202, "2026-02-03T14:31:00Z", "Northwind misses", ["NWND"]),
@@ -114,7 +116,11 @@ describe("nt news stream", () => {
     expect(run.out).toBe("");
     const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
     expect(lines.map((a) => a.id)).toEqual(["earlier", "201", "202"]);
-    expect(run.err).toContain("nt news: live: all news\n");
+    expect(run.err).toContain([
+      "nt news: live: all news",
+      'nt news: warning: Alpaca news stream sent a malformed message, skipped: not JSON: "not json"',
+      'nt news: warning: Alpaca news stream, element 0: created_at must be an RFC 3339 time, got "soon"', "",
+    ].join("\n"));
     expect(run.err.endsWith(`nt news: 2 articles written to ${out} (--max 2 reached)\n`)).toBe(true);
   }, 60_000);
 

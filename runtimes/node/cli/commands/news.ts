@@ -38,13 +38,14 @@ fetch   Collects news into a news file for nt backtest --news: from Alpaca's new
         cashtag ($AAPL), ticker or alias they mention. Copies of one story across
         sources are kept once. Each article is scored.
 stream  Follows Alpaca's real-time news (keys as for fetch; the WebSocket from
-        NT_ALPACA_NEWS_STREAM_URL) until Ctrl-C, SIGTERM or --max articles: each article,
-        scored as fetch scores it, is one JSON line (the record fetch writes; a news file
-        once the lines are put in a JSON array: jq -s . news.jsonl > news.json), on stdout
-        or appended to --out as it comes. It reconnects by itself and reads the articles
-        published meanwhile from NT_ALPACA_DATA_URL, each written once. Status lines
-        (connecting, live, reconnecting, closed), skipped messages and a last line with the
-        count go to stderr. Refused keys end it with exit code 1.
+        NT_ALPACA_NEWS_STREAM_URL or news_stream_url under [alpaca]) until Ctrl-C, SIGTERM
+        or --max articles. Each article, scored as fetch scores it, is one JSON line (the
+        record fetch writes; a news file once the lines are put in a JSON array:
+        jq -s . news.jsonl > news.json), on stdout or appended to --out as it comes. It
+        reconnects by itself and reads the articles published meanwhile from
+        NT_ALPACA_DATA_URL, each written once. Status lines (connecting, live,
+        reconnecting, closed), skipped messages and a last line with the count go to
+        stderr. Refused keys end it with exit code 1.
 
   --json               score: print {"articles": [...], "accuracy": ...} as JSON
   --model FILE.onnx    score: the classifier (needs --vocab)
