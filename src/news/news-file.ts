@@ -33,35 +33,65 @@ export const MAX_NEWS_ITEMS = 1_000_000;
 
 /**
  * A news file's text: JSON (an array of items, or an object whose `news`
- * is one, as Alpaca answers) or CSV with a header naming NEWS_FIELDS
- * columns (symbols separated by spaces, commas or semicolons in their
- * cell). Errors name the file and the row (CSV) or the item's path (JSON).
+ * is one, as Alpaca answers), JSON lines (one item per line, as `nt news
+ * stream` writes) or CSV with a header naming NEWS_FIELDS columns (symbols
+ * separated by spaces, commas or semicolons in their cell). Errors name the
+ * file and the row (CSV), the line (JSON lines) or the item's path (JSON).
  */
 export function parseNewsText(text: string, source: string): NewsRecord[] {
   const body = text.replace(/^\uFEFF/, "");
   const first = body.trimStart()[0];
-  if (first === "[" || first === "{") {
-    let value: unknown;
-    try {
-      value = JSON.parse(body);
-    } catch (e) {
-      throw new ConfigError(`not valid JSON: ${(e as Error).message.slice(0, 200)}`, { source });
-    }
-    const list = Array.isArray(value) ? value : (value as { news?: unknown })?.news;
-    const path = Array.isArray(value) ? "" : "news";
-    if (!Array.isArray(list)) throw new ConfigError("expected a JSON array of news items, or an object with one under \"news\"", { source });
-    return newsItems(list, path, source);
+  if (first === "[") return newsItems(parseJson(body, source), "", source);
+  if (first === "{") {
+    // One object is Alpaca's answer, or a file of one JSON line: told apart by its keys.
+    const whole = tryJson(body);
+    if (!whole.ok) return newsLines(body, source);
+    const o = whole.value as Record<string, unknown>;
+    if (o.news === undefined && Object.keys(o).some((k) => (NEWS_FIELDS as readonly string[]).includes(k))) return newsLines(body, source);
+    if (!Array.isArray(o.news)) throw new ConfigError("expected a JSON array of news items, an object with one under \"news\", or JSON lines of news items", { source });
+    return newsItems(o.news, "news", source);
   }
   return newsCsv(body, source);
 }
 
-/** A JSON array of news items (a request's `news`, at `field`); `source` names a file they came from. */
-export function newsItems(value: unknown, field: string, source?: string): NewsRecord[] {
+function tryJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (e) {
+    return { ok: false, message: (e as Error).message.slice(0, 200) };
+  }
+}
+
+function parseJson(text: string, source: string): unknown {
+  const parsed = tryJson(text);
+  if (!parsed.ok) throw new ConfigError(`not valid JSON: ${parsed.message}`, { source });
+  return parsed.value;
+}
+
+/** JSON lines: one news item per non-empty line, each error naming its line. */
+function newsLines(text: string, source: string): NewsRecord[] {
+  const items: unknown[] = [];
+  const lineOf: number[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === "") return;
+    const parsed = tryJson(line);
+    if (!parsed.ok) throw new ConfigError(`line ${i + 1} is not valid JSON: ${parsed.message}`, { source });
+    items.push(parsed.value);
+    lineOf.push(i + 1);
+  });
+  return newsItems(items, "", source, (i) => `line ${lineOf[i]}`);
+}
+
+/**
+ * A JSON array of news items (a request's `news`, at `field`); `source` names
+ * a file they came from, `itemPath` how an error names item i.
+ */
+export function newsItems(value: unknown, field: string, source?: string, itemPath = (i: number) => `${field}[${i}]`): NewsRecord[] {
   const at = (f: string): ErrorLocation => ({ field: f, source });
   if (!Array.isArray(value)) throw new ConfigError(`${field || "news"} must be an array of news items, got ${shown(value)}`, at(field || "news"));
   if (value.length > MAX_NEWS_ITEMS) throw new ConfigError(`${field || "news"} holds ${value.length} items; at most ${MAX_NEWS_ITEMS}`, at(field || "news"));
   return value.map((item, i) => {
-    const path = `${field}[${i}]`;
+    const path = itemPath(i);
     if (typeof item !== "object" || item === null || Array.isArray(item)) throw new ConfigError(`${path} must be an object, got ${shown(item)}`, at(path));
     const o = item as Record<string, unknown>;
     for (const key of Object.keys(o)) {

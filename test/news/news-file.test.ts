@@ -35,6 +35,19 @@ describe("news files", () => {
     }]);
   });
 
+  it("reads JSON lines, as nt news stream writes them: the same records as the JSON array of the same items", () => {
+    const items = [
+      { time: "2020-01-02T15:30:00Z", headline: "Acme beats estimates", symbols: ["ACME"], id: "a1", source: "wire", score: 0.5 },
+      { time: 1577980800000, headline: "Acme faces probe", id: "a2", source: "wire", score: -0.9 },
+    ];
+    const lines = `${items.map((i) => JSON.stringify(i)).join("\n")}\n\n`;
+    const read = (text: string) => scoredArticles(parseNewsText(text, "news.jsonl"));
+    expect(read(lines)).toEqual(read(JSON.stringify(items)));
+    expect(parseNewsText(lines, "news.jsonl")[1].where).toEqual({ field: "line 2.time", source: "news.jsonl" });
+    // One line is one item, not Alpaca's answer.
+    expect(read(JSON.stringify(items[0]))).toEqual(read(JSON.stringify([items[0]])));
+  });
+
   it("reads CSV with a header of news fields, quoted cells, symbols in one cell", () => {
     const csv = 'time,headline,symbols,score,label\n2020-01-02T15:30:00Z,"Acme beats, again",ACME WID,,positive\n2020-01-03,Plain news,,0.1,neutral\n\n';
     const records = parseNewsText(csv, "news.csv");
@@ -64,7 +77,9 @@ describe("news files", () => {
     expect(fails("time,headline\n2020-01-02,ok,extra\n")).toBe("n.csv, row 1: has 3 cells; the header has 2");
     expect(fails("time,headline,label\n2020-01-02,ok,good\n")).toBe('n.csv, row 1: label must be one of positive, negative, neutral, got "good"');
     expect(fails("[1, 2", "n.json")).toMatch(/^n\.json: not valid JSON: /);
-    expect(fails('{"items": []}', "n.json")).toBe('n.json: expected a JSON array of news items, or an object with one under "news"');
+    expect(fails('{"items": []}', "n.json")).toBe('n.json: expected a JSON array of news items, an object with one under "news", or JSON lines of news items');
+    expect(fails('{"time": 1, "headline": "a"}\n\n{"time": 2, "headline": "b"\n', "n.jsonl")).toMatch(/^n\.jsonl: line 3 is not valid JSON: /);
+    expect(fails('{"time": 1, "headline": "a"}\n{"time": 2, "headline": "b", "mood": 1}\n', "n.jsonl")).toMatch(/^n\.jsonl: line 2\.mood is not a known field/);
     expect(fails('[{"time": "2020-01-02T10:00:00", "headline": "x"}]', "n.json")).toMatch(/^n\.json: \[0\]\.time must be epoch milliseconds or an ISO 8601 time .*\(with its zone\)/);
     expect(fails('{"news": [{"headline": "x", "symbol": "A"}]}', "n.json")).toBe("n.json: news[0].symbol is not a known field; expected one of time, created_at, updated, updated_at, id, source, headline, summary, content, url, author, symbols, score, label, images");
     expect(() => scoredArticles(parseNewsText("headline\nAcme rallies\n", "h.csv"))).toThrow("h.csv, row 1: time is missing: a backtest places each article in time (epoch ms or ISO 8601)");

@@ -55,7 +55,7 @@ ${strategies.map((s) => `                           ${s.name}: ${s.params.map((p
   --take-profit F        take-profit limit at this fraction from entry, e.g. 0.1
   --max-participation F  fill at most this fraction of a bar's volume per bar (default: no limit)
   --sizing SPEC          fixed:F | vol:TARGET[:LOOKBACK] | kelly:SCALE[:LOOKBACK] (default fixed:1)
-  --news FILE            news for ${strategies.filter((s) => s.inputs?.news).map((s) => s.name).join(", ")}: JSON or CSV of timestamped
+  --news FILE            news for ${strategies.filter((s) => s.inputs?.news).map((s) => s.name).join(", ")}: JSON, JSON lines or CSV of timestamped
                            headlines (see nt news --help); each counts from the first bar after its time
 Risk limits (denied orders are listed in the report):
   --max-position N       largest quantity held

@@ -40,8 +40,8 @@ fetch   Collects news into a news file for nt backtest --news: from Alpaca's new
 stream  Follows Alpaca's real-time news (keys as for fetch; the WebSocket from
         NT_ALPACA_NEWS_STREAM_URL or news_stream_url under [alpaca]) until Ctrl-C, SIGTERM
         or --max articles. Each article, scored as fetch scores it, is one JSON line (the
-        record fetch writes; a news file once the lines are put in a JSON array:
-        jq -s . news.jsonl > news.json), on stdout or appended to --out as it comes. It
+        record fetch writes; the lines are a news file for nt backtest --news as they
+        are), on stdout or appended to --out as it comes. It
         reconnects by itself and reads the articles published meanwhile from
         NT_ALPACA_DATA_URL, each written once. Status lines (connecting, live,
         reconnecting, closed), skipped messages and a last line with the count go to
