@@ -1,10 +1,12 @@
 // Forms generated from metadata: a strategy's ParamSpec list and the run
-// settings' declarations (CONFIG_SETTINGS, LIMIT_SETTINGS, SIZING_SETTINGS:
+// settings' declarations (CONFIG_SETTINGS, LIMIT_SETTINGS, SIZING_SETTINGS,
+// and the signal layer's COMBINE_SETTINGS, WEIGHT_SETTING, MEMORY_SETTINGS:
 // the lists the CLI's flags and the API's schema come from), with their
 // defaults. Each field has a label, a help line and an error line, tied
 // together with aria-describedby; errors are the engine's own messages, and
 // a field's text is read by the engine's own rules.
 import { expected, type SettingSpec } from "../../src/core/settings.ts";
+import { paramField } from "../../src/strategies/params.ts";
 import type { ParamSpec } from "../../src/strategies/strategy.ts";
 import { h } from "./dom.ts";
 import { paramLabel } from "./format.ts";
@@ -26,14 +28,27 @@ export interface FieldSpec {
   readonly path: string;
   /** The value is typed in units this many times the setting's own (days for a setting in ms). */
   readonly scale?: number;
+  /** A heading shown above the first of consecutive fields with the same section (a combination's member). */
+  readonly section?: string;
+  /** What a blank optional field means (default "none"). */
+  readonly placeholder?: string;
 }
 
-export function fieldsFromParams(specs: readonly ParamSpec[]): FieldSpec[] {
-  return specs.map((s) => fieldFromSetting(s, `params.${s.name}`, paramLabel(s.name), s.description + rangeText(s)));
+/**
+ * The fields of a strategy's parameters; with `strategy`, as a member of a
+ * combination: named and sent prefixed by it (momentum.fast, request path
+ * params.momentum.fast), under its name as a heading.
+ */
+export function fieldsFromParams(specs: readonly ParamSpec[], strategy?: string): FieldSpec[] {
+  return specs.map((s) => {
+    const name = strategy === undefined ? s.name : `${strategy}.${s.name}`;
+    const field = fieldFromSetting(s, paramField(name), paramLabel(s.name), s.description + rangeText(s));
+    return strategy === undefined ? field : { ...field, name, section: strategy };
+  });
 }
 
 /** A field for a declared setting; blank is allowed exactly when the setting has neither a default nor "required". */
-function fieldFromSetting(setting: SettingSpec, path: string, label: string, help: string): FieldSpec {
+export function fieldFromSetting(setting: SettingSpec, path: string, label: string, help: string): FieldSpec {
   return {
     name: setting.name, label, type: setting.type, value: setting.default ?? "", min: setting.min, max: setting.max, help,
     optional: !setting.required && setting.default === undefined, setting, path,
@@ -63,7 +78,7 @@ export function fieldsFromSettings(specs: readonly SettingSpec[], part: string, 
   });
 }
 
-function rangeText(s: SettingSpec): string {
+export function rangeText(s: SettingSpec): string {
   return s.type === "boolean" || (s.min === undefined && s.max === undefined) ? "" : ` (${expected(s)})`;
 }
 
@@ -75,14 +90,26 @@ export class FieldSet {
   private readonly errors = new Map<string, HTMLElement>();
   private specs: readonly FieldSpec[] = [];
 
-  /** `prefix` keeps ids unique (p-fast, s-initialCash); `testPrefix` names data-testid attributes. */
-  constructor(private readonly container: HTMLElement, private readonly prefix: string, private readonly testPrefix: string) {}
+  /**
+   * `prefix` keeps ids unique (p-fast, s-initialCash); `testPrefix` names
+   * data-testid attributes, `errorPrefix` those of the error lines
+   * (error-fast; error-memory-k).
+   */
+  constructor(
+    private readonly container: HTMLElement, private readonly prefix: string, private readonly testPrefix: string,
+    private readonly errorPrefix = "error",
+  ) {}
 
   render(specs: readonly FieldSpec[]): void {
     this.specs = specs;
     this.inputs.clear();
     this.errors.clear();
-    this.container.replaceChildren(...specs.map((s) => this.field(s)));
+    const nodes: HTMLElement[] = [];
+    specs.forEach((s, i) => {
+      if (s.section !== undefined && s.section !== specs[i - 1]?.section) nodes.push(h("h3", { className: "field-section" }, s.section));
+      nodes.push(this.field(s));
+    });
+    this.container.replaceChildren(...nodes);
   }
 
   get fields(): readonly FieldSpec[] {
@@ -100,11 +127,11 @@ export class FieldSet {
         : {
           type: "number", inputmode: s.type === "integer" ? "numeric" : "decimal",
           step: s.type === "integer" ? 1 : "any", min: s.min, max: s.max,
-          value: s.value === "" ? undefined : String(s.value), placeholder: s.optional ? "none" : undefined,
+          value: s.value === "" ? undefined : String(s.value), placeholder: s.optional ? (s.placeholder ?? "none") : undefined,
         }),
     });
     this.inputs.set(s.name, input);
-    const error = h("p", { className: "field-error", id: errorId, "data-testid": `error-${s.name}` });
+    const error = h("p", { className: "field-error", id: errorId, "data-testid": `${this.errorPrefix}-${s.name}` });
     this.errors.set(s.name, error);
     const help = h("p", { className: "field-help", id: helpId }, s.help);
     if (s.type === "boolean") {
@@ -125,7 +152,8 @@ export class FieldSet {
     return out;
   }
 
-  setValue(name: string, value: number | boolean): void {
+  /** Sets a field's value (a number's text as typed); a field not on the form is left alone. */
+  setValue(name: string, value: number | boolean | string): void {
     const input = this.inputs.get(name);
     if (!input) return;
     if (typeof value === "boolean") input.checked = value;

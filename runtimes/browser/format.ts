@@ -61,7 +61,7 @@ export function fmtTime(ms: number): string {
 export function paramLabel(name: string): string {
   const words = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(" ");
   const out = words.map((w, i) => {
-    if (/^(rsi|sma|ema|atr|adx|macd)$/i.test(w)) return w.toUpperCase();
+    if (/^(rsi|sma|ema|atr|adx|macd|ttl)$/i.test(w)) return w.toUpperCase();
     if (w.length === 1) return w.toUpperCase();
     return i === 0 ? w[0].toUpperCase() + w.slice(1) : w.toLowerCase();
   });

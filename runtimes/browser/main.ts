@@ -1,11 +1,13 @@
 // The page: data in (read and parsed in a Web Worker), a strategy and its
-// parameters, a backtest in that worker with progress and cancel, the results
-// drawn, and parameter sweeps across a pool of workers. Everything runs in
+// parameters (or several strategies combined, and the memory filter), a
+// backtest in that worker with progress and cancel, the results drawn, and
+// parameter sweeps across a pool of workers. Everything runs in
 // this tab; the page's own thread only draws (points decimated to the charts'
 // width by the worker, a page of rows at a time), a step a frame.
 import { Backtest } from "../../src/backtest/engine.ts";
 import { CONFIG_SETTINGS } from "../../src/backtest/config.ts";
 import { strategyAndConfig, type SizingSpec } from "../../src/backtest/job.ts";
+import { checkBacktestRequest } from "../../src/backtest/request.ts";
 import type { TradeRecord } from "../../src/portfolio/trades.ts";
 import type { BarSeries } from "../../src/core/data.ts";
 import { EngineError } from "../../src/core/errors.ts";
@@ -13,7 +15,7 @@ import { getStrategy, strategies } from "../../src/strategies/index.ts";
 import { settingFromText } from "../../src/core/settings.ts";
 import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS, type RiskLimits } from "../../src/risk/limits.ts";
 import { SIZING_SETTINGS } from "../../src/risk/sizing.ts";
-import { paramsFromText, resolveParams } from "../../src/strategies/params.ts";
+import { paramsFromText } from "../../src/strategies/params.ts";
 import type { StrategyDefinition, StrategyParams } from "../../src/strategies/strategy.ts";
 import { BarView, EquityChart, PriceChart } from "./charts.ts";
 import { barStep, choosePredictor, fetchWeights, pageForecast, type Chosen } from "./forecast.ts";
@@ -22,12 +24,13 @@ import type { TrainedModel } from "../../src/neural/weights.ts";
 import { byId, download, h } from "./dom.ts";
 import { FieldSet, fieldsFromParams, fieldsFromSettings, type FieldSpec, type RawValue } from "./form.ts";
 import { fmtInt, fmtMs, fmtPrice, fmtTime, paramLabel } from "./format.ts";
-import { overlaysFor } from "./overlays.ts";
+import { overlaysForRun } from "./overlays.ts";
 import { exportName } from "./exports.ts";
 import type { ExportFormat, FromWorker, LoadSource, OverlaySpec, PageReport, PlainConfig, PlainError, PlainRequest, ToWorker } from "./protocol.ts";
 import {
-  renderBenchmark, renderDrawdowns, renderMonthly, renderRejections, renderResized, renderStats, renderTrades, renderTradeStats,
+  renderBenchmark, renderDrawdowns, renderDropped, renderMonthly, renderRejections, renderResized, renderStats, renderTrades, renderTradeStats,
 } from "./results.ts";
+import { isCombined, MEMORY_FIELDS, SignalForm, strategyField, type Choice } from "./signals-form.ts";
 import { cellOf, defaultRange, gridValues, METRICS, renderHeatmap, revealBest, MAX_STEPS, type Axis, type CellResult, type MetricKey } from "./sweep.ts";
 import { SweepCancelled } from "../../src/research/executor.ts";
 import { WorkerPoolExecutor, type FromSweepWorker } from "../../src/research/pool.ts";
@@ -81,6 +84,9 @@ const el = {
   rejections: byId<HTMLTableElement>("rejections"),
   rejectionsPager: byId("rejections-pager"),
   rejectionsNote: byId("rejections-note"),
+  dropped: byId<HTMLTableElement>("dropped"),
+  droppedPager: byId("dropped-pager"),
+  droppedNote: byId("dropped-note"),
   benchStats: byId("bench-stats"),
   benchNote: byId("bench-note"),
   tradeStats: byId("trade-stats"),
@@ -103,6 +109,23 @@ const paramFields = new FieldSet(byId("param-fields"), "p", "param");
 const settingFields = new FieldSet(byId("setting-fields"), "s", "setting");
 const sizingFields = new FieldSet(byId("sizing-fields"), "z", "sizing");
 const limitFields = new FieldSet(byId("limit-fields"), "l", "limit");
+// The strategies the page can run are the ones it can combine.
+const signalForm = new SignalForm({
+  members: byId("combine-members"), method: byId<HTMLSelectElement>("combine-method"), methodHelp: byId("combine-method-help"),
+  settings: byId<HTMLFieldSetElement>("combine-settings"), fields: byId("combine-fields"),
+  override: byId<HTMLSelectElement>("combine-override"), overrideHelp: byId("combine-override-help"),
+  memoryOn: byId<HTMLInputElement>("memory-on"), memoryHelp: byId("memory-help"),
+  memorySettings: byId<HTMLFieldSetElement>("memory-settings"), memoryFields: byId("memory-fields"),
+  errors: {
+    strategy: byId("combine-members-error"), "combine.method": byId("combine-method-error"),
+    "combine.override": byId("combine-override-error"), memory: byId("memory-error"),
+  },
+}, strategies.filter((s) => s.inputs === undefined), () => showStrategy());
+/** Every set of number fields, by the part of the request it fills. */
+const fieldSets = {
+  settings: settingFields, limits: limitFields, sizing: sizingFields, params: paramFields, combine: signalForm.combine, memory: signalForm.memory,
+};
+type FieldSetName = keyof typeof fieldSets;
 const barView = new BarView((m) => send(m));
 const priceChart = new PriceChart(byId("price-chart"), byId("price-legend"), barView);
 const equityChart = new EquityChart(byId("equity-chart"), byId("equity-legend"), barView);
@@ -377,12 +400,44 @@ function currentDef(): StrategyDefinition {
   return getStrategy(el.strategy.value);
 }
 
+/** The choice whose parameter fields are on the form (their names are prefixed by strategy when it is a combination). */
+let shownChoice: Choice | null = null;
+
 function showStrategy(): void {
   const def = currentDef();
   el.strategyDesc.textContent = def.description;
-  paramFields.render(fieldsFromParams(def.params));
-  renderSweepAxes(def);
+  signalForm.setPrimary(def.name);
+  const choice = signalForm.choice();
+  renderParams(choice);
+  renderSweepAxes(def, isCombined(choice));
   validate();
+}
+
+/** The strategy and parameter name of a parameter field of `choice`: "fast", or a combination's "momentum.fast". */
+function paramOf(choice: Choice, field: string): [string, string] {
+  if (!isCombined(choice)) return [choice.names[0], field];
+  const dot = field.indexOf(".");
+  return [field.slice(0, dot), field.slice(dot + 1)];
+}
+
+/**
+ * The parameter fields of `choice`: the strategy's own, or each combined
+ * strategy's under its name (sent prefixed, momentum.fast). What was typed
+ * for a strategy still in the choice stays.
+ */
+function renderParams(choice: Choice): void {
+  const before = shownChoice;
+  if (before && isCombined(before) === isCombined(choice) && strategyField(before) === strategyField(choice)) return;
+  const typed = new Map<string, RawValue>();
+  if (before) for (const [name, value] of Object.entries(paramFields.values())) typed.set(paramOf(before, name).join("."), value);
+  shownChoice = choice;
+  paramFields.render(isCombined(choice)
+    ? choice.names.flatMap((name) => fieldsFromParams(getStrategy(name).params, name))
+    : fieldsFromParams(getStrategy(choice.names[0]).params));
+  for (const f of paramFields.fields) {
+    const value = typed.get(paramOf(choice, f.name).join("."));
+    if (value !== undefined) paramFields.setValue(f.name, value);
+  }
 }
 
 el.strategy.addEventListener("change", showStrategy);
@@ -396,73 +451,70 @@ el.sizingMethod.addEventListener("change", () => {
   sizingFields.render(method === "" ? [] : SIZING[method]);
   validate();
 });
-paramFields.onInput(() => validate());
-settingFields.onInput(() => validate());
-sizingFields.onInput(() => validate());
-limitFields.onInput(() => validate());
+for (const fields of [paramFields, settingFields, sizingFields, limitFields, signalForm]) fields.onInput(() => validate());
 
 interface Valid {
   readonly request: PlainRequest;
+  /** The parameters with every default filled in (a combination's prefixed by strategy). */
   readonly params: StrategyParams;
 }
 
 /**
  * Checks the form with the engine's own rules: each parameter's text on its
- * own (paramsFromText, as the CLI reads --param), then together (the
- * strategy's factory), then the whole request (the engine's request check).
- * Errors go next to their field.
+ * own (paramsFromText, as the CLI reads --param), each setting's
+ * (settingFromText, as the CLI reads its flags), then the whole request
+ * (the engine's request check, and building its strategy: a combination's
+ * members, the memory filter). Errors go next to their field.
  */
 function validate(): Valid | null {
-  const def = currentDef();
-  const raw = paramFields.values();
-  const paramErrors = new Map<string, string>();
-  const settingErrors = new Map<string, string>();
+  const choice = signalForm.choice();
+  const errors = Object.fromEntries(Object.keys(fieldSets).map((k) => [k, new Map<string, string>()])) as Record<FieldSetName, Map<string, string>>;
+  const controlErrors = new Map<NonNullable<ReturnType<SignalForm["control"]>>, string>();
   let formError = "";
-  for (const spec of def.params) {
+  const raw = paramFields.values();
+  const params: Record<string, number | boolean> = {};
+  for (const f of paramFields.fields) {
+    const [strategy, name] = paramOf(choice, f.name);
+    const def = getStrategy(strategy);
     try {
-      paramsFromText(def.name, [spec], { [spec.name]: raw[spec.name] });
+      params[f.name] = paramsFromText(def.name, def.params.filter((p) => p.name === name), { [name]: raw[f.name] }, () => f.path)[name]!;
     } catch (e) {
-      paramErrors.set(spec.name, messageOf(e));
+      errors.params.set(f.name, messageOf(e));
     }
   }
-  let params: StrategyParams = {};
-  if (paramErrors.size === 0) {
-    try {
-      params = resolveParams(def.name, def.params, paramsFromText(def.name, def.params, raw));
-      def.create(params);
-    } catch (e) {
-      const target = fieldFor((e as EngineError).field);
-      paramErrors.set(target?.set === "params" ? target.name : def.params[0].name, messageOf(e));
-    }
-  }
-  const config = readNumbers(SETTINGS, settingFields.values(), settingErrors) as PlainConfig;
-  const limitErrors = new Map<string, string>();
-  const limits = readNumbers(LIMITS, limitFields.values(), limitErrors) as RiskLimits;
-  const sizingErrors = new Map<string, string>();
+  const config = readNumbers(SETTINGS, settingFields.values(), errors.settings) as PlainConfig;
+  const limits = readNumbers(LIMITS, limitFields.values(), errors.limits) as RiskLimits;
   const method = el.sizingMethod.value as SizingMethod | "";
-  const sizing = method === "" ? undefined : { method, ...readNumbers(sizingFields.fields, sizingFields.values(), sizingErrors) } as SizingSpec;
-  const errorSets = [settingErrors, limitErrors, sizingErrors];
-  if (paramErrors.size === 0 && errorSets.every((m) => m.size === 0)) {
+  const sizing = method === "" ? undefined : { method, ...readNumbers(sizingFields.fields, sizingFields.values(), errors.sizing) } as SizingSpec;
+  const combine = signalForm.combineSpec((set) => readNumbers(set.fields, set.values(), errors.combine));
+  const memory = signalForm.memoryOn ? readNumbers(MEMORY_FIELDS, signalForm.memory.values(), errors.memory) : undefined;
+  const request: PlainRequest = { strategy: strategyField(choice), params, combine, memory, config, limits, sizing };
+  let checked: StrategyParams | null = null;
+  if (Object.values(errors).every((m) => m.size === 0)) {
     try {
-      const [strategy, cfg] = strategyAndConfig({ strategy: def.name, params, config, limits, sizing });
+      checked = checkBacktestRequest(request).params as StrategyParams;
+      const [strategy, cfg] = strategyAndConfig(request);
       // The engine's own check of the settings against the data; the bars themselves were checked on loading, so their first does.
       if (state.series) new Backtest(firstBar(state.series), strategy, cfg);
     } catch (e) {
       const message = messageOf(e);
-      const target = fieldFor((e as EngineError).field);
-      if (target) ({ settings: settingErrors, limits: limitErrors, sizing: sizingErrors, params: paramErrors })[target.set].set(target.name, message);
+      const field = (e as EngineError).field;
+      const target = fieldFor(field);
+      const control = field === undefined ? null : signalForm.control(field);
+      if (target) errors[target.set].set(target.name, message);
+      else if (control) controlErrors.set(control, message);
       else formError = message;
     }
   }
-  paramFields.showErrors(paramErrors);
-  settingFields.showErrors(settingErrors);
-  limitFields.showErrors(limitErrors);
-  sizingFields.showErrors(sizingErrors);
-  if (errorSets.some((m) => m.size > 0)) byId<HTMLDetailsElement>("settings").open = true;
+  for (const [name, fields] of Object.entries(fieldSets)) fields.showErrors(errors[name as FieldSetName]);
+  signalForm.showErrors(controlErrors);
+  if ([errors.settings, errors.limits, errors.sizing].some((m) => m.size > 0)) byId<HTMLDetailsElement>("settings").open = true;
+  if (errors.combine.size > 0 || [...controlErrors.keys()].some((c) => c !== "memory")) byId<HTMLDetailsElement>("combine-box").open = true;
+  if (errors.memory.size > 0 || controlErrors.has("memory")) byId<HTMLDetailsElement>("memory-box").open = true;
   el.formError.textContent = formError;
   el.formError.hidden = formError === "";
-  if (paramErrors.size > 0 || errorSets.some((m) => m.size > 0) || formError) return null;
-  return { request: { strategy: def.name, params, config, limits, sizing }, params };
+  if (checked === null || Object.values(errors).some((m) => m.size > 0) || controlErrors.size > 0 || formError) return null;
+  return { request: { ...request, params: checked }, params: checked };
 }
 
 function firstBar(s: BarSeries): BarSeries {
@@ -472,13 +524,12 @@ function firstBar(s: BarSeries): BarSeries {
 
 /**
  * The form field an engine error names: its field is a request path
- * (config.initialCash), as each field's path is, or the end of one (a risk
- * check names maxOrderRate.windowMs, inside limits).
+ * (config.initialCash, combine.weights.momentum), as each field's path is,
+ * or the end of one (a risk check names maxOrderRate.windowMs, inside limits).
  */
-function fieldFor(field: string | undefined): { set: "settings" | "limits" | "sizing" | "params"; name: string } | null {
+function fieldFor(field: string | undefined): { set: FieldSetName; name: string } | null {
   if (!field) return null;
-  const sets = { settings: settingFields, limits: limitFields, sizing: sizingFields, params: paramFields };
-  for (const [set, fields] of Object.entries(sets) as [keyof typeof sets, FieldSet][]) {
+  for (const [set, fields] of Object.entries(fieldSets) as [FieldSetName, FieldSet][]) {
     const spec = fields.fields.find((f) => f.path === field || f.path.endsWith(`.${field}`));
     if (spec) return { set, name: spec.name };
   }
@@ -541,7 +592,7 @@ function startRun(t0: number): void {
     return;
   }
   const jobId = state.nextJob++;
-  const overlays = overlaysFor(valid.request.strategy, valid.params);
+  const overlays = overlaysForRun(valid.request.strategy, valid.params, valid.request.combine !== undefined);
   state.running = { jobId, t0, overlays };
   el.run.disabled = true;
   el.cancel.disabled = false;
@@ -581,9 +632,11 @@ function finishRun(message: string, isError: boolean, runState = isError ? "erro
 
 function showEngineError(err: PlainError): void {
   const target = fieldFor(err.field);
+  const control = err.field === undefined ? null : signalForm.control(err.field);
   if (target) {
-    const sets = { settings: settingFields, limits: limitFields, sizing: sizingFields, params: paramFields };
-    sets[target.set].showErrors(new Map([[target.name, err.message]]));
+    fieldSets[target.set].showErrors(new Map([[target.name, err.message]]));
+  } else if (control) {
+    signalForm.showErrors(new Map([[control, err.message]]));
   } else {
     el.formError.textContent = err.message;
     el.formError.hidden = false;
@@ -626,6 +679,7 @@ async function showResult(m: Extract<FromWorker, { type: "result" }>): Promise<v
     () => {
       renderTrades(el.trades, el.tradesPager, el.tradesNote, report.trades, state.priceDecimals, focusTrade);
       renderRejections(el.rejections, el.rejectionsPager, el.rejectionsNote, report.rejections);
+      renderDropped(el.dropped, el.droppedPager, el.droppedNote, report.droppedSignals);
       renderResized(el.resized, el.resizedPager, el.resizedNote, report.resized, state.priceDecimals);
     },
   ];
@@ -670,10 +724,12 @@ function clearResults(): void {
   el.resultTitle.textContent = "Run a backtest to see its results here.";
   el.resultTiming.textContent = "";
   el.trades.tBodies[0].replaceChildren();
-  for (const pager of [el.tradesPager, el.rejectionsPager, el.resizedPager]) pager.hidden = true;
+  for (const pager of [el.tradesPager, el.rejectionsPager, el.droppedPager, el.resizedPager]) pager.hidden = true;
   el.tradesNote.textContent = "Run a backtest to list its trades.";
   el.rejections.tBodies[0].replaceChildren();
   el.rejectionsNote.textContent = "Run a backtest to list the orders its pre-trade checks denied.";
+  el.dropped.tBodies[0].replaceChildren();
+  el.droppedNote.textContent = "Run a combination of strategies or the memory filter to list the signals it dropped, with why.";
   el.resized.tBodies[0].replaceChildren();
   el.resizedNote.textContent = "Run a backtest to list the buys cash at the fill paid only in part.";
   el.benchStats.replaceChildren();
@@ -778,10 +834,18 @@ let axes: { x: AxisInputs; y: AxisInputs } | null = null;
 for (const [key, m] of Object.entries(METRICS)) el.sweepMetric.append(h("option", { value: key }, m.label));
 el.sweepMetric.addEventListener("change", () => drawHeatmap());
 
-function renderSweepAxes(def: StrategyDefinition): void {
+/** What the sweep's axes were drawn for: a strategy, or a combination (which the engine's sweep does not take). */
+let axesFor = "";
+
+function renderSweepAxes(def: StrategyDefinition, combined: boolean): void {
+  const key = combined ? "(combined)" : def.name;
+  if (key === axesFor) return;
+  axesFor = key;
   const numeric = def.params.filter((p) => p.type !== "boolean");
-  if (numeric.length < 2) {
-    el.sweepAxes.replaceChildren(h("p", { className: "field-help" }, `${def.name} has fewer than two numeric parameters to sweep.`));
+  if (combined || numeric.length < 2) {
+    el.sweepAxes.replaceChildren(h("p", { className: "field-help", "data-testid": "sweep-unavailable" }, combined
+      ? "The sweep varies one strategy's parameters; the engine's sweep (nt sweep, the API) does not take a combination of strategies. Set the combination back to none to sweep."
+      : `${def.name} has fewer than two numeric parameters to sweep.`));
     axes = null;
     el.sweepRun.disabled = true;
     return;
@@ -936,8 +1000,9 @@ function drawHeatmap(): void {
 
 /** Loads a cell's parameters into the form and runs that backtest. */
 function pickCell(sweep: NonNullable<typeof state.sweep>, xv: number, yv: number): void {
-  if (el.strategy.value !== sweep.strategy) {
+  if (el.strategy.value !== sweep.strategy || isCombined(signalForm.choice())) {
     el.strategy.value = sweep.strategy;
+    signalForm.reset();
     showStrategy();
   }
   for (const [k, v] of Object.entries(sweep.base)) paramFields.setValue(k, v as number | boolean);

@@ -40,6 +40,19 @@ export function overlaysFor(strategy: string, params: StrategyParams): OverlaySp
   }
 }
 
+/**
+ * The overlays of a run: its strategy's, or with `combined`, each member's
+ * (the combination's parameters are prefixed by strategy: momentum.fast).
+ */
+export function overlaysForRun(strategy: string, params: StrategyParams, combined: boolean): OverlaySpec[] {
+  if (!combined) return overlaysFor(strategy, params);
+  return strategy.split(",").flatMap((name) => {
+    const prefix = `${name}.`;
+    const own = Object.fromEntries(Object.entries(params).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    return overlaysFor(name, own).map((o) => ({ ...o, id: `${name}:${o.id}` }));
+  });
+}
+
 /** Computes every overlay over `close`; bands with the same arguments are computed once. */
 export function computeOverlays(ind: Indicators, close: Float64Array, specs: readonly OverlaySpec[]): Record<string, Float64Array> {
   const out: Record<string, Float64Array> = {};

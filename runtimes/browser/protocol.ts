@@ -6,6 +6,8 @@ import type { RunSettings } from "../../src/backtest/config.ts";
 import type { AnalyzedReport, BenchmarkAnalysis, ReportAnalysis } from "../../src/report/analysis.ts";
 import type { SizingSpec } from "../../src/backtest/job.ts";
 import type { RiskLimits } from "../../src/risk/limits.ts";
+import type { MemorySpec } from "../../src/signals/memory-filter.ts";
+import type { CombineSpec } from "../../src/signals/spec.ts";
 import type { StrategyParams } from "../../src/strategies/strategy.ts";
 import { alignToBars, type Candles, type Plan } from "./decimate.ts";
 
@@ -14,8 +16,14 @@ export type PlainConfig = RunSettings;
 
 /** A backtest request as plain data. */
 export interface PlainRequest {
+  /** A strategy's name, or several comma-separated with `combine`. */
   readonly strategy: string;
+  /** The strategy's parameters; a combination's prefixed by strategy (momentum.fast). */
   readonly params: StrategyParams;
+  /** How a combination's signals meet (src/signals). */
+  readonly combine?: CombineSpec;
+  /** The memory filter around the strategy or combination. */
+  readonly memory?: MemorySpec;
   readonly config: PlainConfig;
   /** Pre-trade limits (absent ones are off). */
   readonly limits?: RiskLimits;

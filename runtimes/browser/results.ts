@@ -1,8 +1,10 @@
 // The report as the page shows it: the statistics, the analysis (benchmark,
-// trade statistics, monthly returns, drawdowns) and the trade, rejection and
-// resized-order lists (a page of rows at a time).
+// trade statistics, monthly returns, drawdowns) and the trade, rejection,
+// dropped-signal and resized-order lists (a page of rows at a time).
 import type { TradeRecord } from "../../src/portfolio/trades.ts";
 import type { Rejection, ResizedOrder } from "../../src/backtest/types.ts";
+import type { DroppedSignal } from "../../src/core/signal.ts";
+import { formatDropCounts } from "../../src/report/format.ts";
 import type { ReportAnalysis } from "../../src/report/analysis.ts";
 import { h, PAGE_ROWS, pagedRows } from "./dom.ts";
 import type { PageReport } from "./protocol.ts";
@@ -16,6 +18,8 @@ interface Stat<R = PageReport> {
   readonly help: string;
   /** Colour the value by its sign. */
   readonly signed?: boolean;
+  /** Shown only for reports this holds for. */
+  readonly when?: (r: R) => boolean;
 }
 
 const STATS: readonly Stat[] = [
@@ -33,6 +37,10 @@ const STATS: readonly Stat[] = [
   { key: "totalCommission", label: "Commission", value: (r) => r.totalCommission, format: fmtMoney, help: "paid in total" },
   { key: "resized", label: "Resized orders", value: (r) => r.resized.length, format: fmtInt, help: "buys cash at the fill paid only in part" },
   { key: "rejections", label: "Rejected orders", value: (r) => r.rejections.length, format: fmtInt, help: "denied by pre-trade checks" },
+  {
+    key: "droppedSignals", label: "Dropped signals", value: (r) => r.droppedSignals?.length ?? null, format: fmtInt,
+    help: "signals the combination or the memory filter did not act on", when: (r) => r.droppedSignals !== undefined,
+  },
   { key: "bars", label: "Bars", value: (r) => r.bars, format: fmtInt, help: "bars replayed" },
   { key: "elapsedMs", label: "Engine time", value: (r) => r.elapsedMs, format: fmtMs, help: "stepping the engine in the worker" },
 ];
@@ -44,7 +52,7 @@ export function renderStats(container: HTMLElement, r: PageReport): void {
 
 /** Stat tiles (dt, dd) with test ids `${prefix}-${key}`; an undefined figure (null) shows a dash and data-value "null". */
 function renderTiles<R>(container: HTMLElement, stats: readonly Stat<R>[], r: R, prefix: string): void {
-  container.replaceChildren(...stats.map((s) => {
+  container.replaceChildren(...stats.filter((s) => s.when?.(r) ?? true).map((s) => {
     const v = s.value(r);
     const tone = s.signed && v !== null && v !== 0 ? (v > 0 ? "pos" : "neg") : "";
     return h("div", { className: "stat" },
@@ -193,4 +201,29 @@ export function renderRejections(table: HTMLTableElement, pager: HTMLElement, no
       h("td", { "data-testid": "rejection-time", "data-value": String(r.time) }, fmtTime(r.time)),
       h("td", { "data-testid": "rejection-rule" }, r.rule),
       h("td", { className: "reason", title: r.reason }, r.reason)));
+}
+
+/**
+ * The signals the signal layer did not act on (a combination's rules, the
+ * memory filter's vetoes), each with its reason and the figures behind it,
+ * as the CLI's report lists them; `dropped` is absent for a run without one.
+ */
+export function renderDropped(table: HTMLTableElement, pager: HTMLElement, note: HTMLElement, dropped: readonly DroppedSignal[] | undefined): void {
+  const list = dropped ?? [];
+  note.textContent = dropped === undefined
+    ? "This run has no signal layer: combine strategies or turn on the memory filter to see the signals it drops."
+    : dropped.length === 0
+      ? "No signal was dropped: every signal was acted on."
+      : `${fmtInt(dropped.length)} signal${dropped.length === 1 ? "" : "s"} dropped (${formatDropCounts(dropped)})` +
+        `${dropped.length > PAGE_ROWS ? `, ${PAGE_ROWS} to a page; the JSON export has them all` : ""}.`;
+  pagedRows(table, pager, list, (d, i) =>
+    h("tr", { "data-testid": "dropped-row" },
+      h("td", { className: "num" }, String(i + 1)),
+      h("td", { "data-testid": "dropped-time", "data-value": String(d.time) }, fmtTime(d.time)),
+      h("td", { "data-testid": "dropped-strategy" }, d.strategy),
+      h("td", { "data-testid": "dropped-direction" }, d.direction),
+      h("td", { className: "num", "data-testid": "dropped-confidence", "data-value": String(d.confidence) }, fmtNum(d.confidence, 2)),
+      h("td", { "data-testid": "dropped-signal-time", "data-value": String(d.signalTime) }, fmtTime(d.signalTime)),
+      h("td", { "data-testid": "dropped-reason" }, d.reason),
+      h("td", { className: "detail", "data-testid": "dropped-detail" }, d.detail)));
 }

@@ -79,7 +79,9 @@ function seriesFor(id: number): BarSeries {
 
 /** The request with nothing but plain values, as the engine takes it. */
 function engineRequest(req: PlainRequest) {
-  return { strategy: req.strategy, params: req.params, config: { ...req.config }, limits: req.limits, sizing: req.sizing };
+  return {
+    strategy: req.strategy, params: req.params, combine: req.combine, memory: req.memory, config: { ...req.config }, limits: req.limits, sizing: req.sizing,
+  };
 }
 
 async function load(msg: Extract<ToWorker, { type: "load" }>): Promise<void> {

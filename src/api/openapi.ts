@@ -4,8 +4,8 @@ import type { SettingSpec } from "../core/settings.ts";
 import { INDICATOR_RULES, indicatorForms, MAX_INDICATOR_ITEMS } from "../features/spec.ts";
 import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS } from "../risk/limits.ts";
 import { SIZING_SETTINGS } from "../risk/sizing.ts";
-import { MEMORY_SETTINGS } from "../signals/memory-filter.ts";
-import { COMBINE_METHODS, COMBINE_SETTINGS, WEIGHT_SETTING } from "../signals/spec.ts";
+import { MEMORY_DESCRIPTION, MEMORY_SETTINGS } from "../signals/memory-filter.ts";
+import { COMBINE_DESCRIPTIONS, COMBINE_METHODS, COMBINE_SETTINGS, WEIGHT_SETTING } from "../signals/spec.ts";
 import { strategies } from "../strategies/index.ts";
 import { SCOPES, type ComputeRoute, type Scope } from "../config/api-keys.ts";
 import type { AppState } from "./context.ts";
@@ -413,19 +413,14 @@ export function openApiDocument(state: AppState): Schema {
             },
             combine: {
               ...settings(COMBINE_SETTINGS, {
-                method: { enum: [...COMBINE_METHODS], description: "vote: net of the standing signals' weights, long against short; weighted: of weight x confidence; a tie is flat" },
-                weights: { type: "object", additionalProperties: setting(WEIGHT_SETTING), description: "weight per combined strategy (default 1)" },
-                override: { type: "string", description: "a combined strategy whose long or short decides over the others' while it stands" },
+                method: { enum: [...COMBINE_METHODS], description: COMBINE_DESCRIPTIONS.method },
+                weights: { type: "object", additionalProperties: setting(WEIGHT_SETTING), description: COMBINE_DESCRIPTIONS.weights },
+                override: { type: "string", description: COMBINE_DESCRIPTIONS.override },
               }),
               required: ["method"],
-              description: "how the signals of the strategies listed in strategy are combined (dropped signals are listed in the report's droppedSignals)",
+              description: COMBINE_DESCRIPTIONS.combine,
             },
-            memory: {
-              ...settings(MEMORY_SETTINGS),
-              description: "the memory filter around the strategy or combination ({} for the defaults): each long or short is judged by the k nearest past " +
-                "decisions in similar situations whose outcome was known by then; vetoed (listed in droppedSignals, reason memory) when their mean outcome " +
-                "is below minEdge, else passed with its confidence times their win rate",
-            },
+            memory: { ...settings(MEMORY_SETTINGS), description: MEMORY_DESCRIPTION },
             holdings: { type: "string", description: "mirror: the text of a holdings CSV, date,symbol,shares (or value) rows by report date" },
             config: settings(CONFIG_SETTINGS),
             limits: settings(LIMIT_SETTINGS, { maxOrderRate: settings(ORDER_RATE_SETTINGS) }),

@@ -143,8 +143,9 @@ export function applyPoint(base: BacktestRequest, point: Point): BacktestRequest
     parts[path.slice(0, dot)][path.slice(dot + 1)] = value;
   }
   const some = (o: Record<string, unknown>) => (Object.keys(o).length > 0 ? o : undefined);
+  // The parts no point varies (combine, memory, holdings, news) stay as the base has them.
   return {
-    strategy: base.strategy, params: parts.params as BacktestRequest["params"], config: some(parts.config),
+    ...base, params: parts.params as BacktestRequest["params"], config: some(parts.config),
     limits: some(parts.limits), sizing: some(parts.sizing) as BacktestRequest["sizing"],
   };
 }

@@ -29,6 +29,11 @@ export const MEMORY_SETTINGS = [
   },
 ] as const satisfies readonly SettingSpec[];
 
+/** What the memory filter does, for the API's schema and the page's form. */
+export const MEMORY_DESCRIPTION = "the memory filter around the strategy or combination ({} for the defaults): each long or short is judged by the k nearest past " +
+  "decisions in similar situations whose outcome was known by then; vetoed (listed in droppedSignals, reason memory) when their mean outcome " +
+  "is below minEdge, else passed with its confidence times their win rate";
+
 type MemoryName = (typeof MEMORY_SETTINGS)[number]["name"];
 export type MemorySettings = Readonly<Record<MemoryName, number>>;
 

@@ -32,6 +32,14 @@ export const COMBINE_SETTINGS = [
   { name: "ttl", type: "integer", min: 1, max: 1_000_000, description: "bars a signal stands for, its own bar included, before it expires (default: until its strategy signals again)" },
 ] as const satisfies readonly SettingSpec[];
 
+/** What the parts of `combine` that are not numeric settings mean, declared once for the API's schema and the page's form. */
+export const COMBINE_DESCRIPTIONS = {
+  combine: "how the signals of the strategies listed in strategy are combined (dropped signals are listed in the report's droppedSignals)",
+  method: "vote: net of the standing signals' weights, long against short; weighted: of weight x confidence; a tie is flat",
+  weights: "weight per combined strategy (default 1)",
+  override: "a combined strategy whose long or short decides over the others' while it stands",
+} as const;
+
 /** A member's weight in `combine.weights`. */
 export const WEIGHT_SETTING = {
   name: "weight", type: "number", min: 0, minExclusive: true, max: 1_000_000, description: "a member strategy's weight in the vote (default 1)",

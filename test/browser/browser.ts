@@ -1,10 +1,15 @@
 // Shared set-up for the browser tests: the web build (rebuilt when stale),
 // the static server `nt web` uses, and Debian's headless Chromium driven by
-// playwright-core (never a downloaded browser).
+// playwright-core (never a downloaded browser); and the checks that the
+// figures on the page are the CLI's.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { expect } from "vitest";
+import type { BacktestReport } from "../../src/backtest/types.ts";
+import type { AnalyzedReport } from "../../src/report/analysis.ts";
+import { main } from "../../runtimes/node/cli/main.ts";
 import { startStaticServer, type StaticServer } from "../../runtimes/node/static-server.ts";
 
 export const root = new URL("../../", import.meta.url).pathname;
@@ -106,4 +111,64 @@ export async function value(page: Page, testId: string): Promise<number> {
   const v = await page.getAttribute(`[data-testid=${testId}]`, "data-value");
   if (v === null) throw new Error(`${testId} has no data-value`);
   return Number(v);
+}
+
+/** `nt backtest ... --json`, run in-process through the CLI's main(). */
+export async function cli(...argv: string[]): Promise<AnalyzedReport> {
+  let out = "";
+  let err = "";
+  const code = await main(["backtest", ...argv, "--json"], {
+    out: (t) => void (out += t), err: (t) => void (err += t), progress: () => {}, cwd: root,
+  });
+  expect(code, err).toBe(0);
+  return JSON.parse(out) as AnalyzedReport;
+}
+
+const STAT_KEYS = ["totalReturn", "cagr", "sharpe", "sortino", "maxDrawdown", "winRate", "exposure", "finalEquity", "totalCommission", "initialCash", "bars"] as const;
+
+/** Every figure on the page equals the report's, to the last bit. */
+export async function expectStatsEqual(page: Page, report: BacktestReport): Promise<void> {
+  for (const key of STAT_KEYS) expect(await value(page, `stat-${key}`), key).toBe(report[key]);
+  expect(await value(page, "stat-trades")).toBe(report.trades.length);
+  expect(await value(page, "stat-rejections")).toBe(report.rejections.length);
+  expect(await tradePnl(page)).toEqual(report.trades.map((t) => t.pnl));
+}
+
+/** Every trade's P&L as the trade list shows it, page after page (the pager's Next until it is disabled), back on the first page after. */
+export async function tradePnl(page: Page): Promise<number[]> {
+  const pnl: number[] = [];
+  const pager = "[data-testid=trades-pager]";
+  for (;;) {
+    pnl.push(...await page.$$eval("[data-testid=trade-pnl]", (cells) => cells.map((c) => Number(c.getAttribute("data-value")))));
+    if (await page.isHidden(pager) || await page.isDisabled(`${pager} [data-testid=page-next]`)) break;
+    await page.click(`${pager} [data-testid=page-next]`);
+  }
+  while (await page.isVisible(pager) && await page.isEnabled(`${pager} [data-testid=page-previous]`)) await page.click(`${pager} [data-testid=page-previous]`);
+  return pnl;
+}
+
+/** A figure's data-value as the report holds it: "null" is an undefined figure. */
+export const figure = (v: string | null) => (v === "null" ? null : Number(v));
+
+export async function values(page: Page, testId: string): Promise<(number | null)[]> {
+  const raw = await page.$$eval(`[data-testid=${testId}]`, (cells) => cells.map((c) => c.getAttribute("data-value")));
+  return raw.map(figure);
+}
+
+/** The analysis on the page (benchmark, trade statistics, monthly and yearly returns, drawdowns, resized orders) is the CLI's, to the bit. */
+export async function expectAnalysisEqual(page: Page, report: AnalyzedReport): Promise<void> {
+  const a = report.analysis;
+  expect(await value(page, "stat-volatility")).toBe(a.volatility);
+  expect(await value(page, "stat-resized")).toBe(report.resized.length);
+  const b = a.benchmark!;
+  for (const key of ["totalReturn", "cagr", "maxDrawdown", "excessReturn", "activePremium", "annualizedAlpha", "beta", "correlation", "trackingError", "informationRatio"] as const) {
+    expect(figure(await page.getAttribute(`[data-testid=bench-${key}]`, "data-value")), key).toBe(b[key]);
+  }
+  for (const key of ["profitFactor", "expectancy", "averageWin", "averageLoss", "largestWin", "largestLoss", "averageBars", "longestWinStreak", "longestLossStreak"] as const) {
+    expect(figure(await page.getAttribute(`[data-testid=tstat-${key}]`, "data-value")), key).toBe(a.trades[key]);
+  }
+  expect(await values(page, "month-cell")).toEqual(a.monthly.map((m) => m.return));
+  expect(await values(page, "year-return")).toEqual(a.yearly.map((y) => y.return));
+  expect(await values(page, "drawdown-depth")).toEqual(a.drawdowns.map((d) => d.depth));
+  expect(await values(page, "resized-filled")).toEqual(report.resized.map((r) => r.filled));
 }

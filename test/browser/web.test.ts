@@ -14,9 +14,10 @@ import type { SettingSpec } from "../../src/core/settings.ts";
 import { parseBarsCsv } from "../../src/data/csv.ts";
 import { LIMIT_SETTINGS, ORDER_RATE_SETTINGS } from "../../src/risk/limits.ts";
 import { SIZING_SETTINGS } from "../../src/risk/sizing.ts";
-import { main } from "../../runtimes/node/cli/main.ts";
 import type { StaticServer } from "../../runtimes/node/static-server.ts";
-import { ensureWebBuild, launchChromium, openPage, root, runBacktest, serveWeb, syntheticCsv, value, waitForBundledData } from "./browser.ts";
+import {
+  cli, ensureWebBuild, expectAnalysisEqual, expectStatsEqual, launchChromium, openPage, root, runBacktest, serveWeb, syntheticCsv, value, waitForBundledData,
+} from "./browser.ts";
 
 const artifacts = join(root, "test-artifacts");
 const tmp = mkdtempSync(join(tmpdir(), "nt-web-"));
@@ -39,67 +40,7 @@ afterAll(async () => {
   if (timings.length > 0 && process.env.NT_BENCH_BROWSER === "1") writeBenchSection(browser?.version() ?? "Chromium");
 });
 
-/** `nt backtest ... --json`, run in-process through the CLI's main(). */
-async function cli(...argv: string[]): Promise<AnalyzedReport> {
-  let out = "";
-  let err = "";
-  const code = await main(["backtest", ...argv, "--json"], {
-    out: (t) => void (out += t), err: (t) => void (err += t), progress: () => {}, cwd: root,
-  });
-  expect(code, err).toBe(0);
-  return JSON.parse(out) as AnalyzedReport;
-}
-
 const sp500 = () => parseBarsCsv(readFileSync(join(root, "data/sp500.csv"), "utf8"), { source: "sp500.csv", symbol: "SPX" });
-
-const STAT_KEYS = ["totalReturn", "cagr", "sharpe", "sortino", "maxDrawdown", "winRate", "exposure", "finalEquity", "totalCommission", "initialCash", "bars"] as const;
-
-/** Every figure on the page equals the report's, to the last bit. */
-async function expectStatsEqual(page: Page, report: BacktestReport): Promise<void> {
-  for (const key of STAT_KEYS) expect(await value(page, `stat-${key}`), key).toBe(report[key]);
-  expect(await value(page, "stat-trades")).toBe(report.trades.length);
-  expect(await value(page, "stat-rejections")).toBe(report.rejections.length);
-  expect(await tradePnl(page)).toEqual(report.trades.map((t) => t.pnl));
-}
-
-/** Every trade's P&L as the trade list shows it, page after page (the pager's Next until it is disabled), back on the first page after. */
-async function tradePnl(page: Page): Promise<number[]> {
-  const pnl: number[] = [];
-  const pager = "[data-testid=trades-pager]";
-  for (;;) {
-    pnl.push(...await page.$$eval("[data-testid=trade-pnl]", (cells) => cells.map((c) => Number(c.getAttribute("data-value")))));
-    if (await page.isHidden(pager) || await page.isDisabled(`${pager} [data-testid=page-next]`)) break;
-    await page.click(`${pager} [data-testid=page-next]`);
-  }
-  while (await page.isVisible(pager) && await page.isEnabled(`${pager} [data-testid=page-previous]`)) await page.click(`${pager} [data-testid=page-previous]`);
-  return pnl;
-}
-
-/** A figure's data-value as the report holds it: "null" is an undefined figure. */
-const figure = (v: string | null) => (v === "null" ? null : Number(v));
-
-async function values(page: Page, testId: string): Promise<(number | null)[]> {
-  const raw = await page.$$eval(`[data-testid=${testId}]`, (cells) => cells.map((c) => c.getAttribute("data-value")));
-  return raw.map(figure);
-}
-
-/** The analysis on the page (benchmark, trade statistics, monthly and yearly returns, drawdowns, resized orders) is the CLI's, to the bit. */
-async function expectAnalysisEqual(page: Page, report: AnalyzedReport): Promise<void> {
-  const a = report.analysis;
-  expect(await value(page, "stat-volatility")).toBe(a.volatility);
-  expect(await value(page, "stat-resized")).toBe(report.resized.length);
-  const b = a.benchmark!;
-  for (const key of ["totalReturn", "cagr", "maxDrawdown", "excessReturn", "activePremium", "annualizedAlpha", "beta", "correlation", "trackingError", "informationRatio"] as const) {
-    expect(figure(await page.getAttribute(`[data-testid=bench-${key}]`, "data-value")), key).toBe(b[key]);
-  }
-  for (const key of ["profitFactor", "expectancy", "averageWin", "averageLoss", "largestWin", "largestLoss", "averageBars", "longestWinStreak", "longestLossStreak"] as const) {
-    expect(figure(await page.getAttribute(`[data-testid=tstat-${key}]`, "data-value")), key).toBe(a.trades[key]);
-  }
-  expect(await values(page, "month-cell")).toEqual(a.monthly.map((m) => m.return));
-  expect(await values(page, "year-return")).toEqual(a.yearly.map((y) => y.return));
-  expect(await values(page, "drawdown-depth")).toEqual(a.drawdowns.map((d) => d.depth));
-  expect(await values(page, "resized-filled")).toEqual(report.resized.map((r) => r.filled));
-}
 
 async function download(page: Page, testId: string): Promise<{ name: string; text: string }> {
   const [dl] = await Promise.all([page.waitForEvent("download"), page.click(`[data-testid=${testId}]`)]);

@@ -161,6 +161,17 @@ describe("what the vectorized path declines (the engine runs it instead)", () =>
     expect(result.engines.declined).toEqual([{ reason: "risk limits (maxGrossExposure) run on the event-driven engine", runs: 2 }]);
   });
 
+  it("the memory filter: a sweep with it runs each point through the filter, as nt backtest --memory does", async () => {
+    const memory = { k: 5, minTraces: 10 };
+    expect(wasm.run(sp500, { ...req, memory })).toEqual({ declined: "the memory filter runs on the event-driven engine" });
+    const result = await runSweep({ base: { ...req, memory }, space: { grid: [{ key: "fast", values: [5] }, { key: "slow", values: [20] }] } }, [sp500], new LocalExecutor(wasm));
+    const direct = runStrategyBacktest(sp500, { strategy: "momentum", params: { fast: 5, slow: 20 }, memory });
+    const plain = runStrategyBacktest(sp500, { strategy: "momentum", params: { fast: 5, slow: 20 } });
+    expect(direct.finalEquity).not.toBe(plain.finalEquity);
+    expect(result.runs[0].stats?.finalEquity).toBe(direct.finalEquity);
+    expect(result.engines.declined).toEqual([{ reason: "the memory filter runs on the event-driven engine", runs: 1 }]);
+  });
+
   it("keeps kernel memory flat over many runs on one series", () => {
     const k = (wasm.kernels as WasmVectorKernels).k;
     wasm.run(synthetic, req);

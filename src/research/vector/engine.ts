@@ -47,11 +47,14 @@ export type VectorOutcome = { readonly run: VectorRun } | { readonly declined: s
  * Why a request cannot run vectorized whatever the data, or null when it can
  * (if its prices and costs fit: see VectorEngine.run). Declined: strategies
  * without a vector form, risk limits (breakers, exposure and rate limits
- * decide on state the loop does not model) and stop-loss / take-profit
- * exits (intrabar order matching).
+ * decide on state the loop does not model), stop-loss / take-profit
+ * exits (intrabar order matching) and the memory filter (it judges each
+ * signal by the outcomes of earlier ones).
  */
-export function vectorDeclines(config: BacktestConfig, strategy: string): string | null {
+export function vectorDeclines(config: BacktestConfig, request: Pick<BacktestRequest, "strategy" | "memory">): string | null {
+  const { strategy } = request;
   if (!Object.hasOwn(VECTOR_FORMS, strategy)) return `strategy ${strategy} has no vectorized form`;
+  if (request.memory !== undefined) return "the memory filter runs on the event-driven engine";
   const others = (config.checks ?? []).map((c) => c.rule).filter((r) => !OWN_CHECKS.has(r));
   if (others.length > 0) return `risk limits (${others.join(", ")}) run on the event-driven engine`;
   if (config.stopLossPct !== undefined || config.takeProfitPct !== undefined) return "stop-loss and take-profit exits run on the event-driven engine";
@@ -81,7 +84,7 @@ export class VectorEngine {
   run(series: BarSeries, request: BacktestRequest, options: VectorRunOptions = {}): VectorOutcome {
     const [, given] = strategyAndConfig(request);
     const config = resolveConfig(given);
-    const why = vectorDeclines(config, request.strategy);
+    const why = vectorDeclines(config, request);
     if (why !== null) return { declined: why };
     const state = this.state(series);
     if (state.prices.decimals > MAX_DECIMALS) return { declined: `opening prices need more than ${MAX_DECIMALS} decimal places (or are too large) for exact integer money` };
