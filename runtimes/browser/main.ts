@@ -1,5 +1,7 @@
 // The page: data in (read and parsed in a Web Worker), a strategy and its
-// parameters (or several strategies combined, and the memory filter), a
+// parameters (or several strategies combined, and the memory filter), the
+// files a strategy needs besides the bars (a second series, holdings, news:
+// inputs.ts, read in that worker), a
 // backtest in that worker with progress and cancel, the results drawn, and
 // parameter sweeps across a pool of workers. Everything runs in
 // this tab; the page's own thread only draws (points decimated to the charts'
