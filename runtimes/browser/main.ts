@@ -1,5 +1,7 @@
 // The page: data in (read and parsed in a Web Worker), a strategy and its
-// parameters (or several strategies combined, and the memory filter), a
+// parameters (or several strategies combined, and the memory filter), the
+// files a strategy needs besides the bars (a second series, holdings, news:
+// inputs.ts, read in that worker), a
 // backtest in that worker with progress and cancel, the results drawn, and
 // parameter sweeps across a pool of workers. Everything runs in
 // this tab; the page's own thread only draws (points decimated to the charts'
@@ -24,9 +26,12 @@ import type { TrainedModel } from "../../src/neural/weights.ts";
 import { byId, download, h } from "./dom.ts";
 import { FieldSet, fieldsFromParams, fieldsFromSettings, type FieldSpec, type RawValue } from "./form.ts";
 import { fmtInt, fmtMs, fmtPrice, fmtTime, paramLabel } from "./format.ts";
-import { overlaysForRun } from "./overlays.ts";
+import { otherSeriesOverlays, overlaysForRun } from "./overlays.ts";
+import { inputOfError, inputsFor, type InputKey, type InputSpec } from "./inputs.ts";
 import { exportName } from "./exports.ts";
-import type { ExportFormat, FromWorker, LoadSource, OverlaySpec, PageReport, PlainConfig, PlainError, PlainRequest, ToWorker } from "./protocol.ts";
+import type {
+  ExportFormat, FromWorker, InputLoaded, LoadSource, OverlaySpec, PageReport, PlainConfig, PlainError, PlainRequest, ToWorker,
+} from "./protocol.ts";
 import {
   renderBenchmark, renderDrawdowns, renderDropped, renderMonthly, renderRejections, renderResized, renderStats, renderTrades, renderTradeStats,
 } from "./results.ts";
@@ -58,6 +63,9 @@ const el = {
   runForm: byId<HTMLFormElement>("run-form"),
   strategy: byId<HTMLSelectElement>("strategy"),
   strategyDesc: byId("strategy-desc"),
+  inputBox: byId<HTMLFieldSetElement>("input-box"),
+  inputFields: byId("input-fields"),
+  tradesSymbol: byId("trades-symbol-h"),
   run: byId<HTMLButtonElement>("run"),
   cancel: byId<HTMLButtonElement>("cancel"),
   runProgress: byId<HTMLProgressElement>("run-progress"),
@@ -109,7 +117,7 @@ const paramFields = new FieldSet(byId("param-fields"), "p", "param");
 const settingFields = new FieldSet(byId("setting-fields"), "s", "setting");
 const sizingFields = new FieldSet(byId("sizing-fields"), "z", "sizing");
 const limitFields = new FieldSet(byId("limit-fields"), "l", "limit");
-// The strategies the page can run are the ones it can combine.
+// The strategies that read nothing but the bars are the ones the engine combines (a combination takes no news, holdings or second series).
 const signalForm = new SignalForm({
   members: byId("combine-members"), method: byId<HTMLSelectElement>("combine-method"), methodHelp: byId("combine-method-help"),
   settings: byId<HTMLFieldSetElement>("combine-settings"), fields: byId("combine-fields"),
@@ -132,6 +140,15 @@ const equityChart = new EquityChart(byId("equity-chart"), byId("equity-legend"),
 
 // ---- state ----------------------------------------------------------------
 
+/** A strategy input's file(s) as the worker has read them (or is reading them). */
+interface InputState {
+  readonly inputId: number;
+  readonly files: readonly File[];
+  status: "reading" | "loaded" | "error";
+  loaded?: InputLoaded;
+  error?: PlainError;
+}
+
 interface Running {
   readonly jobId: number;
   readonly t0: number;
@@ -150,6 +167,9 @@ const state = {
   loading: null as null | { loadId: number; seriesId: number; name: string; label: string },
   nextLoad: 1,
   nextJob: 1,
+  /** The strategies' input files by kind, kept while other strategies are chosen. */
+  inputs: new Map<InputKey, InputState>(),
+  nextInput: 1,
   running: null as Running | null,
   /** The run shown, and its job id (the worker builds its exports). */
   report: null as PageReport | null,
@@ -190,8 +210,9 @@ function startWorker(): Worker {
     if (state.running) finishRun(`The engine worker failed: ${e.message || "unknown error"}`, true);
   };
   w.postMessage({ type: "init" } satisfies ToWorker);
-  // A worker started again (after a run that would not stop) needs the data back to draw and run.
+  // A worker started again (after a run that would not stop) needs the data back to draw and run, and the inputs' files.
   if (state.series) w.postMessage({ type: "series", seriesId: state.seriesId, series: state.series } satisfies ToWorker);
+  for (const [key, input] of state.inputs) w.postMessage({ type: "input", inputId: input.inputId, key, files: input.files } satisfies ToWorker);
   if (state.loading) loadStopped(`Reading ${state.loading.name} stopped: the engine worker was restarted.`);
   return w;
 }
@@ -218,6 +239,17 @@ function onWorkerMessage(m: FromWorker): void {
       if (state.loading?.loadId !== m.loadId) return;
       loadStopped(`Reading ${state.loading.name} was cancelled.`);
       return;
+    case "input-loaded":
+    case "input-error": {
+      const input = state.inputs.get(m.key);
+      if (input?.inputId !== m.inputId) return;
+      input.status = m.type === "input-loaded" ? "loaded" : "error";
+      input.loaded = m.type === "input-loaded" ? m.loaded : undefined;
+      input.error = m.type === "input-error" ? m.error : undefined;
+      showInputStatus(m.key);
+      validate();
+      return;
+    }
     case "drawn":
       void barView.apply(m);
       return;
@@ -390,10 +422,9 @@ window.addEventListener("drop", (e) => e.preventDefault());
 
 // ---- strategy form and validation -----------------------------------------
 
-// The page runs one series of bars and has no way yet to give a strategy news: a strategy whose inputs it cannot supply (a pair's two legs, a holdings file, news) is listed, not offered, with why.
+// Every strategy runs here: one that needs more than the loaded bars (a pair's second leg, a holdings file, news) gets file inputs for them below it.
 for (const s of strategies) {
-  el.strategy.append(h("option", { value: s.name, disabled: s.inputs !== undefined, title: s.inputs && `needs ${s.inputs.why}: run it with nt backtest or the API` },
-    s.inputs ? `${s.name} (needs ${s.inputs.why}; nt backtest or the API)` : s.name));
+  el.strategy.append(h("option", { value: s.name, title: s.inputs && `needs ${s.inputs.why}: choose the files below it` }, s.name));
 }
 
 function currentDef(): StrategyDefinition {
@@ -409,8 +440,83 @@ function showStrategy(): void {
   signalForm.setPrimary(def.name);
   const choice = signalForm.choice();
   renderParams(choice);
+  renderInputs(inputsFor(choice.names.map((name) => getStrategy(name))));
   renderSweepAxes(def, isCombined(choice));
   validate();
+}
+
+// ---- a strategy's inputs --------------------------------------------------
+
+/** The file inputs on the form now, generated from the chosen strategies' declared inputs. */
+let shownInputs: readonly InputSpec[] = [];
+const inputElements = new Map<InputKey, { input: HTMLInputElement; status: HTMLElement; error: HTMLElement }>();
+
+/** Draws the file inputs `specs` (none: the box is hidden); a file read before for the same input stays chosen. */
+function renderInputs(specs: readonly InputSpec[]): void {
+  const same = specs.length === shownInputs.length && specs.every((s, i) => s.key === shownInputs[i].key && s.help === shownInputs[i].help);
+  shownInputs = specs;
+  if (same) return;
+  inputElements.clear();
+  el.inputBox.hidden = specs.length === 0;
+  el.inputFields.replaceChildren(...specs.map((spec) => {
+    const id = `input-${spec.key}`;
+    const input = h("input", {
+      id, type: "file", accept: spec.accept, multiple: spec.multiple, "data-testid": id,
+      "aria-describedby": `${id}-status ${id}-help ${id}-error`,
+    });
+    const status = h("p", { className: "input-status status", id: `${id}-status`, "data-testid": `${id}-status`, "aria-live": "polite" });
+    const error = h("p", { className: "field-error", id: `${id}-error`, "data-testid": `error-${id}` });
+    input.addEventListener("change", () => chooseInput(spec.key, [...(input.files ?? [])]));
+    inputElements.set(spec.key, { input, status, error });
+    return h("div", { className: "field", "data-field": id },
+      h("label", { for: id }, spec.label), input, status, h("p", { className: "field-help", id: `${id}-help` }, spec.help), error);
+  }));
+  for (const spec of specs) showInputStatus(spec.key);
+}
+
+/** Sends the chosen file(s) to the worker to read; no files forgets the input. */
+function chooseInput(key: InputKey, files: readonly File[]): void {
+  if (files.length === 0) {
+    state.inputs.delete(key);
+  } else {
+    state.inputs.set(key, { inputId: state.nextInput++, files, status: "reading" });
+  }
+  send({ type: "input", inputId: files.length === 0 ? state.nextInput++ : state.inputs.get(key)!.inputId, key, files });
+  showInputStatus(key);
+  validate();
+}
+
+function showInputStatus(key: InputKey): void {
+  const els = inputElements.get(key);
+  if (!els) return;
+  const input = state.inputs.get(key);
+  const names = input ? input.files.map((f) => f.name).join(", ") : "";
+  els.status.textContent = !input ? "" : input.status === "reading" ? `Reading ${names}…` : input.status === "loaded" ? `${names}: ${input.loaded!.summary}` : "";
+  els.status.dataset.state = input?.status ?? "none";
+}
+
+/**
+ * What the page itself says about an input (none chosen, still being read,
+ * refused by the worker with the engine's message), or undefined when it is
+ * ready for the engine's request check. A book strategy that takes any
+ * number of series (mirror) may be given none here: its holdings say which it needs.
+ */
+function inputProblem(spec: InputSpec): string | undefined {
+  const input = state.inputs.get(spec.key);
+  if (!input) {
+    const def = getStrategy(spec.strategy);
+    const optional = spec.key === "series" && def.inputs?.series === undefined;
+    return optional ? undefined : `No file chosen: ${spec.strategy} needs ${spec.why}`;
+  }
+  if (input.status === "reading") return `Reading ${input.files.map((f) => f.name).join(", ")}…`;
+  if (input.status === "error") return input.error!.message;
+  return undefined;
+}
+
+/** The loaded result of a shown input, if it is ready. */
+function inputLoaded(key: InputKey): InputState | undefined {
+  const input = state.inputs.get(key);
+  return shownInputs.some((s) => s.key === key) && input?.status === "loaded" ? input : undefined;
 }
 
 /** The strategy and parameter name of a parameter field of `choice`: "fast", or a combination's "momentum.fast". */
@@ -488,24 +594,46 @@ function validate(): Valid | null {
   const sizing = method === "" ? undefined : { method, ...readNumbers(sizingFields.fields, sizingFields.values(), errors.sizing) } as SizingSpec;
   const combine = signalForm.combineSpec((set) => readNumbers(set.fields, set.values(), errors.combine));
   const memory = signalForm.memoryOn ? readNumbers(MEMORY_FIELDS, signalForm.memory.values(), errors.memory) : undefined;
-  const request: PlainRequest = { strategy: strategyField(choice), params, combine, memory, config, limits, sizing };
+  // The inputs' parts of the request, as the worker read them: the holdings file's text and the news' articles (an API body's fields).
+  const inputErrors = new Map<InputKey, string>();
+  for (const spec of shownInputs) {
+    const problem = inputProblem(spec);
+    if (problem !== undefined) inputErrors.set(spec.key, problem);
+  }
+  const holdings = inputLoaded("holdings")?.loaded?.holdings;
+  const news = inputLoaded("news")?.loaded?.news;
+  const others = inputLoaded("series")?.loaded?.symbols ?? [];
+  const request: PlainRequest = {
+    strategy: strategyField(choice), params, combine, memory, config, limits, sizing,
+    ...(holdings === undefined ? {} : { holdings }), ...(news === undefined ? {} : { news }),
+  };
   let checked: StrategyParams | null = null;
   if (Object.values(errors).every((m) => m.size === 0)) {
     try {
       checked = checkBacktestRequest(request).params as StrategyParams;
-      const [strategy, cfg] = strategyAndConfig(request);
-      // The engine's own check of the settings against the data; the bars themselves were checked on loading, so their first does.
-      if (state.series) new Backtest(firstBar(state.series), strategy, cfg);
+      // As the run builds it: over the loaded series and the others chosen (a book strategy is built for their symbols).
+      const symbols = state.series ? [state.series.symbol, ...others] : undefined;
+      const [strategy, cfg] = strategyAndConfig(request, symbols);
+      // The engine's own check of the settings against the data; the bars themselves were checked on loading, so their first does
+      // (the others' first bars stand in as the loaded series' first, named as they are: the run checks they share its bar times).
+      if (state.series) {
+        const first = firstBar(state.series);
+        new Backtest([first, ...others.map((symbol) => ({ ...first, symbol }))], strategy, cfg);
+      }
     } catch (e) {
       const message = messageOf(e);
       const field = (e as EngineError).field;
       const target = fieldFor(field);
       const control = field === undefined ? null : signalForm.control(field);
+      const input = inputOfError(e as EngineError);
       if (target) errors[target.set].set(target.name, message);
       else if (control) controlErrors.set(control, message);
+      // An input the page already has something to say about (none chosen yet) keeps its own message.
+      else if (input && shownInputs.some((s) => s.key === input)) inputErrors.set(input, inputErrors.get(input) ?? message);
       else formError = message;
     }
   }
+  showInputErrors(inputErrors);
   for (const [name, fields] of Object.entries(fieldSets)) fields.showErrors(errors[name as FieldSetName]);
   signalForm.showErrors(controlErrors);
   if ([errors.settings, errors.limits, errors.sizing].some((m) => m.size > 0)) byId<HTMLDetailsElement>("settings").open = true;
@@ -513,8 +641,18 @@ function validate(): Valid | null {
   if (errors.memory.size > 0 || controlErrors.has("memory")) byId<HTMLDetailsElement>("memory-box").open = true;
   el.formError.textContent = formError;
   el.formError.hidden = formError === "";
-  if (checked === null || Object.values(errors).some((m) => m.size > 0) || controlErrors.size > 0 || formError) return null;
+  if (checked === null || Object.values(errors).some((m) => m.size > 0) || controlErrors.size > 0 || inputErrors.size > 0 || formError) return null;
   return { request: { ...request, params: checked }, params: checked };
+}
+
+/** Shows each input's error next to it (the rest cleared), the input marked invalid. */
+function showInputErrors(errors: ReadonlyMap<InputKey, string>): void {
+  for (const [key, els] of inputElements) {
+    const message = errors.get(key);
+    els.error.textContent = message ?? "";
+    if (message !== undefined) els.input.setAttribute("aria-invalid", "true");
+    else els.input.removeAttribute("aria-invalid");
+  }
 }
 
 function firstBar(s: BarSeries): BarSeries {
@@ -592,7 +730,11 @@ function startRun(t0: number): void {
     return;
   }
   const jobId = state.nextJob++;
-  const overlays = overlaysForRun(valid.request.strategy, valid.params, valid.request.combine !== undefined);
+  const others = inputLoaded("series");
+  const overlays = [
+    ...overlaysForRun(valid.request.strategy, valid.params, valid.request.combine !== undefined),
+    ...otherSeriesOverlays(others?.loaded?.symbols ?? []),
+  ];
   state.running = { jobId, t0, overlays };
   el.run.disabled = true;
   el.cancel.disabled = false;
@@ -600,7 +742,7 @@ function startRun(t0: number): void {
   el.runStatus.textContent = "Running…";
   el.runStatus.dataset.state = "running";
   delete el.runStatus.dataset.done;
-  send({ type: "backtest", jobId, seriesId: state.seriesId, request: valid.request, overlays });
+  send({ type: "backtest", jobId, seriesId: state.seriesId, extraSeries: others?.inputId, request: valid.request, overlays });
 }
 
 function cancelRun(): void {
@@ -633,7 +775,11 @@ function finishRun(message: string, isError: boolean, runState = isError ? "erro
 function showEngineError(err: PlainError): void {
   const target = fieldFor(err.field);
   const control = err.field === undefined ? null : signalForm.control(err.field);
-  if (target) {
+  const input = inputOfError(err);
+  if (input && inputElements.has(input)) {
+    // An error about an input (the other series' bar times, a holdings row) goes next to it.
+    showInputErrors(new Map([[input, err.message]]));
+  } else if (target) {
     fieldSets[target.set].showErrors(new Map([[target.name, err.message]]));
   } else if (control) {
     signalForm.showErrors(new Map([[control, err.message]]));
@@ -671,13 +817,16 @@ async function showResult(m: Extract<FromWorker, { type: "result" }>): Promise<v
       byId("equity-empty").hidden = true;
     },
     () => {
-      renderBenchmark(el.benchStats, el.benchNote, a);
+      renderBenchmark(el.benchStats, el.benchNote, a, report.symbol.includes(","));
       renderTradeStats(el.tradeStats, a);
       renderDrawdowns(el.drawdowns, a);
     },
     () => renderMonthly(el.monthly, el.monthlyLegend, a),
     () => {
-      renderTrades(el.trades, el.tradesPager, el.tradesNote, report.trades, state.priceDecimals, focusTrade);
+      // A run of several series (a pair, mirror) names each trade's symbol.
+      const several = report.symbol.includes(",");
+      el.tradesSymbol.hidden = !several;
+      renderTrades(el.trades, el.tradesPager, el.tradesNote, report.trades, state.priceDecimals, focusTrade, several);
       renderRejections(el.rejections, el.rejectionsPager, el.rejectionsNote, report.rejections);
       renderDropped(el.dropped, el.droppedPager, el.droppedNote, report.droppedSignals);
       renderResized(el.resized, el.resizedPager, el.resizedNote, report.resized, state.priceDecimals);
@@ -842,10 +991,12 @@ function renderSweepAxes(def: StrategyDefinition, combined: boolean): void {
   if (key === axesFor) return;
   axesFor = key;
   const numeric = def.params.filter((p) => p.type !== "boolean");
-  if (combined || numeric.length < 2) {
+  if (combined || numeric.length < 2 || def.inputs) {
     el.sweepAxes.replaceChildren(h("p", { className: "field-help", "data-testid": "sweep-unavailable" }, combined
       ? "The sweep varies one strategy's parameters; the engine's sweep (nt sweep, the API) does not take a combination of strategies. Set the combination back to none to sweep."
-      : `${def.name} has fewer than two numeric parameters to sweep.`));
+      : def.inputs
+        ? `The sweep runs each parameter set over the loaded series alone, and ${def.name} needs ${def.inputs.why}; run it with its inputs (step 2) one parameter set at a time.`
+        : `${def.name} has fewer than two numeric parameters to sweep.`));
     axes = null;
     el.sweepRun.disabled = true;
     return;

@@ -1,5 +1,6 @@
 // The indicator lines drawn over a strategy's chart: what the strategy itself
 // looks at, computed over the whole series by the indicator kernels.
+import type { BarSeries } from "../../src/core/data.ts";
 import type { Indicators } from "../../src/features/indicators.ts";
 import type { StrategyParams } from "../../src/strategies/strategy.ts";
 import type { OverlaySpec } from "./protocol.ts";
@@ -10,7 +11,16 @@ export const COLORS = {
   rsi: "#8e24aa",
   band: "#00897b",
   middle: "#5f6368",
+  /** The other series of a run (a pair's second leg, mirror's), in turn. */
+  others: ["#d81b60", "#3949ab", "#7cb342", "#f4511e", "#00acc1"],
 };
+
+/** The closes of the other series a run takes besides the loaded one (a pair's second leg), each a line in the pane below the candles. */
+export function otherSeriesOverlays(symbols: readonly string[]): OverlaySpec[] {
+  return symbols.map((symbol, i) => ({
+    id: `close-${i}`, label: `${symbol} close`, kind: "close", args: [i], pane: "lower", color: COLORS.others[i % COLORS.others.length],
+  }));
+}
 
 /** The overlays for a strategy and its (validated) parameters; none for a strategy it does not know. */
 export function overlaysFor(strategy: string, params: StrategyParams): OverlaySpec[] {
@@ -53,8 +63,8 @@ export function overlaysForRun(strategy: string, params: StrategyParams, combine
   });
 }
 
-/** Computes every overlay over `close`; bands with the same arguments are computed once. */
-export function computeOverlays(ind: Indicators, close: Float64Array, specs: readonly OverlaySpec[]): Record<string, Float64Array> {
+/** Computes every overlay over `close` (a "close" one is another series' closes, from `others`); bands with the same arguments are computed once. */
+export function computeOverlays(ind: Indicators, close: Float64Array, specs: readonly OverlaySpec[], others: readonly BarSeries[] = []): Record<string, Float64Array> {
   const out: Record<string, Float64Array> = {};
   const bands = new Map<string, ReturnType<Indicators["bbands"]>>();
   for (const spec of specs) {
@@ -64,6 +74,9 @@ export function computeOverlays(ind: Indicators, close: Float64Array, specs: rea
         break;
       case "rsi":
         out[spec.id] = ind.rsi(close, spec.args[0]);
+        break;
+      case "close":
+        out[spec.id] = others[spec.args[0]].close;
         break;
       case "bbands.upper":
       case "bbands.middle":

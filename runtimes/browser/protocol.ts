@@ -9,6 +9,8 @@ import type { RiskLimits } from "../../src/risk/limits.ts";
 import type { MemorySpec } from "../../src/signals/memory-filter.ts";
 import type { CombineSpec } from "../../src/signals/spec.ts";
 import type { StrategyParams } from "../../src/strategies/strategy.ts";
+import type { ScoredArticle } from "../../src/news/article.ts";
+import type { InputKey } from "./inputs.ts";
 import { alignToBars, type Candles, type Plan } from "./decimate.ts";
 
 /** The engine settings a page can send: the numbers only (callbacks stay in the worker). */
@@ -29,6 +31,22 @@ export interface PlainRequest {
   readonly limits?: RiskLimits;
   /** Position sizing; absent means the fixed positionFraction. */
   readonly sizing?: SizingSpec;
+  /** The text of a holdings file, for a strategy that follows one (mirror), read and checked in the worker. */
+  readonly holdings?: string;
+  /** Scored articles, for a strategy that reads news (neural-sentiment), parsed from a news file in the worker. */
+  readonly news?: readonly ScoredArticle[];
+}
+
+/** What the worker made of a strategy's input file(s) (inputs.ts): a line for the page and the request's part. */
+export interface InputLoaded {
+  /** What was read, in words ("BBB · 800 bars", "12 articles"). */
+  readonly summary: string;
+  /** The series' names (series). */
+  readonly symbols?: readonly string[];
+  /** The holdings file's text, checked (holdings). */
+  readonly holdings?: string;
+  /** The articles, scored (news). */
+  readonly news?: readonly ScoredArticle[];
 }
 
 /** An indicator line drawn over the chart, computed in the worker by the WASM kernels. */
@@ -36,8 +54,9 @@ export interface OverlaySpec {
   /** Unique within one run; the key of the computed values. */
   readonly id: string;
   readonly label: string;
-  readonly kind: "sma" | "bbands.upper" | "bbands.middle" | "bbands.lower" | "rsi";
-  /** Kernel arguments after the input series (period, and k for bands). */
+  /** An indicator, or "close": the closes of another series the run takes (a pair's second leg), args [its index among them]. */
+  readonly kind: "sma" | "bbands.upper" | "bbands.middle" | "bbands.lower" | "rsi" | "close";
+  /** Kernel arguments after the input series (period, and k for bands); for "close", the other series' index. */
   readonly args: readonly number[];
   /** "price" draws over the candles; "lower" in a pane below them. */
   readonly pane: "price" | "lower";
@@ -53,6 +72,8 @@ export interface PlainError {
   readonly message: string;
   readonly field?: string;
   readonly row?: number;
+  /** The file (or request part, holdings) the error is in. */
+  readonly source?: string;
 }
 
 /** The report figures a sweep cell keeps. */
@@ -100,7 +121,13 @@ export type ToWorker =
   | { readonly type: "export"; readonly jobId: number; readonly format: ExportFormat }
   /** Draw bars [from, to) of the series in view, `buckets` buckets across (decimate.ts's planFor). */
   | { readonly type: "draw"; readonly drawId: number; readonly seriesId: number; readonly from: number; readonly to: number; readonly buckets: number }
-  | { readonly type: "backtest"; readonly jobId: number; readonly seriesId: number; readonly request: PlainRequest; readonly overlays: readonly OverlaySpec[] }
+  /** A strategy's input file(s), read and parsed in the worker; kept (series) for runs that name `inputId`. No files: the input is cleared. */
+  | { readonly type: "input"; readonly inputId: number; readonly key: InputKey; readonly files: readonly File[] }
+  /** `extraSeries`: the inputId of the other series the run takes besides the loaded one (pairs' second leg, mirror's), if any. */
+  | {
+    readonly type: "backtest"; readonly jobId: number; readonly seriesId: number; readonly extraSeries?: number; readonly request: PlainRequest;
+    readonly overlays: readonly OverlaySpec[];
+  }
   | { readonly type: "cancel"; readonly jobId: number };
 
 export type FromWorker =
@@ -110,6 +137,8 @@ export type FromWorker =
   | { readonly type: "loaded"; readonly loadId: number; readonly seriesId: number; readonly series: BarSeries; readonly priceDecimals: number }
   | { readonly type: "load-error"; readonly loadId: number; readonly error: PlainError }
   | { readonly type: "load-cancelled"; readonly loadId: number }
+  | { readonly type: "input-loaded"; readonly inputId: number; readonly key: InputKey; readonly loaded: InputLoaded }
+  | { readonly type: "input-error"; readonly inputId: number; readonly key: InputKey; readonly error: PlainError }
   | { readonly type: "progress"; readonly jobId: number; readonly done: number; readonly total: number }
   /** Every bar stepped: the report and its analysis are being computed (one stretch of work, stopped only by ending the worker). */
   | { readonly type: "analysing"; readonly jobId: number }
@@ -139,13 +168,14 @@ export interface Drawn {
 
 export function toPlainError(e: unknown): PlainError {
   if (e instanceof Error) {
-    const { code, field, row } = e as Error & { code?: unknown; field?: unknown; row?: unknown };
+    const { code, field, row, source } = e as Error & { code?: unknown; field?: unknown; row?: unknown; source?: unknown };
     return {
       name: e.name,
       message: e.message,
       code: typeof code === "string" ? code : undefined,
       field: typeof field === "string" ? field : undefined,
       row: typeof row === "number" ? row : undefined,
+      source: typeof source === "string" ? source : undefined,
     };
   }
   return { name: "Error", message: String(e) };

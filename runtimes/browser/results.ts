@@ -76,11 +76,13 @@ const BENCHMARK_STATS: readonly Stat<BenchmarkFigures>[] = [
   { key: "informationRatio", label: "Information ratio", value: (b) => b.informationRatio, format: (x) => fmtNum(x, 3), help: "active premium / tracking error", signed: true },
 ];
 
-/** The comparison with the benchmark (buy and hold of the series). */
-export function renderBenchmark(container: HTMLElement, note: HTMLElement, a: PageReport["analysis"]): void {
+/** The comparison with the benchmark (buy and hold of the series; none for a run of several). */
+export function renderBenchmark(container: HTMLElement, note: HTMLElement, a: PageReport["analysis"], severalSeries = false): void {
   const b = a.benchmark;
   note.textContent = b === null
-    ? "No benchmark: the series is too short to compare."
+    ? severalSeries
+      ? "No benchmark: a run of several series has no one series to buy and hold (as nt backtest with several --data files and no --benchmark)."
+      : "No benchmark: the series is too short to compare."
     : `${b.name}, ${fmtTime(b.start)} → ${fmtTime(b.end)} (${fmtInt(b.bars)} bars); R PerformanceAnalytics conventions, risk-free 0.`;
   if (b === null) container.replaceChildren();
   else renderTiles(container, BENCHMARK_STATS, b, "bench");
@@ -167,6 +169,8 @@ export function renderTrades(
   trades: readonly TradeRecord[],
   decimals: number,
   onFocus: (t: TradeRecord) => void,
+  /** A run of several series (a pair, mirror): each trade's symbol in a last column. */
+  symbols = false,
 ): void {
   note.textContent = trades.length === 0
     ? "No closed trades."
@@ -186,7 +190,8 @@ export function renderTrades(
       h("td", { className: "num" }, fmtPrice(t.exitPrice, decimals)),
       h("td", { className: `num ${tone}`, "data-testid": "trade-pnl", "data-value": String(t.pnl) }, fmtMoney(t.pnl)),
       h("td", { className: `num ${tone}` }, fmtPct(t.returnPct)),
-      h("td", { className: "reason", title: `${t.entryReason} → ${t.exitReason}` }, `${t.entryReason} → ${t.exitReason}`));
+      h("td", { className: "reason", title: `${t.entryReason} → ${t.exitReason}` }, `${t.entryReason} → ${t.exitReason}`),
+      symbols ? h("td", { "data-testid": "trade-symbol" }, t.symbol) : null);
   });
 }
 

@@ -107,7 +107,9 @@ export class SignalForm {
 
   /** The strategy chosen above: it is always part of the run (its box ticked and fixed). */
   setPrimary(name: string): void {
-    if (this.primary !== name && this.primary !== "") this.boxes.get(this.primary)!.checked = false;
+    // A strategy that cannot be combined (one with inputs, pairs) has no box.
+    const before = this.boxes.get(this.primary);
+    if (this.primary !== name && before) before.checked = false;
     this.primary = name;
     this.sync();
   }

@@ -4,21 +4,26 @@
 // run's lines for each view the charts draw, and builds the run's exports:
 // nothing the page's thread does grows with the length of the series.
 // Indicator overlays come from the WASM kernels, loaded once per worker.
-import { Backtest } from "../../src/backtest/engine.ts";
-import { strategyAndConfig } from "../../src/backtest/job.ts";
+import { strategyBacktest } from "../../src/backtest/job.ts";
 import { realScheduler } from "../../src/core/clock.ts";
 import type { BarSeries } from "../../src/core/data.ts";
 import { runSteps } from "../../src/execution/runner.ts";
 import { tsIndicators, type Indicators } from "../../src/features/indicators.ts";
 import { WasmIndicators } from "../../src/kernels/indicators.ts";
 import { BarsCsvParser } from "../../src/data/csv.ts";
+import type { TextChunkParser } from "../../src/data/csv-dialect.ts";
+import { parseHoldingsCsv } from "../../src/data/holdings.ts";
+import { parseNewsText, scoredArticles } from "../../src/news/news-file.ts";
 import { buyAndHold, withAnalysis, type AnalyzedReport } from "../../src/report/analysis.ts";
 import { aggregateBars, decimateLine, planFor } from "./decimate.ts";
 import { exportFile } from "./exports.ts";
 import { priceDecimals } from "./format.ts";
 import { parseStream } from "./load.ts";
 import { computeOverlays } from "./overlays.ts";
-import { splitReport, toPlainError, type Curves, type ExportFormat, type FromWorker, type PlainRequest, type ToWorker } from "./protocol.ts";
+import {
+  splitReport, toPlainError, type Curves, type ExportFormat, type FromWorker, type InputLoaded, type PlainRequest, type ToWorker,
+} from "./protocol.ts";
+import type { InputKey } from "./inputs.ts";
 import { messageChannelYield } from "./slices.ts";
 
 interface WorkerScope {
@@ -36,6 +41,10 @@ const yieldNow = messageChannelYield();
 const cancelled = new Set<number>();
 const cancelledLoads = new Set<number>();
 let series: { id: number; bars: BarSeries } | null = null;
+/** The other series a run may take besides `series` (a pair's second leg, mirror's), by the input that read them. */
+let others: { id: number; list: BarSeries[] } | null = null;
+/** The latest input asked for, by kind: a file still being read when another is chosen is dropped. */
+const latestInput = new Map<InputKey, number>();
 /** The last run: its whole report for the exports, its lines and curves over the bars to draw. */
 let last: { jobId: number; seriesId: number; report: AnalyzedReport; overlays: Record<string, Float64Array>; curves: Curves } | null = null;
 
@@ -77,11 +86,64 @@ function seriesFor(id: number): BarSeries {
   return series.bars;
 }
 
-/** The request with nothing but plain values, as the engine takes it. */
+/** The request with nothing but plain values, as the engine takes it (an API body's fields). */
 function engineRequest(req: PlainRequest) {
   return {
     strategy: req.strategy, params: req.params, combine: req.combine, memory: req.memory, config: { ...req.config }, limits: req.limits, sizing: req.sizing,
+    holdings: req.holdings, news: req.news,
   };
+}
+
+/** A whole (small) text file, then `read` on it: for files read at once (holdings, news). */
+function wholeText<T>(read: (text: string) => T): TextChunkParser<T> {
+  const parts: string[] = [];
+  return { push: (chunk) => void parts.push(chunk), finish: () => read(parts.join("")) };
+}
+
+/** A file through a chunk parser, in slices (refused by name if it is not text), as the loaded data is read. */
+async function parseFile<T>(file: File, parser: TextChunkParser<T>): Promise<T> {
+  const out = await parseStream(file.stream(), parser, {
+    source: file.name, sliceMs: SLICE_MS, now: () => performance.now(), yieldNow, cancelled: () => false, onProgress: () => {},
+  });
+  return out as T;
+}
+
+/**
+ * A strategy's input file(s), read and parsed here by the code `nt backtest`
+ * reads them with: other series as the loaded data (BarsCsvParser, each
+ * named after its file), a holdings file checked by parseHoldingsCsv (the
+ * request carries its text, as an API body does), news by parseNewsText and
+ * scored (--news). Errors are the engine's, naming the file, row and field.
+ */
+async function readInput(msg: Extract<ToWorker, { type: "input" }>): Promise<InputLoaded | null> {
+  const { key, files } = msg;
+  const current = () => latestInput.get(key) === msg.inputId;
+  if (files.length === 0) {
+    if (key === "series") others = null;
+    return null;
+  }
+  switch (key) {
+    case "series": {
+      const list: BarSeries[] = [];
+      for (const file of files) list.push(await parseFile(file, new BarsCsvParser({ source: file.name })));
+      if (!current()) return null;
+      others = { id: msg.inputId, list };
+      const symbols = list.map((s) => s.symbol);
+      return { summary: list.map((s) => `${s.symbol} · ${s.close.length.toLocaleString("en-US")} bars`).join("; "), symbols };
+    }
+    case "holdings": {
+      const file = files[0];
+      const [text, holdings] = await parseFile(file, wholeText((t) => [t, parseHoldingsCsv(t, file.name)] as const));
+      const symbols = new Set(holdings.snapshots.flatMap((s) => s.positions.map((p) => p.symbol)));
+      const n = holdings.snapshots.length;
+      return { summary: `${n} snapshot${n === 1 ? "" : "s"} of ${[...symbols].join(", ")} (${holdings.measure})`, holdings: text };
+    }
+    case "news": {
+      const file = files[0];
+      const news = await parseFile(file, wholeText((t) => scoredArticles(parseNewsText(t, file.name))));
+      return { summary: `${news.length.toLocaleString("en-US")} article${news.length === 1 ? "" : "s"}`, news };
+    }
+  }
 }
 
 async function load(msg: Extract<ToWorker, { type: "load" }>): Promise<void> {
@@ -131,8 +193,13 @@ function exportOf(jobId: number, format: ExportFormat): Blob {
 async function backtest(msg: Extract<ToWorker, { type: "backtest" }>): Promise<void> {
   const { jobId } = msg;
   const bars = seriesFor(msg.seriesId);
-  const [strategy, config] = strategyAndConfig(engineRequest(msg.request));
-  const engine = new Backtest(bars, strategy, config);
+  let list = [bars];
+  if (msg.extraSeries !== undefined) {
+    if (!others || others.id !== msg.extraSeries) throw new Error("other series were chosen as the run started; run it again");
+    list = [bars, ...others.list];
+  }
+  // As nt backtest runs its --data files: the loaded series first, then the others, aligned by the engine.
+  const engine = strategyBacktest(list, engineRequest(msg.request));
   const total = bars.close.length;
   const outcome = await runSteps(engine, {
     scheduler: realScheduler,
@@ -150,13 +217,13 @@ async function backtest(msg: Extract<ToWorker, { type: "backtest" }>): Promise<v
   }
   post({ type: "analysing", jobId });
   const engineReport = engine.report();
-  // Stepped runs time themselves here: the engine times only run(). The analysis is the CLI's (buy and hold of the series).
+  // Stepped runs time themselves here: the engine times only run(). The analysis is the CLI's (buy and hold of the series when there is one).
   const report = withAnalysis({
     ...engineReport, elapsedMs: busy, barsPerSecond: busy > 0 ? Math.round(engineReport.bars / (busy / 1000)) : engineReport.bars * 1000,
-  }, buyAndHold(bars));
+  }, list.length === 1 ? buyAndHold(bars) : null);
   const k = await loadKernels();
   const t0 = performance.now();
-  const overlays = computeOverlays(k.ind, bars.close, msg.overlays);
+  const overlays = computeOverlays(k.ind, bars.close, msg.overlays, list.slice(1));
   const overlayMs = performance.now() - t0;
   const split = splitReport(report, bars.time);
   last = { jobId, seriesId: msg.seriesId, report, overlays, curves: split.curves };
@@ -196,6 +263,14 @@ scope.onmessage = (e) => {
       load(msg).catch((err: unknown) => {
         cancelledLoads.delete(msg.loadId);
         post({ type: "load-error", loadId: msg.loadId, error: toPlainError(err) });
+      });
+      return;
+    case "input":
+      latestInput.set(msg.key, msg.inputId);
+      readInput(msg).then((loaded) => {
+        if (loaded && latestInput.get(msg.key) === msg.inputId) post({ type: "input-loaded", inputId: msg.inputId, key: msg.key, loaded });
+      }, (err: unknown) => {
+        if (latestInput.get(msg.key) === msg.inputId) post({ type: "input-error", inputId: msg.inputId, key: msg.key, error: toPlainError(err) });
       });
       return;
     case "cancel-load":

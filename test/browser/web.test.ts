@@ -61,9 +61,9 @@ describe("the browser app", () => {
     expect(await page.getAttribute("[data-testid=kernels]", "data-kernels")).toBe("wasm");
     // The form comes from the strategy metadata.
     const options = await page.$$eval("[data-testid=strategy] option", (o) => o.map((x) => [(x as HTMLOptionElement).value, (x as HTMLOptionElement).disabled]));
-    expect(options).toEqual([["momentum", false], ["mean-reversion", false], ["neural-forecast", false], ["neural-sentiment", true], ["pairs", true], ["mirror", true]]);
-    // A strategy the page cannot feed (two series, a holdings file) is listed with why, not offered.
-    expect(await page.textContent("[data-testid=strategy] option[value=pairs]")).toBe("pairs (needs two aligned series, the pair's legs; nt backtest or the API)");
+    // Every strategy is offered: one that needs more than the bars gets file inputs for it (test/browser/inputs.test.ts).
+    expect(options).toEqual([["momentum", false], ["mean-reversion", false], ["neural-forecast", false], ["neural-sentiment", false], ["pairs", false], ["mirror", false]]);
+    expect(await page.textContent("[data-testid=strategy] option[value=pairs]")).toBe("pairs");
     for (const name of ["fast", "slow", "rsiPeriod", "rsiMax", "allowShort"]) {
       expect(await page.locator(`[data-testid=param-${name}]`).count(), name).toBe(1);
     }
