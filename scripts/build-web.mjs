@@ -56,7 +56,9 @@ export async function staleReason() {
 
 export async function buildWeb() {
   const started = Date.now();
-  for (const kernel of ["indicators", "research"]) {
+  // The kernels the page copies, named once by ASSETS.
+  const kernels = ASSETS.map(([from]) => from.match(/^build\/(\w+)\.wasm$/)?.[1]).filter((k) => k !== undefined);
+  for (const kernel of kernels) {
     if (existsSync(at("build", `${kernel}.wasm`))) continue;
     console.log(`build/${kernel}.wasm is missing; building the kernels first`);
     const r = spawnSync(process.execPath, [at("scripts", "build-wasm.mjs"), kernel], { cwd: root, stdio: "inherit" });
@@ -90,9 +92,8 @@ export async function buildWeb() {
   // builtAt is when the build began: an input saved during the build counts as newer.
   await writeFile(infoFile, JSON.stringify({ builtAt: started, inputs }, null, 1) + "\n");
   const size = async (name) => ((await stat(join(out, name))).size / 1024).toFixed(0) + " KiB";
-  console.log(`built ${relative(root, out)}: app.js ${await size("app.js")}, worker.js ${await size("worker.js")}, ` +
-    `research-worker.js ${await size("research-worker.js")}, indicators.wasm ${await size("indicators.wasm")}, ` +
-    `research.wasm ${await size("research.wasm")}, sp500.csv ${await size("sp500.csv")}`);
+  const sizes = await Promise.all(["app.js", "worker.js", "research-worker.js", ...kernels.map((k) => `${k}.wasm`), "sp500.csv"].map(async (name) => `${name} ${await size(name)}`));
+  console.log(`built ${relative(root, out)}: ${sizes.join(", ")}`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

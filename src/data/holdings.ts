@@ -89,12 +89,14 @@ export function parseHoldingsCsv(text: string, source: string): Holdings {
     if (!NUMBER.test(text)) {
       throw new MarketDataError(`${measure} must be a number >= 0 in plain decimal (no sign, exponent or thousands separator), got ${shown(text)}`, { source, row, field: measure });
     }
+    const amount = Number(text);
+    if (!Number.isFinite(amount)) throw new MarketDataError(`${measure} is too large to be a number, got ${text.length} digits`, { source, row, field: measure });
     const key = `${date} ${symbol}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) throw new MarketDataError(`${symbol} on ${cell[dateAt]} is already on row ${earlier}; give each symbol once per date`, { source, row, field: "symbol" });
     seen.set(key, row);
     const positions = byDate.get(date) ?? [];
-    positions.push({ symbol, amount: Number(text), row });
+    positions.push({ symbol, amount, row });
     byDate.set(date, positions);
   }
   if (byDate.size === 0) throw new MarketDataError("no holdings rows after the header", { source });

@@ -43,11 +43,15 @@ export function parseNewsText(text: string, source: string): NewsRecord[] {
   const first = body.trimStart()[0];
   if (first === "[") return newsItems(parseJson(body, source), "", source);
   if (first === "{") {
-    // One object is Alpaca's answer, or a file of one JSON line: told apart by its keys.
     const whole = tryJson(body);
-    if (!whole.ok) return newsLines(body, source);
+    if (!whole.ok) {
+      // JSON lines only when the first line is an object on its own; else one document, broken where JSON.parse says.
+      if (tryJson(body.trimStart().split(/\r?\n/, 1)[0]).ok) return newsLines(body, source);
+      throw new ConfigError(`not valid JSON: ${whole.message}`, { source });
+    }
+    // One object is Alpaca's answer, or a single news item (a file of one JSON line, or pretty-printed): told apart by its keys.
     const o = whole.value as Record<string, unknown>;
-    if (o.news === undefined && Object.keys(o).some((k) => (NEWS_FIELDS as readonly string[]).includes(k))) return newsLines(body, source);
+    if (o.news === undefined && Object.keys(o).some((k) => (NEWS_FIELDS as readonly string[]).includes(k))) return newsItems([o], "", source);
     if (!Array.isArray(o.news)) throw new ConfigError("expected a JSON array of news items, an object with one under \"news\", or JSON lines of news items", { source });
     return newsItems(o.news, "news", source);
   }

@@ -90,8 +90,8 @@ describe("nt news stream", () => {
       ["103", "Globex faces fraud probe", ["GLBX", "NWND"], "2026-02-02T14:32:00.000Z", -2 / 3],
     ]);
     expect(file[0].score).toBeGreaterThan(0.2);
-    // The lines in a JSON array are a news file for nt backtest --news, scores as written.
-    const asFile = parseNewsText(`[${run.out.trim().split("\n").join(",")}]`, "stream.json");
+    // The lines as written are a news file for nt backtest --news, scores as written.
+    const asFile = parseNewsText(run.out, "stream.jsonl");
     expect(scoredArticles(asFile).map((a) => [a.id, a.score])).toEqual(file.map((a: { id: string; score: number }) => [a.id, a.score]));
     expect(run.err).toBe([
       `nt news: connecting to ${server.streamUrl}`, "nt news: live: news about NWND, GLBX", "nt news: closed: closed by client",
@@ -204,6 +204,17 @@ describe("nt news stream", () => {
     expect(await err("--symbols", "NWND", "--alias", "NWND=Northwind")).toBe("nt news: --alias belongs to nt news fetch --source rss: Alpaca tags its articles itself");
     expect(await err("--symbols", "NWND", "--json")).toBe("nt news: --json belongs to nt news score; stream writes JSON lines anyway");
     expect(await err("--symbols", "NWND", "wss://elsewhere")).toBe(`nt news: nt news stream takes no "wss://elsewhere": it reads Alpaca's news stream (NT_ALPACA_NEWS_STREAM_URL)`);
+    // --out must stay a news file once appended to.
+    const array = join(dir, "fetched.json");
+    writeFileSync(array, '[{"id":"1","time":"2026-01-01T00:00:00Z","headline":"x"}]\n');
+    const unended = join(dir, "unended.jsonl");
+    writeFileSync(unended, '{"id":"1"}');
+    const refused = "holds something other than JSON lines ending with a line break; appending would make it unreadable as a news file: give a new file";
+    expect(await err("--symbols", "NWND", "--out", array)).toBe(`nt news: --out ${array} ${refused}`);
+    expect(await err("--symbols", "NWND", "--out", unended)).toBe(`nt news: --out ${unended} ${refused}`);
+    expect(await err("--symbols", "NWND", "--out", dir)).toBe(`nt news: --out ${dir}: is a directory; give a file name`);
+    expect(await err("--symbols", "NWND", "--out", "")).toBe("nt news: --out needs a file name");
+    expect(readFileSync(array, "utf8")).toBe('[{"id":"1","time":"2026-01-01T00:00:00Z","headline":"x"}]\n');
     expect(server.requests.length + server.received.length).toBe(before);
   });
 });

@@ -2,12 +2,17 @@
 // platform compiled ahead of time (Cloudflare Workers, Vercel Edge), and the
 // app sees the same kernels either way.
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { loadKernels, type KernelSources } from "../../src/api/kernels.ts";
 import { isWasmModule } from "../../src/kernels/module.ts";
 import { WasmIndicators } from "../../src/kernels/indicators.ts";
-import { wasmBytes } from "../helpers.ts";
+import { WasmNeural } from "../../src/kernels/neural.ts";
+import { kernelPredictor } from "../../src/kernels/neural-predictor.ts";
+import { cpuPredictor } from "../../src/neural/predictor.ts";
+import { loadWeights } from "../../src/neural/weights.ts";
+import { root, wasmBytes } from "../helpers.ts";
 
 const names = ["indicators", "risk", "solver", "json", "neural"] as const;
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -25,8 +30,14 @@ describe("loadKernels", () => {
     const close = Float64Array.from({ length: 300 }, (_, i) => 100 + Math.sin(i / 7) * 5);
     expect(fromModules.indicators.rsi(close, 14)).toEqual(fromBytes.indicators.rsi(close, 14));
     expect(fromModules.json!.write(["", close])).toEqual(fromBytes.json!.write(["", close]));
-    expect(fromModules.predictor?.backend).toBe("cpu");
-    expect(fromBytes.predictor?.backend).toBe("cpu");
+    // Both run neural.wasm (the kernels' floats, not the TypeScript forward's), and alike.
+    const lstm = loadWeights(readFileSync(`${root}models/lstm.safetensors`));
+    const windows = Float32Array.from({ length: 3 * lstm.model.config.inputSize }, (_, i) => Math.sin(i / 5));
+    const kernels = kernelPredictor(await WasmNeural.load(wasmBytes("neural")));
+    const want = await kernels.predict(lstm.model, lstm.weights, windows, 3);
+    expect(await fromModules.predictor!.predict(lstm.model, lstm.weights, windows, 3)).toEqual(want);
+    expect(await fromBytes.predictor!.predict(lstm.model, lstm.weights, windows, 3)).toEqual(want);
+    expect(Array.from(await cpuPredictor.predict(lstm.model, lstm.weights, windows, 3))).not.toEqual(Array.from(want));
   });
 
   it("accepts a module compiled in another realm, as edge-runtime hands them into its VM", async () => {

@@ -44,8 +44,9 @@ describe("news files", () => {
     const read = (text: string) => scoredArticles(parseNewsText(text, "news.jsonl"));
     expect(read(lines)).toEqual(read(JSON.stringify(items)));
     expect(parseNewsText(lines, "news.jsonl")[1].where).toEqual({ field: "line 2.time", source: "news.jsonl" });
-    // One line is one item, not Alpaca's answer.
+    // One line is one item, not Alpaca's answer; so is one item pretty-printed.
     expect(read(JSON.stringify(items[0]))).toEqual(read(JSON.stringify([items[0]])));
+    expect(read(JSON.stringify(items[0], null, 2))).toEqual(read(JSON.stringify([items[0]])));
   });
 
   it("reads CSV with a header of news fields, quoted cells, symbols in one cell", () => {
@@ -80,6 +81,9 @@ describe("news files", () => {
     expect(fails('{"items": []}', "n.json")).toBe('n.json: expected a JSON array of news items, an object with one under "news", or JSON lines of news items');
     expect(fails('{"time": 1, "headline": "a"}\n\n{"time": 2, "headline": "b"\n', "n.jsonl")).toMatch(/^n\.jsonl: line 3 is not valid JSON: /);
     expect(fails('{"time": 1, "headline": "a"}\n{"time": 2, "headline": "b", "mood": 1}\n', "n.jsonl")).toMatch(/^n\.jsonl: line 2\.mood is not a known field/);
+    // A broken pretty-printed document is named as one, where JSON.parse stopped, not as a bad first line.
+    expect(fails('{\n  "news": [\n    {"time": 1, "headline": "a"}\n', "n.json")).toMatch(/^n\.json: not valid JSON: .*position/);
+    expect(fails('{\n  "time": 1,\n  "headline": "a",\n', "n.json")).toMatch(/^n\.json: not valid JSON: /);
     expect(fails('[{"time": "2020-01-02T10:00:00", "headline": "x"}]', "n.json")).toMatch(/^n\.json: \[0\]\.time must be epoch milliseconds or an ISO 8601 time .*\(with its zone\)/);
     expect(fails('{"news": [{"headline": "x", "symbol": "A"}]}', "n.json")).toBe("n.json: news[0].symbol is not a known field; expected one of time, created_at, updated, updated_at, id, source, headline, summary, content, url, author, symbols, score, label, images");
     expect(() => scoredArticles(parseNewsText("headline\nAcme rallies\n", "h.csv"))).toThrow("h.csv, row 1: time is missing: a backtest places each article in time (epoch ms or ISO 8601)");

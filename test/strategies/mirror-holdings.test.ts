@@ -43,6 +43,9 @@ describe("the holdings file", () => {
       message: 'fund.csv, row 2: shares must be a number >= 0 in plain decimal (no sign, exponent or thousands separator), got "-5"', field: "shares", row: 2,
     });
     expect(refusal("date,symbol,value\n2020-03-31,AAPL,1e6\n")).toMatchObject({ field: "value", row: 1 });
+    expect(refusal(`date,symbol,shares\n2020-03-31,AAPL,${"9".repeat(400)}\n`)).toEqual({
+      message: "fund.csv, row 1: shares is too large to be a number, got 400 digits", field: "shares", row: 1,
+    });
     expect(refusal("date,symbol,shares\n03/31/2020,AAPL,1\n")).toMatchObject({ field: "date", row: 1 });
     expect(refusal("date,symbol,shares\n2020-03-31,BRK B,1\n")).toMatchObject({ field: "symbol", row: 1 });
     expect(refusal("date,symbol,shares\n2020-03-31,AAPL\n")).toEqual({ message: "fund.csv, row 1: has 2 cells but the header has 3", field: "shares", row: 1 });

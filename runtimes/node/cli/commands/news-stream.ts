@@ -1,5 +1,5 @@
 // nt news stream: Alpaca's real-time news as JSON lines, one scored article a line.
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { WebSocket } from "ws";
 import { loadAppConfig, requireAlpacaCredentials } from "../../../../src/config/app-config.ts";
@@ -25,14 +25,15 @@ export async function streamNews(values: StreamFlags, positionals: string[], io:
   const symbols = streamSymbols(values.symbols);
   const max = values.max === undefined ? undefined : Number(values.max);
   if (max !== undefined && !(/^\d{1,7}$/.test(values.max!) && max >= 1)) throw new UsageError(`--max must be a whole number of articles from 1, got ${shown(values.max)}`);
+  const out = values.out === undefined ? undefined : jsonLinesOut(values.out, io.cwd);
   const config = loadAppConfig({ env: process.env, file: values.config === undefined ? undefined : { name: values.config, text: readFileSync(resolve(io.cwd, values.config), "utf8") } });
   const credentials = requireAlpacaCredentials(config);
   const streamUrl = config.alpaca.newsStreamUrl;
   const say = (text: string) => io.err(`nt news: ${text}\n`);
 
   // Appended line by line, each written through to the file at once: a kill loses nothing written.
-  const fd = values.out === undefined ? undefined : openSync(resolve(io.cwd, values.out), "a");
-  const write = fd === undefined ? (line: string) => io.out(line) : (line: string) => void writeSync(fd, line);
+  const fd = out === undefined ? undefined : openSync(out, "a");
+  const write = fd === undefined ? (line: string) => io.out(line) : (line: string) => appendAll(fd, line);
   const stream = new AlpacaNewsStream({ credentials, streamUrl, restUrl: config.alpaca.dataUrl, WebSocket: WebSocket as unknown as WebSocketConstructor }, symbols);
 
   let written = 0;
@@ -90,6 +91,45 @@ export async function streamNews(values: StreamFlags, positionals: string[], io:
     stream.close();
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * --out, checked before anything is opened: a new or empty file, or one of
+ * JSON lines that ends with a line break, so what is appended keeps it a
+ * news file. Returns its path.
+ */
+function jsonLinesOut(out: string, cwd: string): string {
+  if (out.trim() === "") throw new UsageError("--out needs a file name");
+  const path = resolve(cwd, out);
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return path;
+    throw new UsageError(`--out ${out}: ${(e as Error).message}`);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new UsageError(`--out ${out}: is a directory; give a file name`);
+    if (!stat.isFile() || stat.size === 0) return path;
+    const head = Buffer.alloc(Math.min(stat.size, 4096));
+    readSync(fd, head, 0, head.length, 0);
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, stat.size - 1);
+    const first = head.toString("utf8").replace(/^\uFEFF/, "").trimStart()[0];
+    if (first !== "{" || last[0] !== 0x0a) {
+      throw new UsageError(`--out ${out} holds something other than JSON lines ending with a line break; appending would make it unreadable as a news file: give a new file`);
+    }
+    return path;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes all of line at the end of fd: a short write (a nearly full disk) goes on where it stopped, or throws. */
+function appendAll(fd: number, line: string): void {
+  const bytes = Buffer.from(line, "utf8");
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 /** --symbols: tickers in capitals, comma-separated, or "*" alone for all news. */
