@@ -37,7 +37,8 @@ export async function run(): Promise<string> {
   const adapter = (await runtime.executor()).adapter;
   const webgpu = gpuPredictor(runtime);
   const kernels = kernelPredictor(await WasmNeural.load(kernelBytes("neural")));
-  const software = /swiftshader|llvmpipe/i.test(adapter);
+  // Told from the adapter's name: the software Vulkan drivers Dawn may find.
+  const software = /swiftshader|llvmpipe|lavapipe/i.test(adapter);
   const goals: string[] = [];
   const load = os.loadavg()[0];
   const inference: string[] = [];
