@@ -36,7 +36,10 @@ import {
   renderBenchmark, renderDrawdowns, renderDropped, renderMonthly, renderRejections, renderResized, renderStats, renderTrades, renderTradeStats,
 } from "./results.ts";
 import { isCombined, MEMORY_FIELDS, SignalForm, strategyField, type Choice } from "./signals-form.ts";
-import { cellOf, defaultRange, gridValues, METRICS, renderHeatmap, revealBest, MAX_STEPS, type Axis, type CellResult, type MetricKey } from "./sweep.ts";
+import type { CombineSpec } from "../../src/signals/spec.ts";
+import {
+  axisOptions, cellOf, defaultRange, gridValues, METRICS, renderHeatmap, revealBest, MAX_STEPS, type Axis, type AxisOption, type CellResult, type MetricKey,
+} from "./sweep.ts";
 import { SweepCancelled } from "../../src/research/executor.ts";
 import { WorkerPoolExecutor, type FromSweepWorker } from "../../src/research/pool.ts";
 import { runSweep as runEngineSweep } from "../../src/research/sweep.ts";
@@ -176,7 +179,9 @@ const state = {
   shownJob: 0,
   runs: 0,
   sweep: null as null | {
-    strategy: string; base: StrategyParams; x: Axis; y: Axis; cells: (CellResult | undefined)[]; running: boolean;
+    /** The strategies swept and the combination's settings (none for one strategy alone), to load a cell's run on the form. */
+    choice: Choice; combine: CombineSpec | undefined;
+    base: StrategyParams; x: Axis; y: Axis; cells: (CellResult | undefined)[]; running: boolean;
   },
 };
 
@@ -441,7 +446,7 @@ function showStrategy(): void {
   const choice = signalForm.choice();
   renderParams(choice);
   renderInputs(inputsFor(choice.names.map((name) => getStrategy(name))));
-  renderSweepAxes(def, isCombined(choice));
+  renderSweepAxes(choice);
   validate();
 }
 
@@ -983,20 +988,22 @@ let axes: { x: AxisInputs; y: AxisInputs } | null = null;
 for (const [key, m] of Object.entries(METRICS)) el.sweepMetric.append(h("option", { value: key }, m.label));
 el.sweepMetric.addEventListener("change", () => drawHeatmap());
 
-/** What the sweep's axes were drawn for: a strategy, or a combination (which the engine's sweep does not take). */
+/** What the sweep's axes were drawn for: a strategy, or a combination of strategies. */
 let axesFor = "";
+/** The quantities the axes offer: the strategy's parameters, or a combination's (prefixed) and its settings. */
+let axisChoices: AxisOption[] = [];
 
-function renderSweepAxes(def: StrategyDefinition, combined: boolean): void {
-  const key = combined ? "(combined)" : def.name;
+function renderSweepAxes(choice: Choice): void {
+  const combined = isCombined(choice);
+  const key = `${strategyField(choice)}${combined ? " (combined)" : ""}`;
   if (key === axesFor) return;
   axesFor = key;
-  const numeric = def.params.filter((p) => p.type !== "boolean");
-  if (combined || numeric.length < 2 || def.inputs) {
-    el.sweepAxes.replaceChildren(h("p", { className: "field-help", "data-testid": "sweep-unavailable" }, combined
-      ? "The sweep varies one strategy's parameters; the engine's sweep (nt sweep, the API) does not take a combination of strategies. Set the combination back to none to sweep."
-      : def.inputs
-        ? `The sweep runs each parameter set over the loaded series alone, and ${def.name} needs ${def.inputs.why}; run it with its inputs (step 2) one parameter set at a time.`
-        : `${def.name} has fewer than two numeric parameters to sweep.`));
+  const def = getStrategy(choice.names[0]);
+  axisChoices = axisOptions(choice.names, combined);
+  if (axisChoices.length < 2 || def.inputs) {
+    el.sweepAxes.replaceChildren(h("p", { className: "field-help", "data-testid": "sweep-unavailable" }, def.inputs
+      ? `The sweep runs each parameter set over the loaded series alone, and ${def.name} needs ${def.inputs.why}; run it with its inputs (step 2) one parameter set at a time.`
+      : `${def.name} has fewer than two numeric parameters to sweep.`));
     axes = null;
     el.sweepRun.disabled = true;
     return;
@@ -1005,8 +1012,8 @@ function renderSweepAxes(def: StrategyDefinition, combined: boolean): void {
   const make = (axis: "x" | "y", title: string, initial: number): [HTMLElement, AxisInputs] => {
     const id = (part: string) => `sweep-${axis}-${part}`;
     const param = h("select", { id: id("param"), "data-testid": id("param") });
-    for (const p of numeric) param.append(h("option", { value: p.name }, p.name));
-    param.value = numeric[initial].name;
+    for (const o of axisChoices) param.append(h("option", { value: o.key }, o.key));
+    param.value = axisChoices[initial].key;
     const num = (part: string, label: string, attrs: Record<string, string | number> = {}) => {
       const input = h("input", { id: id(part), type: "number", step: "any", "data-testid": id(part), ...attrs });
       return [h("label", { for: id(part) }, label), input] as const;
@@ -1016,7 +1023,7 @@ function renderSweepAxes(def: StrategyDefinition, combined: boolean): void {
     const [stepsLabel, steps] = num("steps", "Steps", { min: 1, max: MAX_STEPS, step: 1, value: 10 });
     const inputs = { param, from, to, steps };
     const setRange = () => {
-      const spec = def.params.find((p) => p.name === param.value)!;
+      const spec = axisOption(param.value).spec;
       const [lo, hi] = defaultRange(spec);
       from.value = String(lo);
       to.value = String(hi);
@@ -1027,7 +1034,7 @@ function renderSweepAxes(def: StrategyDefinition, combined: boolean): void {
     const box = h("fieldset", { className: "axis" },
       h("legend", {}, title),
       h("div", { className: "axis-grid" },
-        h("div", { className: "axis-param" }, h("label", { for: id("param") }, "Parameter"), param),
+        h("div", { className: "axis-param" }, h("label", { for: id("param") }, combined ? "Parameter or setting" : "Parameter"), param),
         h("div", {}, fromLabel, from), h("div", {}, toLabel, to), h("div", {}, stepsLabel, steps)));
     return [box, inputs];
   };
@@ -1037,9 +1044,13 @@ function renderSweepAxes(def: StrategyDefinition, combined: boolean): void {
   el.sweepAxes.replaceChildren(xBox, yBox);
 }
 
-function readAxis(def: StrategyDefinition, inputs: AxisInputs): Axis {
-  const spec = def.params.find((p) => p.name === inputs.param.value)!;
-  return { param: spec.name, values: gridValues(spec, Number(inputs.from.value), Number(inputs.to.value), Number(inputs.steps.value)) };
+function axisOption(key: string): AxisOption {
+  return axisChoices.find((o) => o.key === key)!;
+}
+
+function readAxis(inputs: AxisInputs): Axis {
+  const { key, spec } = axisOption(inputs.param.value);
+  return { param: key, values: gridValues(spec, Number(inputs.from.value), Number(inputs.to.value), Number(inputs.steps.value)) };
 }
 
 function showSweepError(message: string): void {
@@ -1062,18 +1073,19 @@ async function runSweep(): Promise<void> {
     focusFirstInvalid();
     return showSweepError("Fix the highlighted strategy fields first: the sweep starts from them.");
   }
-  const def = currentDef();
   let x: Axis, y: Axis;
   try {
-    x = readAxis(def, axes.x);
-    y = readAxis(def, axes.y);
+    x = readAxis(axes.x);
+    y = readAxis(axes.y);
   } catch (e) {
     return showSweepError((e as Error).message);
   }
   if (x.param === y.param) return showSweepError("Choose two different parameters for the rows and the columns.");
   const base = valid.params;
   const total = x.values.length * y.values.length;
-  const sweep = { strategy: def.name, base, x, y, cells: new Array<CellResult | undefined>(total).fill(undefined), running: true };
+  const sweep = {
+    choice: signalForm.choice(), combine: valid.request.combine, base, x, y, cells: new Array<CellResult | undefined>(total).fill(undefined), running: true,
+  };
   state.sweep = sweep;
   el.sweepRun.disabled = true;
   el.sweepCancel.disabled = false;
@@ -1149,16 +1161,21 @@ function drawHeatmap(): void {
   el.heatSummary.textContent = summary || "Cells fill in as the backtests finish.";
 }
 
-/** Loads a cell's parameters into the form and runs that backtest. */
+/** Loads a cell's parameters (and the combination's settings) into the form and runs that backtest. */
 function pickCell(sweep: NonNullable<typeof state.sweep>, xv: number, yv: number): void {
-  if (el.strategy.value !== sweep.strategy || isCombined(signalForm.choice())) {
-    el.strategy.value = sweep.strategy;
-    signalForm.reset();
+  const now = signalForm.choice();
+  if (strategyField(now) !== strategyField(sweep.choice) || now.method !== sweep.choice.method) {
+    el.strategy.value = sweep.choice.names[0];
+    showStrategy();
+    signalForm.setChoice(sweep.choice);
     showStrategy();
   }
   for (const [k, v] of Object.entries(sweep.base)) paramFields.setValue(k, v as number | boolean);
-  paramFields.setValue(sweep.x.param, xv);
-  paramFields.setValue(sweep.y.param, yv);
+  if (sweep.combine) signalForm.setCombine(sweep.combine);
+  for (const [key, v] of [[sweep.x.param, xv], [sweep.y.param, yv]] as const) {
+    if (key.startsWith("combine.")) signalForm.combine.setValue(key.slice("combine.".length), v);
+    else paramFields.setValue(key, v);
+  }
   byId("strategy-h").scrollIntoView({ behavior: "smooth", block: "start" });
   startRun(performance.now());
 }

@@ -119,6 +119,22 @@ export class SignalForm {
     return { names: [this.primary, ...others], method: this.el.method.value as CombineMethod | "" };
   }
 
+  /** The strategies of `choice` ticked (the one chosen above among them) and its method chosen. */
+  setChoice(choice: Choice): void {
+    for (const [name, box] of this.boxes) box.checked = choice.names.includes(name);
+    this.el.method.value = choice.method;
+    this.sync();
+  }
+
+  /** The combination's number fields and override as `spec` gives them (blank where it gives none). */
+  setCombine(spec: CombineSpec): void {
+    for (const f of this.combine.fields) {
+      const value = f.name.startsWith("weights.") ? spec.weights?.[f.name.slice("weights.".length)] : spec[f.name as "minConfidence" | "ttl"];
+      this.combine.setValue(f.name, value ?? "");
+    }
+    this.el.override.value = spec.override ?? "";
+  }
+
   /** Back to one strategy alone: no other ticked, no method. */
   reset(): void {
     for (const box of this.boxes.values()) box.checked = false;

@@ -1,16 +1,47 @@
-// Parameter sweeps: a grid over two numeric parameters, run by the engine's
-// own sweep (src/research) on a pool of Web Workers, drawn as a heat map (an
-// HTML table: readable by a screen reader, each cell a button that loads its
-// parameters).
+// Parameter sweeps: a grid over two numeric parameters (of a strategy, or of
+// a combination: its strategies' parameters and its own settings), run by
+// the engine's own sweep (src/research) on a pool of Web Workers, drawn as a
+// heat map (an HTML table: readable by a screen reader, each cell a button
+// that loads its parameters).
 import type { RunRow } from "../../src/research/run.ts";
+import { COMBINE_SETTINGS, WEIGHT_SETTING } from "../../src/signals/spec.ts";
+import { getStrategy } from "../../src/strategies/index.ts";
 import type { ParamSpec } from "../../src/strategies/strategy.ts";
 import { h } from "./dom.ts";
 import { fmtNum, fmtPct } from "./format.ts";
 import type { CellMetrics, PlainError } from "./protocol.ts";
 
 export interface Axis {
+  /** The sweep key (the engine's resolveKey takes it): "fast", or a combination's "momentum.fast", "combine.ttl". */
   readonly param: string;
   readonly values: readonly number[];
+}
+
+/** A quantity the sweep can vary: its sweep key, and its declaration (named by the key) with the value its range starts around. */
+export interface AxisOption {
+  readonly key: string;
+  readonly spec: ParamSpec;
+}
+
+/** Where a range starts for the combination's settings that default to none (no threshold, no expiry). */
+const SETTING_CENTRE: Record<(typeof COMBINE_SETTINGS)[number]["name"], number> = { minConfidence: 0.2, ttl: 20 };
+
+/**
+ * The numeric quantities a sweep of `names` can vary: the strategy's
+ * parameters, or for a combination each strategy's by prefix
+ * (momentum.fast) and the combination's own settings (combine.minConfidence,
+ * combine.ttl, combine.weights.NAME), from the declarations the engine
+ * checks a combined request by.
+ */
+export function axisOptions(names: readonly string[], combined: boolean): AxisOption[] {
+  const numeric = (name: string) => getStrategy(name).params.filter((p) => p.type !== "boolean");
+  if (!combined) return numeric(names[0]).map((p) => ({ key: p.name, spec: p }));
+  const named = (key: string, spec: Omit<ParamSpec, "name">): AxisOption => ({ key, spec: { ...spec, name: key } });
+  return [
+    ...names.flatMap((n) => numeric(n).map((p) => named(`${n}.${p.name}`, p))),
+    ...COMBINE_SETTINGS.map((s) => named(`combine.${s.name}`, { ...s, default: SETTING_CENTRE[s.name] })),
+    ...names.map((n) => named(`combine.weights.${n}`, { ...WEIGHT_SETTING, default: 1 })),
+  ];
 }
 
 export const MAX_STEPS = 25;

@@ -597,7 +597,7 @@ export function openApiDocument(state: AppState): Schema {
         SweepRequest: {
           allOf: [ref("BacktestRequest"), {
             type: "object",
-            description: "exactly one of grid, random; keys are strategy parameters or run settings (limits.NAME, sizing.NAME)",
+            description: "exactly one of grid, random; keys are strategy parameters or run settings (limits.NAME, sizing.NAME); with combine, the combined strategies' parameters by prefix (momentum.fast) and the combination's settings (combine.minConfidence, combine.ttl, combine.weights.NAME), every run on the event-driven engine",
             properties: {
               grid: {
                 type: "array", minItems: 1, items: {

@@ -7,9 +7,10 @@ import { checkSetting, type SettingSpec } from "../core/settings.ts";
 import { Random } from "../core/random.ts";
 import { LIMIT_SETTINGS } from "../risk/limits.ts";
 import { SIZING_SETTINGS } from "../risk/sizing.ts";
+import { COMBINE_SETTINGS, strategyNames, WEIGHT_SETTING } from "../signals/spec.ts";
 import { getStrategy } from "../strategies/index.ts";
 
-/** One value per varied key; keys are request paths ("params.fast", "config.slippageBps", "sizing.target"). */
+/** One value per varied key; keys are request paths ("params.fast", "config.slippageBps", "sizing.target", "params.momentum.fast", "combine.ttl"). */
 export type Point = Readonly<Record<string, number | boolean>>;
 
 /** A grid axis: evenly spaced values from `from` to `to` (both included when the step lands on it), or listed values. */
@@ -37,14 +38,18 @@ export const MAX_POINTS = 100_000;
  * A bare name is a strategy parameter when the strategy has one by that name,
  * else a run setting (CONFIG_SETTINGS); "params.x", "config.x", "limits.x"
  * and "sizing.x" name a place explicitly (sizing options of the base
- * request's sizing method).
+ * request's sizing method). For a combination (a base with `combine`), the
+ * strategy's parameters are its members' by prefix ("momentum.fast",
+ * "params.momentum.fast"), and the combination's own numeric settings are
+ * "combine.minConfidence", "combine.ttl" and "combine.weights.NAME" (bare:
+ * "minConfidence", "ttl", "weights.NAME", as the sweep's table shows them):
+ * the same declarations checkBacktestRequest checks a combined request by.
  */
 export function resolveKey(base: BacktestRequest, key: string): { path: string; spec: SettingSpec } {
-  const def = getStrategy(base.strategy);
   const dot = key.indexOf(".");
   const [where, name] = dot < 0 ? [undefined, key] : [key.slice(0, dot), key.slice(dot + 1)];
-  const param = def.params.find((p) => p.name === name);
-  if ((where === undefined || where === "params") && param) return { path: `params.${name}`, spec: param };
+  const strategyPart = base.combine === undefined ? strategyKey(base, where, name) : combinedKey(base, key, where, name);
+  if (strategyPart) return strategyPart;
   const config = CONFIG_SETTINGS.find((s) => s.name === name);
   if ((where === undefined || where === "config") && config) return { path: `config.${name}`, spec: config };
   const limit = LIMIT_SETTINGS.find((s) => s.name === name);
@@ -55,8 +60,57 @@ export function resolveKey(base: BacktestRequest, key: string): { path: string; 
     if (spec) return { path: `sizing.${name}`, spec };
     throw new ConfigError(`sweep key ${shown(key)}: ${method === undefined ? "the base request has no sizing method" : `sizing ${method} has no option ${shown(name)}`}`, { field: key });
   }
-  const known = [...def.params.map((p) => p.name), ...CONFIG_SETTINGS.map((s) => s.name), ...LIMIT_SETTINGS.map((s) => `limits.${s.name}`), "sizing.<option>"];
-  throw new ConfigError(`sweep key ${shown(key)} is neither a ${def.name} parameter nor a run setting; known: ${known.join(", ")}`, { field: key });
+  const runSettings = [...CONFIG_SETTINGS.map((s) => s.name), ...LIMIT_SETTINGS.map((s) => `limits.${s.name}`), "sizing.<option>"];
+  if (base.combine === undefined) {
+    const def = getStrategy(base.strategy);
+    const known = [...def.params.map((p) => p.name), ...runSettings];
+    throw new ConfigError(`sweep key ${shown(key)} is neither a ${def.name} parameter nor a run setting; known: ${known.join(", ")}`, { field: key });
+  }
+  const names = strategyNames(base.strategy);
+  const known = [...combinedKeys(names), ...runSettings].join(", ");
+  const member = where !== undefined && names.includes(where) ? where : where === "params" && names.includes(name.split(".")[0]) ? name.split(".")[0] : undefined;
+  const why = member !== undefined
+    ? `${member} has no parameter ${shown(key.slice(key.lastIndexOf(".") + 1))}`
+    : where === "combine"
+      ? `the combination has no numeric setting ${shown(name)} (combine.weights.NAME takes one of ${names.join(", ")})`
+      : where === undefined && names.some((n) => getStrategy(n).params.some((p) => p.name === key))
+        ? `a combination's parameters are prefixed by their strategy, e.g. ${names.find((n) => getStrategy(n).params.some((p) => p.name === key))}.${key}`
+        : `it is neither a parameter of ${names.join(", ")} (prefixed by strategy), a setting of the combination, nor a run setting`;
+  throw new ConfigError(`sweep key ${shown(key)}: ${why}; known: ${known}`, { field: key });
+}
+
+/** A single strategy's parameter: "fast" or "params.fast". */
+function strategyKey(base: BacktestRequest, where: string | undefined, name: string): { path: string; spec: SettingSpec } | undefined {
+  const param = getStrategy(base.strategy).params.find((p) => p.name === name);
+  return (where === undefined || where === "params") && param ? { path: `params.${name}`, spec: param } : undefined;
+}
+
+/** A combination's member parameter ("momentum.fast", "params.momentum.fast") or its own setting ("combine.ttl", "ttl", "weights.momentum"). */
+function combinedKey(base: BacktestRequest, key: string, where: string | undefined, name: string): { path: string; spec: SettingSpec } | undefined {
+  const names = strategyNames(base.strategy);
+  const member = (m: string, p: string) => {
+    const param = names.includes(m) ? getStrategy(m).params.find((s) => s.name === p) : undefined;
+    return param ? { path: `params.${m}.${p}`, spec: param } : undefined;
+  };
+  if (where === "params") {
+    const dot = name.indexOf(".");
+    return dot < 0 ? undefined : member(name.slice(0, dot), name.slice(dot + 1));
+  }
+  if (where !== undefined && names.includes(where)) return member(where, name);
+  const own = where === "combine" ? name : where === undefined || where === "weights" ? key : undefined;
+  if (own === undefined) return undefined;
+  const setting = COMBINE_SETTINGS.find((s) => s.name === own);
+  if (setting) return { path: `combine.${own}`, spec: setting };
+  if (own.startsWith("weights.") && names.includes(own.slice("weights.".length))) return { path: `combine.${own}`, spec: WEIGHT_SETTING };
+  return undefined;
+}
+
+/** The keys a combination's sweep may vary, besides the run settings. */
+function combinedKeys(names: readonly string[]): string[] {
+  return [
+    ...names.flatMap((n) => getStrategy(n).params.map((p) => `${n}.${p.name}`)),
+    ...COMBINE_SETTINGS.map((s) => `combine.${s.name}`), ...names.map((n) => `combine.weights.${n}`),
+  ];
 }
 
 /** The points a space describes, each keyed by request path, checked against the settings' declarations. */
@@ -138,19 +192,30 @@ export function applyPoint(base: BacktestRequest, point: Point): BacktestRequest
   const parts: Record<string, Record<string, unknown>> = {
     params: { ...base.params }, config: { ...base.config }, limits: { ...base.limits }, sizing: { ...base.sizing },
   };
+  let combine = base.combine;
   for (const [path, value] of Object.entries(point)) {
     const dot = path.indexOf(".");
-    parts[path.slice(0, dot)][path.slice(dot + 1)] = value;
+    const [part, name] = [path.slice(0, dot), path.slice(dot + 1)];
+    if (part !== "combine") parts[part][name] = value;
+    else if (combine === undefined) throw new ConfigError(`${path}: the base request is not a combination of strategies`, { field: path });
+    else if (name.startsWith("weights.")) combine = { ...combine, weights: { ...combine.weights, [name.slice("weights.".length)]: value as number } };
+    else combine = { ...combine, [name]: value };
   }
   const some = (o: Record<string, unknown>) => (Object.keys(o).length > 0 ? o : undefined);
-  // The parts no point varies (combine, memory, holdings, news) stay as the base has them.
+  // The parts no point varies (memory, holdings, news) stay as the base has them.
   return {
     ...base, params: parts.params as BacktestRequest["params"], config: some(parts.config),
     limits: some(parts.limits), sizing: some(parts.sizing) as BacktestRequest["sizing"],
+    ...(combine === undefined ? {} : { combine }),
   };
 }
 
-/** A point with short keys for tables and reports: "params.fast" shows as "fast". */
+/**
+ * A point with short keys for tables and reports: "params.fast" shows as
+ * "fast", a combination's "params.momentum.fast" as "momentum.fast" and
+ * "combine.minConfidence" as "minConfidence"; each is a key resolveKey takes.
+ */
 export function shortKeys(point: Point): Record<string, number | boolean> {
-  return Object.fromEntries(Object.entries(point).map(([k, v]) => [k.startsWith("params.") || k.startsWith("config.") ? k.slice(k.indexOf(".") + 1) : k, v]));
+  const short = (k: string) => (["params.", "config.", "combine."].some((p) => k.startsWith(p)) ? k.slice(k.indexOf(".") + 1) : k);
+  return Object.fromEntries(Object.entries(point).map(([k, v]) => [short(k), v]));
 }

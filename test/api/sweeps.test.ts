@@ -10,6 +10,7 @@ import { runSweep } from "../../src/research/sweep.ts";
 import { sweepView } from "../../src/research/view.ts";
 import { root, wasmBytes } from "../helpers.ts";
 import { sp500Csv } from "./fixtures.ts";
+import { nt } from "../cli/capture.ts";
 
 const SECRETS = { alice: "alice-secret-0123456789abc", bob: "bob-secret-0123456789abcdef", reader: "reader-secret-0123456789ab" };
 const KEYS = [`alice:read,backtest:${SECRETS.alice}`, `bob:read,backtest:${SECRETS.bob}`, `reader:read:${SECRETS.reader}`].join(" ");
@@ -129,5 +130,46 @@ describe("POST /sweeps", () => {
     // The queue moves on: the next job runs.
     const next = await (await call(e, "alice", "POST", "/sweeps", { ...sweep, walkForward: undefined })).json();
     expect((await settled(e, "alice", next.id)).status).toBe("done");
+  });
+});
+
+describe("POST /sweeps over a combination of strategies", () => {
+  const combined = {
+    sample: "sp500", strategy: "momentum,mean-reversion", params: { "momentum.allowShort": true, "momentum.slow": 60 },
+    combine: { method: "weighted", weights: { "mean-reversion": 2 } },
+    grid: [{ key: "momentum.fast", from: 5, to: 15, step: 5 }, { key: "combine.minConfidence", values: [0.1, 0.4] }],
+  };
+
+  it("gives the rows nt sweep --combine gives, every run event-driven", async () => {
+    const e = await app();
+    const job = await (await call(e, "alice", "POST", "/sweeps", combined)).json();
+    const done = await settled(e, "alice", job.id);
+    expect(done.status).toBe("done");
+    const cli = await nt("sweep", "--strategy", "momentum,mean-reversion", "--combine", "weighted", "--param", "momentum.allowShort=true",
+      "--param", "momentum.slow=60", "--weight", "mean-reversion=2", "--grid", "momentum.fast=5:15:5,combine.minConfidence=0.1|0.4", "--workers", "1", "--json");
+    expect(cli.err).toBe("");
+    const view = JSON.parse(cli.out);
+    expect(done.result.runs).toHaveLength(6);
+    expect(done.result.runs[0].params).toEqual({ "momentum.fast": 5, minConfidence: 0.1 });
+    expect(done.result.runs).toEqual(view.runs);
+    expect(done.result.best).toEqual(view.best);
+    expect(done.result.engines).toEqual(view.engines);
+    expect(done.result.engines.declined).toEqual([{ reason: "a combination of strategies runs on the event-driven engine", runs: 6 }]);
+    expect(done.result.deflatedSharpe).toEqual(view.deflatedSharpe);
+    expect(done.result.pbo).toEqual(view.pbo);
+  });
+
+  it("refuses a key the combination does not have with 400 naming it", async () => {
+    const e = await app();
+    for (const key of ["combine.nope", "momentum.nope", "fast"]) {
+      const res = await call(e, "alice", "POST", "/sweeps", { ...combined, grid: [{ key, values: [1] }] });
+      expect(res.status, key).toBe(400);
+      const { error } = await res.json();
+      expect(error.field).toBe(key);
+      expect(error.message).toMatch(new RegExp(`sweep key "${key.replace(/\./g, "\\.")}": .*; known: momentum\\.fast, `));
+    }
+    const res = await call(e, "alice", "POST", "/sweeps", { ...combined, combine: undefined });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.field).toBe("combine");
   });
 });

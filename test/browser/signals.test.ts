@@ -17,6 +17,7 @@ import type { DroppedSignal } from "../../src/core/signal.ts";
 import { checkMemory, MEMORY_SETTINGS } from "../../src/signals/memory-filter.ts";
 import { checkCombine, COMBINE_METHODS } from "../../src/signals/spec.ts";
 import { strategies } from "../../src/strategies/index.ts";
+import { resolveKey } from "../../src/research/space.ts";
 import { main } from "../../runtimes/node/cli/main.ts";
 import type { StaticServer } from "../../runtimes/node/static-server.ts";
 import {
@@ -149,9 +150,16 @@ describe("the signal layer on the page", () => {
     // The parameters are each strategy's, prefixed by its name, as the request sends them.
     const params = await page.$$eval("#param-fields input", (inputs) => inputs.map((i) => i.getAttribute("data-testid")));
     expect(params).toEqual(names.flatMap((n) => strategies.find((s) => s.name === n)!.params.map((p) => `param-${n}.${p.name}`)));
-    // A combination is no sweep the engine runs: the sweep says so.
-    expect(await page.isVisible("[data-testid=sweep-unavailable]")).toBe(true);
-    expect(await page.isDisabled("[data-testid=sweep-run]")).toBe(true);
+    // The sweep's axes offer the combination's quantities: each strategy's numeric parameters by prefix, then its own settings.
+    expect(await page.isVisible("[data-testid=sweep-unavailable]")).toBe(false);
+    expect(await page.isEnabled("[data-testid=sweep-run]")).toBe(true);
+    const axisKeys = await page.$$eval("[data-testid=sweep-x-param] option", (o) => o.map((x) => (x as HTMLOptionElement).value));
+    expect(axisKeys).toEqual([
+      ...names.flatMap((n) => strategies.find((s) => s.name === n)!.params.filter((p) => p.type !== "boolean").map((p) => `${n}.${p.name}`)),
+      "combine.minConfidence", "combine.ttl", ...names.map((n) => `combine.weights.${n}`),
+    ]);
+    // Every one is a key the engine's sweep takes for this combination.
+    for (const key of axisKeys) expect(resolveKey({ strategy: names.join(","), combine: { method: "vote" } }, key).path).toMatch(/^(params|combine)\./);
 
     // The memory filter: every setting its check knows, each with its default, usable once the filter is on.
     await page.click("#memory-box summary");
@@ -273,6 +281,41 @@ describe("the signal layer on the page", () => {
     await page.click("[data-testid=sweep-run]");
     await page.waitForSelector("[data-testid=sweep-status][data-state=done]", { timeout: 60_000 });
     expect(Number(await page.getAttribute("[data-testid=heat-cell][data-x='5'][data-y='20']", "data-value"))).toBe(filtered.sharpe);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it("sweeps a combination over a strategy's parameter and the combination's threshold: each cell is nt backtest of that point", async () => {
+    const fixed = ["--strategy", "momentum,mean-reversion", "--combine", "weighted", "--param", "momentum.allowShort=true", "--weight", "mean-reversion=2"];
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    await combine(page, ["mean-reversion"], "weighted");
+    await page.check("[data-testid='param-momentum.allowShort']");
+    await page.fill("[data-testid='combine-weights.mean-reversion']", "2");
+    for (const [axis, param, from, to] of [["x", "momentum.fast", "5", "15"], ["y", "combine.minConfidence", "0.1", "0.5"]]) {
+      await page.selectOption(`[data-testid=sweep-${axis}-param]`, param);
+      await page.fill(`[data-testid=sweep-${axis}-from]`, from);
+      await page.fill(`[data-testid=sweep-${axis}-to]`, to);
+      await page.fill(`[data-testid=sweep-${axis}-steps]`, "3");
+    }
+    await page.click("[data-testid=sweep-run]");
+    await page.waitForSelector("[data-testid=sweep-status][data-state=done]", { timeout: 60_000 });
+    expect(await page.locator("[data-testid=heat-cell]").count()).toBe(9);
+    expect(await page.textContent("#heatmap caption")).toBe("Sharpe by momentum.fast (columns) and combine.minConfidence (rows)");
+    const cells = new Set<number>();
+    for (const [fast, threshold] of [["5", "0.1"], ["10", "0.3"], ["15", "0.5"]]) {
+      const cell = `[data-testid=heat-cell][data-x='${fast}'][data-y='${threshold}']`;
+      const expected = await cli(...fixed, "--param", `momentum.fast=${fast}`, "--min-confidence", threshold);
+      expect(Number(await page.getAttribute(cell, "data-value")), `${fast} ${threshold}`).toBe(expected.sharpe);
+      expect(Number(await page.getAttribute(cell, "data-trades"))).toBe(expected.trades.length);
+      cells.add(expected.sharpe);
+    }
+    expect(cells.size).toBeGreaterThan(1);
+    // A cell loads its point (the strategy's parameter and the combination's setting) into the form and runs it: nt backtest of that point.
+    await page.click("[data-testid=heat-cell][data-x='10'][data-y='0.3']");
+    await page.waitForSelector("[data-testid=results][data-runs='1']", { timeout: 60_000 });
+    expect(await page.inputValue("[data-testid='combine-minConfidence']")).toBe("0.3");
+    await expectRunEqual(page, await cli(...fixed, "--param", "momentum.fast=10", "--min-confidence", "0.3"));
     expect(problems).toEqual([]);
     await page.context().close();
   }, 120_000);

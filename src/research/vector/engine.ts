@@ -48,11 +48,13 @@ export type VectorOutcome = { readonly run: VectorRun } | { readonly declined: s
  * (if its prices and costs fit: see VectorEngine.run). Declined: strategies
  * without a vector form, risk limits (breakers, exposure and rate limits
  * decide on state the loop does not model), stop-loss / take-profit
- * exits (intrabar order matching) and the memory filter (it judges each
- * signal by the outcomes of earlier ones).
+ * exits (intrabar order matching), a combination of strategies (its signal
+ * layer keeps each member's standing view) and the memory filter (it judges
+ * each signal by the outcomes of earlier ones).
  */
-export function vectorDeclines(config: BacktestConfig, request: Pick<BacktestRequest, "strategy" | "memory">): string | null {
+export function vectorDeclines(config: BacktestConfig, request: Pick<BacktestRequest, "strategy" | "memory" | "combine">): string | null {
   const { strategy } = request;
+  if (request.combine !== undefined) return "a combination of strategies runs on the event-driven engine";
   if (!Object.hasOwn(VECTOR_FORMS, strategy)) return `strategy ${strategy} has no vectorized form`;
   if (request.memory !== undefined) return "the memory filter runs on the event-driven engine";
   const others = (config.checks ?? []).map((c) => c.rule).filter((r) => !OWN_CHECKS.has(r));

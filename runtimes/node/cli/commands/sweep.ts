@@ -19,16 +19,19 @@ import { asUsageError, UsageError, type CliIO, type Command } from "../command.t
 import { MAX_INPUT_LABEL, readTextFile } from "../files.ts";
 import { REQUEST_OPTIONS, requestFromFlags, type Flags } from "../request-flags.ts";
 
-const usage = `Usage: nt sweep --strategy NAME (--grid k=a:b:step[,k2=...] | --random N --space k=a:b[,k2=c:d])
+const usage = `Usage: nt sweep --strategy NAME|A,B --combine vote|weighted (--grid k=a:b:step[,k2=...] | --random N --space k=a:b[,k2=c:d])
                 [--data FILE|DIR ...] [--objective sharpe] [--walk-forward IS:OOS[:anchored]]
                 [--workers N] [--redis URL] [--seed N] [--json] [--out report.html]
 
-Runs a strategy over every point of a parameter grid (or N seeded random points) on
-one or more series, picks the best by the objective, and reports the overfitting guards.
+Runs a strategy, or several combined (--strategy A,B --combine vote|weighted), over every point
+of a parameter grid (or N seeded random points) on one or more series, picks the best by the
+objective, and reports the overfitting guards.
 
   --grid k=a:b:step      values a, a+step, ... up to b; k=v1|v2 lists values; several axes comma-separated.
                          k is a strategy parameter or a run setting (slippageBps, commissionPerShare,
-                         positionFraction, ...), or limits.NAME / sizing.NAME
+                         positionFraction, ...), or limits.NAME / sizing.NAME. A combination's keys are
+                         its strategies' parameters by prefix (momentum.fast) and its own settings:
+                         combine.minConfidence, combine.ttl, combine.weights.NAME
   --random N             N points drawn uniformly from --space k=a:b[,k2=c:d] (integers stay integers)
   --seed N               seed of the random search (default 1): the same seed gives the same points
   --data FILE|DIR        bars (CSV, up to ${MAX_INPUT_LABEL}); repeatable; a directory means its *.csv files
@@ -44,10 +47,12 @@ one or more series, picks the best by the objective, and reports the overfitting
   --json                 print {runs, best, engines, deflatedSharpe, pbo, outOfSample, symbols} as JSON
   --out FILE.html        write a self-contained report: heat map, out-of-sample equity, guards
 Fixed settings take the \`nt backtest\` flags: --param k=v, --cash, --slippage-bps, --commission,
---commission-order, --fraction, --stop-loss, --take-profit, --sizing, --max-... (risk limits).
+--commission-order, --fraction, --stop-loss, --take-profit, --sizing, --max-... (risk limits), and for
+a combination --combine, --weight NAME=W, --min-confidence, --ttl, --override.
 
 The vectorized path runs momentum and mean-reversion backtests in one WebAssembly loop with the
-same results as the event-driven engine; runs with risk limits or stops run event-driven.`;
+same results as the event-driven engine; runs with risk limits, stops or a combination of
+strategies run event-driven.`;
 
 export const sweepCommand: Command = {
   name: "sweep",
