@@ -156,6 +156,8 @@ interface Running {
   readonly jobId: number;
   readonly t0: number;
   readonly overlays: readonly OverlaySpec[];
+  /** How many series the run takes: the loaded one and the others chosen (a pair's second leg, mirror's). */
+  readonly series: number;
   cancelTimer?: ReturnType<typeof setTimeout>;
 }
 
@@ -215,9 +217,16 @@ function startWorker(): Worker {
     if (state.running) finishRun(`The engine worker failed: ${e.message || "unknown error"}`, true);
   };
   w.postMessage({ type: "init" } satisfies ToWorker);
-  // A worker started again (after a run that would not stop) needs the data back to draw and run, and the inputs' files.
+  // A worker started again (after a run that would not stop) needs the data back to draw and run, and the inputs' files:
+  // each input is being read again, not ready for a run, until this worker says what it made of them.
   if (state.series) w.postMessage({ type: "series", seriesId: state.seriesId, series: state.series } satisfies ToWorker);
-  for (const [key, input] of state.inputs) w.postMessage({ type: "input", inputId: input.inputId, key, files: input.files } satisfies ToWorker);
+  for (const [key, input] of state.inputs) {
+    w.postMessage({ type: "input", inputId: input.inputId, key, files: input.files } satisfies ToWorker);
+    input.status = "reading";
+    input.loaded = input.error = undefined;
+    showInputStatus(key);
+  }
+  if (state.inputs.size > 0) validate();
   if (state.loading) loadStopped(`Reading ${state.loading.name} stopped: the engine worker was restarted.`);
   return w;
 }
@@ -605,20 +614,24 @@ function validate(): Valid | null {
     const problem = inputProblem(spec);
     if (problem !== undefined) inputErrors.set(spec.key, problem);
   }
-  const holdings = inputLoaded("holdings")?.loaded?.holdings;
+  const holdings = inputLoaded("holdings")?.loaded;
   const news = inputLoaded("news")?.loaded?.news;
   const others = inputLoaded("series")?.loaded?.symbols ?? [];
   const request: PlainRequest = {
     strategy: strategyField(choice), params, combine, memory, config, limits, sizing,
-    ...(holdings === undefined ? {} : { holdings }), ...(news === undefined ? {} : { news }),
+    ...(holdings?.holdings === undefined ? {} : { holdings: holdings.holdings }), ...(news === undefined ? {} : { news }),
   };
+  // The request as the page checks it on every keystroke: the files' contents were checked by the worker as it read them (and
+  // are again as the run starts), so here a loaded input stands in by its place only (news by no articles, holdings by their
+  // symbols' first rows), and no check does work that grows with a file.
+  const checkable: PlainRequest = { ...request, ...(holdings ? { holdings: "" } : {}), ...(news ? { news: [] } : {}) };
   let checked: StrategyParams | null = null;
   if (Object.values(errors).every((m) => m.size === 0)) {
     try {
-      checked = checkBacktestRequest(request).params as StrategyParams;
+      checked = checkBacktestRequest(checkable).params as StrategyParams;
       // As the run builds it: over the loaded series and the others chosen (a book strategy is built for their symbols).
       const symbols = state.series ? [state.series.symbol, ...others] : undefined;
-      const [strategy, cfg] = strategyAndConfig(request, symbols);
+      const [strategy, cfg] = strategyAndConfig(checkable, symbols, { holdings: holdings?.holdingsFirsts });
       // The engine's own check of the settings against the data; the bars themselves were checked on loading, so their first does
       // (the others' first bars stand in as the loaded series' first, named as they are: the run checks they share its bar times).
       if (state.series) {
@@ -740,7 +753,7 @@ function startRun(t0: number): void {
     ...overlaysForRun(valid.request.strategy, valid.params, valid.request.combine !== undefined),
     ...otherSeriesOverlays(others?.loaded?.symbols ?? []),
   ];
-  state.running = { jobId, t0, overlays };
+  state.running = { jobId, t0, overlays, series: 1 + (others?.loaded?.symbols?.length ?? 0) };
   el.run.disabled = true;
   el.cancel.disabled = false;
   el.runProgress.value = 0;
@@ -803,6 +816,8 @@ async function showResult(m: Extract<FromWorker, { type: "result" }>): Promise<v
   const running = state.running!;
   finishRun("Drawing the results…", false, "drawing");
   const { report } = m;
+  // A run of several series (a pair, mirror) has no one series to buy and hold, and names each trade's symbol.
+  const several = running.series > 1;
   state.report = report;
   state.shownJob = m.jobId;
   const a = report.analysis;
@@ -822,14 +837,12 @@ async function showResult(m: Extract<FromWorker, { type: "result" }>): Promise<v
       byId("equity-empty").hidden = true;
     },
     () => {
-      renderBenchmark(el.benchStats, el.benchNote, a, report.symbol.includes(","));
+      renderBenchmark(el.benchStats, el.benchNote, a, several);
       renderTradeStats(el.tradeStats, a);
       renderDrawdowns(el.drawdowns, a);
     },
     () => renderMonthly(el.monthly, el.monthlyLegend, a),
     () => {
-      // A run of several series (a pair, mirror) names each trade's symbol.
-      const several = report.symbol.includes(",");
       el.tradesSymbol.hidden = !several;
       renderTrades(el.trades, el.tradesPager, el.tradesNote, report.trades, state.priceDecimals, focusTrade, several);
       renderRejections(el.rejections, el.rejectionsPager, el.rejectionsNote, report.rejections);

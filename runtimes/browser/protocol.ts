@@ -9,6 +9,7 @@ import type { RiskLimits } from "../../src/risk/limits.ts";
 import type { MemorySpec } from "../../src/signals/memory-filter.ts";
 import type { CombineSpec } from "../../src/signals/spec.ts";
 import type { StrategyParams } from "../../src/strategies/strategy.ts";
+import type { Holdings } from "../../src/data/holdings.ts";
 import type { ScoredArticle } from "../../src/news/article.ts";
 import type { InputKey } from "./inputs.ts";
 import { alignToBars, type Candles, type Plan } from "./decimate.ts";
@@ -45,6 +46,8 @@ export interface InputLoaded {
   readonly symbols?: readonly string[];
   /** The holdings file's text, checked (holdings). */
   readonly holdings?: string;
+  /** The holdings' symbols, each at its first position (firstPositions): what the page checks the run's series against. */
+  readonly holdingsFirsts?: Holdings;
   /** The articles, scored (news). */
   readonly news?: readonly ScoredArticle[];
 }

@@ -11,9 +11,6 @@ import { runSteps } from "../../src/execution/runner.ts";
 import { tsIndicators, type Indicators } from "../../src/features/indicators.ts";
 import { WasmIndicators } from "../../src/kernels/indicators.ts";
 import { BarsCsvParser } from "../../src/data/csv.ts";
-import type { TextChunkParser } from "../../src/data/csv-dialect.ts";
-import { parseHoldingsCsv } from "../../src/data/holdings.ts";
-import { parseNewsText, scoredArticles } from "../../src/news/news-file.ts";
 import { buyAndHold, withAnalysis, type AnalyzedReport } from "../../src/report/analysis.ts";
 import { aggregateBars, decimateLine, planFor } from "./decimate.ts";
 import { exportFile } from "./exports.ts";
@@ -23,6 +20,7 @@ import { computeOverlays } from "./overlays.ts";
 import {
   splitReport, toPlainError, type Curves, type ExportFormat, type FromWorker, type InputLoaded, type PlainRequest, type ToWorker,
 } from "./protocol.ts";
+import { readInputFiles } from "./input-files.ts";
 import type { InputKey } from "./inputs.ts";
 import { messageChannelYield } from "./slices.ts";
 
@@ -94,26 +92,11 @@ function engineRequest(req: PlainRequest) {
   };
 }
 
-/** A whole (small) text file, then `read` on it: for files read at once (holdings, news). */
-function wholeText<T>(read: (text: string) => T): TextChunkParser<T> {
-  const parts: string[] = [];
-  return { push: (chunk) => void parts.push(chunk), finish: () => read(parts.join("")) };
-}
-
-/** A file through a chunk parser, in slices (refused by name if it is not text), as the loaded data is read. */
-async function parseFile<T>(file: File, parser: TextChunkParser<T>): Promise<T> {
-  const out = await parseStream(file.stream(), parser, {
-    source: file.name, sliceMs: SLICE_MS, now: () => performance.now(), yieldNow, cancelled: () => false, onProgress: () => {},
-  });
-  return out as T;
-}
-
 /**
- * A strategy's input file(s), read and parsed here by the code `nt backtest`
- * reads them with: other series as the loaded data (BarsCsvParser, each
- * named after its file), a holdings file checked by parseHoldingsCsv (the
- * request carries its text, as an API body does), news by parseNewsText and
- * scored (--news). Errors are the engine's, naming the file, row and field.
+ * A strategy's input file(s), read by the code `nt backtest` reads them with
+ * (input-files.ts); the other series are kept here for the runs that name
+ * this input. A read that another file for the same input supersedes stops
+ * at its next slice, and says nothing.
  */
 async function readInput(msg: Extract<ToWorker, { type: "input" }>): Promise<InputLoaded | null> {
   const { key, files } = msg;
@@ -122,28 +105,10 @@ async function readInput(msg: Extract<ToWorker, { type: "input" }>): Promise<Inp
     if (key === "series") others = null;
     return null;
   }
-  switch (key) {
-    case "series": {
-      const list: BarSeries[] = [];
-      for (const file of files) list.push(await parseFile(file, new BarsCsvParser({ source: file.name })));
-      if (!current()) return null;
-      others = { id: msg.inputId, list };
-      const symbols = list.map((s) => s.symbol);
-      return { summary: list.map((s) => `${s.symbol} · ${s.close.length.toLocaleString("en-US")} bars`).join("; "), symbols };
-    }
-    case "holdings": {
-      const file = files[0];
-      const [text, holdings] = await parseFile(file, wholeText((t) => [t, parseHoldingsCsv(t, file.name)] as const));
-      const symbols = new Set(holdings.snapshots.flatMap((s) => s.positions.map((p) => p.symbol)));
-      const n = holdings.snapshots.length;
-      return { summary: `${n} snapshot${n === 1 ? "" : "s"} of ${[...symbols].join(", ")} (${holdings.measure})`, holdings: text };
-    }
-    case "news": {
-      const file = files[0];
-      const news = await parseFile(file, wholeText((t) => scoredArticles(parseNewsText(t, file.name))));
-      return { summary: `${news.length.toLocaleString("en-US")} article${news.length === 1 ? "" : "s"}`, news };
-    }
-  }
+  const read = await readInputFiles(key, files, { sliceMs: SLICE_MS, now: () => performance.now(), yieldNow, cancelled: () => !current() });
+  if (read === null || !current()) return null;
+  if (key === "series") others = { id: msg.inputId, list: read.series! };
+  return read.loaded;
 }
 
 async function load(msg: Extract<ToWorker, { type: "load" }>): Promise<void> {

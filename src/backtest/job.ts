@@ -1,6 +1,6 @@
 import type { BarSeries, SymbolId } from "../core/data.ts";
 import { StrategyError } from "../core/errors.ts";
-import { parseHoldingsCsv } from "../data/holdings.ts";
+import { parseHoldingsCsv, type Holdings } from "../data/holdings.ts";
 import type { ScoredArticle } from "../news/article.ts";
 import { riskChecks, type RiskLimits } from "../risk/limits.ts";
 import { noShortSelling, sufficientCash } from "../risk/pretrade.ts";
@@ -73,9 +73,14 @@ export function strategyBacktest(series: BarSeries | readonly BarSeries[], req: 
  * checkBacktestRequest. A book strategy (pairs, mirror) is no per-symbol
  * instance: the strategy is null and the settings carry it as `book`; it is
  * built for `symbols`, the run's series, which a front end that cannot give
- * them (one series, no symbols) is told it needs.
+ * them (one series, no symbols) is told it needs. `read.holdings` is the
+ * request's holdings already parsed from its text (the page's worker read
+ * the file; the page checks what it needs of them, firstPositions), used
+ * instead of parsing the text again.
  */
-export function strategyAndConfig(unchecked: BacktestRequest, symbols?: readonly SymbolId[]): [Strategy | null, BacktestConfig] {
+export function strategyAndConfig(
+  unchecked: BacktestRequest, symbols?: readonly SymbolId[], read: { readonly holdings?: Holdings } = {},
+): [Strategy | null, BacktestConfig] {
   const req = checkBacktestRequest(unchecked);
   const params = req.params as StrategyParams;
   const sizing = req.sizing ? sizer(req.sizing) : undefined;
@@ -95,7 +100,7 @@ export function strategyAndConfig(unchecked: BacktestRequest, symbols?: readonly
     throw new StrategyError(`${def.name} needs ${def.inputs?.why ?? "several series"}, which this front end does not supply; run it with nt backtest or POST /backtest`, { field: "strategy" });
   }
   if (sizing) throw new StrategyError(`${def.name} sizes its positions itself; give a fixed fraction (sizing.method "fixed", --fraction) instead of ${req.sizing!.method}`, { field: "sizing.method" });
-  const holdings = req.holdings === undefined ? undefined : parseHoldingsCsv(req.holdings, "holdings");
+  const holdings = read.holdings ?? (req.holdings === undefined ? undefined : parseHoldingsCsv(req.holdings, "holdings"));
   const book = def.createBook(params, { symbols, holdings });
   return [null, { ...settings(def.inputs?.shortSelling === true), book }];
 }

@@ -31,6 +31,16 @@ export function parseWhole<T>(parser: TextChunkParser<T>, text: string): T {
   return parser.finish();
 }
 
+/**
+ * A chunk parser that keeps the whole text and hands it to `read` at the
+ * end: for formats read at once (JSON, a holdings or news file), fed by the
+ * same streaming readers as the rest.
+ */
+export function wholeText<T>(read: (text: string) => T): TextChunkParser<T> {
+  const parts: string[] = [];
+  return { push: (chunk) => void parts.push(chunk), finish: () => read(parts.join("")) };
+}
+
 export type Delimiter = "," | ";" | "\t";
 
 const DELIMITER_NAME: Record<Delimiter, string> = { ",": "comma", ";": "semicolon", "\t": "tab" };

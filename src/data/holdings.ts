@@ -104,6 +104,26 @@ export function parseHoldingsCsv(text: string, source: string): Holdings {
   return { measure, snapshots };
 }
 
+/**
+ * Each symbol of `holdings` once, at its first position (snapshots oldest
+ * first, positions as held), in one snapshot: a check of which series the
+ * holdings need (mirror's) meets the same first missing symbol, at the same
+ * row, as over the whole holdings, with work for the symbols, not the rows.
+ */
+export function firstPositions(holdings: Holdings): Holdings {
+  const seen = new Set<SymbolId>();
+  const positions: HoldingsPosition[] = [];
+  for (const snapshot of holdings.snapshots) {
+    for (const p of snapshot.positions) {
+      if (seen.has(p.symbol)) continue;
+      seen.add(p.symbol);
+      positions.push(p);
+    }
+  }
+  const first = holdings.snapshots[0];
+  return { measure: holdings.measure, snapshots: first === undefined ? [] : [{ date: first.date, positions }] };
+}
+
 /** The cells of a line, trimmed; a double-quoted cell may hold the delimiter, and "" for a quote. */
 function cells(line: string, delimiter: Delimiter): string[] {
   const out: string[] = [];

@@ -119,7 +119,7 @@ export function newsItems(value: unknown, field: string, source?: string, itemPa
 function newsCsv(text: string, source: string): NewsRecord[] {
   const lines = text.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
-  if (lines.length === 0) throw new ConfigError("the file is empty; expected a header such as time,headline,symbols", { source });
+  if (lines.length === 0) throw new ConfigError("the file is empty; expected news as JSON, JSON lines or CSV (a header such as time,headline,symbols)", { source });
   const delimiter = detectDelimiter(lines[0]);
   const header = splitCsvLine(lines[0], delimiter).map((h) => h.trim().toLowerCase());
   header.forEach((h, c) => {

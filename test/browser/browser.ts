@@ -50,9 +50,10 @@ export async function serveWeb(): Promise<StaticServer> {
   return startStaticServer({ root: `${root}dist/web`, host: "127.0.0.1", port: 0 });
 }
 
-/** A fresh page that records console errors and uncaught exceptions. */
-export async function openPage(browser: Browser, url: string): Promise<{ page: Page; problems: string[] }> {
+/** A fresh page that records console errors and uncaught exceptions; `init` runs in it before the page's own scripts. */
+export async function openPage(browser: Browser, url: string, init?: () => void): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("console", (m) => {

@@ -231,11 +231,19 @@ describe("strategies with inputs on the page", () => {
       expect(await page.getAttribute(`[data-testid=input-${c.key}]`, "aria-invalid")).toBe("true");
       await expectRunRefused(page, 0);
     }
-    // A binary file is refused by name, as the data is.
+    // A binary or empty file is refused by name, as the data is, in the words of the format its input takes.
     await page.selectOption("[data-testid=strategy]", "neural-sentiment");
     await page.setInputFiles("[data-testid=input-news]", { name: "news.json", mimeType: "application/json", buffer: Buffer.from([0x7b, 0, 0x7d]) });
     await page.waitForSelector("[data-testid=input-news-status][data-state=error]", { state: "attached" });
-    expect(await page.textContent("[data-testid=error-input-news]")).toMatch(/^news\.json: a binary file/);
+    expect(await page.textContent("[data-testid=error-input-news]"))
+      .toBe("news.json: a binary file, not JSON, JSON lines or CSV text (byte 2 is a NUL byte, which JSON, JSON lines or CSV text never holds)");
+    await page.setInputFiles("[data-testid=input-news]", { name: "empty.json", mimeType: "application/json", buffer: Buffer.alloc(0) });
+    await expect.poll(() => page.textContent("[data-testid=error-input-news]"))
+      .toBe("empty.json: the file is empty; expected news as JSON, JSON lines or CSV (a header such as time,headline,symbols)");
+    await page.selectOption("[data-testid=strategy]", "mirror");
+    await page.setInputFiles("[data-testid=input-holdings]", { name: "fund.xlsx", mimeType: "text/csv", buffer: Buffer.from([0x50, 0x4b, 3, 4, 0]) });
+    await expect.poll(() => page.textContent("[data-testid=error-input-holdings]"))
+      .toBe("fund.xlsx: a binary file, not CSV text (byte 5 is a NUL byte, which CSV text never holds)");
     // A second leg that does not share the loaded series' bar times: the engine's message next to it when the run starts.
     await page.selectOption("[data-testid=strategy]", "pairs");
     await chooseInput(page, "series", write(legB, "bbb.csv"));
@@ -245,4 +253,88 @@ describe("strategies with inputs on the page", () => {
     expect(problems).toEqual([]);
     await page.context().close();
   }, 120_000);
+
+  it("reads the inputs again in a worker started after a run that would not stop, and runs only once that worker has them", async () => {
+    const files = [write(legA, "aaa.csv"), write(legB, "bbb.csv")];
+    const expected = await cli("--strategy", "pairs", "--data", files[0], "--data", files[1]);
+    const { page, problems } = await openPage(browser, server.url, holdWorkerMessages);
+    await waitForBundledData(page);
+    await loadData(page, files[0], "AAA");
+    await page.selectOption("[data-testid=strategy]", "pairs");
+    await chooseInput(page, "series", files[1]);
+    // A run the worker never hears of, cancelled: 2 s on, the page ends that worker and starts another, whose copy of bbb.csv is held back.
+    await page.evaluate(() => {
+      const w = window as unknown as WorkerMessages;
+      w.dropTypes = ["backtest"];
+      w.holdTypes = ["input"];
+    });
+    await page.click("[data-testid=run]");
+    await page.click("[data-testid=cancel]");
+    await page.waitForSelector("[data-testid=run-status][data-state=cancelled]", { timeout: 10_000 });
+    expect(await page.textContent("[data-testid=run-status]")).toBe("Cancelled (the worker was stopped).");
+    expect(await page.getAttribute("[data-testid=input-series-status]", "data-state")).toBe("reading");
+    expect(await page.textContent("[data-testid=input-series-status]")).toBe("Reading bbb.csv…");
+    // Until the new worker has read it, Run waits for it (rather than the worker refusing the run for other series).
+    await page.evaluate(() => void ((window as unknown as WorkerMessages).dropTypes = []));
+    await expectRunRefused(page, 0);
+    expect(await page.textContent("[data-testid=error-input-series]")).toBe("Reading bbb.csv…");
+    await page.evaluate(() => (window as unknown as WorkerMessages).release());
+    await page.waitForSelector("[data-testid=input-series-status][data-state=loaded]");
+    expect(await page.textContent("[data-testid=error-input-series]")).toBe("");
+    await runBacktest(page, 1);
+    await expectStatsEqual(page, expected);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  it("tells a run of several series by its series, not by a comma in a file's name", async () => {
+    const file = write(syntheticBars({ n: 600, seed: 9, symbol: "X" }), "x,y.csv");
+    const expected = await cli("--strategy", "momentum", "--data", file);
+    expect(expected.symbol).toBe("X,Y");
+    expect(expected.trades.length).toBeGreaterThan(0);
+    expect(expected.analysis.benchmark).not.toBeNull();
+    const { page, problems } = await openPage(browser, server.url);
+    await waitForBundledData(page);
+    await loadData(page, file, "X,Y");
+    await runBacktest(page, 1);
+    await expectStatsEqual(page, expected);
+    await expectAnalysisEqual(page, expected);
+    // One series: no symbol column in the trade list.
+    expect(await page.isHidden("#trades-symbol-h")).toBe(true);
+    expect(await page.locator("[data-testid=trade-symbol]").count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 60_000);
 });
+
+/** The test's hold on the messages the page posts to its workers (holdWorkerMessages). */
+interface WorkerMessages {
+  /** Message types dropped, as if the worker never read them. */
+  dropTypes: string[];
+  /** Message types held back until release(). */
+  holdTypes: string[];
+  held: (() => void)[];
+  release(): void;
+}
+
+/** Runs in the page before its scripts: every message to a Web Worker passes through WorkerMessages' drop and hold lists. */
+function holdWorkerMessages(): void {
+  const w = window as unknown as WorkerMessages;
+  w.dropTypes = [];
+  w.holdTypes = [];
+  w.held = [];
+  const post = Worker.prototype.postMessage as (this: Worker, message: unknown, transfer?: Transferable[]) => void;
+  Worker.prototype.postMessage = function (this: Worker, message: unknown, transfer?: Transferable[]) {
+    const type = (message as { type?: unknown } | null)?.type;
+    if (typeof type === "string" && w.dropTypes.includes(type)) return;
+    if (typeof type === "string" && w.holdTypes.includes(type)) {
+      w.held.push(() => post.call(this, message, transfer));
+      return;
+    }
+    post.call(this, message, transfer);
+  } as typeof Worker.prototype.postMessage;
+  w.release = () => {
+    w.holdTypes = [];
+    for (const send of w.held.splice(0)) send();
+  };
+}

@@ -5,6 +5,7 @@ import { Backtest } from "../../src/backtest/engine.ts";
 import { runStrategyBacktest, strategyAndConfig, type BacktestRequest } from "../../src/backtest/job.ts";
 import type { EngineEvent } from "../../src/backtest/config.ts";
 import type { EngineError } from "../../src/core/errors.ts";
+import { firstPositions, parseHoldingsCsv, type Holdings } from "../../src/data/holdings.ts";
 import { bars } from "../backtest/stubs.ts";
 
 const DAY = 86_400_000;
@@ -94,5 +95,25 @@ describe("mirror trading", () => {
     expect(error({ strategy: "mirror", holdings: "date,symbol,shares\n2020-02-30,AAA,1\n" })).toEqual({
       message: 'holdings, row 1: date must be a YYYY-MM-DD date, got "2020-02-30"', field: "date", row: 1,
     });
+  });
+
+  it("checks the series against holdings already parsed, or only their symbols' first rows, as against the text", () => {
+    const text = "date,symbol,shares\n2020-01-03,DDD,5\n2019-12-31,AAA,100\n2020-01-03,AAA,100\n2019-12-31,CCC,1\n2020-01-03,CCC,200\n";
+    const firsts = firstPositions(parseHoldingsCsv(text, "holdings"));
+    expect(firsts.snapshots.flatMap((s) => s.positions.map((p) => `${p.symbol}@${p.row}`))).toEqual(["AAA@2", "CCC@4", "DDD@1"]);
+    const error = (read: { holdings?: Holdings }, symbols: string[]) => {
+      try {
+        strategyAndConfig({ strategy: "mirror", holdings: read.holdings ? "" : text }, symbols, read);
+      } catch (e) {
+        return (e as EngineError).message;
+      }
+      return "accepted";
+    };
+    for (const symbols of [["AAA"], ["AAA", "CCC"], ["AAA", "DDD"], ["AAA", "CCC", "DDD"]]) {
+      const expected = error({}, symbols);
+      expect(error({ holdings: parseHoldingsCsv(text, "holdings") }, symbols), symbols.join()).toBe(expected);
+      expect(error({ holdings: firsts }, symbols), symbols.join()).toBe(expected);
+    }
+    expect(error({}, ["AAA"])).toBe("holdings, row 4: CCC has no bar series; give its bars (a --data file or an entry of series named CCC) or remove it from the holdings");
   });
 });

@@ -2,7 +2,7 @@
 // incremental parser, so memory follows what is parsed, not the file's text.
 import { open } from "node:fs/promises";
 import { ConfigError } from "../../../src/core/errors.ts";
-import type { TextChunkParser } from "../../../src/data/csv-dialect.ts";
+import { wholeText, type TextChunkParser } from "../../../src/data/csv-dialect.ts";
 import type { ScoredArticle } from "../../../src/news/article.ts";
 import { parseNewsText, scoredArticles, type NewsRecord } from "../../../src/news/news-file.ts";
 
@@ -39,12 +39,6 @@ export async function readTextFile<T>(path: string, shown: string, parser: TextC
 
 function formatBytes(n: number): string {
   return n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(2)} GiB` : `${(n / 2 ** 20).toFixed(1)} MiB`;
-}
-
-/** A parser that keeps the whole text and reads it at the end: for formats read at once (JSON). */
-export function wholeText<T>(read: (text: string) => T): TextChunkParser<T> {
-  const parts: string[] = [];
-  return { push: (chunk) => void parts.push(chunk), finish: () => read(parts.join("")) };
 }
 
 /** A news file (JSON or CSV, see src/news/news-file.ts) as records; `shown` names it in errors. */
