@@ -438,7 +438,7 @@ export class TradingEngine {
     for (const id of b.open) {
       const state = this.orders.get(id)!;
       if (!isEntry(state.order) || state.status === "pendingCancel") continue;
-      const left = state.order.quantity.minus(state.filledQuantity).toNumber();
+      const left = toFloat(state.order.quantity.minus(state.filledQuantity));
       sum += state.order.side === "buy" ? left : -left;
     }
     return sum;
