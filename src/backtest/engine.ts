@@ -165,6 +165,8 @@ function checkAligned(list: readonly BarSeries[]): void {
     if (s.time.length !== first.time.length) {
       throw new ConfigError(`${s.symbol} has ${s.time.length} bars but ${first.symbol} has ${first.time.length}; series must share bar times`, { field: "data" });
     }
+    // The same times as the first series (the first itself) need no comparison: it read every bar time of a one-series run for nothing.
+    if (s.time === first.time) continue;
     for (let i = 0; i < s.time.length; i++) {
       if (s.time[i] !== first.time[i]) {
         throw new ConfigError(`${s.symbol} bar ${i + 1} is at ${new Date(s.time[i]).toISOString()} but ${first.symbol}'s is at ${new Date(first.time[i]).toISOString()}; series must share bar times`, { field: "data" });
