@@ -8,7 +8,7 @@ import { SeriesHistory } from "../execution/history.ts";
 import { SimulatedVenue } from "../execution/venue.ts";
 import type { Strategy } from "../strategies/strategy.ts";
 import { engineSettings, resolveConfig, venueOptions, type BacktestConfig, type Resolved, type RunSnapshot } from "./config.ts";
-import { cagr, equityCurve, equityRatios, toArray } from "./metrics.ts";
+import { cagr, drawdownCurve, equityRatios, toArray } from "./metrics.ts";
 import type { BacktestReport } from "./types.ts";
 
 export type { BacktestConfig, EngineEvent, RebalanceSchedule, RunSnapshot } from "./config.ts";
@@ -108,10 +108,11 @@ export class Backtest {
   report(): BacktestReport {
     const { cfg, time, engine } = this;
     const n = Math.max(1, this.next);
-    const equity = this.next === 0 ? Float64Array.of(cfg.initialCash) : engine.equity;
+    // At the end of a run, the engine's own curve (no copy of a million values).
+    const equity = this.next === 0 ? [cfg.initialCash] : engine.equity;
     const perYear = cfg.periodsPerYear ?? periodsPerYear(time);
     const { sharpe, sortino } = equityRatios(equity, perYear);
-    const curve = equityCurve(equity);
+    const curve = drawdownCurve(equity);
     const trades = engine.trades.closed;
     const wins = trades.filter((t) => t.pnl > 0).length;
     const finalEquity = equity[n - 1];
@@ -135,7 +136,7 @@ export class Backtest {
       rejections: engine.rejections,
       resized: engine.resized,
       periodsPerYear: perYear,
-      equity: { time: toArray(time.subarray(0, n)), equity: curve.equity, drawdown: curve.drawdown },
+      equity: { time: toArray(time.subarray(0, n)), equity, drawdown: curve.drawdown },
       barsPerSecond: this.elapsedMs > 0 ? Math.round(n / (this.elapsedMs / 1000)) : n * 1000,
       elapsedMs: this.elapsedMs,
       ...this.droppedSignals(),
@@ -164,6 +165,8 @@ function checkAligned(list: readonly BarSeries[]): void {
     if (s.time.length !== first.time.length) {
       throw new ConfigError(`${s.symbol} has ${s.time.length} bars but ${first.symbol} has ${first.time.length}; series must share bar times`, { field: "data" });
     }
+    // The same times as the first series (the first itself) need no comparison: it read every bar time of a one-series run for nothing.
+    if (s.time === first.time) continue;
     for (let i = 0; i < s.time.length; i++) {
       if (s.time[i] !== first.time[i]) {
         throw new ConfigError(`${s.symbol} bar ${i + 1} is at ${new Date(s.time[i]).toISOString()} but ${first.symbol}'s is at ${new Date(first.time[i]).toISOString()}; series must share bar times`, { field: "data" });

@@ -1,3 +1,4 @@
+import { doubleArray } from "../core/arrays.ts";
 import { ConfigError } from "../core/errors.ts";
 import { checkScale } from "../risk/params.ts";
 import { drawdownSeries } from "../risk/drawdown.ts";
@@ -17,7 +18,7 @@ import { summary } from "../risk/summary.ts";
  * 0 when returns do not vary. A return below -100% (equity crossing zero)
  * is refused as summary() refuses it.
  */
-export function equityRatios(equity: Float64Array, perYear: number): { sharpe: number; sortino: number } {
+export function equityRatios(equity: ArrayLike<number>, perYear: number): { sharpe: number; sortino: number } {
   const len = equity.length - 1;
   if (len < 2) return { sharpe: 0, sortino: 0 };
   checkScale("scale", perYear);
@@ -60,7 +61,7 @@ export function equityRatios(equity: Float64Array, perYear: number): { sharpe: n
 }
 
 /** Simple returns of consecutive equity values. */
-export function returnsOf(equity: Float64Array): Float64Array {
+export function returnsOf(equity: ArrayLike<number>): Float64Array {
   const r = new Float64Array(Math.max(0, equity.length - 1));
   for (let i = 1; i < equity.length; i++) r[i - 1] = equity[i] / equity[i - 1] - 1;
   return r;
@@ -94,23 +95,26 @@ export function drawdowns(returns: Float64Array): { drawdown: Float64Array; max:
 
 /**
  * The equity curve as a plain array (what JSON needs) with its drawdown and
- * the largest fall as a positive fraction: drawdowns(returnsOf(equity)) in
- * one pass, with the same operations (so the same bits as `nt risk`), and
- * none of its intermediate arrays: a 1M-bar report is built in this loop.
+ * the largest fall as a positive fraction, as drawdownCurve gives them.
  */
-export function equityCurve(equity: Float64Array): { equity: number[]; drawdown: number[]; max: number } {
+export function equityCurve(equity: ArrayLike<number>): { equity: number[]; drawdown: number[]; max: number } {
+  return { equity: toArray(equity), ...drawdownCurve(equity) };
+}
+
+/**
+ * The drawdown at each point of an equity curve (a plain array) and the
+ * largest fall as a positive fraction: drawdowns(returnsOf(equity)) in one
+ * pass, with the same operations (so the same bits as `nt risk`), and none
+ * of its intermediate arrays: a 1M-bar report is built in this loop.
+ */
+export function drawdownCurve(equity: ArrayLike<number>): { drawdown: number[]; max: number } {
   const n = equity.length;
-  const values = new Array<number>(n);
-  const drawdown = new Array<number>(n);
+  const drawdown = doubleArray(n);
   let wealth = 1;
   let high = 1;
   let max = 0;
-  if (n > 0) {
-    values[0] = equity[0];
-    drawdown[0] = 0;
-  }
+  if (n > 0) drawdown[0] = 0;
   for (let i = 1; i < n; i++) {
-    values[i] = equity[i];
     const r = equity[i] / equity[i - 1] - 1;
     if (Number.isNaN(r)) {
       drawdown[i] = NaN;
@@ -122,7 +126,7 @@ export function equityCurve(equity: Float64Array): { equity: number[]; drawdown:
     drawdown[i] = d;
     if (-d > max) max = -d;
   }
-  return { equity: values, drawdown, max };
+  return { drawdown, max };
 }
 
 /** Compound annual growth rate between two equity values over a span of years. */
@@ -132,8 +136,9 @@ export function cagr(first: number, last: number, years: number): number {
 }
 
 /** A typed array as a plain array (what JSON needs); a counted loop is several times faster than Array.from here. */
-export function toArray(a: Float64Array): number[] {
-  const out = new Array<number>(a.length);
+export function toArray(a: ArrayLike<number>): number[] {
+  const out = doubleArray(a.length);
   for (let i = 0; i < a.length; i++) out[i] = a[i];
   return out;
 }
+

@@ -77,17 +77,25 @@ export interface Fill {
 
 const ORDER_TYPES: ReadonlySet<string> = new Set(["market", "limit", "stop", "stopLimit"]);
 const TIMES_IN_FORCE: ReadonlySet<string> = new Set(["day", "gtc", "ioc", "fok"]);
-const notionals = new WeakMap<Fill, Decimal>();
+/** The fill notionalOf last computed, and its notional. */
+let lastFill: Fill | null = null;
+let lastNotional: Decimal = ZERO;
 
 /**
  * price x quantity of a fill, computed once per fill: the venue's account,
  * the order's state and the portfolio each need it, and a Decimal product is
- * the costliest thing a fill does.
+ * the costliest thing a fill does. They book a fill one after the other
+ * before the next one exists, so remembering the last fill is enough; a
+ * map from every fill ever made (a WeakMap before) grew with the run and
+ * made every garbage collection walk it. Any other caller gets the same
+ * product computed again.
  */
 export function notionalOf(fill: Fill): Decimal {
-  let n = notionals.get(fill);
-  if (n === undefined) notionals.set(fill, (n = fill.price.times(fill.quantity)));
-  return n;
+  if (fill !== lastFill) {
+    lastNotional = fill.price.times(fill.quantity);
+    lastFill = fill;
+  }
+  return lastNotional;
 }
 
 /** Validates a request and returns an immutable order; every problem names its field. */

@@ -1,3 +1,4 @@
+import { doubleArray } from "../core/arrays.ts";
 import type { Clock } from "../core/clock.ts";
 import type { Bar, BarHistory, SymbolId } from "../core/data.ts";
 import { ExecutionError } from "../core/errors.ts";
@@ -111,7 +112,8 @@ export class TradingEngine {
   private bar = -1;
   private orderCount = 0;
   private listCount = 0;
-  private equityCurve: Float64Array;
+  /** Equity at each bar's close, slot i written once when bar i is marked. */
+  private equityCurve: number[];
   private exposedBars = 0;
   private lastTime = NaN;
 
@@ -135,7 +137,7 @@ export class TradingEngine {
       return book;
     });
     this.observers = settings.checks.filter((c) => c.observe !== undefined);
-    this.equityCurve = new Float64Array(Math.max(1, capacity));
+    this.equityCurve = doubleArray(Math.max(1, capacity));
     this.attach(client);
   }
 
@@ -166,8 +168,16 @@ export class TradingEngine {
     return this.bar;
   }
 
-  get equity(): Float64Array {
-    return this.equityCurve.subarray(0, this.bar + 1);
+  /**
+   * Equity at each bar's close so far. Once every slot the engine was sized
+   * for is filled (a backtest at its end) this is the curve itself, which
+   * the report then keeps without copying a million values: no slot is
+   * written twice and growing makes a new array, so it never changes again.
+   * Before that, a copy.
+   */
+  get equity(): readonly number[] {
+    const n = this.bar + 1;
+    return n === this.equityCurve.length ? this.equityCurve : this.equityCurve.slice(0, n);
   }
 
   get exposedCount(): number {
@@ -215,8 +225,10 @@ export class TradingEngine {
   beginBars(slice: readonly BarUpdate[]): void {
     this.bar++;
     if (this.bar === this.equityCurve.length) {
-      const grown = new Float64Array(this.equityCurve.length * 2);
-      grown.set(this.equityCurve);
+      // Into a new array, never in place: a full curve handed out by `equity` stays as it was.
+      const old = this.equityCurve;
+      const grown = doubleArray(old.length * 2);
+      for (let k = 0; k < old.length; k++) grown[k] = old[k];
       this.equityCurve = grown;
     }
     const { onEvent } = this.settings;
@@ -438,7 +450,7 @@ export class TradingEngine {
     for (const id of b.open) {
       const state = this.orders.get(id)!;
       if (!isEntry(state.order) || state.status === "pendingCancel") continue;
-      const left = state.order.quantity.minus(state.filledQuantity).toNumber();
+      const left = toFloat(state.order.quantity.minus(state.filledQuantity));
       sum += state.order.side === "buy" ? left : -left;
     }
     return sum;

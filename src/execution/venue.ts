@@ -279,7 +279,9 @@ export class SimulatedVenue implements ExecutionClient {
       const list = this.working.get(symbol);
       if (!list || list.length === 0) continue;
       const today = Math.floor(bar.time / MS_PER_DAY);
+      // The symbol's list from here on: the orders still working after this bar (an order that ends below is not added).
       const keep: VenueOrder[] = [];
+      this.working.set(symbol, keep);
       for (const w of list) {
         if (w.receivedAt >= bar.time) { keep.push(w); continue; }
         const tif = w.order.timeInForce;
@@ -296,7 +298,6 @@ export class SimulatedVenue implements ExecutionClient {
         } else if (tif === "ioc" || tif === "fok") this.expire(w, bar.time);
         else keep.push(w);
       }
-      this.working.set(symbol, keep);
     }
     if (executions.length > 1) executions.sort((a, b) => matchPriority(a.w.order) - matchPriority(b.w.order));
     const used = this.maxParticipation === undefined ? null : new Map<SymbolId, number>();
@@ -403,11 +404,9 @@ export class SimulatedVenue implements ExecutionClient {
   }
 
   private cancelSiblings(w: VenueOrder, time: number): void {
-    for (const other of this.working.get(w.order.symbol) ?? []) {
-      if (other !== w && isOpen(other) && other.order.orderListId === w.order.orderListId) {
-        this.cancelBy(other, time, `order list ${w.order.orderListId}: ${w.order.id} filled`);
-      }
-    }
+    // Collected first: each cancel takes its order off the list being read.
+    const siblings = (this.working.get(w.order.symbol) ?? []).filter((o) => o !== w && isOpen(o) && o.order.orderListId === w.order.orderListId);
+    for (const other of siblings) this.cancelBy(other, time, `order list ${w.order.orderListId}: ${w.order.id} filled`);
   }
 
   /** A market order whose bar had no volume left waits for the next; an IOC ends. */
@@ -436,8 +435,10 @@ export class SimulatedVenue implements ExecutionClient {
     w.status = status;
     w.updatedAt = time;
     this.openCount--;
+    // In place: a fill or a cancel should not copy the symbol's list.
     const list = this.working.get(w.order.symbol);
-    if (list) this.working.set(w.order.symbol, list.filter((o) => o !== w));
+    const at = list ? list.indexOf(w) : -1;
+    if (at >= 0) list!.splice(at, 1);
   }
 
   private emit(event: VenueEvent): void {

@@ -19,6 +19,8 @@ export function smaSeries(values: Float64Array, period: number): Float64Array {
 export class Sma {
   private readonly ring: Float64Array;
   private count = 0;
+  /** The slot the next value goes to (count % period), stepped and wrapped rather than divided out on every value. */
+  private next = 0;
   private sum = 0;
   private last = NaN;
 
@@ -30,8 +32,9 @@ export class Sma {
   /** Adds the next value; returns the average, NaN until `period` values are in. */
   add(value: number): number {
     checkInputs("sma", value);
-    this.sum += value - this.ring[this.count % this.period];
-    this.ring[this.count % this.period] = value;
+    this.sum += value - this.ring[this.next];
+    this.ring[this.next] = value;
+    this.next = this.next + 1 === this.period ? 0 : this.next + 1;
     this.count++;
     // Re-add the window now and then so the running sum's rounding cannot drift.
     if (this.count % 4096 === 0) this.sum = this.ring.reduce((a, b) => a + b, 0);
@@ -42,7 +45,7 @@ export class Sma {
   replace(value: number): number {
     checkInputs("sma", value);
     if (this.count === 0) return this.add(value);
-    const slot = (this.count - 1) % this.period;
+    const slot = this.next === 0 ? this.period - 1 : this.next - 1;
     this.sum += value - this.ring[slot];
     this.ring[slot] = value;
     return this.current();

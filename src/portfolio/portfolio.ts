@@ -13,7 +13,6 @@ export class Portfolio {
   private readonly positions = new Map<SymbolId, Position>();
   private cashFloat: number;
   private readonly qtyFloat = new Map<SymbolId, number>();
-  private realized = ZERO;
   private commissions = ZERO;
 
   constructor(initialCash: Decimal.Value) {
@@ -30,7 +29,6 @@ export class Portfolio {
     // Converted when next read: two fills in one bar (an exit and an entry) need one conversion.
     this.cashFloat = NaN;
     this.qtyFloat.set(fill.symbol, toFloat(position.quantity));
-    this.realized = this.realized.plus(realized);
     this.commissions = this.commissions.plus(fill.commission);
     return realized;
   }
@@ -53,8 +51,11 @@ export class Portfolio {
     return this.cashFloat;
   }
 
+  /** Realized P&L over all positions, added up when asked: no fill pays for a running total nothing on the order path reads. */
   get realizedPnl(): Decimal {
-    return this.realized;
+    let sum = ZERO;
+    for (const p of this.positions.values()) sum = sum.plus(p.realizedPnl);
+    return sum;
   }
 
   get totalCommissions(): Decimal {

@@ -1,6 +1,6 @@
 import type { Bar } from "../core/data.ts";
 import { StrategyError } from "../core/errors.ts";
-import type { Direction, Signal } from "../core/signal.ts";
+import { reasonText, type Direction, type Signal } from "../core/signal.ts";
 import { Bbands } from "../features/bbands.ts";
 import { paramField, resolveParams } from "./params.ts";
 import type { Strategy, StrategyContext, StrategyDefinition, StrategyParams } from "./strategy.ts";
@@ -58,7 +58,7 @@ class MeanReversion implements Strategy {
       time: bar.time,
       direction: want,
       confidence: Math.min(1, Math.abs(z) / (2 * this.entryZ)),
-      reason: `z-score ${z.toFixed(2)} vs ${this.bands.period}-bar mean`,
+      reason: reasonText`z-score ${z.toFixed(2)} vs ${this.bands.period}-bar mean`,
     };
   }
 

@@ -1,6 +1,6 @@
 import type { Bar } from "../core/data.ts";
 import { StrategyError } from "../core/errors.ts";
-import type { Direction, Signal } from "../core/signal.ts";
+import { reasonText, type Direction, type Signal } from "../core/signal.ts";
 import { Rsi } from "../features/rsi.ts";
 import { Sma } from "../features/sma.ts";
 import { paramField, resolveParams } from "./params.ts";
@@ -61,7 +61,7 @@ class Momentum implements Strategy {
       time: bar.time,
       direction: want,
       confidence: Math.min(1, gap / 0.02),
-      reason: `SMA(${this.fast.period}) ${fast > slow ? "above" : "below"} SMA(${this.slow.period}), RSI ${rsi.toFixed(1)}`,
+      reason: reasonText`SMA(${this.fast.period}) ${fast > slow ? "above" : "below"} SMA(${this.slow.period}), RSI ${rsi.toFixed(1)}`,
     };
   }
 

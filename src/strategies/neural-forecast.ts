@@ -1,6 +1,6 @@
 import type { Bar } from "../core/data.ts";
 import { StrategyError } from "../core/errors.ts";
-import type { Direction, Signal } from "../core/signal.ts";
+import { reasonText, type Direction, type Signal } from "../core/signal.ts";
 import type { Model } from "../neural/model.ts";
 import { createModel } from "../neural/models.ts";
 import { train, writeWindow } from "../neural/train.ts";
@@ -82,7 +82,7 @@ class NeuralForecast implements Strategy {
       direction: want,
       confidence,
       sizeFactor: confidence,
-      reason: `forecast ${percent(Math.expm1(forecast))} over ${p.horizon} bars, recent RMSE ${percent(rmse)}, confidence ${confidence.toFixed(2)}`,
+      reason: reasonText`forecast ${percent(Math.expm1(forecast))} over ${p.horizon} bars, recent RMSE ${percent(rmse)}, confidence ${confidence.toFixed(2)}`,
     };
   }
 }

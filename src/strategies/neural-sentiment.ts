@@ -1,6 +1,6 @@
 import type { Bar } from "../core/data.ts";
 import { StrategyError } from "../core/errors.ts";
-import type { Direction, Signal } from "../core/signal.ts";
+import { reasonText, type Direction, type Signal } from "../core/signal.ts";
 import type { ScoredArticle } from "../news/article.ts";
 import { articlesAbout, SentimentTrend } from "../news/trend.ts";
 import { checkForecastParams, FORECAST_PARAMS, percent, WalkForwardForecaster, type ForecasterOptions } from "./neural-forecast.ts";
@@ -83,8 +83,8 @@ class NeuralSentiment implements Strategy {
       direction: want,
       confidence,
       sizeFactor: confidence,
-      reason: `forecast ${percent(Math.expm1(forecast))} over ${p.horizon} bars (confidence ${forecastConfidence.toFixed(2)}), ` +
-        `sentiment ${sentiment >= 0 ? "+" : ""}${sentiment.toFixed(2)} from ${this.trend.seen} articles (strength ${strength.toFixed(2)})`,
+      reason: reasonText`forecast ${percent(Math.expm1(forecast))} over ${p.horizon} bars (confidence ${forecastConfidence.toFixed(2)}), sentiment ${
+        sentiment >= 0 ? "+" : ""}${sentiment.toFixed(2)} from ${this.trend.seen} articles (strength ${strength.toFixed(2)})`,
     };
   }
 }
