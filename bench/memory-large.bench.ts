@@ -1,6 +1,6 @@
 // The vector memory against hnswlib-node at scale: 1,000,000 vectors of
-// dimension 32 (bench/hnsw-compare.ts). About 1.5 GB of memory and tens of
-// minutes on two cores, so a suite of its own.
+// dimension 32 (bench/hnsw-compare.ts). About 20 minutes on this 2-core
+// machine (four builds of a million vectors), so a suite of its own.
 import { compareHnsw, gaussian, subspace } from "./hnsw-compare.ts";
 
 export const title = "Vector memory at scale: 1M vectors, HNSW against hnswlib-node";

@@ -974,6 +974,8 @@ async function runForecast(): Promise<void> {
     const band = f.rmse.length > 0
       ? `, band ±${f.z}×RMSE: ±${price(f.z * f.rmse[0])} at step 1 to ±${price(f.z * f.rmse[fc.length - 1])} at step ${fc.length}`
       : " (no band: the series is too short to measure the model's error on its tail)";
+    // Why the CPU ran, where it did (no adapter, or neural.wasm did not load): on hover, not in the line.
+    forecastEl.status.title = chosen.detail;
     setForecastStatus(`${chosen.label} · ${kind}: next ${fc.length} closes ${price(fc[0])} … ${price(fc[fc.length - 1])}${band}`, "done");
   } catch (e) {
     if (state.seriesId === seriesId) setForecastStatus(`Forecast failed: ${messageOf(e)}`, "error");

@@ -124,6 +124,10 @@ describe("the page's neural forecast", () => {
       expect(r.text).toMatch(/^CPU: no WebGPU adapter in this browser · lstm: next 8 closes/);
       // The same kernels as nt forecast's CPU path, so the same floats.
       expect(r.requested).toContain("/neural.wasm");
+      // The status says on hover why the CPU ran, and that it was the kernels, not the TypeScript fallback.
+      const why = (await page.getAttribute("[data-testid=forecast-status]", "title")) ?? "";
+      expect(why).not.toBe("");
+      expect(why).not.toContain("did not load");
       expect(r.forecast).toEqual(expected);
       expectClose(r.rmse, expectedRmse);
       expect(problems).toEqual([]);
